@@ -1,0 +1,168 @@
+// Package kb holds the domain of a shop's knowledge: its products, the rules
+// agents cite and the phrases (话术) they send. It imports nothing beyond the
+// standard library; storage (kb/sqlite), search (kb/index) and file formats
+// (kb/bundle) adapt to these types.
+package kb
+
+import (
+	"fmt"
+	"time"
+)
+
+// Shop is everything one shop knows: its shipping terms and its knowledge.
+type Shop struct {
+	Name            string
+	ShipWithinHours int    // default shipping window for products without their own
+	SameDayCutoff   string // "HH:MM" local time; orders paid before it ship the same day
+	Timezone        string // IANA name, e.g. Asia/Shanghai
+	Products        []Product
+	Rules           []Rule
+	Phrases         []Phrase
+}
+
+// Product is one item the shop sells.
+type Product struct {
+	ID              string
+	Title           string
+	Aliases         []string
+	Price           float64
+	ShipWithinHours int // 0: the shop's window applies
+	Facts           []Fact
+	PairsWith       []string // product ids
+	Bundles         []Bundle
+}
+
+// Fact is one named property of a product (材质, 尺码, 发货 …).
+type Fact struct {
+	Name  string
+	Value string
+}
+
+// Bundle is a set of products sold together at one price (套餐).
+type Bundle struct {
+	Title string
+	Items []string // product ids
+	Price float64
+}
+
+// Rule is a law, platform rule or shop policy an agent may cite.
+type Rule struct {
+	ID     string
+	Title  string
+	Source string
+	Text   string
+	Tags   []string
+}
+
+// Phrase is a recommended reply, possibly holding {placeholders}.
+type Phrase struct {
+	ID    string
+	Scene Scene
+	Title string
+	Text  string
+	Tags  []string
+}
+
+// Scene is the moment of a conversation a phrase is written for.
+type Scene string
+
+const (
+	SceneGreeting  Scene = "greeting"
+	SceneProduct   Scene = "product"
+	SceneUpsell    Scene = "upsell"
+	SceneUrgePay   Scene = "urge_pay"
+	SceneShipping  Scene = "shipping"
+	SceneAfterSale Scene = "after_sale"
+	SceneEvidence  Scene = "evidence"
+	SceneClosing   Scene = "closing"
+)
+
+// Scenes lists every valid scene in the order the bundle format gives them.
+var Scenes = []Scene{SceneGreeting, SceneProduct, SceneUpsell, SceneUrgePay,
+	SceneShipping, SceneAfterSale, SceneEvidence, SceneClosing}
+
+// Valid reports whether s is one of Scenes.
+func (s Scene) Valid() bool {
+	for _, v := range Scenes {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Product returns the product with the given id.
+func (s *Shop) Product(id string) (*Product, bool) {
+	for i := range s.Products {
+		if s.Products[i].ID == id {
+			return &s.Products[i], true
+		}
+	}
+	return nil, false
+}
+
+// Rule returns the rule with the given id.
+func (s *Shop) Rule(id string) (*Rule, bool) {
+	for i := range s.Rules {
+		if s.Rules[i].ID == id {
+			return &s.Rules[i], true
+		}
+	}
+	return nil, false
+}
+
+// Phrase returns the phrase with the given id.
+func (s *Shop) Phrase(id string) (*Phrase, bool) {
+	for i := range s.Phrases {
+		if s.Phrases[i].ID == id {
+			return &s.Phrases[i], true
+		}
+	}
+	return nil, false
+}
+
+// ShipHours is the product's shipping window in hours: its own, else the shop's.
+func (s *Shop) ShipHours(p *Product) int {
+	if p != nil && p.ShipWithinHours > 0 {
+		return p.ShipWithinHours
+	}
+	return s.ShipWithinHours
+}
+
+// Location loads the shop's timezone; an empty name means Asia/Shanghai, the
+// platform's home.
+func (s *Shop) Location() (*time.Location, error) {
+	name := s.Timezone
+	if name == "" {
+		name = "Asia/Shanghai"
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("shop %q: timezone %q: %w", s.Name, name, err)
+	}
+	return loc, nil
+}
+
+// Cutoff parses SameDayCutoff into hour and minute; ok is false when the shop
+// has no cutoff or it is malformed.
+func (s *Shop) Cutoff() (hour, minute int, ok bool) {
+	return ParseClock(s.SameDayCutoff)
+}
+
+// ParseClock parses "HH:MM" (24-hour).
+func ParseClock(v string) (hour, minute int, ok bool) {
+	if len(v) != 5 || v[2] != ':' {
+		return 0, 0, false
+	}
+	for _, i := range []int{0, 1, 3, 4} {
+		if v[i] < '0' || v[i] > '9' {
+			return 0, 0, false
+		}
+	}
+	hour = int(v[0]-'0')*10 + int(v[1]-'0')
+	minute = int(v[3]-'0')*10 + int(v[4]-'0')
+	if hour > 23 || minute > 59 {
+		return 0, 0, false
+	}
+	return hour, minute, true
+}

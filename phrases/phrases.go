@@ -1,0 +1,159 @@
+// Package phrases fills the {placeholders} of phrase templates (话术) from the
+// product in context, so an agent can send a phrase with one click.
+package phrases
+
+import (
+	"strconv"
+	"strings"
+
+	"assist/kb"
+)
+
+// Placeholders the format names; any other {name} is filled from the product
+// fact of that name (so {材质} needs a fact called 材质).
+const (
+	Bundle     = "套餐"   // the title of the product's first bundle
+	Pairing    = "搭配商品" // the title of the first product it pairs with
+	ShipTime   = "发货时效" // the product's shipping window, e.g. 24小时, 15天
+	Title      = "商品"   // the product's title
+	Price      = "价格"   // the product's price
+	ShopName   = "店铺"   // the shop's name
+	maxNameLen = 32
+)
+
+// Placeholders returns the names inside {…} in text, in order, repeats kept.
+// Braces that hold nothing, nest or never close are not placeholders.
+func Placeholders(text string) []string {
+	var names []string
+	for {
+		open := strings.IndexByte(text, '{')
+		if open < 0 {
+			return names
+		}
+		rest := text[open+1:]
+		end := strings.IndexAny(rest, "{}")
+		if end < 0 {
+			return names
+		}
+		if rest[end] == '}' && end > 0 && len(rest[:end]) <= maxNameLen {
+			names = append(names, rest[:end])
+			text = rest[end+1:]
+			continue
+		}
+		text = rest[end:]
+	}
+}
+
+// Value returns what the named placeholder stands for with product p of shop s,
+// and false when p cannot fill it.
+func Value(s *kb.Shop, p *kb.Product, name string) (string, bool) {
+	if p == nil {
+		if name == ShopName && s != nil && s.Name != "" {
+			return s.Name, true
+		}
+		return "", false
+	}
+	switch name {
+	case Bundle:
+		for _, b := range p.Bundles {
+			if b.Title != "" {
+				return b.Title, true
+			}
+		}
+		return "", false
+	case Pairing:
+		if s == nil {
+			return "", false
+		}
+		for _, id := range p.PairsWith {
+			if q, ok := s.Product(id); ok && q.Title != "" {
+				return q.Title, true
+			}
+		}
+		return "", false
+	case ShipTime:
+		hours := p.ShipWithinHours
+		if s != nil {
+			hours = s.ShipHours(p)
+		}
+		if hours <= 0 {
+			return "", false
+		}
+		return FormatHours(hours), true
+	case Title:
+		return p.Title, p.Title != ""
+	case Price:
+		if p.Price <= 0 {
+			return "", false
+		}
+		return strconv.FormatFloat(p.Price, 'f', -1, 64) + "元", true
+	case ShopName:
+		return s.Name, s != nil && s.Name != ""
+	}
+	for _, f := range p.Facts {
+		if f.Name == name && f.Value != "" {
+			return f.Value, true
+		}
+	}
+	return "", false
+}
+
+// FormatHours writes a shipping window the way agents say it: up to 48 hours in
+// hours, whole days beyond that.
+func FormatHours(h int) string {
+	if h > 48 && h%24 == 0 {
+		return strconv.Itoa(h/24) + "天"
+	}
+	return strconv.Itoa(h) + "小时"
+}
+
+// Fill replaces every placeholder in text with its value for product p. It
+// returns the filled text and the names it could not fill; when missing is not
+// empty the text still holds those raw {…} and must not be shown as is.
+func Fill(s *kb.Shop, p *kb.Product, text string) (filled string, missing []string) {
+	names := Placeholders(text)
+	if len(names) == 0 {
+		return text, nil
+	}
+	pairs := make([]string, 0, 2*len(names))
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		v, ok := Value(s, p, n)
+		if !ok {
+			missing = append(missing, n)
+			continue
+		}
+		pairs = append(pairs, "{"+n+"}", v)
+	}
+	return strings.NewReplacer(pairs...).Replace(text), missing
+}
+
+// Fillable reports whether some product of s can fill every placeholder of
+// text (the shop name alone needs no product).
+func Fillable(s *kb.Shop, text string) (bool, []string) {
+	names := Placeholders(text)
+	if len(names) == 0 {
+		return true, nil
+	}
+	if _, missing := Fill(s, nil, text); len(missing) == 0 {
+		return true, nil
+	}
+	var best []string
+	for i := range s.Products {
+		_, missing := Fill(s, &s.Products[i], text)
+		if len(missing) == 0 {
+			return true, nil
+		}
+		if best == nil || len(missing) < len(best) {
+			best = missing
+		}
+	}
+	if best == nil {
+		_, best = Fill(s, nil, text)
+	}
+	return false, best
+}
