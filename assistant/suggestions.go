@@ -1,0 +1,102 @@
+// Package assistant turns a live conversation, turn by turn, into nudges and
+// the top products, rules and phrases for the agent to use.
+package assistant
+
+import "time"
+
+// Role says who wrote a turn.
+type Role string
+
+const (
+	Buyer Role = "buyer"
+	Agent Role = "agent"
+)
+
+// Valid reports whether r is Buyer or Agent.
+func (r Role) Valid() bool { return r == Buyer || r == Agent }
+
+// Nudge kinds. The first three are scored by `assist eval`; admission and
+// wording are shown to the agent but never scored.
+const (
+	NudgeUpsell          = "upsell"
+	NudgeEvidence        = "evidence"
+	NudgeShippingPromise = "shipping_promise"
+	NudgeAdmission       = "admission"
+	NudgeWording         = "wording"
+)
+
+// Turn is one message of a conversation as it arrives.
+type Turn struct {
+	Role    Role
+	Text    string
+	Product string    // id of the product the platform says the buyer is viewing; "" if unknown
+	At      time.Time // when it was sent; zero means now
+}
+
+// Suggestions is what the panel shows after one turn.
+type Suggestions struct {
+	Conversation string       `json:"conversation"`
+	Turn         int          `json:"turn"` // 0-based index of the turn in its conversation
+	Role         Role         `json:"role"`
+	Text         string       `json:"text"`
+	At           time.Time    `json:"at"`
+	Product      string       `json:"product,omitempty"` // product in view after this turn
+	Nudges       []Nudge      `json:"nudges"`
+	Products     []ProductHit `json:"products"`
+	Rules        []RuleHit    `json:"rules"`
+	Phrases      []PhraseHit  `json:"phrases"`
+}
+
+// Nudge tells the agent that this moment calls for something.
+type Nudge struct {
+	Kind      string   `json:"kind"`
+	Category  string   `json:"category,omitempty"` // e.g. bargain, missing, review_extortion
+	Label     string   `json:"label,omitempty"`    // the category in Chinese
+	Reason    string   `json:"reason"`             // one line, read at a glance
+	Triggers  []string `json:"triggers"`           // the words that raised it
+	Action    string   `json:"action"`             // what to do
+	Rule      *RuleRef `json:"rule,omitempty"`     // the rule to cite, if any
+	Suggested string   `json:"suggested,omitempty"`
+}
+
+// RuleRef names a rule briefly.
+type RuleRef struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Source string `json:"source"`
+}
+
+// ProductHit is a product suggestion with the facts an agent needs.
+type ProductHit struct {
+	ID       string  `json:"id"`
+	Title    string  `json:"title"`
+	Price    float64 `json:"price"`
+	ShipTime string  `json:"ship_time"` // e.g. 24小时, 15天
+	Facts    []Fact  `json:"facts"`
+	InView   bool    `json:"in_view,omitempty"`
+	Score    float64 `json:"score"`
+}
+
+// Fact is one product fact as shown.
+type Fact struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// RuleHit is a rule citation.
+type RuleHit struct {
+	ID     string  `json:"id"`
+	Title  string  `json:"title"`
+	Source string  `json:"source"`
+	Text   string  `json:"text"`
+	Score  float64 `json:"score"`
+}
+
+// PhraseHit is a recommended phrase, placeholders already filled.
+type PhraseHit struct {
+	ID    string  `json:"id"`
+	Scene string  `json:"scene"`
+	Title string  `json:"title"`
+	Text  string  `json:"text"`
+	Score float64 `json:"score"`
+}
