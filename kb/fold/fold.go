@@ -4,6 +4,8 @@
 // index, the query side and the nudge logic all fold the same way.
 package fold
 
+//go:generate go run ./gen -o table.go
+
 import (
 	"strings"
 	"unicode"
@@ -12,21 +14,33 @@ import (
 // Rune folds one rune.
 func Rune(r rune) rune {
 	switch {
-	case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII forms
-		r -= 0xFEE0
-	case r == 0x3000: // ideographic space
-		r = ' '
-	}
-	if s, ok := simplified[r]; ok {
-		return s
-	}
-	if r < 0x80 {
+	case r < 0x80:
 		if 'A' <= r && r <= 'Z' {
 			r += 'a' - 'A'
 		}
 		return r
+	case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII forms
+		return Rune(r - 0xFEE0)
+	case r == 0x3000: // ideographic space
+		return ' '
+	}
+	// A map beat binary search over the sorted table by about 2.5x in
+	// BenchmarkLookup (fold_test.go).
+	if s, ok := simplified[r]; ok {
+		return s
+	}
+	if caseless(r) {
+		return r
 	}
 	return unicode.ToLower(r)
+}
+
+// caseless reports ranges that hold no cased letters (CJK radicals through
+// the unified ideographs, and every plane from the supplementary ideographs
+// up), so most Chinese text skips unicode.ToLower and its range search.
+// TestCaseless pins this against the unicode tables.
+func caseless(r rune) bool {
+	return (r >= 0x2E80 && r <= 0x9FFF) || r >= 0x20000
 }
 
 // String folds every rune of s. It returns s itself when nothing changes, so

@@ -1,0 +1,131 @@
+package fold
+
+import (
+	"slices"
+	"testing"
+	"unicode"
+)
+
+func TestString(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		{"bad review", "給差評", "给差评"},
+		{"return shipping fee", "退貨運費", "退货运费"},
+		{"dispatch", "發貨", "发货"},
+		{"full-width letters and digits", "ＡＢＣ１２３", "abc123"},
+		{"full-width punctuation and ideographic space", "包郵嗎？\u3000好的！", "包邮吗? 好的!"},
+		{"mixed ascii and traditional", "iPhone 充電器 20W 幾天到貨", "iphone 充电器 20w 几天到货"},
+		{"tea order", "這款烏龍茶買兩盒送禮盒嗎", "这款乌龙茶买两盒送礼盒吗"},
+		{"already simplified", "这双鞋子尺码偏大吗", "这双鞋子尺码偏大吗"},
+		{"chars that are their own simplified form kept", "著名的乾貨", "著名的乾货"},
+		{"empty", "", ""},
+		{"emoji kept", "好評👍", "好评👍"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := String(tt.in); got != tt.want {
+				t.Errorf("String(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestStringFoldedDoesNotAllocate(t *testing.T) {
+	for _, s := range []string{"给差评,包邮吗", "shoes size 42", "面霜保质期多久"} {
+		allocs := testing.AllocsPerRun(100, func() {
+			if String(s) != s {
+				t.Fatalf("String(%q) changed already folded text", s)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("String(%q) allocated %.0f times, want 0", s, allocs)
+		}
+	}
+}
+
+func TestTable(t *testing.T) {
+	if n := len(simplified); n < 2000 {
+		t.Fatalf("table has %d entries, want thousands", n)
+	}
+	for from, to := range simplified {
+		p := struct{ from, to rune }{from, to}
+		if p.from == p.to {
+			t.Errorf("%U maps to itself", p.from)
+		}
+		// Folding twice must give what folding once gives, or an index
+		// built from folded text would miss a query folded again.
+		if once := Rune(p.from); Rune(once) != once {
+			t.Errorf("%c→%c→%c: not idempotent", p.from, once, Rune(once))
+		}
+	}
+}
+
+func TestCaseless(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if caseless(r) && (unicode.ToLower(r) != r || unicode.IsUpper(r)) {
+			t.Fatalf("%U is cased but caseless says it is not", r)
+		}
+	}
+}
+
+func TestRuneNotInTable(t *testing.T) {
+	for _, r := range []rune{'a', '的', '著', '乾', 0x3400, 0x10FFFF, '😀'} {
+		if got := Rune(r); got != r {
+			t.Errorf("Rune(%c) = %c, want unchanged", r, got)
+		}
+	}
+}
+
+// sentence is a 40-char traditional customer-service line.
+const sentence = "您好，這款充電器支援快充嗎？如果收到貨有問題可以退換嗎？運費誰出呢？請儘快回覆"
+
+func BenchmarkString(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		String(sentence)
+	}
+}
+
+// BenchmarkLookup compares the table lookup strategies on the runes of a
+// traditional sentence; fold.go uses the faster one.
+func BenchmarkLookup(b *testing.B) {
+	type pair struct{ from, to rune }
+	sorted := make([]pair, 0, len(simplified))
+	for from, to := range simplified {
+		sorted = append(sorted, pair{from, to})
+	}
+	slices.SortFunc(sorted, func(a, b pair) int { return int(a.from - b.from) })
+	search := func(r rune) (rune, bool) {
+		lo, hi := 0, len(sorted)
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if sorted[m].from < r {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		if lo < len(sorted) && sorted[lo].from == r {
+			return sorted[lo].to, true
+		}
+		return r, false
+	}
+	runes := []rune(sentence)
+	b.Run("binary-search", func(b *testing.B) {
+		for b.Loop() {
+			for _, r := range runes {
+				search(r)
+			}
+		}
+	})
+	b.Run("map", func(b *testing.B) {
+		for b.Loop() {
+			for _, r := range runes {
+				_, _ = simplified[r]
+			}
+		}
+	})
+}
