@@ -1,0 +1,175 @@
+package assistant
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"assist/assistant/cues"
+	"assist/assistant/promise"
+	"assist/kb"
+	"assist/kb/index"
+	"assist/kb/sqlite"
+)
+
+// Config is what an Engine is built from. Only Shop and Index are required.
+type Config struct {
+	Shop     *kb.Shop
+	Index    *index.Index
+	Cues     *cues.Lexicon    // nil: the embedded default lexicon
+	Promises *promise.Checker // nil: the embedded default lexicon
+	Terms    *Terms           // nil: the embedded terms.txt
+	Now      func() time.Time // nil: time.Now
+}
+
+// Engine keeps every live conversation's state and answers each turn with
+// suggestions. It is safe for concurrent use; turns of one conversation are
+// handled one at a time, different conversations in parallel.
+type Engine struct {
+	cues     *cues.Lexicon
+	promises *promise.Checker
+	terms    *Terms
+	now      func() time.Time
+
+	mu   sync.RWMutex // guards know, swapped whole by Reload
+	know *knowledge
+
+	convMu sync.Mutex
+	convs  map[string]*conversation
+}
+
+// New builds an engine over one shop's knowledge.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Shop == nil || cfg.Index == nil {
+		return nil, fmt.Errorf("assistant: a shop and its index are required")
+	}
+	e := &Engine{cues: cfg.Cues, promises: cfg.Promises, terms: cfg.Terms, now: cfg.Now,
+		convs: map[string]*conversation{}}
+	if e.cues == nil {
+		e.cues = cues.Default()
+	}
+	if e.promises == nil {
+		e.promises = promise.Default()
+	}
+	if e.terms == nil {
+		e.terms = DefaultTerms()
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	know, err := newKnowledge(cfg.Shop, cfg.Index, e.terms)
+	if err != nil {
+		return nil, err
+	}
+	e.know = know
+	return e, nil
+}
+
+// Load reads shopName from the store, rebuilds its index in indexDir and
+// returns an engine over them.
+func Load(ctx context.Context, db *sqlite.DB, shopName, indexDir string) (*Engine, error) {
+	shop, err := db.Shop(ctx, shopName)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := index.Build(filepath.Clean(indexDir), shop)
+	if err != nil {
+		return nil, err
+	}
+	return New(Config{Shop: shop, Index: idx})
+}
+
+// Reload swaps in new knowledge (after an admin edit); conversations keep
+// their state. The old index is closed.
+func (e *Engine) Reload(shop *kb.Shop, idx *index.Index) error {
+	know, err := newKnowledge(shop, idx, e.terms)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	old := e.know
+	e.know = know
+	e.mu.Unlock()
+	if old != nil && old.index != idx {
+		return old.index.Close()
+	}
+	return nil
+}
+
+// Close releases the index.
+func (e *Engine) Close() error {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.know.index.Close()
+}
+
+// Shop is the shop the engine answers for.
+func (e *Engine) Shop() *kb.Shop { return e.knowledge().shop }
+
+func (e *Engine) knowledge() *knowledge {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.know
+}
+
+func (e *Engine) conversation(id string) *conversation {
+	e.convMu.Lock()
+	defer e.convMu.Unlock()
+	c, ok := e.convs[id]
+	if !ok {
+		c = &conversation{id: id}
+		e.convs[id] = c
+	}
+	return c
+}
+
+// Turn records t in conversation conv and returns what the agent should see.
+func (e *Engine) Turn(conv string, t Turn) (*Suggestions, error) {
+	if !t.Role.Valid() {
+		return nil, kb.Errorf(kb.EInvalid, "role %q: want buyer or agent", t.Role)
+	}
+	know := e.knowledge()
+	if t.Product != "" {
+		if _, ok := know.shop.Product(t.Product); !ok {
+			return nil, kb.Errorf(kb.EInvalid, "product %q: no such product in shop %q", t.Product, know.shop.Name)
+		}
+	}
+	if t.At.IsZero() {
+		t.At = e.now()
+	}
+	c := e.conversation(conv)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return e.answer(know, c, t, true)
+}
+
+// Check looks at a draft reply of the agent's in conversation conv without
+// recording it: does it promise what the shop cannot, admit fault too early,
+// or use forbidden absolute words?
+func (e *Engine) Check(conv string, text string, at time.Time) (*Suggestions, error) {
+	if at.IsZero() {
+		at = e.now()
+	}
+	know := e.knowledge()
+	c := e.conversation(conv)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return e.answer(know, c, Turn{Role: Agent, Text: text, At: at}, false)
+}
+
+// Replay restores a conversation's state from its stored turns, as after a
+// restart, without computing suggestions.
+func (e *Engine) Replay(conv string, turns []Turn) {
+	know := e.knowledge()
+	c := e.conversation(conv)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, t := range turns {
+		if t.At.IsZero() {
+			t.At = e.now()
+		}
+		c.observe(know, e.cues.Detect(string(t.Role), t.Text), t)
+	}
+}

@@ -1,0 +1,326 @@
+package assistant
+
+import (
+	"sort"
+	"strings"
+
+	"assist/assistant/cues"
+	"assist/kb"
+	"assist/kb/fold"
+	"assist/kb/index"
+	"assist/kb/segment"
+	"assist/phrases"
+)
+
+// How much each signal counts when candidates are ranked. Text relevance is
+// BM25 scaled to 0..1 within the turn; the rest are bonuses on that scale.
+const (
+	topN            = 3
+	candidates      = 12
+	boostContext    = 0.3 // the buyer's words behind an agent's reply
+	boostNudgeQuery = 1.5 // a nudge's own search words
+	boostCueQuery   = 1.0 // a non-nudge cue's search words (shipping question, after-sale)
+	boostPreSale    = 2.0 // pre-sale words on a pre-sale product's shipping question
+	bonusNamed      = 2.0 // a product the turn names
+	bonusInView     = 1.0 // the product in view
+	bonusNudgeRule  = 1.0 // the rule that backs a nudge
+	bonusScene      = 0.6 // a phrase written for the moment's first scene
+	bonusSceneAlso  = 0.3 // … for another scene that fits
+	bonusPrefer     = 0.5 // a phrase offering what the upsell moment prefers
+)
+
+// queryWords segments search words from a lexicon into index terms.
+func queryWords(words []string) []string {
+	var out []string
+	for _, w := range words {
+		out = append(out, segment.Words(w)...)
+	}
+	return out
+}
+
+// termSet gathers weighted query terms, keeping each term's highest weight.
+type termSet struct {
+	order []string
+	boost map[string]float64
+}
+
+func (ts *termSet) add(words []string, boost float64) {
+	if ts.boost == nil {
+		ts.boost = map[string]float64{}
+	}
+	for _, w := range words {
+		if w == "" {
+			continue
+		}
+		old, ok := ts.boost[w]
+		if !ok {
+			ts.order = append(ts.order, w)
+		}
+		if boost > old {
+			ts.boost[w] = boost
+		}
+	}
+}
+
+func (ts *termSet) terms() []index.Term {
+	out := make([]index.Term, len(ts.order))
+	for i, w := range ts.order {
+		out[i] = index.Term{Text: w, Boost: ts.boost[w]}
+	}
+	return out
+}
+
+// scored is a candidate document and its score so far.
+type scored struct {
+	id    string
+	score float64
+}
+
+// normalized searches and scales BM25 so the best hit scores 1.
+func normalized(k *knowledge, kind index.Kind, terms []index.Term, size int) (map[string]float64, error) {
+	hits, err := k.index.Search(kind, terms, size)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]float64, len(hits))
+	if len(hits) == 0 || hits[0].Score <= 0 {
+		return out, nil
+	}
+	for _, h := range hits {
+		out[h.ID] = h.Score / hits[0].Score
+	}
+	return out, nil
+}
+
+// best sorts candidates by score, ties by their order in the shop, and keeps n.
+func best(scores map[string]float64, order map[string]int, n int) []scored {
+	out := make([]scored, 0, len(scores))
+	for id, s := range scores {
+		out = append(out, scored{id, s})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].score != out[j].score {
+			return out[i].score > out[j].score
+		}
+		return order[out[i].id] < order[out[j].id]
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+// rank fills the products, rules and phrases of s, and the rule each nudge cites.
+func (e *Engine) rank(k *knowledge, c *conversation, t Turn, found []cues.Cue, ns []raised, s *Suggestions) error {
+	words := segment.Words(t.Text)
+	var ts termSet
+	ts.add(words, 1)
+	if t.Role == Agent && c.lastBuyer != "" {
+		ts.add(segment.Words(c.lastBuyer), boostContext)
+	}
+	scenes := map[string]float64{}
+	askShipping := false
+	for _, n := range ns {
+		ts.add(queryWords(n.query), boostNudgeQuery)
+		for i, sc := range n.scenes {
+			scenes[sc] = max(scenes[sc], sceneBonus(i))
+		}
+	}
+	for _, cue := range found {
+		if cue.Kind != cueAskShipping && cue.Kind != cueAfterSale {
+			continue
+		}
+		askShipping = askShipping || cue.Kind == cueAskShipping
+		cat, _ := e.cues.Category(cue.Kind, cue.Category)
+		ts.add(queryWords(cat.Query), boostCueQuery)
+		for i, sc := range cat.Scenes {
+			scenes[sc] = max(scenes[sc], sceneBonus(i)*0.8)
+		}
+	}
+	if askShipping && k.presale[c.product] {
+		ts.add(queryWords(k.terms.PreSaleQuery), boostPreSale)
+	}
+	terms := ts.terms()
+
+	if err := e.rankProducts(k, c, t, terms, s); err != nil {
+		return err
+	}
+	if err := e.rankRules(k, terms, ns, s); err != nil {
+		return err
+	}
+	return e.rankPhrases(k, c, terms, ns, scenes, s)
+}
+
+func sceneBonus(i int) float64 {
+	if i == 0 {
+		return bonusScene
+	}
+	return bonusSceneAlso
+}
+
+func (e *Engine) rankProducts(k *knowledge, c *conversation, t Turn, terms []index.Term, s *Suggestions) error {
+	scores, err := normalized(k, index.Product, terms, candidates)
+	if err != nil {
+		return err
+	}
+	folded := fold.String(t.Text)
+	for _, id := range k.mentioned(folded) {
+		scores[id] += bonusNamed
+	}
+	if c.product != "" {
+		scores[c.product] += bonusInView
+	}
+	order := positions(len(k.shop.Products), func(i int) string { return k.shop.Products[i].ID })
+	s.Products = make([]ProductHit, 0, topN)
+	for _, h := range best(scores, order, topN) {
+		p, ok := k.shop.Product(h.id)
+		if !ok {
+			continue
+		}
+		s.Products = append(s.Products, ProductHit{ID: p.ID, Title: p.Title, Price: p.Price,
+			ShipTime: phrases.FormatHours(k.shop.ShipHours(p)), Facts: relevantFacts(p, terms),
+			InView: p.ID == c.product, Score: h.score})
+	}
+	return nil
+}
+
+// relevantFacts lists a product's facts, those the turn asks about first.
+func relevantFacts(p *kb.Product, terms []index.Term) []Fact {
+	facts := make([]Fact, 0, len(p.Facts))
+	var rest []Fact
+	for _, f := range p.Facts {
+		text := fold.String(f.Name + " " + f.Value)
+		hit := false
+		for _, t := range terms {
+			if t.Boost >= 1 && len(t.Text) > 3 && strings.Contains(text, t.Text) {
+				hit = true
+				break
+			}
+		}
+		if hit {
+			facts = append(facts, Fact{f.Name, f.Value})
+		} else {
+			rest = append(rest, Fact{f.Name, f.Value})
+		}
+	}
+	return append(facts, rest...)
+}
+
+func (e *Engine) rankRules(k *knowledge, terms []index.Term, ns []raised, s *Suggestions) error {
+	scores, err := normalized(k, index.Rule, terms, candidates)
+	if err != nil {
+		return err
+	}
+	order := positions(len(k.shop.Rules), func(i int) string { return k.shop.Rules[i].ID })
+	for i := range ns {
+		if len(ns[i].query) == 0 {
+			continue
+		}
+		own, err := normalized(k, index.Rule, index.Terms(queryWords(ns[i].query)), 1)
+		if err != nil {
+			return err
+		}
+		for _, h := range best(own, order, 1) {
+			scores[h.id] += bonusNudgeRule
+			if r, ok := k.shop.Rule(h.id); ok {
+				ns[i].Rule = &RuleRef{ID: r.ID, Title: r.Title, Source: r.Source}
+			}
+		}
+	}
+	s.Rules = make([]RuleHit, 0, topN)
+	for _, h := range best(scores, order, topN) {
+		if r, ok := k.shop.Rule(h.id); ok {
+			s.Rules = append(s.Rules, RuleHit{ID: r.ID, Title: r.Title, Source: r.Source, Text: r.Text, Score: h.score})
+		}
+	}
+	return nil
+}
+
+func (e *Engine) rankPhrases(k *knowledge, c *conversation, terms []index.Term, ns []raised,
+	scenes map[string]float64, s *Suggestions) error {
+	scores, err := normalized(k, index.Phrase, terms, candidates*2)
+	if err != nil {
+		return err
+	}
+	prefer := map[string]bool{}
+	for _, n := range ns {
+		if n.prefer != "" {
+			prefer[n.prefer] = true
+		}
+	}
+	product, _ := k.shop.Product(c.product)
+	filled := map[string]string{}
+	for i := range k.shop.Phrases {
+		ph := &k.shop.Phrases[i]
+		bonus := scenes[string(ph.Scene)]
+		_, matched := scores[ph.ID]
+		if bonus == 0 && !matched {
+			continue
+		}
+		text, missing := phrases.Fill(k.shop, product, ph.Text)
+		if len(missing) > 0 {
+			delete(scores, ph.ID) // never shown with a raw {…}
+			continue
+		}
+		filled[ph.ID] = text
+		for _, name := range phrases.Placeholders(ph.Text) {
+			if prefer[name] {
+				bonus += bonusPrefer
+				break
+			}
+		}
+		scores[ph.ID] += bonus
+	}
+	order := positions(len(k.shop.Phrases), func(i int) string { return k.shop.Phrases[i].ID })
+	s.Phrases = make([]PhraseHit, 0, topN)
+	for _, h := range best(scores, order, topN) {
+		if ph, ok := k.shop.Phrase(h.id); ok {
+			s.Phrases = append(s.Phrases, PhraseHit{ID: ph.ID, Scene: string(ph.Scene), Title: ph.Title,
+				Text: filled[ph.ID], Score: h.score})
+		}
+	}
+	for i := range ns {
+		if ns[i].Kind == NudgeUpsell && ns[i].Suggested == "" && len(s.Phrases) > 0 {
+			ns[i].Suggested = s.Phrases[0].Text
+		}
+	}
+	return nil
+}
+
+// positions maps ids to their order in the shop.
+func positions(n int, id func(int) string) map[string]int {
+	m := make(map[string]int, n)
+	for i := 0; i < n; i++ {
+		m[id(i)] = i
+	}
+	return m
+}
+
+// answer handles one turn (or a draft, when record is false, on a copy of the
+// conversation's state).
+func (e *Engine) answer(k *knowledge, c *conversation, t Turn, record bool) (*Suggestions, error) {
+	found := e.cues.Detect(string(t.Role), t.Text)
+	st := c
+	if !record {
+		cp := *c
+		st = &cp
+	}
+	lastBuyer := st.lastBuyer
+	st.observe(k, found, t)
+	ctx := *st
+	ctx.lastBuyer = lastBuyer
+	ns := e.nudges(k, &ctx, t, found)
+	s := &Suggestions{Conversation: c.id, Turn: st.turns - 1, Role: t.Role, Text: t.Text, At: t.At,
+		Product: st.product}
+	if err := e.rank(k, &ctx, t, found, ns, s); err != nil {
+		return nil, err
+	}
+	s.Nudges = make([]Nudge, len(ns))
+	for i := range ns {
+		s.Nudges[i] = ns[i].Nudge
+		if s.Nudges[i].Triggers == nil {
+			s.Nudges[i].Triggers = []string{}
+		}
+	}
+	return s, nil
+}
