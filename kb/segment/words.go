@@ -1,0 +1,130 @@
+package segment
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"assist/kb/fold"
+)
+
+//go:embed words.txt
+var embeddedWords string
+
+// DefaultFreq is the frequency of a word added without one. It is high
+// against gse's counts for most multi-character words, so an added word is
+// cut whole rather than split into characters, yet lower than the commonest
+// single characters, so it does not swallow their neighbours.
+const DefaultFreq = 1000
+
+// maxWordRunes caps an added word: longer pieces (whole product titles)
+// are left to the dictionary, which cuts them into their parts.
+const maxWordRunes = 20
+
+type word struct {
+	text string
+	freq float64
+}
+
+// parseWords reads "word [freq]" lines; '#' starts a comment. Words are
+// folded because the text they must match is folded before it is cut.
+func parseWords(text, name string) ([]word, error) {
+	var words []word
+	sc := bufio.NewScanner(strings.NewReader(text))
+	for line := 1; sc.Scan(); line++ {
+		s, _, _ := strings.Cut(sc.Text(), "#")
+		fields := strings.Fields(s)
+		switch len(fields) {
+		case 0:
+			continue
+		case 1, 2:
+		default:
+			return nil, fmt.Errorf("%s:%d: want \"word [frequency]\", got %q", name, line, strings.TrimSpace(s))
+		}
+		w := word{text: fold.String(fields[0]), freq: DefaultFreq}
+		if len(fields) == 2 {
+			f, err := strconv.ParseFloat(fields[1], 64)
+			if err != nil || f < 1 {
+				return nil, fmt.Errorf("%s:%d: frequency %q is not a number ≥ 1", name, line, fields[1])
+			}
+			w.freq = f
+		}
+		words = append(words, w)
+	}
+	return words, sc.Err()
+}
+
+// LoadWordsFile adds the words of a file in the format of words.txt, so an
+// admin can teach the segmenter words without a rebuild.
+func LoadWordsFile(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("load words: %w", err)
+	}
+	words, err := parseWords(string(b), path)
+	if err != nil {
+		return fmt.Errorf("load words: %w", err)
+	}
+	addWords(words)
+	return nil
+}
+
+// AddWords teaches the segmenter a shop's words (product titles, aliases,
+// tags) so they are cut whole on both the index and the query side. Each
+// string is folded and split at spaces and punctuation; pieces with no
+// Chinese character, or longer than 20 characters, are skipped because gse
+// already keeps runs of letters and digits together and cuts long titles
+// into dictionary words. Words already known keep their weight.
+//
+// Adding words re-weighs the whole dictionary (a few hundred ms), so pass
+// all of a shop's words in one call. Safe to call while Tokens runs.
+func AddWords(words []string) {
+	var add []word
+	for _, s := range words {
+		for _, piece := range strings.FieldsFunc(fold.String(s), notWordRune) {
+			if hasHan(piece) && utf8.RuneCountInString(piece) <= maxWordRunes {
+				add = append(add, word{text: piece, freq: DefaultFreq})
+			}
+		}
+	}
+	addWords(add)
+}
+
+func addWords(words []word) {
+	s := Segmenter()
+	mu.Lock()
+	defer mu.Unlock()
+	added := 0
+	for _, w := range words {
+		if _, _, known := s.Find(w.text); known {
+			continue
+		}
+		// gse's trie only fails on keys it cannot store (empty text);
+		// such a word is simply not learned.
+		if s.AddToken(w.text, w.freq) == nil {
+			added++
+		}
+	}
+	if added > 0 {
+		// New words have no weight or sub-words until CalcToken runs.
+		s.CalcToken()
+	}
+}
+
+func notWordRune(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsNumber(r)
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
