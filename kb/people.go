@@ -1,0 +1,120 @@
+package kb
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Role is what a person may do in assist.
+type Role string
+
+const (
+	RoleAgent   Role = "agent"   // answers buyers, sees the panel
+	RoleAdmin   Role = "admin"   // edits phrases and adds people
+	RoleManager Role = "manager" // reviews how suggestions are used
+)
+
+// Roles lists every valid role.
+var Roles = []Role{RoleAgent, RoleAdmin, RoleManager}
+
+// Valid reports whether r is one of Roles.
+func (r Role) Valid() bool { return r == RoleAgent || r == RoleAdmin || r == RoleManager }
+
+// User is a person who logs in.
+type User struct {
+	ID        int64
+	Name      string
+	Role      Role
+	CreatedAt time.Time
+}
+
+// Session is a logged-in user's browser session.
+type Session struct {
+	User      User
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// APIToken lets a chat platform integration post turns and listen to them.
+type APIToken struct {
+	ID        int64
+	Name      string
+	CreatedAt time.Time
+}
+
+// StoredTurn is one turn of a conversation as it was recorded, with the
+// suggestion set that was sent for it.
+type StoredTurn struct {
+	Conversation string
+	Index        int // 0-based, the same index the suggestion set carries
+	Role         string
+	Text         string
+	Product      string
+	At           time.Time
+	PostedBy     string          // the user or token that posted it
+	Suggestions  json.RawMessage // the suggestion set exactly as it was sent
+}
+
+// ConversationSummary is a line of the conversation list.
+type ConversationSummary struct {
+	ID        string
+	Turns     int
+	LastText  string
+	UpdatedAt time.Time
+}
+
+// Action is what happened to a suggestion.
+type Action string
+
+const (
+	ActionShown     Action = "shown"     // pushed to an agent's panel
+	ActionUsed      Action = "used"      // copied or inserted
+	ActionDismissed Action = "dismissed" // closed by the agent
+)
+
+// Valid reports whether a is one of the three actions.
+func (a Action) Valid() bool {
+	return a == ActionShown || a == ActionUsed || a == ActionDismissed
+}
+
+// Suggestion kinds an event can be about.
+const (
+	SuggestionProduct = "product"
+	SuggestionRule    = "rule"
+	SuggestionPhrase  = "phrase"
+	SuggestionNudge   = "nudge"
+)
+
+// ValidSuggestionKind reports whether k is one of the suggestion kinds.
+func ValidSuggestionKind(k string) bool {
+	return k == SuggestionProduct || k == SuggestionRule || k == SuggestionPhrase || k == SuggestionNudge
+}
+
+// Event records what an agent saw or did with one suggestion, for the
+// managers' review.
+type Event struct {
+	Conversation string
+	Turn         int
+	Agent        string // the user's name, always from the session
+	SuggestionID string
+	Kind         string
+	Action       Action
+	At           time.Time
+}
+
+// SuggestionStats counts what happened to one suggestion.
+type SuggestionStats struct {
+	SuggestionID string
+	Kind         string
+	Shown        int
+	Used         int
+	Dismissed    int
+}
+
+// UseRate is used / shown, 0 when the suggestion was never shown.
+func (s SuggestionStats) UseRate() float64 {
+	if s.Shown == 0 {
+		return 0
+	}
+	return float64(s.Used) / float64(s.Shown)
+}

@@ -1,0 +1,134 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"assist/kb"
+)
+
+// AddTurn records one turn and its suggestion set, creating the conversation
+// with its first turn. It commits before returning: a caller may acknowledge
+// the turn once AddTurn returns nil.
+func (db *DB) AddTurn(ctx context.Context, t *kb.StoredTurn) error {
+	if t.Conversation == "" || t.Index < 0 || len(t.Suggestions) == 0 {
+		return kb.Errorf(kb.EInvalid, "turn: a conversation, an index and a suggestion set are required")
+	}
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("add turn %s/%d: %w", t.Conversation, t.Index, err)
+	}
+	defer tx.Rollback()
+	if err := db.touchConversation(ctx, tx, t); err != nil {
+		return fmt.Errorf("add turn %s/%d: %w", t.Conversation, t.Index, err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO turns (conversation, idx, role, text, product, at, posted_by, suggestions)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.Conversation, t.Index, t.Role, t.Text, t.Product,
+		t.At.Format(time.RFC3339Nano), t.PostedBy, string(t.Suggestions))
+	if err != nil {
+		if strings.Contains(err.Error(), duplicateKeyError) {
+			return kb.Errorf(kb.EConflict, "conversation %s already has a turn %d", t.Conversation, t.Index)
+		}
+		return fmt.Errorf("add turn %s/%d: %w", t.Conversation, t.Index, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("add turn %s/%d: %w", t.Conversation, t.Index, err)
+	}
+	return nil
+}
+
+func (db *DB) touchConversation(ctx context.Context, tx *sql.Tx, t *kb.StoredTurn) error {
+	now := stamp(db.Now())
+	_, err := tx.ExecContext(ctx, `INSERT INTO conversations (id, turns, last_text, created_at, updated_at)
+		VALUES (?, 1, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET turns = turns + 1, last_text = excluded.last_text, updated_at = excluded.updated_at`,
+		t.Conversation, t.Text, now, now)
+	return err
+}
+
+// Conversations lists up to limit conversations, the latest updated first.
+func (db *DB) Conversations(ctx context.Context, limit int) ([]kb.ConversationSummary, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT id, turns, last_text, updated_at FROM conversations
+		ORDER BY updated_at DESC, id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list conversations: %w", err)
+	}
+	defer rows.Close()
+	out := []kb.ConversationSummary{}
+	for rows.Next() {
+		var c kb.ConversationSummary
+		var updated string
+		if err := rows.Scan(&c.ID, &c.Turns, &c.LastText, &updated); err != nil {
+			return nil, fmt.Errorf("list conversations: %w", err)
+		}
+		if c.UpdatedAt, err = parseStamp(updated); err != nil {
+			return nil, fmt.Errorf("list conversations: %s: %w", c.ID, err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Turns returns a conversation's turns in order; an unknown conversation is
+// not_found.
+func (db *DB) Turns(ctx context.Context, conversation string) ([]kb.StoredTurn, error) {
+	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("read conversation %s: %w", conversation, err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM conversations WHERE id = ?`, conversation).Scan(&n); err != nil {
+		return nil, fmt.Errorf("read conversation %s: %w", conversation, err)
+	}
+	if n == 0 {
+		return nil, kb.Errorf(kb.ENotFound, "no conversation %q", conversation)
+	}
+	rows, err := tx.QueryContext(ctx, turnColumns+` WHERE conversation = ? ORDER BY idx`, conversation)
+	if err != nil {
+		return nil, fmt.Errorf("read conversation %s: %w", conversation, err)
+	}
+	defer rows.Close()
+	out := []kb.StoredTurn{}
+	for rows.Next() {
+		t, err := scanTurn(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read conversation %s: %w", conversation, err)
+		}
+		out = append(out, *t)
+	}
+	return out, rows.Err()
+}
+
+// Turn returns one stored turn.
+func (db *DB) Turn(ctx context.Context, conversation string, index int) (*kb.StoredTurn, error) {
+	row := db.db.QueryRowContext(ctx, turnColumns+` WHERE conversation = ? AND idx = ?`, conversation, index)
+	t, err := scanTurn(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, kb.Errorf(kb.ENotFound, "conversation %q has no turn %d", conversation, index)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read turn %s/%d: %w", conversation, index, err)
+	}
+	return t, nil
+}
+
+const turnColumns = `SELECT conversation, idx, role, text, product, at, posted_by, suggestions FROM turns`
+
+func scanTurn(row interface{ Scan(...any) error }) (*kb.StoredTurn, error) {
+	var t kb.StoredTurn
+	var at, sugg string
+	if err := row.Scan(&t.Conversation, &t.Index, &t.Role, &t.Text, &t.Product, &at, &t.PostedBy, &sugg); err != nil {
+		return nil, err
+	}
+	var err error
+	if t.At, err = time.Parse(time.RFC3339Nano, at); err != nil {
+		return nil, fmt.Errorf("turn %d: at: %w", t.Index, err)
+	}
+	t.Suggestions = []byte(sugg)
+	return &t, nil
+}

@@ -1,0 +1,117 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"assist/kb"
+)
+
+func storedTurn(conv string, i int, text string) *kb.StoredTurn {
+	return &kb.StoredTurn{Conversation: conv, Index: i, Role: "buyer", Text: text,
+		At:          time.Date(2026, 11, 23, 10, 0, i, 0, time.FixedZone("CST", 8*3600)),
+		PostedBy:    "token:qianniu",
+		Suggestions: []byte(fmt.Sprintf(`{"conversation":%q,"turn":%d}`, conv, i))}
+}
+
+func TestTurnsRoundTrip(t *testing.T) {
+	db := openTemp(t)
+	ctx := context.Background()
+	clock := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { clock = clock.Add(time.Second); return clock }
+	for i, text := range []string{"充电器支持快充吗", "支持的亲", "能便宜点吗"} {
+		if err := db.AddTurn(ctx, storedTurn("c1", i, text)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.AddTurn(ctx, storedTurn("c2", 0, "鞋码偏大吗")); err != nil {
+		t.Fatal(err)
+	}
+
+	turns, err := db.Turns(ctx, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(turns) != 3 || turns[2].Text != "能便宜点吗" || turns[2].Index != 2 {
+		t.Fatalf("turns = %+v", turns)
+	}
+	want := storedTurn("c1", 1, "支持的亲")
+	if got := turns[1]; !got.At.Equal(want.At) || string(got.Suggestions) != string(want.Suggestions) || got.PostedBy != want.PostedBy {
+		t.Errorf("turn 1 = %+v, want %+v", got, want)
+	}
+
+	list, err := db.Conversations(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[0].ID != "c2" || list[1].ID != "c1" || list[1].Turns != 3 || list[1].LastText != "能便宜点吗" {
+		t.Errorf("list = %+v: want c2 (latest) then c1 with 3 turns", list)
+	}
+}
+
+func TestAddTurnRefusesADuplicateIndex(t *testing.T) {
+	db := openTemp(t)
+	ctx := context.Background()
+	if err := db.AddTurn(ctx, storedTurn("c1", 0, "在吗")); err != nil {
+		t.Fatal(err)
+	}
+	err := db.AddTurn(ctx, storedTurn("c1", 0, "在吗?"))
+	if kb.ErrorCode(err) != kb.EConflict {
+		t.Fatalf("err = %v, want conflict", err)
+	}
+	// The failed turn left the conversation as it was.
+	list, err := db.Conversations(ctx, 10)
+	if err != nil || len(list) != 1 || list[0].Turns != 1 || list[0].LastText != "在吗" {
+		t.Errorf("list = %+v, %v", list, err)
+	}
+}
+
+func TestTurnsOfAnUnknownConversation(t *testing.T) {
+	db := openTemp(t)
+	if _, err := db.Turns(context.Background(), "nope"); kb.ErrorCode(err) != kb.ENotFound {
+		t.Errorf("err = %v, want not_found", err)
+	}
+	if _, err := db.Turn(context.Background(), "nope", 0); kb.ErrorCode(err) != kb.ENotFound {
+		t.Errorf("err = %v, want not_found", err)
+	}
+}
+
+// Concurrent writers must all commit: immediate transactions wait for the
+// lock instead of failing with SQLITE_BUSY.
+func TestConcurrentTurnsAllCommit(t *testing.T) {
+	db := openTemp(t)
+	ctx := context.Background()
+	const writers, each = 8, 50
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*each)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			conv := fmt.Sprintf("c%d", w)
+			for i := range each {
+				if err := db.AddTurn(ctx, storedTurn(conv, i, "还有货吗")); err != nil {
+					errs <- err
+				}
+				if err := db.AddEvents(ctx, kb.Event{Conversation: conv, Turn: i, Agent: "xiaoli",
+					SuggestionID: "h1", Kind: "phrase", Action: kb.ActionShown}); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	var turns, events int
+	db.SQL().QueryRow(`SELECT COUNT(*) FROM turns`).Scan(&turns)
+	db.SQL().QueryRow(`SELECT COUNT(*) FROM events`).Scan(&events)
+	if turns != writers*each || events != writers*each {
+		t.Errorf("stored %d turns and %d events, want %d of each", turns, events, writers*each)
+	}
+}

@@ -1,0 +1,105 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+
+	"assist/kb"
+)
+
+// AddEvents records events in one transaction: all or none.
+func (db *DB) AddEvents(ctx context.Context, events ...kb.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	for i, e := range events {
+		if err := validEvent(e); err != nil {
+			return fmt.Errorf("event %d: %w", i, err)
+		}
+	}
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("add events: %w", err)
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO events (conversation, turn, agent, suggestion_id, kind, action, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("add events: %w", err)
+	}
+	defer stmt.Close()
+	for _, e := range events {
+		at := e.At
+		if at.IsZero() {
+			at = db.Now()
+		}
+		if _, err := stmt.ExecContext(ctx, e.Conversation, e.Turn, e.Agent, e.SuggestionID, e.Kind,
+			string(e.Action), stamp(at)); err != nil {
+			return fmt.Errorf("add events: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("add events: %w", err)
+	}
+	return nil
+}
+
+func validEvent(e kb.Event) error {
+	switch {
+	case e.Conversation == "" || e.Agent == "" || e.SuggestionID == "":
+		return kb.Errorf(kb.EInvalid, "an event needs a conversation, an agent and a suggestion id")
+	case e.Turn < 0:
+		return kb.Errorf(kb.EInvalid, "turn %d: want 0 or more", e.Turn)
+	case !kb.ValidSuggestionKind(e.Kind):
+		return kb.Errorf(kb.EInvalid, "kind %q: want product, rule, phrase or nudge", e.Kind)
+	case !e.Action.Valid():
+		return kb.Errorf(kb.EInvalid, "action %q: want shown, used or dismissed", e.Action)
+	}
+	return nil
+}
+
+// Events returns a conversation's events in the order they were recorded.
+func (db *DB) Events(ctx context.Context, conversation string) ([]kb.Event, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT conversation, turn, agent, suggestion_id, kind, action, at
+		FROM events WHERE conversation = ? ORDER BY id`, conversation)
+	if err != nil {
+		return nil, fmt.Errorf("read events of %s: %w", conversation, err)
+	}
+	defer rows.Close()
+	out := []kb.Event{}
+	for rows.Next() {
+		var e kb.Event
+		var action, at string
+		if err := rows.Scan(&e.Conversation, &e.Turn, &e.Agent, &e.SuggestionID, &e.Kind, &action, &at); err != nil {
+			return nil, fmt.Errorf("read events of %s: %w", conversation, err)
+		}
+		e.Action = kb.Action(action)
+		if e.At, err = parseStamp(at); err != nil {
+			return nil, fmt.Errorf("read events of %s: %w", conversation, err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// SuggestionReport counts, per suggestion, how often it was shown, used and
+// dismissed; the most shown first.
+func (db *DB) SuggestionReport(ctx context.Context) ([]kb.SuggestionStats, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT suggestion_id, kind,
+			SUM(action = 'shown'), SUM(action = 'used'), SUM(action = 'dismissed')
+		FROM events GROUP BY suggestion_id, kind
+		ORDER BY SUM(action = 'shown') DESC, suggestion_id, kind`)
+	if err != nil {
+		return nil, fmt.Errorf("suggestion report: %w", err)
+	}
+	defer rows.Close()
+	out := []kb.SuggestionStats{}
+	for rows.Next() {
+		var s kb.SuggestionStats
+		if err := rows.Scan(&s.SuggestionID, &s.Kind, &s.Shown, &s.Used, &s.Dismissed); err != nil {
+			return nil, fmt.Errorf("suggestion report: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,96 @@
+package sqlite
+
+import (
+	"context"
+	"testing"
+
+	"assist/kb"
+)
+
+func TestSuggestionReport(t *testing.T) {
+	db := openTemp(t)
+	ctx := context.Background()
+	ev := func(id, kind string, a kb.Action) kb.Event {
+		return kb.Event{Conversation: "c1", Turn: 0, Agent: "xiaoli", SuggestionID: id, Kind: kind, Action: a}
+	}
+	err := db.AddEvents(ctx,
+		ev("h1", "phrase", kb.ActionShown), ev("h1", "phrase", kb.ActionShown), ev("h1", "phrase", kb.ActionShown),
+		ev("h1", "phrase", kb.ActionShown), ev("h1", "phrase", kb.ActionUsed), ev("h1", "phrase", kb.ActionDismissed),
+		ev("upsell:bargain", "nudge", kb.ActionShown))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.SuggestionReport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []kb.SuggestionStats{
+		{SuggestionID: "h1", Kind: "phrase", Shown: 4, Used: 1, Dismissed: 1},
+		{SuggestionID: "upsell:bargain", Kind: "nudge", Shown: 1},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("report = %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("row %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if r := got[0].UseRate(); r != 0.25 {
+		t.Errorf("use rate = %v, want 0.25", r)
+	}
+}
+
+func TestAddEventsIsAllOrNothing(t *testing.T) {
+	tests := []struct {
+		name string
+		bad  kb.Event
+	}{
+		{name: "no agent", bad: kb.Event{Conversation: "c1", SuggestionID: "h1", Kind: "phrase", Action: kb.ActionUsed}},
+		{name: "unknown kind", bad: kb.Event{Conversation: "c1", Agent: "a", SuggestionID: "h1", Kind: "banner", Action: kb.ActionUsed}},
+		{name: "unknown action", bad: kb.Event{Conversation: "c1", Agent: "a", SuggestionID: "h1", Kind: "phrase", Action: "liked"}},
+		{name: "negative turn", bad: kb.Event{Conversation: "c1", Turn: -1, Agent: "a", SuggestionID: "h1", Kind: "phrase", Action: kb.ActionUsed}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := openTemp(t)
+			ctx := context.Background()
+			good := kb.Event{Conversation: "c1", Agent: "xiaoli", SuggestionID: "h1", Kind: "phrase", Action: kb.ActionUsed}
+			if err := db.AddEvents(ctx, good, tt.bad); kb.ErrorCode(err) != kb.EInvalid {
+				t.Fatalf("err = %v, want invalid", err)
+			}
+			if got, err := db.Events(ctx, "c1"); err != nil || len(got) != 0 {
+				t.Errorf("events = %+v, %v; want none stored", got, err)
+			}
+		})
+	}
+}
+
+func TestPutPhrase(t *testing.T) {
+	db := openTemp(t)
+	ctx := context.Background()
+	shop := teaShop()
+	if err := db.ImportShop(ctx, shop); err != nil {
+		t.Fatal(err)
+	}
+	edited := kb.Phrase{ID: "h1", Scene: kb.SceneUpsell, Title: "套餐更省", Text: "亲,选{套餐}更省哦", Tags: []string{"议价"}}
+	added := kb.Phrase{ID: "h2", Scene: kb.SceneClosing, Title: "道别", Text: "感谢光临{店铺}", Tags: []string{}}
+	for _, p := range []kb.Phrase{edited, added} {
+		if err := db.PutPhrase(ctx, shop.Name, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.PutPhrase(ctx, shop.Name, kb.Phrase{ID: "h3", Scene: "party", Title: "x", Text: "y"}); kb.ErrorCode(err) != kb.EInvalid {
+		t.Errorf("unknown scene: %v, want invalid", err)
+	}
+	if err := db.PutPhrase(ctx, "no such shop", added); kb.ErrorCode(err) != kb.ENotFound {
+		t.Errorf("unknown shop: %v, want not_found", err)
+	}
+	got, err := db.Shop(ctx, shop.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Phrases) != 2 || got.Phrases[0].Text != edited.Text || got.Phrases[1].ID != "h2" {
+		t.Errorf("phrases = %+v: want h1 edited in place, h2 after it", got.Phrases)
+	}
+}

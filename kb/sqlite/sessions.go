@@ -1,0 +1,82 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"assist/kb"
+)
+
+// sessionIDBytes is the entropy of a session id.
+const sessionIDBytes = 32
+
+// CreateSession logs user in for ttl and returns the session id for the
+// cookie. Only its hash is stored. Expired sessions are swept on the way.
+func (db *DB) CreateSession(ctx context.Context, user *kb.User, ttl time.Duration) (string, *kb.Session, error) {
+	id, err := randomSecret(sessionIDBytes)
+	if err != nil {
+		return "", nil, err
+	}
+	now := db.Now().UTC()
+	s := &kb.Session{User: *user, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return "", nil, fmt.Errorf("create session: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, stamp(now)); err != nil {
+		return "", nil, fmt.Errorf("sweep sessions: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+		secretHash(id), user.ID, stamp(now), stamp(s.ExpiresAt)); err != nil {
+		return "", nil, fmt.Errorf("create session: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return "", nil, fmt.Errorf("create session: %w", err)
+	}
+	return id, s, nil
+}
+
+// Session returns the live session with the given id; a missing or expired
+// one is unauthorized. The user is read afresh, so a changed role counts at
+// once.
+func (db *DB) Session(ctx context.Context, id string) (*kb.Session, error) {
+	if id == "" {
+		return nil, kb.Errorf(kb.EUnauthorized, "not logged in")
+	}
+	var s kb.Session
+	var role, userCreated, created, expires string
+	err := db.db.QueryRowContext(ctx, `SELECT u.id, u.name, u.role, u.created_at, s.created_at, s.expires_at
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, secretHash(id)).
+		Scan(&s.User.ID, &s.User.Name, &role, &userCreated, &created, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, kb.Errorf(kb.EUnauthorized, "session expired or unknown: log in again")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read session: %w", err)
+	}
+	s.User.Role = kb.Role(role)
+	for _, f := range []struct {
+		text string
+		dst  *time.Time
+	}{{userCreated, &s.User.CreatedAt}, {created, &s.CreatedAt}, {expires, &s.ExpiresAt}} {
+		if *f.dst, err = parseStamp(f.text); err != nil {
+			return nil, fmt.Errorf("read session: %w", err)
+		}
+	}
+	if !db.Now().Before(s.ExpiresAt) {
+		return nil, kb.Errorf(kb.EUnauthorized, "session expired or unknown: log in again")
+	}
+	return &s, nil
+}
+
+// DeleteSession logs a session out; deleting an unknown id is not an error.
+func (db *DB) DeleteSession(ctx context.Context, id string) error {
+	if _, err := db.db.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = ?`, secretHash(id)); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
