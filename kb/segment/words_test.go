@@ -42,12 +42,16 @@ func TestParseWords(t *testing.T) {
 	}
 }
 
+var addWordsRan bool
+
 func TestAddWords(t *testing.T) {
 	// Made-up shop words: a tea blend and a charger model.
 	const tea, charger = "雾岭白毫银针", "闪充魔方"
-	if slices.Contains(Words("我要"+tea), tea) {
+	// With -count>1 the process-wide segmenter already knows the words.
+	if !addWordsRan && slices.Contains(Words("我要"+tea), tea) {
 		t.Fatalf("%s already known before AddWords: test needs an unknown word", tea)
 	}
+	addWordsRan = true
 	start := time.Now()
 	AddWords([]string{tea, "Volt " + charger + " PD20W", "plain ascii"})
 	t.Logf("AddWords re-weighed the dictionary in %v", time.Since(start).Round(time.Millisecond))
