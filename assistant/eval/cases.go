@@ -221,11 +221,8 @@ func nudgeKinds(c *bundle.Checker, o bundle.Object, required bool) ([]string, []
 		path := bundle.Index(o.Path("nudges"), i)
 		switch {
 		case !contains(NudgeKinds, k):
-			hint := ""
-			if best := bundle.Closest(k, NudgeKinds); best != "" {
-				hint = fmt.Sprintf(" (did you mean %q?)", best)
-			}
-			c.Report(at[i], path, "unknown nudge kind %q%s; want one of %s", k, hint, strings.Join(NudgeKinds, ", "))
+			c.Report(at[i], path, "unknown nudge kind %q%s; want one of %s", k,
+				bundle.DidYouMean(k, NudgeKinds), strings.Join(NudgeKinds, ", "))
 		case contains(good, k):
 			c.Report(at[i], path, "%q is listed twice", k)
 		default:
@@ -283,17 +280,11 @@ func CheckCases(file string, cases []Case, shop *kb.Shop) error {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids) // Closest must not depend on map order
-	hint := func(id string) string {
-		if best := bundle.Closest(id, ids); best != "" {
-			return fmt.Sprintf("; did you mean %q?", best)
-		}
-		return ""
-	}
 	for _, cs := range cases {
 		if cs.Product != "" {
 			switch kind, ok := kinds[cs.Product]; {
 			case !ok:
-				c.ReportAt(cs.Line, 0, "product", "no product %q in shop %q%s", cs.Product, shop.Name, hint(cs.Product))
+				c.ReportAt(cs.Line, 0, "product", "no product %q in shop %q%s", cs.Product, shop.Name, bundle.DidYouMean(cs.Product, ids))
 			case kind != "product":
 				c.ReportAt(cs.Line, 0, "product", "%q is a %s, not a product", cs.Product, kind)
 			}
@@ -302,7 +293,7 @@ func CheckCases(file string, cases []Case, shop *kb.Shop) error {
 			for j, id := range e.Docs {
 				if _, ok := kinds[id]; !ok {
 					c.ReportAt(cs.Line, 0, fmt.Sprintf("expect[%d].docs[%d]", i, j),
-						"no product, rule or phrase %q in shop %q%s", id, shop.Name, hint(id))
+						"no product, rule or phrase %q in shop %q%s", id, shop.Name, bundle.DidYouMean(id, ids))
 				}
 			}
 		}

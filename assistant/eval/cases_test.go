@@ -68,7 +68,7 @@ func TestParseCasesMalformed(t *testing.T) {
 			"cases.jsonl:3:25: trailing comma before '}'"},
 		{"not an object", `["a"]`, "cases.jsonl:1:1: want a case, a JSON object with id and turns, got array"},
 		{"unknown field", `{"id": "a", "turns": [{"role": "buyer", "text": "在吗"}], "expects": []}`,
-			`cases.jsonl:1:57: expects: unknown field; did you mean "expect"?; known fields: id, product, at, turns, expect, forbid`},
+			`cases.jsonl:1:57: expects: unknown field (did you mean "expect"?); known fields: id, product, at, turns, expect, forbid`},
 		{"missing id and turns", `{"product": "x"}`, "cases.jsonl:1:1: id: missing\ncases.jsonl:1:1: turns: missing"},
 		{"duplicate case id", one + "\n" + one, `cases.jsonl:2:8: id: duplicate case id "a" (first on line 1)`},
 		{"empty turns", `{"id": "a", "turns": []}`, "cases.jsonl:1:22: turns: empty: a case needs at least one turn"},
@@ -142,7 +142,7 @@ func TestCheckCases(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = CheckCases("check.jsonl", cases, shop)
-	want := `check.jsonl:1: product: no product "gan-56w" in shop "闪充数码"; did you mean "gan-65w"?` + "\n" +
+	want := `check.jsonl:1: product: no product "gan-56w" in shop "闪充数码" (did you mean "gan-65w"?)` + "\n" +
 		`check.jsonl:2: product: "ph-kit" is a phrase, not a product` + "\n" +
 		`check.jsonl:2: expect[0].docs[1]: no product, rule or phrase "rule-sign" in shop "闪充数码"` + "\n" +
 		`check.jsonl:3: expect[0].docs[0]: no product, rule or phrase "nothing-like-it" in shop "闪充数码"`

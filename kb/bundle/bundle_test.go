@@ -80,9 +80,9 @@ func TestParseMalformed(t *testing.T) {
 		{"unknown field suggests the right one",
 			bundleOf(`{"id": "run-42", "titel": "轻跑鞋", "price": 299}`, "", ""),
 			"shoes.json:2:15: products[0].title: missing\n" +
-				`shoes.json:2:32: products[0].titel: unknown field; did you mean "title"?; known fields: id, title, aliases, price, ship_within_hours, facts, pairs_with, bundles`},
+				`shoes.json:2:32: products[0].titel: unknown field (did you mean "title"?); known fields: id, title, aliases, price, ship_within_hours, facts, pairs_with, bundles`},
 		{"camel case field", `{"shop": {"name": "步履鞋铺", "shipWithinHours": 24}, "products": [], "rules": [], "phrases": []}`,
-			`shoes.json:1:27: shop.shipWithinHours: unknown field; did you mean "ship_within_hours"?; known fields: name, ship_within_hours, same_day_cutoff, timezone`},
+			`shoes.json:1:27: shop.shipWithinHours: unknown field (did you mean "ship_within_hours"?); known fields: name, ship_within_hours, same_day_cutoff, timezone`},
 		{"wrong types", bundleOf(`{"id": 42, "title": "轻跑鞋", "price": "299", "aliases": "跑鞋"}`, "", ""),
 			"shoes.json:2:22: products[0].id: want a string, got number 42\n" +
 				"shoes.json:2:51: products[0].price: want a number, got string \"299\"\n" +
@@ -112,7 +112,7 @@ func TestParseMalformed(t *testing.T) {
 				`shoes.json:2:97: products[0].pairs_with[2]: "care" is a rule (rules[0]), not a product`},
 		{"a typo in a reference is suggested",
 			bundleOf(sneaker+", "+insole+`, {"id": "socks", "title": "袜", "price": 9, "pairs_with": ["insloe"]}`, "", ""),
-			`shoes.json:2:166: products[2].pairs_with[0]: no product "insloe"; did you mean "insole"?`},
+			`shoes.json:2:166: products[2].pairs_with[0]: no product "insloe" (did you mean "insole"?)`},
 		{"bundle items",
 			bundleOf(insole+`, {"id": "run-42", "title": "轻跑鞋", "price": 299, "bundles": [`+
 				`{"title": "跑鞋套装", "items": ["run-42", "sock"], "price": 309}, `+
@@ -138,8 +138,9 @@ func TestParseMalformed(t *testing.T) {
 			"shoes.json:2:41: products[0].title: too long: 9000 bytes, at most 8192"},
 		{"too many products", bundleOf(strings.Repeat("{},", MaxProducts)+"{}", "", ""),
 			"shoes.json:2:14: products: 10001 entries, at most 10000"},
-		{"entry of the wrong kind", bundleOf(`"run-42"`, "", ""),
-			`shoes.json:2:15: products[0]: want an object, got string "run-42"`},
+		{"entry of the wrong kind", bundleOf(`"run-42", null`, "", ""),
+			`shoes.json:2:15: products[0]: want an object, got string "run-42"` + "\n" +
+				"shoes.json:2:25: products[1]: want an object, got null"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -50,11 +50,11 @@ func (c *Checker) Err() error {
 }
 
 // Object starts reading v as an object whose fields are known: any other key
-// is reported with the known ones. v nil (absent) yields an empty Object
-// whose reads report nothing, since its absence was reported by its parent.
+// is reported with the known ones. v nil (an absent field, whose absence its
+// parent reports) yields an empty Object whose reads report nothing.
 func (c *Checker) Object(v *jsonpos.Value, path string, known ...string) Object {
 	o := Object{c: c, path: path}
-	if v == nil || v.Kind == jsonpos.Null {
+	if v == nil {
 		return o
 	}
 	if v.Kind != jsonpos.Object {
@@ -65,7 +65,7 @@ func (c *Checker) Object(v *jsonpos.Value, path string, known ...string) Object 
 	for _, m := range v.Object {
 		if !contains(known, m.Key) {
 			c.ReportAt(m.KeyLine, m.KeyCol, Field(path, m.Key), "unknown field%s; known fields: %s",
-				didYouMean(m.Key, known), strings.Join(known, ", "))
+				DidYouMean(m.Key, known), strings.Join(known, ", "))
 		}
 	}
 	return o
@@ -233,16 +233,17 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// didYouMean suggests the known name closest to a misspelt one, if any is
-// close: same letters ignoring case and _ - or space, or at most two edits.
-func didYouMean(got string, known []string) string {
+// DidYouMean words a suggestion of the candidate closest to a misspelt name,
+// ` (did you mean "title"?)`, or "" when none is close.
+func DidYouMean(got string, known []string) string {
 	if best := Closest(got, known); best != "" {
-		return fmt.Sprintf("; did you mean %q?", best)
+		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	return ""
 }
 
-// Closest returns the candidate a typo most likely meant, or "".
+// Closest returns the candidate a typo most likely meant, or "": the same
+// letters ignoring case, _, - and spaces, else the nearest within two edits.
 func Closest(got string, candidates []string) string {
 	squash := strings.NewReplacer("_", "", "-", "", " ", "")
 	g := strings.ToLower(squash.Replace(got))

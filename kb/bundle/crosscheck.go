@@ -27,7 +27,7 @@ func (r *reader) crossCheck(shop *kb.Shop) {
 		case ok:
 			r.Report(ref.v, ref.path, "%q is a %s (%s), not a product", ref.id, at.kind, strings.TrimSuffix(at.path, ".id"))
 		default:
-			r.Report(ref.v, ref.path, "no product %q%s", ref.id, didYouMean(ref.id, productIDs))
+			r.Report(ref.v, ref.path, "no product %q%s", ref.id, DidYouMean(ref.id, productIDs))
 		}
 	}
 	r.checkPlaceholders(shop)
