@@ -83,6 +83,7 @@ func TestCheck(t *testing.T) {
 		{"pay now, before cutoff", "现在下单今天就能寄出", charger24, wed1559, []bool{true}, ""},
 		{"pay now, after cutoff", "现在下单今天就能寄出", charger24, wed1601, []bool{false}, ""},
 		{"pay after cutoff ships next day", "16点后付款次日发出", charger24, wedMorning, []bool{true}, "03-13 00:00"},
+		{"pay after cutoff cannot ship same day", "16点以后付款当天发", charger24, wedMorning, []bool{false}, ""},
 		{"same-day condition on a 48h product", "下午4点前付款当天发", sneaker48, wedMorning, []bool{false}, ""},
 
 		// windows
@@ -156,7 +157,8 @@ func TestCheck(t *testing.T) {
 		{"two conditions, two promises", "16点前付款当天发，16点后付款次日发", charger24, wedMorning, []bool{true, true}, "03-12 00:00"},
 		{"warehouse closed on the weekend", "明天是周末，仓库不发货", charger24, friEvening, nil, ""},
 
-		// folding: traditional Chinese and full-width digits
+		// folding: traditional Chinese and full-width digits. The traditional
+		// rows need kb/fold's generated table (kb/fold/table.go).
 		{"full-width clock before cutoff", "１７：００前发货", charger24, wed1559, []bool{true}, "03-11 17:00"},
 		{"full-width clock after cutoff", "１７：００前发货", charger24, wed1601, []bool{false}, ""},
 		{"traditional, pre-sale guaranteed", "新茶明天一定給您發出", newTea360, wedMorning, []bool{false}, ""},

@@ -57,11 +57,14 @@ func (c *Checker) Find(text string, now time.Time, loc *time.Location) []Promise
 	return out
 }
 
-// reader holds one sentence's text while it is read.
+// reader holds one turn's text while it is read.
 type reader struct {
 	orig, folded []rune
 	toks         []token
 	now, today   time.Time
+	// deliverHedge is the first 以快递为准-like word anywhere in the turn
+	// (-1 none): it qualifies every delivery promise, even across a full stop.
+	deliverHedge int
 }
 
 func (c *Checker) find(text string, now time.Time, loc *time.Location) []found {
@@ -84,6 +87,13 @@ func (c *Checker) find(text string, now time.Time, loc *time.Location) []found {
 	rd.toks = scan(c.table, rd.folded, buf[:0])
 	y, m, d := now.Date()
 	rd.today = time.Date(y, m, d, 0, 0, 0, 0, loc)
+	rd.deliverHedge = -1
+	for k, t := range rd.toks {
+		if t.cat == cHedgeDeliver {
+			rd.deliverHedge = k
+			break
+		}
+	}
 
 	var out []found
 	start := 0

@@ -2,38 +2,6 @@ package promise
 
 import "time"
 
-// clause is the stretch of a sentence between commas: where a time and the
-// verb it goes with are looked for together.
-type clause struct {
-	first, last int // token range
-	question    bool
-	hedges      []int // token indices of hedge words
-	guarantees  []int // token indices of guarantee words
-	times       []timeRef
-	verbs       []verb
-}
-
-// timeRef is a time expression in a clause; cond marks "16点前付款", a time
-// that says when the buyer pays rather than when the shop acts.
-type timeRef struct {
-	w      when
-	cond   bool
-	payTok int
-}
-
-// verb is a ship, deliver or pay word.
-type verb struct {
-	tok     int
-	cat     cat
-	anchor  bool // 付款后, 发出后: a starting point, not a promise
-	negated bool
-	pastAt  int // token of a past marker before the verb (已经), else -1
-	paired  bool
-}
-
-// promising reports whether v can carry a promise.
-func (v *verb) promising() bool { return (v.cat == cShip || v.cat == cDeliver) && !v.anchor }
-
 // condition is a payment-time condition found in a sentence.
 type condition struct {
 	tok    int // where it starts
@@ -42,83 +10,6 @@ type condition struct {
 	day    time.Time // midnight of the day a promise made under it is about
 	before bool
 	now    bool // 现在下单: paying at the time of the turn
-}
-
-// startsTime lists the tokens a time expression can start with.
-func startsTime(c cat) bool {
-	switch c {
-	case cSoon, cDay, tMonthEnd, tNext, tThis, cWeek, tNum, tBan, cDaypart, tClock:
-		return true
-	}
-	return false
-}
-
-// clause reads toks[a:b].
-func (rd *reader) clause(a, b int) clause {
-	cl := clause{first: a, last: b}
-	toks := rd.toks
-	negate, pastAt := false, -1
-	for k := a; k < b; {
-		t := toks[k]
-		if startsTime(t.cat) {
-			if w, ok := parseWhen(toks, k, b); ok {
-				cl.times = append(cl.times, timeRef{w: w, payTok: -1})
-				k = w.last
-				continue
-			}
-		}
-		switch t.cat {
-		case cQuestion:
-			cl.question = true
-		case cHedge:
-			cl.hedges = append(cl.hedges, k)
-		case cGuarantee:
-			cl.guarantees = append(cl.guarantees, k)
-		case cNegation:
-			negate = true
-		case cPast:
-			pastAt = k
-		case cShip, cDeliver, cPay:
-			v := verb{tok: k, cat: t.cat, negated: negate, pastAt: pastAt}
-			negate, pastAt = false, -1
-			v.anchor = k+1 < b && toks[k+1].cat == tAfter
-			// 5点到6点, 周一到周五: 到 joins two times, nobody arrives.
-			if t.cat == cDeliver && t.end-t.start == 1 && rd.folded[t.start] == '到' &&
-				k+1 < b && startsTime(toks[k+1].cat) {
-				break
-			}
-			cl.verbs = append(cl.verbs, v)
-		}
-		k++
-	}
-	// A time followed by a pay word is a condition: "16点前付款".
-	for i := range cl.times {
-		tr := &cl.times[i]
-		for _, v := range cl.verbs {
-			if v.tok < tr.w.last || v.cat != cPay || v.anchor {
-				continue
-			}
-			if rd.gap(tr.w.last, v.tok) <= 2 {
-				tr.cond, tr.payTok = true, v.tok
-			}
-			break
-		}
-	}
-	return cl
-}
-
-// gap counts the runes of unknown text between tokens from and to, or a
-// large number if anything else stands between them.
-func (rd *reader) gap(from, to int) int {
-	n := 0
-	for k := from; k < to; k++ {
-		t := rd.toks[k]
-		if t.cat != cOther && t.cat != cIgnore {
-			return 1 << 20
-		}
-		n += t.end - t.start
-	}
-	return n
 }
 
 // sentence finds the promises in toks[s:e]; qmark says it ended with "?".
@@ -142,28 +33,21 @@ func (rd *reader) sentence(s, e int, qmark bool, out []found) []found {
 	if qmark {
 		cls[len(cls)-1].question = true
 	}
-	deliverHedge := -1
-	for k := s; k < e; k++ {
-		if rd.toks[k].cat == cHedgeDeliver {
-			deliverHedge = k
-			break
-		}
-	}
 	conds := rd.conditions(cls)
 
-	// Lead-ins: "一般情况下," or "保证," standing alone qualify what follows.
+	// Lead-ins: a clause with no ship or deliver verb ("一般情况下,",
+	// "预计明天上午,") lends its hedge or guarantee to what follows.
 	leadHedge, leadGuarantee := -1, -1
 	var pending *timeRef
 	for ci := range cls {
 		cl := &cls[ci]
-		if len(cl.times) == 0 && len(cl.verbs) == 0 {
+		if !cl.promising() {
 			if len(cl.hedges) > 0 && leadHedge < 0 {
 				leadHedge = cl.hedges[0]
 			}
 			if len(cl.guarantees) > 0 && leadGuarantee < 0 {
 				leadGuarantee = cl.guarantees[0]
 			}
-			continue
 		}
 		pairs := rd.pair(cl, &pending)
 		prevEnd := cl.first
@@ -176,7 +60,7 @@ func (rd *reader) sentence(s, e int, qmark bool, out []found) []found {
 			if ok {
 				f.hedgeWord = rd.word(firstIn(cl.hedges, prevEnd, end, leadHedge))
 				if f.Kind == Deliver && f.hedgeWord == "" {
-					f.hedgeWord = rd.word(deliverHedge)
+					f.hedgeWord = rd.word(rd.deliverHedge)
 				}
 				f.Hedged = f.hedgeWord != ""
 				f.Guaranteed = firstIn(cl.guarantees, prevEnd, end, leadGuarantee) >= 0
@@ -226,10 +110,7 @@ func (rd *reader) pair(cl *clause, pending **timeRef) []pairing {
 			ts = append(ts, &cl.times[i])
 		}
 	}
-	hasVerb := false
-	for i := range cl.verbs {
-		hasVerb = hasVerb || cl.verbs[i].promising()
-	}
+	hasVerb := cl.promising()
 	if len(ts) == 0 {
 		if *pending == nil {
 			return nil
@@ -237,7 +118,7 @@ func (rd *reader) pair(cl *clause, pending **timeRef) []pairing {
 		for i := range cl.verbs {
 			if v := &cl.verbs[i]; v.promising() {
 				v.paired = true
-				out = append(out, rd.span(cl, *pending, v))
+				out = append(out, rd.span(*pending, v))
 				*pending = nil
 				break
 			}
@@ -278,25 +159,27 @@ func (rd *reader) pair(cl *clause, pending **timeRef) []pairing {
 			continue
 		}
 		v.paired = true
-		out = append(out, rd.span(cl, t, v))
+		out = append(out, rd.span(t, v))
 	}
 	return out
 }
 
 // span is the pairing's words: from the time (or verb) to the verb (or
 // time), taking in a hedge, guarantee or 付款后 right before them.
-func (rd *reader) span(cl *clause, t *timeRef, v *verb) pairing {
+func (rd *reader) span(t *timeRef, v *verb) pairing {
 	first, last := t.w.first, v.tok
 	if v.tok < first {
 		first, last = v.tok, t.w.last-1
 	}
 	toks := rd.toks
-	for first > cl.first && toks[first-1].end == toks[first].start {
+	// Punctuation stops the walk, so it never leaves the time's clause.
+	for first > 0 && toks[first-1].end == toks[first].start {
 		switch c := toks[first-1].cat; {
 		case c == cHedge || c == cGuarantee:
 			first--
 			continue
-		case c == tAfter && first-2 >= cl.first && isVerb(toks[first-2].cat): // 付款后, 发货后
+		case c == tAfter && first >= 2 && isVerb(toks[first-2].cat) &&
+			toks[first-2].end == toks[first-1].start: // 付款后, 发货后
 			first -= 2
 			continue
 		}
@@ -321,7 +204,9 @@ func (rd *reader) conditions(cls []clause) []condition {
 			case exSoon: // 现在拍: paying now
 				c.by, c.day, c.now = rd.now, rd.today, true
 			default:
-				by, ok := tr.w.place(rd.now, rd.today)
+				w := tr.w
+				w.after = false // "16点后付款" names 16:00
+				by, ok := w.place(rd.now, rd.today)
 				if !ok {
 					continue
 				}
