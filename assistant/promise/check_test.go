@@ -269,3 +269,15 @@ func BenchmarkCheckNoPromise(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkCheckLongTurn(b *testing.B) {
+	c := Default()
+	text := "亲，您好！这款运动鞋是现货，下午4点前付款当天就给您寄出，4点以后付款次日发出。" +
+		"发货后一般两三天能到，偏远地区会慢一点，具体到货时间以物流为准哦~有什么问题随时找我。"
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(c.Check(text, wedMorning, charger24)) != 3 {
+			b.Fatal("want three promises")
+		}
+	}
+}
