@@ -1,0 +1,134 @@
+// The demo page: one person plays buyer and agent in a chat window while the
+// panel beside it reacts to every turn. Each visit is a new conversation.
+
+import { api, conversationPath, goLogin, me } from './api.js';
+import { h, clock } from './dom.js';
+import { kindLabel, roleLabel } from './labels.js';
+import { mountPanel } from './panel.js';
+
+// Sample lines, one click each, so a newcomer sees every kind of nudge.
+const SAMPLES = {
+  buyer: [
+    { label: '讲价', text: '两件一起拿能便宜点吗?' },
+    { label: '破损投诉', text: '收到的东西是坏的,外箱也压破了,怎么办' },
+    { label: '问发货', text: '今天下单什么时候发货?明天能到吗' },
+  ],
+  agent: [
+    { label: '越权承诺', text: '亲,今天一定给您发出,保证明天到' },
+    { label: '过早认责', text: '不好意思亲,是我们的问题,马上给您退款' },
+  ],
+};
+
+function randomID() {
+  const bytes = crypto.getRandomValues(new Uint8Array(4));
+  return 'demo-' + [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const id = randomID();
+const picker = document.getElementById('product');
+const messages = document.getElementById('messages');
+const buyerForm = document.getElementById('buyer-form');
+const agentForm = document.getElementById('agent-form');
+const buyerInput = document.getElementById('buyer-input');
+const agentInput = document.getElementById('agent-input');
+const notice = document.getElementById('demo-notice');
+const bubbles = new Map(); // turn -> <li>
+
+document.getElementById('conversation-id').textContent = id;
+document.getElementById('open-panel').href = `/?conversation=${encodeURIComponent(id)}`;
+
+function showBubble(entry) {
+  const kinds = [...new Set(((entry.suggestions && entry.suggestions.nudges) || []).map((n) => n.kind))];
+  const li = h('li', { class: `msg role-${entry.role}`, dataset: { turn: String(entry.turn) } },
+    h('div', { class: 'msg-meta', text: `${roleLabel(entry.role)} · ${clock(entry.at)}` }),
+    h('div', { class: 'bubble', text: entry.text }),
+    kinds.length ? h('div', { class: 'msg-tags' }, kinds.map((k) => h('span', { class: `tag kind-${k}`, text: kindLabel(k) }))) : null);
+  const old = bubbles.get(entry.turn);
+  if (old) {
+    old.replaceWith(li);
+  } else {
+    const after = [...bubbles.keys()].filter((t) => t > entry.turn).sort((a, b) => a - b)[0];
+    if (after == null) messages.append(li);
+    else messages.insertBefore(li, bubbles.get(after));
+  }
+  bubbles.set(entry.turn, li);
+  messages.querySelector('.empty')?.remove();
+  messages.scrollTop = messages.scrollHeight;
+}
+
+async function send(role, text) {
+  text = text.trim();
+  if (!text) return false;
+  notice.hidden = true;
+  const body = { role, text };
+  if (picker.value) body.product = picker.value;
+  try {
+    const s = await api('POST', `${conversationPath(id)}/turns`, body);
+    if (s && typeof s.turn === 'number') showBubble({ turn: s.turn, role, text, at: s.at || new Date().toISOString(), suggestions: s });
+    return true;
+  } catch (err) {
+    if (err.status === 401) goLogin();
+    notice.textContent = `发送失败:${err.message}`;
+    notice.hidden = false;
+    return false;
+  }
+}
+
+function wire(form, input, role) {
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const text = input.value;
+    input.value = ''; // cleared at once; put back if the send fails
+    if (!(await send(role, text)) && !input.value) input.value = text;
+    // Refocus only if the person has not moved on to the other box meanwhile.
+    if (!document.activeElement || document.activeElement === document.body || form.contains(document.activeElement)) {
+      input.focus();
+    }
+  });
+  // Enter sends, Shift+Enter breaks the line, as in the shops' chat tools.
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+}
+wire(buyerForm, buyerInput, 'buyer');
+wire(agentForm, agentInput, 'agent');
+
+function chips(box, role, input) {
+  box.append(...SAMPLES[role].map((s) => h('button', {
+    type: 'button', class: 'chip', title: s.text, onclick: () => send(role, s.text),
+  }, s.label)));
+}
+chips(document.getElementById('buyer-samples'), 'buyer', buyerInput);
+chips(document.getElementById('agent-samples'), 'agent', agentInput);
+
+async function loadProducts() {
+  try {
+    const res = await api('GET', '/api/v1/products');
+    const list = (res && res.products) || [];
+    picker.append(...list.map((p) => h('option', { value: p.id, text: p.title })));
+  } catch (err) {
+    if (err.status === 401) goLogin();
+  }
+}
+
+me().then((u) => {
+  if (!u) return goLogin();
+  loadProducts();
+  mountPanel(document.getElementById('panel'), {
+    conversation: id,
+    embed: true,
+    onTurn: showBubble,
+    onInsert(text) {
+      agentInput.value = text;
+      agentInput.focus();
+      agentInput.classList.add('flash');
+      setTimeout(() => agentInput.classList.remove('flash'), 600);
+    },
+  });
+}).catch((err) => {
+  notice.textContent = `无法连接服务器:${err.message}`;
+  notice.hidden = false;
+});

@@ -1,0 +1,306 @@
+// The agent's side panel: what the current turn of one conversation calls
+// for, live over a WebSocket. mountPanel is shared by the panel page (/) and
+// the demo page, which mounts it beside its chat window.
+
+import { api, conversationPath, goLogin, logout, me, socketURL } from './api.js';
+import { copyText } from './clipboard.js';
+import { h, clock } from './dom.js';
+import { nudgeCard, nudgeID, phraseItem, productItem, ruleItem } from './cards.js';
+import { mountCheck } from './check.js';
+import { roleLabel } from './labels.js';
+import { mountConversations } from './conversations.js';
+import { LiveSocket } from './socket.js';
+import { mountTurnLog } from './turnlog.js';
+
+const TOP_PHRASES = 3;
+
+const STATES = {
+  connecting: '连接中…',
+  open: '实时',
+  waiting: (s) => `已断开,${s} 秒后重连`,
+  closed: '未连接',
+};
+
+// mountPanel builds the panel inside root.
+// opts.conversation: the id to open first (null: the most recent one)
+// opts.embed: no conversation list or turn log (the host page shows the chat)
+// opts.onInsert(text): put a phrase into the host's reply box instead of the clipboard
+// opts.onTurn(entry): told of every turn the panel learns of, pushed or loaded
+export function mountPanel(root, opts = {}) {
+  const state = {
+    id: null,
+    socket: null,
+    turns: new Map(), // turn number -> {turn, role, text, at, suggestions}
+    viewing: null, // turn number pinned by the agent; null follows the latest
+    dismissed: new Set(),
+    phrases: [], // the top phrases on screen, for keys 1/2/3
+    phrasesTurn: null, // the turn they were suggested for
+    opened: false, // the socket has been open once; a later open is a reconnect
+  };
+
+  const conn = h('span', { class: 'conn', dataset: { state: 'closed' } }, h('i'), h('span', { text: STATES.closed }));
+  const who = h('span', { class: 'who' });
+  const toast = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite' });
+  const head = h('header', { class: 'bar' },
+    h('span', { class: 'brand', text: '客服助手' }), conn, who,
+    opts.embed ? null : h('button', { type: 'button', class: 'btn small ghost', onclick: logout }, '退出'));
+
+  const convBox = h('section', { class: 'convs' });
+  const turnLog = mountTurnLog((n) => {
+    state.viewing = n === latestTurn() ? null : n;
+    render();
+  });
+  const now = h('div', { class: 'now' });
+  const nudges = h('section', { class: 'nudges', 'aria-label': '提醒' });
+  const phraseList = h('ol', { class: 'phrases' });
+  const rules = h('div', { class: 'rules' });
+  const products = h('div', { class: 'products' });
+  const checkBox = h('section', { class: 'check' });
+
+  const scroll = h('div', { class: 'scroll' },
+    opts.embed ? null : convBox,
+    opts.embed ? null : turnLog.box,
+    now,
+    nudges,
+    h('section', { class: 'block' },
+      h('div', { class: 'section-head' }, h('h2', { text: '推荐话术' }), h('small', { text: '点击或按 1 / 2 / 3 使用' })),
+      phraseList),
+    h('section', { class: 'block' }, h('div', { class: 'section-head' }, h('h2', { text: '相关规则' })), rules),
+    h('section', { class: 'block' }, h('div', { class: 'section-head' }, h('h2', { text: '商品信息' })), products));
+  root.classList.add('panel');
+  if (opts.embed) root.classList.add('embed');
+  root.replaceChildren(head, scroll, checkBox, toast);
+
+  const convs = opts.embed ? null : mountConversations(convBox, { onPick: (id) => open(id) });
+  const checker = mountCheck(checkBox, {
+    // Drafts are checked against the open conversation's product; with none
+    // open, against the shop's own terms.
+    conversation: () => state.id || 'draft-check',
+    // A draft is not a turn yet: nothing was stored to record feedback against.
+    onUse: (text) => deliver(text, '已换成建议说法'),
+  });
+
+  // --- delivering text and recording what the agent did ---
+
+  let toastTimer = 0;
+  function say(text) {
+    toast.textContent = text;
+    toast.classList.add('show');
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => toast.classList.remove('show'), 1600);
+  }
+
+  async function deliver(text, done) {
+    if (opts.onInsert) {
+      opts.onInsert(text);
+      say(done || '已插入回复框');
+      return true;
+    }
+    if (opts.embed && window.parent !== window) {
+      window.parent.postMessage({ type: 'assist.insert', text }, location.origin);
+      say(done || '已插入回复框');
+      return true;
+    }
+    const ok = await copyText(text);
+    say(ok ? (done ? `${done},已复制` : '已复制到剪贴板') : '复制失败,请手动选中文字');
+    return ok;
+  }
+
+  function feedback(turn, id, kind, action) {
+    if (state.id == null || turn == null || !id) return;
+    api('POST', '/api/v1/events', { conversation: state.id, turn, suggestion_id: id, kind, action })
+      .catch((err) => console.warn('assist: feedback not recorded:', err.message));
+  }
+
+  async function usePhrase(p, index, turn) {
+    const item = phraseList.children[index];
+    feedback(turn, p.id, 'phrase', 'used');
+    await deliver(p.text);
+    if (item && item.isConnected) {
+      item.classList.add('used');
+      item.querySelector('.state').textContent = '已使用';
+    }
+  }
+
+  // --- which turn the panel shows ---
+
+  function latestTurn() {
+    let max = null;
+    for (const n of state.turns.keys()) if (max == null || n > max) max = n;
+    return max;
+  }
+
+  function shownTurn() {
+    return state.viewing != null && state.turns.has(state.viewing) ? state.viewing : latestTurn();
+  }
+
+  function render() {
+    renderLog();
+    const n = shownTurn();
+    const entry = n == null ? null : state.turns.get(n);
+    renderNow(entry);
+    renderSuggestions(entry);
+  }
+
+  function renderLog() {
+    if (opts.embed) return;
+    const entries = [...state.turns.values()].sort((a, b) => a.turn - b.turn);
+    turnLog.render(entries, shownTurn(), state.viewing == null);
+  }
+
+  function renderNow(entry) {
+    if (!entry) {
+      now.replaceChildren(h('p', { class: 'empty' },
+        state.id ? '等待新消息…买家或客服每说一句,这里会给出提醒和推荐话术。' : '请选择一个会话。'));
+      return;
+    }
+    const pinned = state.viewing != null && state.viewing !== latestTurn();
+    now.replaceChildren(
+      h('div', { class: 'now-head' },
+        h('span', { class: `role-tag role-${entry.role}`, text: roleLabel(entry.role) }),
+        h('span', { class: 'muted', text: `第 ${entry.turn + 1} 句 · ${clock(entry.at)}` }),
+        pinned ? h('button', { type: 'button', class: 'btn small ghost', onclick: () => { state.viewing = null; render(); } }, '回到最新') : null),
+      h('p', { class: 'now-text', text: entry.text }));
+  }
+
+  function renderSuggestions(entry) {
+    const s = (entry && entry.suggestions) || {};
+    const turn = entry ? entry.turn : null;
+    const shown = (s.nudges || []).filter((n) => !state.dismissed.has(`${turn}|${nudgeID(n)}`));
+    nudges.replaceChildren(...shown.map((n) => nudgeCard(n, {
+      onUse: (text) => {
+        deliver(text);
+        feedback(turn, nudgeID(n), 'nudge', 'used');
+      },
+      onDismiss: () => {
+        state.dismissed.add(`${turn}|${nudgeID(n)}`);
+        feedback(turn, nudgeID(n), 'nudge', 'dismissed');
+        renderSuggestions(entry);
+      },
+    })));
+
+    state.phrases = (s.phrases || []).slice(0, TOP_PHRASES);
+    state.phrasesTurn = turn;
+    phraseList.replaceChildren(...(state.phrases.length
+      ? state.phrases.map((p, i) => phraseItem(p, i, () => usePhrase(p, i, turn)))
+      : [h('li', { class: 'empty', text: entry ? '这句话没有合适的话术' : '—' })]));
+
+    rules.replaceChildren(...((s.rules || []).length
+      ? s.rules.map((r) => ruleItem(r, (rule) => {
+        deliver(`依据${rule.source ? rule.source : ''}「${rule.title}」:${rule.text}`, '已复制规则');
+        feedback(turn, rule.id, 'rule', 'used');
+      }))
+      : [h('p', { class: 'empty', text: entry ? '没有相关规则' : '—' })]));
+
+    products.replaceChildren(...((s.products || []).length
+      ? s.products.map((p, i) => productItem(p, i === 0))
+      : [h('p', { class: 'empty', text: entry ? '没有相关商品' : '—' })]));
+  }
+
+  // --- the conversation and its socket ---
+
+  function learn(entry) {
+    const known = state.turns.has(entry.turn);
+    state.turns.set(entry.turn, entry);
+    if (!known && opts.onTurn) opts.onTurn(entry);
+  }
+
+  function onMessage(msg) {
+    switch (msg.type) {
+      case 'suggestions':
+        if (msg.conversation && msg.conversation !== state.id) return;
+        learn({ turn: msg.turn, role: msg.role, text: msg.text, at: msg.at, suggestions: msg });
+        state.viewing = null;
+        render();
+        if (convs) convs.touch(state.id, msg);
+        break;
+      case 'error':
+        say(`服务器:${msg.reason || '出错了'}`);
+        break;
+      default:
+        break; // ack and anything newer: nothing to show
+    }
+  }
+
+  function setConn(s, seconds) {
+    // Pushes sent while the socket was down are lost: reload after a reconnect.
+    if (s === 'open' && state.opened) load(state.id);
+    if (s === 'open') state.opened = true;
+    conn.dataset.state = s;
+    const label = STATES[s];
+    conn.lastChild.textContent = typeof label === 'function' ? label(seconds) : label;
+  }
+
+  async function onDrop(_ev, attempt) {
+    if (attempt < 2) return;
+    try {
+      if (!(await me())) goLogin();
+    } catch {
+      // server unreachable: keep retrying
+    }
+  }
+
+  async function load(id) {
+    try {
+      const conv = await api('GET', conversationPath(id));
+      if (state.id !== id) return;
+      for (const t of (conv && conv.turns) || []) {
+        learn({ turn: t.turn, role: t.role, text: t.text, at: t.at, suggestions: t.suggestions || {} });
+      }
+    } catch (err) {
+      if (err.status === 401) return goLogin();
+      if (err.status !== 404) say(`读取会话失败:${err.message}`);
+    }
+    render();
+  }
+
+  function open(id) {
+    if (state.socket) state.socket.close();
+    state.socket = null;
+    state.id = id || null;
+    state.turns = new Map();
+    state.viewing = null;
+    state.dismissed = new Set();
+    state.opened = false;
+    if (convs) convs.select(state.id);
+    if (opts.onSwitch) opts.onSwitch(state.id);
+    render();
+    if (!state.id) return;
+    state.socket = new LiveSocket(socketURL(state.id), { onMessage, onState: setConn, onDrop });
+    load(state.id);
+  }
+
+  // Keys 1/2/3 use a phrase, but never while the agent is typing somewhere.
+  document.addEventListener('keydown', (e) => {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.isComposing) return;
+    const t = e.target;
+    if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) return;
+    const i = ['1', '2', '3'].indexOf(e.key);
+    if (i >= 0 && state.phrases[i]) {
+      e.preventDefault();
+      usePhrase(state.phrases[i], i, state.phrasesTurn);
+    }
+  });
+  window.addEventListener('online', () => state.socket && state.socket.reconnectNow());
+
+  me().then((u) => {
+    if (!u) return goLogin();
+    who.textContent = u.name;
+    who.title = u.role;
+  }).catch(() => {});
+
+  (async () => {
+    let id = opts.conversation;
+    if (convs) {
+      const newest = await convs.refresh();
+      id = id || newest;
+    }
+    open(id);
+  })();
+
+  return {
+    open,
+    get conversation() { return state.id; },
+    checkDraft: (text) => checker.setDraft(text),
+  };
+}
