@@ -2,7 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strings"
 
 	"assist/kb"
 )
@@ -22,26 +24,40 @@ func (db *DB) AddEvents(ctx context.Context, events ...kb.Event) error {
 		return fmt.Errorf("add events: %w", err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO events (conversation, turn, agent, suggestion_id, kind, action, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("add events: %w", err)
-	}
-	defer stmt.Close()
-	for _, e := range events {
-		at := e.At
-		if at.IsZero() {
-			at = db.Now()
-		}
-		if _, err := stmt.ExecContext(ctx, e.Conversation, e.Turn, e.Agent, e.SuggestionID, e.Kind,
-			string(e.Action), stamp(at)); err != nil {
+	for len(events) > 0 {
+		n := min(len(events), eventsPerInsert)
+		if err := db.insertEvents(ctx, tx, events[:n]); err != nil {
 			return fmt.Errorf("add events: %w", err)
 		}
+		events = events[n:]
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("add events: %w", err)
 	}
 	return nil
+}
+
+// eventsPerInsert rows go in one INSERT: a panel's suggestion set is a dozen
+// events, and one statement per row costs a trip through cgo each.
+const eventsPerInsert = 64
+
+func (db *DB) insertEvents(ctx context.Context, tx *sql.Tx, events []kb.Event) error {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO events (conversation, turn, agent, suggestion_id, kind, action, at) VALUES `)
+	args := make([]any, 0, 7*len(events))
+	for i, e := range events {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		q.WriteString(`(?, ?, ?, ?, ?, ?, ?)`)
+		at := e.At
+		if at.IsZero() {
+			at = db.Now()
+		}
+		args = append(args, e.Conversation, e.Turn, e.Agent, e.SuggestionID, e.Kind, string(e.Action), stamp(at))
+	}
+	_, err := tx.ExecContext(ctx, q.String(), args...)
+	return err
 }
 
 func validEvent(e kb.Event) error {

@@ -94,3 +94,24 @@ func TestPutPhrase(t *testing.T) {
 		t.Errorf("phrases = %+v: want h1 edited in place, h2 after it", got.Phrases)
 	}
 }
+
+// A batch larger than one INSERT holds is stored whole and in order.
+func TestAddManyEvents(t *testing.T) {
+	db := openTemp(t)
+	ctx := context.Background()
+	const n = 2*eventsPerInsert + 7
+	events := make([]kb.Event, n)
+	for i := range events {
+		events[i] = kb.Event{Conversation: "c1", Turn: i, Agent: "xiaoli", SuggestionID: "h1", Kind: "phrase", Action: kb.ActionShown}
+	}
+	if err := db.AddEvents(ctx, events...); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Events(ctx, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != n || got[0].Turn != 0 || got[n-1].Turn != n-1 {
+		t.Errorf("stored %d events (first turn %d, last %d), want %d in order", len(got), got[0].Turn, got[len(got)-1].Turn, n)
+	}
+}
