@@ -1,13 +1,21 @@
 package assistant
 
 import (
+	"sync"
+
 	"assist/assistant/cues"
 	"assist/kb/fold"
 )
 
-// conversation is what the engine remembers of one chat.
+// conversation is one chat; its turns are taken one at a time.
 type conversation struct {
-	id        string
+	mu sync.Mutex
+	id string
+	state
+}
+
+// state is what the engine remembers of a chat between turns.
+type state struct {
 	turns     int
 	product   string // the product in view: given by the platform or named lately
 	afterSale bool   // a complaint or after-sale request was seen: no upsell from then on
@@ -15,7 +23,7 @@ type conversation struct {
 }
 
 // observe takes a turn into the conversation's state.
-func (c *conversation) observe(k *knowledge, found []cues.Cue, t Turn) {
+func (c *state) observe(k *knowledge, found []cues.Cue, t Turn) {
 	c.turns++
 	c.product = c.productAfter(k, t)
 	for _, cue := range found {
@@ -31,7 +39,7 @@ func (c *conversation) observe(k *knowledge, found []cues.Cue, t Turn) {
 // productAfter is the product in view once t is taken in: the platform's word
 // first, then a product the turn names (the one in view wins a tie), else the
 // one already in view.
-func (c *conversation) productAfter(k *knowledge, t Turn) string {
+func (c *state) productAfter(k *knowledge, t Turn) string {
 	if t.Product != "" {
 		return t.Product
 	}

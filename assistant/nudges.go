@@ -29,7 +29,7 @@ type raised struct {
 
 // nudges decides what this turn calls for. Buyer turns raise upsell and
 // evidence; agent turns raise shipping_promise, admission and wording.
-func (e *Engine) nudges(k *knowledge, c *conversation, t Turn, found []cues.Cue) []raised {
+func (e *Engine) nudges(k *knowledge, c *state, t Turn, found []cues.Cue) []raised {
 	var out []raised
 	evidenceNow := false
 	for _, cue := range found {
@@ -71,7 +71,7 @@ func (e *Engine) nudges(k *knowledge, c *conversation, t Turn, found []cues.Cue)
 
 // promiseNudges checks the agent's time promises against what the product in
 // view (or the shop) can guarantee.
-func (e *Engine) promiseNudges(k *knowledge, c *conversation, t Turn) []raised {
+func (e *Engine) promiseNudges(k *knowledge, c *state, t Turn) []raised {
 	terms := k.shipTerms(c.product)
 	var out []raised
 	for _, v := range e.promises.Check(t.Text, t.At.In(k.loc), terms) {

@@ -111,7 +111,7 @@ func best(scores map[string]float64, order map[string]int, n int) []scored {
 }
 
 // rank fills the products, rules and phrases of s, and the rule each nudge cites.
-func (e *Engine) rank(k *knowledge, c *conversation, t Turn, found []cues.Cue, ns []raised, s *Suggestions) error {
+func (e *Engine) rank(k *knowledge, c *state, t Turn, found []cues.Cue, ns []raised, s *Suggestions) error {
 	words := segment.Words(t.Text)
 	var ts termSet
 	ts.add(words, 1)
@@ -158,7 +158,7 @@ func sceneBonus(i int) float64 {
 	return bonusSceneAlso
 }
 
-func (e *Engine) rankProducts(k *knowledge, c *conversation, t Turn, terms []index.Term, s *Suggestions) error {
+func (e *Engine) rankProducts(k *knowledge, c *state, t Turn, terms []index.Term, s *Suggestions) error {
 	scores, err := normalized(k, index.Product, terms, candidates)
 	if err != nil {
 		return err
@@ -236,7 +236,7 @@ func (e *Engine) rankRules(k *knowledge, terms []index.Term, ns []raised, s *Sug
 	return nil
 }
 
-func (e *Engine) rankPhrases(k *knowledge, c *conversation, terms []index.Term, ns []raised,
+func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []raised,
 	scenes map[string]float64, s *Suggestions) error {
 	scores, err := normalized(k, index.Phrase, terms, candidates*2)
 	if err != nil {
@@ -300,9 +300,9 @@ func positions(n int, id func(int) string) map[string]int {
 // conversation's state).
 func (e *Engine) answer(k *knowledge, c *conversation, t Turn, record bool) (*Suggestions, error) {
 	found := e.cues.Detect(string(t.Role), t.Text)
-	st := c
+	st := &c.state
 	if !record {
-		cp := *c
+		cp := c.state
 		st = &cp
 	}
 	lastBuyer := st.lastBuyer

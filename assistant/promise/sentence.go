@@ -253,8 +253,13 @@ func (rd *reader) promise(cl *clause, p pairing, conds []condition) (found, bool
 		f.Condition, f.ConditionBy = cond.words, cond.by
 	}
 	deadline, ok := p.t.w.place(rd.now, f.condDay)
-	if !ok || deadline.Before(rd.now) { // 昨天发出, 今天上午发的: told, not promised
+	if !ok || deadline.Before(midnight(rd.now)) { // 昨天发出: told, not promised
 		return found{}, false
+	}
+	if deadline.Before(rd.now) {
+		// "今天下午就给您发出" said in the evening, with no past marker, is a
+		// promise that can no longer be kept: it is due now.
+		deadline = rd.now
 	}
 	f.Deadline = deadline
 	f.Kind = Ship
