@@ -25,7 +25,10 @@ export function suggestedBlock(text, onUse, label = '建议说法') {
     h('p', { text }));
 }
 
-export function nudgeCard(n, { onUse, onDismiss }) {
+// nudgeCard renders one nudge. When its suggested wording is also one of the
+// top phrases (phraseIndex >= 0), the card points at that phrase instead of
+// showing the same text twice.
+export function nudgeCard(n, { onUse, onDismiss, phraseIndex = -1, onPhrase }) {
   const triggers = n.triggers || [];
   const reason = h('p', { class: 'reason' }, highlight(n.reason || '', triggers));
   const loose = mentions(n.reason || '', triggers) ? null
@@ -38,7 +41,10 @@ export function nudgeCard(n, { onUse, onDismiss }) {
     reason,
     loose,
     n.action ? h('p', { class: 'action' }, h('b', { text: '怎么做 ' }), n.action) : null,
-    n.suggested ? suggestedBlock(n.suggested, onUse) : null,
+    phraseIndex >= 0
+      ? h('p', { class: 'see-phrase' }, '建议回复:',
+        h('button', { type: 'button', class: 'btn small', onclick: onPhrase }, `使用话术 ${phraseIndex + 1}`))
+      : n.suggested ? suggestedBlock(n.suggested, onUse) : null,
     citation(n.rule));
 }
 
@@ -50,9 +56,10 @@ export function phraseItem(p, index, onUse) {
     },
     h('span', { class: 'num', text: String(index + 1) }),
     h('span', { class: 'body' },
-      h('span', { class: 'phrase-title' }, p.title || '', p.scene ? h('small', { text: sceneLabel(p.scene) }) : null),
-      h('span', { class: 'phrase-text', text: p.text })),
-    h('span', { class: 'state', 'aria-live': 'polite' })));
+      h('span', { class: 'phrase-title' },
+        p.title || '', p.scene ? h('small', { text: sceneLabel(p.scene) }) : null,
+        h('span', { class: 'state', 'aria-live': 'polite' })),
+      h('span', { class: 'phrase-text', text: p.text }))));
 }
 
 export function ruleItem(r, onCopy) {

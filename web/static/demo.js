@@ -98,7 +98,7 @@ wire(agentForm, agentInput, 'agent');
 
 function chips(box, role, input) {
   box.append(...SAMPLES[role].map((s) => h('button', {
-    type: 'button', class: 'chip', title: s.text, onclick: () => send(role, s.text),
+    type: 'button', class: 'chip', title: s.text, dataset: { sample: s.label }, onclick: () => send(role, s.text),
   }, s.label)));
 }
 chips(document.getElementById('buyer-samples'), 'buyer', buyerInput);

@@ -166,8 +166,15 @@ export function mountPanel(root, opts = {}) {
   function renderSuggestions(entry) {
     const s = (entry && entry.suggestions) || {};
     const turn = entry ? entry.turn : null;
+    const top = (s.phrases || []).slice(0, TOP_PHRASES);
     const shown = (s.nudges || []).filter((n) => !state.dismissed.has(`${turn}|${nudgeID(n)}`));
     nudges.replaceChildren(...shown.map((n) => nudgeCard(n, {
+      phraseIndex: n.suggested ? top.findIndex((p) => p.text === n.suggested) : -1,
+      onPhrase: () => {
+        const i = top.findIndex((p) => p.text === n.suggested);
+        usePhrase(top[i], i, turn);
+        feedback(turn, nudgeID(n), 'nudge', 'used');
+      },
       onUse: (text) => {
         deliver(text);
         feedback(turn, nudgeID(n), 'nudge', 'used');
@@ -179,7 +186,7 @@ export function mountPanel(root, opts = {}) {
       },
     })));
 
-    state.phrases = (s.phrases || []).slice(0, TOP_PHRASES);
+    state.phrases = top;
     state.phrasesTurn = turn;
     phraseList.replaceChildren(...(state.phrases.length
       ? state.phrases.map((p, i) => phraseItem(p, i, () => usePhrase(p, i, turn)))
