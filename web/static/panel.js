@@ -138,6 +138,7 @@ export function mountPanel(root, opts = {}) {
     renderLog();
     const n = shownTurn();
     const entry = n == null ? null : state.turns.get(n);
+    root.classList.toggle('idle', !entry); // nothing to suggest yet: no empty sections
     renderNow(entry);
     renderSuggestions(entry);
   }
