@@ -1,0 +1,151 @@
+package web
+
+import (
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"assist/assistant"
+	"assist/kb"
+)
+
+// writeWait bounds every write to a socket; a peer that cannot take a frame
+// in this time is gone.
+const writeWait = 10 * time.Second
+
+// outFrame is one text frame for a socket. shown is set for a turn's
+// suggestion set: once written to a person's panel, each suggestion in it
+// counts as shown.
+type outFrame struct {
+	data  []byte
+	shown *assistant.Suggestions
+}
+
+// client is one WebSocket: one reader goroutine (the handler's own) and one
+// writer goroutine, since gorilla allows one concurrent writer only. Close
+// and WriteControl may be called from anywhere.
+type client struct {
+	conn  *websocket.Conn // set by attach, before ready is closed
+	ready chan struct{}
+	hub   *hub
+	conv  string
+	who   *principal
+	queue chan outFrame
+	done  chan struct{}
+	once  sync.Once
+}
+
+// newClient makes a client that can be subscribed and queued to before its
+// connection exists; attach hands it the connection.
+func newClient(h *hub, conv string, who *principal, queueLen int) *client {
+	return &client{ready: make(chan struct{}), hub: h, conv: conv, who: who,
+		queue: make(chan outFrame, queueLen), done: make(chan struct{})}
+}
+
+// attach gives the client its connection; nil when the upgrade failed.
+func (c *client) attach(conn *websocket.Conn) {
+	c.conn = conn
+	close(c.ready)
+}
+
+// enqueue hands f to the writer without waiting. A full queue means the
+// panel cannot keep up: it is dropped (it reconnects and reloads) rather than
+// slowing the others.
+func (c *client) enqueue(f outFrame) {
+	select {
+	case <-c.done:
+		return
+	default:
+	}
+	select {
+	case c.queue <- f:
+	default:
+		go func() {
+			c.hub.unsubscribe(c)
+			// Its writer is most likely stuck: do not wait long to say why.
+			c.closeWith(websocket.ClosePolicyViolation, "too slow: frames dropped, reconnect", 100*time.Millisecond)
+		}()
+	}
+}
+
+// closeWith sends a close frame with code and reason, waiting at most wait
+// for the writer to let it through, then closes the connection. Only the
+// first close counts.
+func (c *client) closeWith(code int, reason string, wait time.Duration) {
+	c.once.Do(func() {
+		close(c.done)
+		if <-c.ready; c.conn == nil {
+			return
+		}
+		c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(wait))
+		c.conn.Close()
+	})
+}
+
+// drop closes a connection that is already broken, without a close frame.
+func (c *client) drop() {
+	c.once.Do(func() {
+		close(c.done)
+		if <-c.ready; c.conn != nil {
+			c.conn.Close()
+		}
+	})
+}
+
+// writeLoop sends queued frames and pings until the client is closed.
+// record is told about every suggestion set written.
+func (c *client) writeLoop(ping time.Duration, record func(*client, *assistant.Suggestions)) {
+	ticker := time.NewTicker(ping)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-c.done:
+			return
+		case f := <-c.queue:
+			if c.who.expired(time.Now()) {
+				c.closeWith(websocket.ClosePolicyViolation, "session expired: log in again", time.Second)
+				return
+			}
+			c.conn.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := c.conn.WriteMessage(websocket.TextMessage, f.data); err != nil {
+				c.drop()
+				return
+			}
+			if f.shown != nil {
+				record(c, f.shown)
+			}
+		case <-ticker.C:
+			if c.who.expired(time.Now()) {
+				c.closeWith(websocket.ClosePolicyViolation, "session expired: log in again", time.Second)
+				return
+			}
+			c.conn.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := c.conn.WriteMessage(websocket.PingMessage, nil); err != nil {
+				c.drop()
+				return
+			}
+		}
+	}
+}
+
+// readLoop reads frames until the peer goes away or stays silent for two
+// ping intervals (a pong, like any frame, proves it is alive).
+func (c *client) readLoop(ping time.Duration, handle func(*client, []byte)) {
+	wait := 2 * ping
+	c.conn.SetReadLimit(maxFrameBytes)
+	c.conn.SetReadDeadline(time.Now().Add(wait))
+	c.conn.SetPongHandler(func(string) error { return c.conn.SetReadDeadline(time.Now().Add(wait)) })
+	for {
+		typ, data, err := c.conn.ReadMessage()
+		if err != nil {
+			return
+		}
+		c.conn.SetReadDeadline(time.Now().Add(wait))
+		if typ != websocket.TextMessage {
+			c.enqueue(outFrame{data: errorFrame("", kb.EInvalid, "send JSON text frames")})
+			continue
+		}
+		handle(c, data)
+	}
+}

@@ -1,0 +1,117 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"assist/assistant"
+	"assist/kb"
+)
+
+type eventRequest struct {
+	Conversation string `json:"conversation"`
+	Turn         int    `json:"turn"`
+	SuggestionID string `json:"suggestion_id"`
+	Kind         string `json:"kind"`
+	Action       string `json:"action"`
+}
+
+// postEvent is POST /api/v1/events: an agent used or dismissed a suggestion.
+func (s *Server) postEvent(w http.ResponseWriter, r *http.Request, p *principal) error {
+	var req eventRequest
+	if err := decodeBody(w, r, &req); err != nil {
+		return err
+	}
+	if err := s.recordFeedback(r.Context(), req, p); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// recordFeedback stores a used or dismissed event once it has checked that
+// the suggestion was in that turn's suggestion set. The agent is always the
+// caller; it commits before returning.
+func (s *Server) recordFeedback(ctx context.Context, req eventRequest, p *principal) error {
+	if err := validConversationID(req.Conversation); err != nil {
+		return err
+	}
+	action := kb.Action(req.Action)
+	if action != kb.ActionUsed && action != kb.ActionDismissed {
+		return kb.Errorf(kb.EInvalid, "action %q: want used or dismissed", clip(req.Action))
+	}
+	if !kb.ValidSuggestionKind(req.Kind) {
+		return kb.Errorf(kb.EInvalid, "kind %q: want product, rule, phrase or nudge", clip(req.Kind))
+	}
+	stored, err := s.store.Turn(ctx, req.Conversation, req.Turn)
+	if kb.ErrorCode(err) == kb.ENotFound {
+		return kb.Errorf(kb.EInvalid, "conversation %q has no turn %d", req.Conversation, req.Turn)
+	}
+	if err != nil {
+		return err
+	}
+	var sugg assistant.Suggestions
+	if err := json.Unmarshal(stored.Suggestions, &sugg); err != nil {
+		return fmt.Errorf("decode stored suggestions of %s/%d: %w", req.Conversation, req.Turn, err)
+	}
+	if !offered(&sugg, req.Kind, req.SuggestionID) {
+		return kb.Errorf(kb.EInvalid, "turn %d of %q offered no %s %q", req.Turn, req.Conversation, req.Kind, clip(req.SuggestionID))
+	}
+	s.writes.Lock()
+	defer s.writes.Unlock()
+	return s.store.AddEvents(context.WithoutCancel(ctx), kb.Event{Conversation: req.Conversation, Turn: req.Turn,
+		Agent: p.Name, SuggestionID: req.SuggestionID, Kind: req.Kind, Action: action, At: s.store.Now()})
+}
+
+// suggestion names one suggestion of a set, as events do.
+type suggestion struct{ id, kind string }
+
+// suggestionsOf lists every suggestion of a set: nudges by kind (and
+// category), products, rules and phrases by id.
+func suggestionsOf(sugg *assistant.Suggestions) []suggestion {
+	out := make([]suggestion, 0, len(sugg.Nudges)+len(sugg.Products)+len(sugg.Rules)+len(sugg.Phrases))
+	for _, n := range sugg.Nudges {
+		out = append(out, suggestion{NudgeID(n), kb.SuggestionNudge})
+	}
+	for _, p := range sugg.Products {
+		out = append(out, suggestion{p.ID, kb.SuggestionProduct})
+	}
+	for _, r := range sugg.Rules {
+		out = append(out, suggestion{r.ID, kb.SuggestionRule})
+	}
+	for _, p := range sugg.Phrases {
+		out = append(out, suggestion{p.ID, kb.SuggestionPhrase})
+	}
+	return out
+}
+
+// NudgeID is how events name a nudge: its kind, and its category if any.
+func NudgeID(n assistant.Nudge) string {
+	if n.Category == "" {
+		return n.Kind
+	}
+	return n.Kind + ":" + n.Category
+}
+
+func offered(sugg *assistant.Suggestions, kind, id string) bool {
+	for _, sg := range suggestionsOf(sugg) {
+		if sg.kind == kind && sg.id == id {
+			return true
+		}
+	}
+	return false
+}
+
+// shownEvents is one shown event per suggestion of the set.
+func shownEvents(sugg *assistant.Suggestions, agent string, at time.Time) []kb.Event {
+	all := suggestionsOf(sugg)
+	out := make([]kb.Event, len(all))
+	for i, sg := range all {
+		out[i] = kb.Event{Conversation: sugg.Conversation, Turn: sugg.Turn, Agent: agent,
+			SuggestionID: sg.id, Kind: sg.kind, Action: kb.ActionShown, At: at}
+	}
+	return out
+}

@@ -1,0 +1,127 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"assist/assistant"
+	"assist/kb"
+)
+
+// firstSuggestion picks a suggestion of the set to give feedback on.
+func firstSuggestion(t *testing.T, s *assistant.Suggestions) suggestion {
+	t.Helper()
+	all := suggestionsOf(s)
+	if len(all) == 0 {
+		t.Fatalf("turn %d offered nothing: %+v", s.Turn, s)
+	}
+	return all[0]
+}
+
+func TestFeedbackIsRecordedForTheSessionsUser(t *testing.T) {
+	e := newEnv(t)
+	panel := e.panel("c1", kb.RoleAgent)
+	posted := e.postTurn("c1", "buyer", "这个充电器能便宜点吗,和数据线一起买")
+	mustRead(t, panel)
+	sg := firstSuggestion(t, posted)
+
+	// A frame that names another agent is refused whole.
+	send(t, panel, map[string]any{"type": "feedback", "turn": 0, "suggestion_id": sg.id, "kind": sg.kind,
+		"action": "used", "agent": "the-admin"})
+	if f := mustRead(t, panel); f.Type != "error" {
+		t.Fatalf("feedback naming an agent: %+v, want an error", f)
+	}
+	send(t, panel, map[string]any{"type": "feedback", "ref": "f1", "turn": 0, "suggestion_id": sg.id, "kind": sg.kind, "action": "used"})
+	if f := mustRead(t, panel); f.Type != "ack" || f.Ref != "f1" || f.For != "feedback" {
+		t.Fatalf("feedback answer %+v, want an ack", f)
+	}
+	// The same over HTTP, as the manager, with a dismissal.
+	body := fmt.Sprintf(`{"conversation":"c1","turn":0,"suggestion_id":%q,"kind":%q,"action":"dismissed"}`, sg.id, sg.kind)
+	if status, b := e.do("POST", "/api/v1/events", cookie(e.login(kb.RoleManager)), body); status != 204 {
+		t.Fatalf("post event: %d %s", status, b)
+	}
+	withAgent := strings.Replace(body, `"action"`, `"agent":"the-admin","action"`, 1)
+	if status, b := e.do("POST", "/api/v1/events", cookie(e.login(kb.RoleAgent)), withAgent); status != 400 {
+		t.Errorf("event naming an agent: %d %s, want 400", status, b)
+	}
+
+	events, err := e.store.Events(context.Background(), "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, ev := range events {
+		if ev.Action != kb.ActionShown {
+			got = append(got, string(ev.Action)+" by "+ev.Agent)
+			if ev.SuggestionID != sg.id || ev.Kind != sg.kind || ev.Turn != 0 {
+				t.Errorf("event %+v: want %s %s of turn 0", ev, sg.kind, sg.id)
+			}
+		}
+	}
+	if want := "used by the-agent,dismissed by the-manager"; strings.Join(got, ",") != want {
+		t.Errorf("events %q, want %q", strings.Join(got, ","), want)
+	}
+}
+
+func TestShownEventsAreRecordedPerPanel(t *testing.T) {
+	e := newEnv(t)
+	agent := e.panel("c1", kb.RoleAgent)
+	admin := e.panel("c1", kb.RoleAdmin)
+	h := map[string][]string{"Authorization": {"Bearer " + e.token}}
+	integration, _, err := e.dial("c1", h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer integration.Close()
+
+	posted := e.postTurn("c1", "buyer", "充电器能便宜点吗")
+	mustRead(t, agent)
+	mustRead(t, admin)
+	mustRead(t, integration)
+	if err := e.srv.FlushEvents(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	all := suggestionsOf(posted)
+	deadline := time.Now().Add(2 * time.Second)
+	var shown map[string]int
+	for time.Now().Before(deadline) {
+		events, err := e.store.Events(context.Background(), "c1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		shown = map[string]int{}
+		for _, ev := range events {
+			if ev.Action == kb.ActionShown {
+				shown[ev.Agent]++
+			}
+		}
+		if shown["the-agent"] == len(all) && shown["the-admin"] == len(all) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+		e.srv.FlushEvents(context.Background())
+	}
+	want := map[string]int{"the-agent": len(all), "the-admin": len(all)}
+	if fmt.Sprint(shown) != fmt.Sprint(want) {
+		t.Errorf("shown events per agent %v, want %v (one per suggestion per person's panel; none for the token)", shown, want)
+	}
+
+	status, body := e.do("GET", "/api/v1/reports/suggestions", cookie(e.login(kb.RoleManager)), "")
+	var report struct {
+		Suggestions []suggestionLine `json:"suggestions"`
+	}
+	if err := json.Unmarshal(body, &report); status != 200 || err != nil {
+		t.Fatalf("report: %d %s", status, body)
+	}
+	distinct := map[suggestion]bool{}
+	for _, sg := range all {
+		distinct[sg] = true
+	}
+	if len(report.Suggestions) != len(distinct) || report.Suggestions[0].Shown < 2 {
+		t.Errorf("report %s: want %d suggestions each shown at least twice", body, len(distinct))
+	}
+}

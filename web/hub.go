@@ -1,0 +1,139 @@
+package web
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"assist/assistant"
+)
+
+// hub knows which sockets listen to which conversation. Publishing never
+// waits for a socket: each has a bounded queue, and a socket whose queue is
+// full is dropped.
+type hub struct {
+	mu     sync.RWMutex
+	topics map[string]map[*client]struct{}
+	n      int
+	closed bool
+}
+
+func newHub() *hub { return &hub{topics: map[string]map[*client]struct{}{}} }
+
+// subscribe adds c to its conversation; false once the hub is closed.
+func (h *hub) subscribe(c *client) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return false
+	}
+	set, ok := h.topics[c.conv]
+	if !ok {
+		set = map[*client]struct{}{}
+		h.topics[c.conv] = set
+	}
+	set[c] = struct{}{}
+	h.n++
+	return true
+}
+
+func (h *hub) unsubscribe(c *client) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	set, ok := h.topics[c.conv]
+	if !ok {
+		return
+	}
+	if _, ok := set[c]; !ok {
+		return
+	}
+	delete(set, c)
+	h.n--
+	if len(set) == 0 {
+		delete(h.topics, c.conv)
+	}
+}
+
+func (h *hub) count() int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.n
+}
+
+// publish queues a turn's suggestion set, encoded once as data, to every
+// socket of the conversation.
+func (h *hub) publish(conv string, sugg *assistant.Suggestions, data []byte) {
+	frame := withType("suggestions", "", data)
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for c := range h.topics[conv] {
+		c.enqueue(outFrame{data: frame, shown: sugg})
+	}
+}
+
+// closeSession closes the sockets a session opened, once it has logged out.
+func (h *hub) closeSession(sessionID string) {
+	if sessionID == "" {
+		return
+	}
+	h.mu.RLock()
+	var mine []*client
+	for _, set := range h.topics {
+		for c := range set {
+			if c.who.sessionID == sessionID {
+				mine = append(mine, c)
+			}
+		}
+	}
+	h.mu.RUnlock()
+	for _, c := range mine {
+		h.unsubscribe(c)
+		go c.closeWith(websocket.ClosePolicyViolation, "logged out", time.Second)
+	}
+}
+
+// closeAll closes every socket with 1001 (going away) and refuses new ones.
+// Sockets are closed in parallel, each waiting at most a second (less if
+// ctx ends sooner) for its close frame to go out.
+func (h *hub) closeAll(ctx context.Context) {
+	h.mu.Lock()
+	h.closed = true
+	var all []*client
+	for _, set := range h.topics {
+		for c := range set {
+			all = append(all, c)
+		}
+	}
+	h.mu.Unlock()
+	wait := time.Second
+	if d, ok := ctx.Deadline(); ok {
+		wait = min(wait, time.Until(d))
+	}
+	var wg sync.WaitGroup
+	for _, c := range all {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.closeWith(websocket.CloseGoingAway, "server shutting down", wait)
+		}()
+	}
+	wg.Wait()
+}
+
+// withType turns an encoded JSON object into a frame by putting "type" (and
+// "ref" when not empty) in front of its fields, without decoding it again.
+func withType(typ, ref string, object []byte) []byte {
+	head := `{"type":"` + typ + `",`
+	if ref != "" {
+		r, _ := jsonString(ref)
+		head += `"ref":` + r + `,`
+	}
+	if len(object) <= 2 || object[0] != '{' { // {} or not an object: the type alone
+		return []byte(head[:len(head)-1] + "}")
+	}
+	out := make([]byte, 0, len(head)+len(object))
+	out = append(out, head...)
+	return append(out, object[1:]...)
+}

@@ -1,0 +1,61 @@
+package web
+
+import (
+	"net/http"
+
+	"assist/kb"
+)
+
+type loginRequest struct {
+	Name     string `json:"name"`
+	Password string `json:"password"`
+}
+
+type meResponse struct {
+	Name string  `json:"name"`
+	Role kb.Role `json:"role"`
+}
+
+// login checks name and password and starts a new session. A session id the
+// browser already held is deleted: every login gets a fresh id, so an id
+// planted before login is worth nothing after it.
+func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *principal) error {
+	var req loginRequest
+	if err := decodeBody(w, r, &req); err != nil {
+		return err
+	}
+	user, err := s.store.Authenticate(r.Context(), req.Name, req.Password)
+	if err != nil {
+		return err
+	}
+	if old, err := r.Cookie(sessionCookie); err == nil && old.Value != "" {
+		if err := s.store.DeleteSession(r.Context(), old.Value); err != nil {
+			return err
+		}
+		s.hub.closeSession(old.Value)
+	}
+	id, sess, err := s.store.CreateSession(r.Context(), user, s.sessionTTL)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", Expires: sess.ExpiresAt,
+		MaxAge: int(s.sessionTTL.Seconds()), HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	writeJSON(w, http.StatusOK, meResponse{Name: user.Name, Role: user.Role})
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, p *principal) error {
+	if err := s.store.DeleteSession(r.Context(), p.sessionID); err != nil {
+		return err
+	}
+	s.hub.closeSession(p.sessionID)
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request, p *principal) error {
+	writeJSON(w, http.StatusOK, meResponse{Name: p.Name, Role: p.Role})
+	return nil
+}

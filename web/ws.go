@@ -1,0 +1,198 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"assist/assistant"
+	"assist/kb"
+)
+
+// writeBuffers is shared by all sockets: an idle panel holds no write buffer.
+var writeBuffers sync.Pool
+
+// socketSendBuffer caps the kernel's send buffer of a socket. Left alone it
+// grows to megabytes, so a panel that stopped reading would hide a long
+// backlog there before its queue ever filled; a panel needs a few KiB/s.
+const socketSendBuffer = 64 << 10
+
+// openSocket is GET /api/v1/conversations/{id}/ws: it subscribes the caller
+// to the conversation's suggestion sets and takes turns, drafts and feedback
+// from it.
+func (s *Server) openSocket(w http.ResponseWriter, r *http.Request, p *principal) error {
+	conv := r.PathValue("id")
+	if err := validConversationID(conv); err != nil {
+		return err
+	}
+	if err := s.origins.checkSocket(r, p); err != nil {
+		return err
+	}
+	c := newClient(s.hub, conv, p, s.queueLen)
+	// Subscribe before the handshake ends: every turn committed after the
+	// client sees 101 reaches it, queued until the writer starts.
+	if s.closing.Load() || !s.hub.subscribe(c) {
+		w.Header().Set("Retry-After", "5")
+		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: "unavailable", Reason: "server shutting down"})
+		return nil
+	}
+	defer s.hub.unsubscribe(c)
+	up := websocket.Upgrader{
+		HandshakeTimeout:  10 * time.Second,
+		ReadBufferSize:    1024,
+		WriteBufferSize:   4096,
+		WriteBufferPool:   &writeBuffers,
+		EnableCompression: false,
+		CheckOrigin:       func(r *http.Request) bool { return s.origins.checkSocket(r, p) == nil },
+	}
+	conn, err := up.Upgrade(w, r, nil)
+	c.attach(conn)
+	if err != nil {
+		return nil // Upgrade has answered the request itself
+	}
+	if tc, ok := conn.NetConn().(*net.TCPConn); ok {
+		tc.SetWriteBuffer(socketSendBuffer)
+	}
+	defer c.drop()
+	go c.writeLoop(s.ping, s.recordShown)
+	ctx := r.Context()
+	c.readLoop(s.ping, func(c *client, data []byte) { s.handleFrame(ctx, c, data) })
+	return nil
+}
+
+// clientFrame is every field a client frame may carry; type says which
+// apply.
+type clientFrame struct {
+	Type         string `json:"type"`
+	Ref          string `json:"ref"`
+	Role         string `json:"role"`
+	Text         string `json:"text"`
+	Product      string `json:"product"`
+	At           string `json:"at"`
+	Turn         *int   `json:"turn"`
+	SuggestionID string `json:"suggestion_id"`
+	Kind         string `json:"kind"`
+	Action       string `json:"action"`
+}
+
+type ackFrame struct {
+	Type string `json:"type"`
+	Ref  string `json:"ref,omitempty"`
+	For  string `json:"for"`
+	Turn int    `json:"turn"`
+}
+
+// handleFrame answers one client frame. A bad frame gets an error frame; the
+// connection stays open.
+func (s *Server) handleFrame(ctx context.Context, c *client, data []byte) {
+	var f clientFrame
+	if err := decodeJSON(data, &f); err != nil {
+		c.enqueue(outFrame{data: errorFrameOf("", err)})
+		return
+	}
+	if len(f.Ref) > maxRefLen {
+		c.enqueue(outFrame{data: errorFrame("", kb.EInvalid, "ref: at most 64 characters")})
+		return
+	}
+	reply, err := s.answerFrame(ctx, c, &f)
+	if err != nil {
+		reply = errorFrameOf(f.Ref, s.logInternal(err))
+	}
+	c.enqueue(outFrame{data: reply})
+}
+
+func (s *Server) answerFrame(ctx context.Context, c *client, f *clientFrame) ([]byte, error) {
+	if c.who.person() {
+		// The session may have ended since the socket opened: a person
+		// acts only with a live one.
+		if _, err := s.store.Session(ctx, c.who.sessionID); err != nil {
+			go c.closeWith(websocket.ClosePolicyViolation, "session ended: log in again", time.Second)
+			return nil, err
+		}
+	}
+	switch f.Type {
+	case "turn":
+		if !slices.Contains(turnRoles, c.who.Role) {
+			return nil, kb.Errorf(kb.EForbidden, "%s may not post turns", describe(c.who))
+		}
+		req := turnRequest{Role: f.Role, Text: f.Text, Product: f.Product, At: f.At}
+		t, err := req.turn(s.engine.Shop(), s.store.Now())
+		if err != nil {
+			return nil, err
+		}
+		sugg, _, err := s.addTurn(ctx, c.conv, t, c.who)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(ackFrame{Type: "ack", Ref: f.Ref, For: "turn", Turn: sugg.Turn})
+	case "check":
+		if !slices.Contains(panelRoles, c.who.Role) {
+			return nil, kb.Errorf(kb.EForbidden, "%s may not check drafts", describe(c.who))
+		}
+		_, data, err := s.checkDraft(ctx, c.conv, f.Text)
+		if err != nil {
+			return nil, err
+		}
+		return withType("check", f.Ref, data), nil
+	case "feedback":
+		if !c.who.person() {
+			return nil, kb.Errorf(kb.EForbidden, "feedback needs a logged-in person, not an API token")
+		}
+		if f.Turn == nil {
+			return nil, kb.Errorf(kb.EInvalid, "feedback: turn is required")
+		}
+		req := eventRequest{Conversation: c.conv, Turn: *f.Turn, SuggestionID: f.SuggestionID, Kind: f.Kind, Action: f.Action}
+		if err := s.recordFeedback(ctx, req, c.who); err != nil {
+			return nil, err
+		}
+		return json.Marshal(ackFrame{Type: "ack", Ref: f.Ref, For: "feedback", Turn: *f.Turn})
+	}
+	return nil, kb.Errorf(kb.EInvalid, "type %q: want turn, check or feedback", clip(f.Type))
+}
+
+// recordShown is called by a socket's writer after it sent a suggestion set:
+// every suggestion in it was shown to that person.
+func (s *Server) recordShown(c *client, sugg *assistant.Suggestions) {
+	if !c.who.person() {
+		return
+	}
+	s.events.add(shownEvents(sugg, c.who.Name, s.store.Now())...)
+}
+
+// logInternal logs an internal error, whose detail the peer does not see.
+func (s *Server) logInternal(err error) error {
+	if kb.ErrorCode(err) == kb.EInternal {
+		s.log.Error("websocket frame", "err", err)
+	}
+	return err
+}
+
+func errorFrameOf(ref string, err error) []byte {
+	code := kb.ErrorCode(err)
+	reason := err.Error()
+	if code == kb.EInternal {
+		reason = "internal error; see the server log"
+	}
+	return errorFrame(ref, code, reason)
+}
+
+func errorFrame(ref, code, reason string) []byte {
+	b, _ := json.Marshal(struct {
+		Type   string `json:"type"`
+		Ref    string `json:"ref,omitempty"`
+		Error  string `json:"error"`
+		Reason string `json:"reason"`
+	}{"error", ref, code, reason})
+	return b
+}
+
+func jsonString(s string) (string, error) {
+	b, err := json.Marshal(s)
+	return string(b), err
+}

@@ -1,0 +1,286 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"assist/kb"
+)
+
+func TestSocketOrigins(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.Origins = []string{"https://app.example.com", "http://localhost:3000"} })
+	agent := e.login(kb.RoleAgent).String()
+	tests := []struct {
+		name   string
+		origin string // "" sends none
+		auth   string // "cookie", "token" or ""
+		want   int
+	}{
+		{name: "own origin with a session", origin: e.ts.URL, auth: "cookie", want: 101},
+		{name: "an allow-listed origin", origin: "https://app.example.com", auth: "cookie", want: 101},
+		{name: "an allow-listed origin in capitals", origin: "HTTPS://APP.EXAMPLE.COM", auth: "cookie", want: 101},
+		{name: "another allow-listed origin", origin: "http://localhost:3000", auth: "cookie", want: 101},
+		{name: "a look-alike suffix", origin: "http://app.example.com.evil.com", auth: "cookie", want: 403},
+		{name: "a look-alike https suffix", origin: "https://app.example.com.evil.com", auth: "cookie", want: 403},
+		{name: "the allowed host on another scheme", origin: "http://app.example.com", auth: "cookie", want: 403},
+		{name: "the allowed host on another port", origin: "https://app.example.com:8443", auth: "cookie", want: 403},
+		{name: "the opaque origin null", origin: "null", auth: "cookie", want: 403},
+		{name: "a subdomain of an allowed origin", origin: "https://x.app.example.com", auth: "cookie", want: 403},
+		{name: "a session without an Origin", origin: "", auth: "cookie", want: 403},
+		{name: "a foreign origin with a token", origin: "https://evil.example", auth: "token", want: 403},
+		{name: "an integration: a token and no Origin", origin: "", auth: "token", want: 101},
+		{name: "no credentials", origin: e.ts.URL, auth: "", want: 401},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := http.Header{}
+			if tt.origin != "" {
+				h.Set("Origin", tt.origin)
+			}
+			switch tt.auth {
+			case "cookie":
+				h.Set("Cookie", agent)
+			case "token":
+				h.Set("Authorization", "Bearer "+e.token)
+			}
+			conn, status, err := e.dial("c1", h)
+			if conn != nil {
+				conn.Close()
+			}
+			if status != tt.want {
+				t.Errorf("status %d (%v), want %d", status, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestATurnIsPushedToEverySubscriberOfItsConversation(t *testing.T) {
+	e := newEnv(t)
+	a1 := e.panel("c1", kb.RoleAgent)
+	a2 := e.panel("c1", kb.RoleAdmin)
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+e.token)
+	integration, _, err := e.dial("c1", h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer integration.Close()
+	other := e.panel("c2", kb.RoleAgent)
+
+	posted := e.postTurn("c1", "buyer", "充电器和数据线一起买能便宜吗")
+	for i, conn := range []*websocket.Conn{a1, a2, integration} {
+		f := mustRead(t, conn)
+		if f.Type != "suggestions" || f.Conversation != "c1" || f.Turn != posted.Turn || f.Text != posted.Text {
+			t.Errorf("subscriber %d got %+v, want the suggestion set of turn %d", i, f, posted.Turn)
+		}
+		if len(f.Nudges) != len(posted.Nudges) || len(f.Phrases) != len(posted.Phrases) {
+			t.Errorf("subscriber %d: pushed set differs from the answer", i)
+		}
+		// The push comes after the commit: the turn is in the store.
+		if _, err := e.store.Turn(context.Background(), "c1", f.Turn); err != nil {
+			t.Errorf("turn %d pushed before it was stored: %v", f.Turn, err)
+		}
+	}
+	if f, err := read(t, other, 300*time.Millisecond); err == nil {
+		t.Errorf("a panel of c2 got %+v from c1", f)
+	}
+}
+
+func TestSocketFrames(t *testing.T) {
+	e := newEnv(t)
+	panel := e.panel("c1", kb.RoleAgent)
+
+	send(t, panel, map[string]any{"type": "turn", "ref": "t1", "role": "buyer", "text": "充电宝多久发货"})
+	push, ack := mustRead(t, panel), mustRead(t, panel)
+	if push.Type != "suggestions" || push.Turn != 0 {
+		t.Errorf("first frame %+v: want the turn's suggestion set", push)
+	}
+	if ack.Type != "ack" || ack.Ref != "t1" || ack.For != "turn" || ack.Turn != 0 {
+		t.Errorf("second frame %+v: want the ack of turn 0", ack)
+	}
+
+	send(t, panel, map[string]any{"type": "check", "ref": "d1", "text": "亲,保证明天一定送到"})
+	check := mustRead(t, panel)
+	if check.Type != "check" || check.Ref != "d1" {
+		t.Errorf("check answer %+v", check)
+	}
+	if turns, _ := e.store.Turns(context.Background(), "c1"); len(turns) != 1 {
+		t.Errorf("a draft check was recorded: %d turns stored, want 1", len(turns))
+	}
+
+	tests := []struct {
+		name   string
+		frame  string
+		reason string
+	}{
+		{name: "not JSON", frame: `hello`, reason: "malformed JSON"},
+		{name: "an unknown type", frame: `{"type":"shout"}`, reason: `type "shout"`},
+		{name: "an unknown field", frame: `{"type":"turn","role":"buyer","text":"在吗","agent":"boss"}`, reason: `unknown field "agent"`},
+		{name: "a bad role", frame: `{"type":"turn","role":"bot","text":"在吗"}`, reason: `role "bot"`},
+		{name: "feedback without a turn", frame: `{"type":"feedback","suggestion_id":"x","kind":"phrase","action":"used"}`, reason: "turn is required"},
+		{name: "feedback on a suggestion never offered", frame: `{"type":"feedback","turn":0,"suggestion_id":"nope","kind":"phrase","action":"used"}`, reason: "offered no phrase"},
+		{name: "feedback claiming shown", frame: `{"type":"feedback","turn":0,"suggestion_id":"x","kind":"phrase","action":"shown"}`, reason: "want used or dismissed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			panel.SetWriteDeadline(time.Now().Add(time.Second))
+			if err := panel.WriteMessage(websocket.TextMessage, []byte(tt.frame)); err != nil {
+				t.Fatal(err)
+			}
+			f := mustRead(t, panel)
+			if f.Type != "error" || !strings.Contains(f.Reason, tt.reason) {
+				t.Errorf("answer %+v: want an error holding %q", f, tt.reason)
+			}
+		})
+	}
+	// The connection is still open after the bad frames.
+	send(t, panel, map[string]any{"type": "check", "text": "您好"})
+	if f := mustRead(t, panel); f.Type != "check" {
+		t.Errorf("after bad frames: %+v", f)
+	}
+}
+
+func TestAFrameOverTheLimitClosesTheSocket(t *testing.T) {
+	e := newEnv(t)
+	panel := e.panel("c1", kb.RoleAgent)
+	big := `{"type":"check","text":"` + strings.Repeat("x", maxFrameBytes) + `"}`
+	panel.WriteMessage(websocket.TextMessage, []byte(big))
+	_, err := read(t, panel, 5*time.Second)
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.CloseMessageTooBig {
+		t.Errorf("err = %v, want close 1009 (message too big)", err)
+	}
+}
+
+func TestASlowSubscriberIsDroppedWithoutDelayingOthers(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.SendQueue = 4 })
+	fast := e.panel("c1", kb.RoleAgent)
+	h := http.Header{}
+	h.Set("Origin", e.ts.URL)
+	h.Set("Cookie", e.login(kb.RoleAgent).String())
+	slow, _, err := dialWith(smallWindowDialer(), e.wsURL("c1"), h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close()
+
+	// Big turns fill the slow panel's socket buffers quickly.
+	text := strings.Repeat("这款充电器支持笔记本快充吗", 150)
+	const turns = 60
+	start := time.Now()
+	for i := range turns {
+		e.postTurn("c1", "buyer", text)
+		f := mustRead(t, fast)
+		if f.Turn != i {
+			t.Fatalf("fast panel got turn %d, want %d", f.Turn, i)
+		}
+	}
+	if took := time.Since(start); took > 20*time.Second {
+		t.Errorf("%d turns took %v with a slow panel attached", turns, took)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for e.srv.Sockets() != 1 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := e.srv.Sockets(); n != 1 {
+		t.Errorf("%d sockets open, want 1: the slow panel should have been dropped", n)
+	}
+	// When the slow panel reads at last, it finds the frames the kernel
+	// held and then the end of the connection.
+	for {
+		if _, err := read(t, slow, 5*time.Second); err != nil {
+			var ne interface{ Timeout() bool }
+			if errors.As(err, &ne) && ne.Timeout() {
+				t.Error("the slow panel's connection was left open")
+			}
+			break
+		}
+	}
+}
+
+func TestCloseSendsGoingAwayToEverySocket(t *testing.T) {
+	e := newEnv(t)
+	conns := []*websocket.Conn{e.panel("c1", kb.RoleAgent), e.panel("c1", kb.RoleAdmin), e.panel("c2", kb.RoleAgent)}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := e.srv.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range conns {
+		_, err := read(t, c, 5*time.Second)
+		var ce *websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
+			t.Errorf("socket %d: %v, want close 1001", i, err)
+		}
+	}
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+e.token)
+	if _, status, _ := e.dial("c1", h); status != http.StatusServiceUnavailable {
+		t.Errorf("a socket after close: %d, want 503", status)
+	}
+}
+
+func TestLoggingOutClosesThatSessionsSockets(t *testing.T) {
+	e := newEnv(t)
+	mine := e.panel("c1", kb.RoleAgent)
+	other := e.panel("c1", kb.RoleAdmin)
+	if status, _ := e.do("POST", "/api/v1/logout", cookie(e.login(kb.RoleAgent)), ""); status != 204 {
+		t.Fatalf("logout: %d", status)
+	}
+	_, err := read(t, mine, 5*time.Second)
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.ClosePolicyViolation {
+		t.Errorf("the logged-out panel: %v, want close 1008", err)
+	}
+	e.postTurn("c1", "buyer", "在吗")
+	if f := mustRead(t, other); f.Type != "suggestions" {
+		t.Errorf("the other session's panel got %+v", f)
+	}
+}
+
+func TestAnExpiredSessionsSocketIsClosed(t *testing.T) {
+	e := newEnv(t)
+	agent := e.panel("c1", kb.RoleAgent)
+	// The session ends in the store (as after its expiry); the next frame
+	// the panel sends is refused and the socket closed.
+	if err := e.store.DeleteSession(context.Background(), e.login(kb.RoleAgent).Value); err != nil {
+		t.Fatal(err)
+	}
+	send(t, agent, map[string]any{"type": "check", "text": "您好"})
+	f, err := read(t, agent, 5*time.Second)
+	if err == nil && f.Type == "error" {
+		_, err = read(t, agent, 5*time.Second)
+	}
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.ClosePolicyViolation {
+		t.Errorf("after the session ended: %v, want close 1008", err)
+	}
+}
+
+func TestWithType(t *testing.T) {
+	tests := []struct {
+		name, typ, ref, object, want string
+	}{
+		{name: "a suggestion set", typ: "suggestions", object: `{"conversation":"c1","turn":2}`, want: `{"type":"suggestions","conversation":"c1","turn":2}`},
+		{name: "with a ref to echo", typ: "check", ref: `d"1`, object: `{"turn":0}`, want: `{"type":"check","ref":"d\"1","turn":0}`},
+		{name: "an empty object", typ: "ack", object: `{}`, want: `{"type":"ack"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := string(withType(tt.typ, tt.ref, []byte(tt.object)))
+			if got != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+			if !json.Valid([]byte(got)) {
+				t.Errorf("%s is not JSON", got)
+			}
+		})
+	}
+}
