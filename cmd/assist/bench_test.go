@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A small run of the load benchmark, in process: every posted turn reaches
+// every panel of its conversation.
+func TestBenchSmallRun(t *testing.T) {
+	c := &benchCmd{driver: drive}
+	job := driveJob{Panels: 12, Convs: 3, Rate: 20, Duration: 500 * time.Millisecond}
+	var log strings.Builder
+	rep, err := c.bench(context.Background(), job, &log)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	r := rep.Result
+	if r.Connected != 12 || r.Dropped != 0 {
+		t.Errorf("connected %d, dropped %d: want 12 and 0", r.Connected, r.Dropped)
+	}
+	if r.Posted < 8 || r.Failed != 0 {
+		t.Errorf("posted %d, failed %d: want about 10 and none", r.Posted, r.Failed)
+	}
+	if r.Pushes != r.Expected || r.Expected != r.Posted*4 {
+		t.Errorf("pushes %d of %d expected (posted %d, 4 panels each)", r.Pushes, r.Expected, r.Posted)
+	}
+	if r.Latency.P50 <= 0 || r.Latency.Max < r.Latency.P99 || rep.Server.HeapInUseMiB <= 0 {
+		t.Errorf("figures %+v %+v: want measured latencies and memory", r.Latency, rep.Server)
+	}
+	var out strings.Builder
+	rep.write(&out)
+	for _, want := range []string{"post-to-push", "p99", "heap in use", "RSS"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report does not show %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestBenchLinesAreWellFormed(t *testing.T) {
+	lines := parseBenchLines(benchLines)
+	if len(lines) < 10 {
+		t.Fatalf("%d bench lines, want at least 10", len(lines))
+	}
+	roles := map[string]int{}
+	for _, l := range lines {
+		roles[l.role]++
+		if l.text == "" {
+			t.Error("an empty bench line")
+		}
+	}
+	if roles["buyer"] == 0 || roles["agent"] == 0 {
+		t.Errorf("roles %v: want buyer and agent turns", roles)
+	}
+}
