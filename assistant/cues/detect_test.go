@@ -1,0 +1,256 @@
+package cues
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// found renders cues as "kind/category" in the order Detect gives them.
+func found(cs []Cue) []string {
+	out := []string{}
+	for _, c := range cs {
+		out = append(out, string(c.Kind)+"/"+c.Category)
+	}
+	return out
+}
+
+func TestDetect(t *testing.T) {
+	tests := []struct {
+		name string
+		role string
+		text string
+		want []string // kind/category, in order of appearance; empty: nothing
+	}{
+		// upsell: bargaining
+		{"tea bargain", "buyer", "这款乌龙茶能便宜点吗", []string{"upsell/bargain"}},
+		{"shoes discount", "buyer", "这双鞋打个折呗", []string{"upsell/bargain"}},
+		{"round down", "buyer", "168抹个零吧", []string{"upsell/bargain"}},
+		{"too dear", "buyer", "面霜有点贵啊", []string{"upsell/bargain"}},
+		{"cheaper elsewhere", "buyer", "别家的充电头比你家便宜", []string{"upsell/bargain"}},
+		{"lowest price", "buyer", "沙发最低价多少", []string{"upsell/bargain"}},
+		{"no discount is still bargaining", "buyer", "没有优惠吗", []string{"upsell/bargain"}},
+		// upsell: gifts, shipping, quantity, buying
+		{"gift", "buyer", "买茶具有赠品吗", []string{"upsell/gift"}},
+		{"what comes free", "buyer", "口红送什么小样", []string{"upsell/gift"}},
+		{"delivery is not a gift", "buyer", "能送到五楼吗", []string{}},
+		{"free shipping", "buyer", "数据线包邮吗?", []string{"upsell/free_shipping"}},
+		{"shipping fee", "buyer", "运费多少", []string{"upsell/free_shipping"}},
+		{"shipping insurance is no fee question", "buyer", "有运费险吗", []string{}},
+		{"three boxes price", "buyer", "买三盒多少钱", []string{"upsell/quantity"}},
+		{"wholesale", "buyer", "鞋垫可以批发吗", []string{"upsell/quantity"}},
+		{"how many for free shipping", "buyer", "买多少包邮", []string{"upsell/free_shipping"}},
+		{"ordered", "buyer", "好的,我拍了", []string{"upsell/buy_intent"}},
+		{"take one", "buyer", "那就拍一条吧", []string{"upsell/buy_intent"}},
+		{"this one", "buyer", "就要这款了", []string{"upsell/buy_intent"}},
+		{"paid", "buyer", "已付款,麻烦备注一下", []string{"upsell/buy_intent"}},
+		{"not ordering", "buyer", "先不拍了", []string{}},
+		{"a photo is not an order", "buyer", "我拍了照片给你看", []string{}},
+		// evidence: missing, wrong, damaged, not received
+		{"tea box missing", "buyer", "茶叶收到了,少了一盒", []string{"evidence/missing"}},
+		{"only two pairs", "buyer", "只收到两双袜子,我买的是三双", []string{"evidence/missing"}},
+		{"only two once received", "buyer", "打开一看只有两个杯子", []string{"evidence/missing"}},
+		{"only one colour is a product question", "buyer", "这款只有一个颜色吗", []string{}},
+		{"rhetorical missing", "buyer", "怎么少发了一根数据线?", []string{"evidence/missing"}},
+		{"will you miss one", "buyer", "不会漏发吧", []string{}},
+		{"wrong colour sent", "buyer", "你们发错颜色了,我要的是黑色", []string{"evidence/wrong_item"}},
+		{"not what I ordered", "buyer", "收到的不是我要的型号", []string{"evidence/wrong_item"}},
+		{"wrong colour received", "buyer", "收到的颜色不对,我拍的是米白", []string{"evidence/wrong_item"}},
+		{"colour remark before buying", "buyer", "图片这个颜色不对吧", []string{}},
+		{"crushed box", "buyer", "快递盒子压坏了,里面的杯子碎了", []string{"evidence/damaged"}},
+		{"cracked tea cake", "buyer", "打开发现茶饼裂了", []string{"evidence/damaged"}},
+		{"hole", "buyer", "窗帘上有个洞", []string{"evidence/damaged"}},
+		{"cracked cup", "buyer", "收到了茶杯有裂纹", []string{"evidence/damaged"}},
+		{"broken: covered?", "buyer", "坏了包换吗", []string{}},
+		{"presale damage question", "buyer", "没有破损吧?", []string{}},
+		{"do not crush it", "buyer", "包装结实吗?别压坏了", []string{}},
+		{"signed not received", "buyer", "显示已签收,但是我没收到", []string{"evidence/not_received"}},
+		{"never got it", "buyer", "快递说放驿站了,我根本没收到", []string{"evidence/not_received"}},
+		{"not yet arrived is no evidence", "buyer", "还没收到货呢", []string{}},
+		// evidence: quality, generic across trades
+		{"charger stopped charging", "buyer", "充电器用了两天就充不进电了", []string{"evidence/quality"}},
+		{"shoes seam", "buyer", "鞋子穿了两天就开线了", []string{"evidence/quality"}},
+		{"faded after wash", "buyer", "衣服洗了一次就掉色了", []string{"evidence/quality"}},
+		{"strong smell", "buyer", "新沙发有很大的味道", []string{"evidence/quality"}},
+		{"allergy", "buyer", "面膜用了过敏了", []string{"evidence/quality"}},
+		{"how can you sell this", "buyer", "你们怎么卖这种东西", []string{"evidence/quality"}},
+		{"second hand after smell", "buyer", "收到有一股味道,是不是二手的", []string{"evidence/quality"}},
+		{"exclamation is no question", "buyer", "质量也太差了吧", []string{"evidence/quality"}},
+		{"will it fade", "buyer", "会不会掉色", []string{}},
+		{"fades?", "buyer", "这件会掉色吗", []string{}},
+		{"no pilling I hope", "buyer", "不会起球吧", []string{}},
+		{"any smell", "buyer", "有没有味道", []string{}},
+		{"A-not-A question", "buyer", "质量差不差", []string{}},
+		{"good quality, will return", "buyer", "质量好的话下次还来", []string{}},
+		{"supposing it fades", "buyer", "如果掉色了怎么办", []string{}},
+		{"washed once, will it fade", "buyer", "洗了一次,会不会掉色?", []string{}},
+		{"tasty is praise", "buyer", "收到了,这个茶也太好喝了吧", []string{}},
+		{"no odour", "buyer", "这个面霜无异味", []string{}},
+		{"does not fade easily", "buyer", "这款不太容易掉色吧", []string{}},
+		{"washed, then faded: how", "buyer", "洗了一次掉色了怎么办", []string{"evidence/quality"}},
+		// evidence: intervention and review extortion
+		{"complain", "buyer", "我要投诉你们", []string{"evidence/intervention"}},
+		{"platform", "buyer", "我已经申请平台介入了", []string{"evidence/intervention"}},
+		{"consumer hotline", "buyer", "再不处理我就打12315", []string{"evidence/intervention"}},
+		{"refund or bad review", "buyer", "不退款就差评", []string{"evidence/review_extortion"}},
+		{"compensate or bad review", "buyer", "退我20块钱,不然差评", []string{"evidence/review_extortion"}},
+		{"pay for good review", "buyer", "赔我50就给好评", []string{"evidence/review_extortion"}},
+		{"promise of no bad review", "buyer", "我不会给差评的,放心", []string{}},
+		{"conditional complaint is intervention", "buyer", "你们不发货我就投诉", []string{"evidence/intervention"}},
+		{"bad review without money", "buyer", "质量太差了,差评", []string{"evidence/quality"}},
+		{"complaint blocks upsell", "buyer", "少了一件,运费谁出", []string{"evidence/missing"}},
+		// traditional and full-width
+		{"traditional extortion", "buyer", "給我退款,不然給差評", []string{"evidence/review_extortion", "after_sale/return"}},
+		{"traditional missing", "buyer", "茶葉收到了,少了一盒", []string{"evidence/missing"}},
+		{"traditional bargain", "buyer", "這款充電器能便宜點嗎", []string{"upsell/bargain"}},
+		{"traditional seam", "buyer", "鞋子穿了兩天就開膠了", []string{"evidence/quality"}},
+		{"traditional signed", "buyer", "顯示已簽收,但是我沒收到", []string{"evidence/not_received"}},
+		{"full-width question mark", "buyer", "没有破损吧？", []string{}},
+		{"full-width digits", "buyer", "收到了，少了１件", []string{"evidence/missing"}},
+		// agent: admission
+		{"warehouse sent wrong", "agent", "非常抱歉,是我们仓库发错了", []string{"admission/early"}},
+		{"our fault", "agent", "是我们的问题,马上给您补发", []string{"admission/early"}},
+		{"if it is ours", "agent", "如果是我们的问题,我们会负责到底", []string{}},
+		{"after checking", "agent", "核实后确认是我们的问题会给您补发", []string{}},
+		{"not ours", "agent", "这不是我们的问题哦", []string{}},
+		{"admission only for agents", "buyer", "是我们的问题吗", []string{}},
+		// agent: wording
+		{"best on the market", "agent", "这款充电器是市面上最好的", []string{"wording/absolute"}},
+		{"absolutely", "agent", "我们的茶叶品质绝对一流", []string{"wording/absolute"}},
+		{"number one", "agent", "销量全网第一", []string{"wording/absolute"}},
+		{"full-width 100%", "agent", "１００％正品", []string{"wording/absolute"}},
+		{"better take photos", "agent", "您最好先拍照留个底", []string{}},
+		{"best to provide video", "agent", "最好能提供一下开箱视频", []string{}},
+		{"first thing", "agent", "我们第一时间给您处理", []string{}},
+		{"first purchase", "agent", "这是您第一次在我们家买吧", []string{}},
+		{"fibre content", "agent", "这件是100%纯棉的", []string{}},
+		{"wording only for agents", "buyer", "你家哪款最好", []string{}},
+		{"the only way", "agent", "唯一的办法是退了重拍", []string{}},
+		// not nudges: shipping questions and after-sale context
+		{"when ships", "buyer", "什么时候能发货?", []string{"ask_shipping/when"}},
+		{"days to arrive", "buyer", "几天能到上海", []string{"ask_shipping/when"}},
+		{"ordered, ships today?", "buyer", "好的我拍了,今天能发吗", []string{"upsell/buy_intent", "ask_shipping/when"}},
+		{"return", "buyer", "我想退货", []string{"after_sale/return"}},
+		{"refund please", "buyer", "不想要了,退款吧", []string{"after_sale/return"}},
+		{"return policy question", "buyer", "不合适可以退换吗", []string{}},
+		{"received, may I return", "buyer", "收到了,能退货吗", []string{"after_sale/return"}},
+		{"return blocks upsell", "buyer", "退货的运费谁出", []string{"after_sale/return"}},
+		// nothing
+		{"greeting", "buyer", "你好,在吗", []string{}},
+		{"material question", "buyer", "这个杯子是陶瓷的吗", []string{}},
+		{"empty", "buyer", "", []string{}},
+		{"unknown role", "system", "少了一件", []string{}},
+	}
+	lex := Default()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := found(lex.Detect(tt.role, tt.text))
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Detect(%s, %q) = %v, want %v", tt.role, tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestDetectWords pins the words the panel shows: the buyer's own text,
+// traditional or full-width as typed, overlapping cue words joined.
+func TestDetectWords(t *testing.T) {
+	tests := []struct {
+		name     string
+		role     string
+		text     string
+		category string
+		want     []string
+	}{
+		{"traditional kept", "buyer", "給我退款,不然給差評", "review_extortion", []string{"給我退款", "不然給差評"}},
+		{"full-width kept", "buyer", "收到了，少了１件", "missing", []string{"少了１件"}},
+		{"overlaps joined", "buyer", "能便宜点吗", "bargain", []string{"能便宜点"}},
+		{"both parts of a pair", "buyer", "显示已签收,但是我没收到", "not_received", []string{"显示已签收", "没收到"}},
+		{"chain as one stretch", "buyer", "不退款就差评", "review_extortion", []string{"不退款就差评"}},
+		{"two places", "buyer", "盒子压坏了,杯子也碎了", "damaged", []string{"压坏了", "碎了"}},
+	}
+	lex := Default()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, c := range lex.Detect(tt.role, tt.text) {
+				if c.Category == tt.category {
+					if !slices.Equal(c.Words, tt.want) {
+						t.Errorf("words = %q, want %q", c.Words, tt.want)
+					}
+					return
+				}
+			}
+			t.Errorf("Detect(%q) has no %s cue", tt.text, tt.category)
+		})
+	}
+}
+
+func TestDetectUnpunctuatedChat(t *testing.T) {
+	// Real chat often has no punctuation: the whole turn is one clause and
+	// a 吗 anywhere makes it a question, which a reported fact turns back
+	// into a complaint.
+	lex := Default()
+	if got := found(lex.Detect("buyer", "买回来一股味道是不是二手的吗")); !slices.Equal(got, []string{"evidence/quality"}) {
+		t.Errorf("complaint with a fact = %v", got)
+	}
+	if got := found(lex.Detect("buyer", "这个鞋子是不是二手的吗")); len(got) != 0 {
+		t.Errorf("bare question = %v, want nothing", got)
+	}
+}
+
+func TestCategories(t *testing.T) {
+	lex := Default()
+	cats := lex.Categories()
+	want := map[Kind][]string{
+		Upsell:      {"bargain", "gift", "free_shipping", "quantity", "buy_intent"},
+		Evidence:    {"missing", "wrong_item", "damaged", "not_received", "quality", "intervention", "review_extortion"},
+		Admission:   {"early"},
+		Wording:     {"absolute"},
+		AskShipping: {"when"},
+		AfterSale:   {"return"},
+	}
+	for kind, names := range want {
+		for _, name := range names {
+			c, ok := lex.Category(kind, name)
+			if !ok {
+				t.Errorf("Category(%s, %s) missing", kind, name)
+				continue
+			}
+			if c.Label == "" || c.Action == "" || len(c.Query) == 0 || len(c.Scenes) == 0 {
+				t.Errorf("%s/%s lacks label, action, query or scenes: %+v", kind, name, c)
+			}
+		}
+	}
+	if len(cats) != 16 {
+		t.Errorf("Categories() has %d, want 16", len(cats))
+	}
+	if c, _ := lex.Category(Evidence, "missing"); c.Label != "少件/漏发" || !strings.Contains(strings.Join(c.Query, " "), "漏发") {
+		t.Errorf("missing = %+v", c)
+	}
+	if _, ok := lex.Category(Evidence, "nosuch"); ok {
+		t.Error("Category found a category that does not exist")
+	}
+	if Default() != lex {
+		t.Error("Default parses again on every call")
+	}
+}
+
+// sentence is a typical 30-character buyer turn.
+const sentence = "你好,我昨天收到的茶叶少了一盒,而且盒子压坏了,怎么处理?"
+
+func BenchmarkDetect(b *testing.B) {
+	lex := Default()
+	for _, bc := range []struct{ name, role, text string }{
+		{"complaint", "buyer", sentence},
+		{"bargain", "buyer", "这款充电器两个一起买能便宜点吗,包邮吗"},
+		{"agent", "agent", "亲,这款是我们店销量最好的,最好先拍照给我们看一下哦"},
+		{"plain", "buyer", "你好在吗,这款有黑色的吗,尺码偏大还是偏小"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				lex.Detect(bc.role, bc.text)
+			}
+		})
+	}
+}
