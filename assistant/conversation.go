@@ -37,11 +37,15 @@ func (c *state) observe(k *knowledge, found []cues.Cue, t Turn) {
 }
 
 // productAfter is the product in view once t is taken in: the platform's word
-// first, then a product the turn names (the one in view wins a tie), else the
-// one already in view.
+// first, then a product the buyer names (the one in view wins a tie), else the
+// one already in view. An agent naming a product (a pairing, say) does not
+// change what the buyer is looking at.
 func (c *state) productAfter(k *knowledge, t Turn) string {
 	if t.Product != "" {
 		return t.Product
+	}
+	if t.Role != Buyer {
+		return c.product
 	}
 	named := k.mentioned(fold.String(t.Text))
 	if len(named) == 0 {

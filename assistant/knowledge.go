@@ -23,6 +23,9 @@ type knowledge struct {
 	mentions []mention // longest name first
 	shipping map[string]promise.Terms
 	presale  map[string]bool
+	// madeToOrder holds, for each made-to-order product, the marker words
+	// its facts use.
+	madeToOrder map[string][]string
 }
 
 // mention is a folded product name (title or alias) to find in turn text.
@@ -38,7 +41,7 @@ func newKnowledge(shop *kb.Shop, idx *index.Index, terms *Terms) (*knowledge, er
 		return nil, err
 	}
 	k := &knowledge{shop: shop, index: idx, terms: terms, loc: loc,
-		shipping: map[string]promise.Terms{}, presale: map[string]bool{}}
+		shipping: map[string]promise.Terms{}, presale: map[string]bool{}, madeToOrder: map[string][]string{}}
 	if h, m, ok := shop.Cutoff(); ok {
 		k.cutoff = &promise.Clock{Hour: h, Minute: m}
 	}
@@ -51,10 +54,15 @@ func newKnowledge(shop *kb.Shop, idx *index.Index, terms *Terms) (*knowledge, er
 		}
 		facts := factText(p)
 		k.presale[p.ID] = containsAny(facts, terms.PreSale)
+		for _, w := range terms.MadeToOrder {
+			if strings.Contains(facts, w) {
+				k.madeToOrder[p.ID] = append(k.madeToOrder[p.ID], w)
+			}
+		}
 		k.shipping[p.ID] = promise.Terms{
 			ShipWithinHours: shop.ShipHours(p),
 			PreSale:         k.presale[p.ID],
-			MadeToOrder:     containsAny(facts, terms.MadeToOrder),
+			MadeToOrder:     len(k.madeToOrder[p.ID]) > 0,
 			Cutoff:          k.cutoff,
 			Location:        loc,
 		}

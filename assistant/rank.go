@@ -18,7 +18,7 @@ const (
 	topN            = 3
 	candidates      = 12
 	boostContext    = 0.3 // the buyer's words behind an agent's reply
-	boostNudgeQuery = 1.5 // a nudge's own search words
+	boostNudgeQuery = 0.7 // a nudge's own search words
 	boostCueQuery   = 1.0 // a non-nudge cue's search words (shipping question, after-sale)
 	boostPreSale    = 2.0 // pre-sale words on a pre-sale product's shipping question
 	bonusNamed      = 2.0 // a product the turn names
@@ -27,6 +27,7 @@ const (
 	bonusScene      = 0.6 // a phrase written for the moment's first scene
 	bonusSceneAlso  = 0.3 // … for another scene that fits
 	bonusPrefer     = 0.5 // a phrase offering what the upsell moment prefers
+	sceneOnly       = 0.3 // share of a scene bonus for a phrase with no word of the turn
 )
 
 // queryWords segments search words from a lexicon into index terms.
@@ -139,6 +140,11 @@ func (e *Engine) rank(k *knowledge, c *state, t Turn, found []cues.Cue, ns []rai
 	}
 	if askShipping && k.presale[c.product] {
 		ts.add(queryWords(k.terms.PreSaleQuery), boostPreSale)
+	}
+	if askShipping {
+		// A made-to-order product's own marker words (定制, 刻字 …) find
+		// the phrase that explains its lead time.
+		ts.add(queryWords(k.madeToOrder[c.product]), boostPreSale)
 	}
 	terms := ts.terms()
 
@@ -256,6 +262,12 @@ func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []ra
 		_, matched := scores[ph.ID]
 		if bonus == 0 && !matched {
 			continue
+		}
+		if !matched {
+			// Fitting the moment without a word in common with it is a weak
+			// sign: such a phrase fills a gap but never displaces one that
+			// speaks to what was said.
+			bonus *= sceneOnly
 		}
 		text, missing := phrases.Fill(k.shop, product, ph.Text)
 		if len(missing) > 0 {

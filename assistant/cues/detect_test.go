@@ -73,7 +73,7 @@ func TestDetect(t *testing.T) {
 		{"faded after wash", "buyer", "衣服洗了一次就掉色了", []string{"evidence/quality"}},
 		{"strong smell", "buyer", "新沙发有很大的味道", []string{"evidence/quality"}},
 		{"allergy", "buyer", "面膜用了过敏了", []string{"evidence/quality"}},
-		{"how can you sell this", "buyer", "你们怎么卖这种东西", []string{"evidence/quality"}},
+		{"how can you sell this", "buyer", "你们怎么卖这种东西", []string{"after_sale/upset", "evidence/quality"}},
 		{"second hand after smell", "buyer", "收到有一股味道,是不是二手的", []string{"evidence/quality"}},
 		{"exclamation is no question", "buyer", "质量也太差了吧", []string{"evidence/quality"}},
 		{"will it fade", "buyer", "会不会掉色", []string{}},
@@ -221,8 +221,8 @@ func TestCategories(t *testing.T) {
 			}
 		}
 	}
-	if len(cats) != 16 {
-		t.Errorf("Categories() has %d, want 16", len(cats))
+	if len(cats) != 17 {
+		t.Errorf("Categories() has %d, want 17", len(cats))
 	}
 	if c, _ := lex.Category(Evidence, "missing"); c.Label != "少件/漏发" || !strings.Contains(strings.Join(c.Query, " "), "漏发") {
 		t.Errorf("missing = %+v", c)
@@ -250,6 +250,29 @@ func BenchmarkDetect(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				lex.Detect(bc.role, bc.text)
+			}
+		})
+	}
+}
+
+func TestUpsetBuyerIsNotAComplaintByItself(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		want       []string
+	}{
+		{"angry complaint", "气死我了,你们这什么破东西", []string{"after_sale/upset"}},
+		{"upset but negated", "没有生气,不无语,就问问", nil},
+		{"plain question", "这个杯子能进洗碗机吗", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, c := range Default().Detect("buyer", tc.text) {
+				if c.Kind == AfterSale {
+					got = append(got, string(c.Kind)+"/"+c.Category)
+				}
+			}
+			if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Errorf("Detect(%q) after-sale cues = %v, want %v", tc.text, got, tc.want)
 			}
 		})
 	}

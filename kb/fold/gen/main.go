@@ -64,9 +64,11 @@ func readFile(path string) ([]pair, string, error) {
 //
 //	U+6230	kSimplifiedVariant	U+6218 U+229D0
 //
-// and keeps the first simplified form, which Unihan lists as the usual one.
-// A char that names itself among its simplified forms (乾: 乾 and 干) is
-// both traditional and simplified depending on the word, so it is left alone.
+// and keeps the first simplified form other than the char itself. A char that
+// names itself among its simplified forms (裡: 裡 and 里; 乾: 乾 and 干) is
+// simplified in some words only, but folding serves matching, not display:
+// both sides of every comparison fold alike, so folding it to its other form
+// lets traditional chat (在裡面) match simplified knowledge (在里面).
 func parse(r io.Reader) ([]pair, string, error) {
 	m := map[rune]rune{}
 	version := ""
@@ -90,20 +92,16 @@ func parse(r io.Reader) ([]pair, string, error) {
 			return nil, "", fmt.Errorf("line %d: %w", line, err)
 		}
 		var first rune = -1
-		self := false
 		for _, f := range strings.Fields(fields[2]) {
 			to, err := codePoint(f)
 			if err != nil {
 				return nil, "", fmt.Errorf("line %d: %w", line, err)
 			}
-			if to == from {
-				self = true
-			}
-			if first < 0 {
+			if to != from && first < 0 {
 				first = to
 			}
 		}
-		if first >= 0 && !self {
+		if first >= 0 {
 			m[from] = first
 		}
 	}
