@@ -160,12 +160,14 @@ func (e *Engine) Check(conv string, text string, at time.Time) (*Suggestions, er
 }
 
 // Replay restores a conversation's state from its stored turns, as after a
-// restart, without computing suggestions.
+// restart, without computing suggestions. Whatever the engine held for conv
+// before is replaced, so replaying twice gives the same state as once.
 func (e *Engine) Replay(conv string, turns []Turn) {
 	know := e.knowledge()
 	c := e.conversation(conv)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.state = state{}
 	for _, t := range turns {
 		if t.At.IsZero() {
 			t.At = e.now()

@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -306,13 +307,34 @@ func BenchmarkTurn(b *testing.B) {
 		{Role: Buyer, Text: "收到鞋子开胶了,你们怎么卖这种东西"},
 		{Role: Buyer, Text: "不给我补偿我就给差评"},
 	}
+	took := make([]time.Duration, 0, b.N)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		t := lines[i%len(lines)]
 		t.At = at(10, 0)
+		start := time.Now()
 		if _, err := e.Turn("bench", t); err != nil {
 			b.Fatal(err)
 		}
+		took = append(took, time.Since(start))
+	}
+	b.StopTimer()
+	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
+	b.ReportMetric(float64(took[len(took)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
+}
+
+func TestReplayRestoresState(t *testing.T) {
+	e := newTestEngine(t)
+	stored := []Turn{
+		{Role: Buyer, Text: "切尔西靴是真皮的吗", At: at(10, 0)},
+		{Role: Agent, Text: "是的亲,头层牛皮", At: at(10, 1)},
+	}
+	e.Replay("c1", stored)
+	e.Replay("c1", stored) // a second restore must not double the turns
+	s := turn(t, e, "c1", Buyer, "什么时候发货", "", at(10, 2))
+	if s.Turn != 2 || s.Product != "boot-pre" {
+		t.Errorf("after replay: turn %d, product %q; want turn 2 on boot-pre", s.Turn, s.Product)
 	}
 }

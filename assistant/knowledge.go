@@ -3,6 +3,7 @@ package assistant
 import (
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"assist/assistant/promise"
@@ -26,6 +27,30 @@ type knowledge struct {
 	// madeToOrder holds, for each made-to-order product, the marker words
 	// its facts use.
 	madeToOrder map[string][]string
+
+	// Answers that depend only on the knowledge, worked out once: the rule
+	// a nudge's search words find, and each product's compliant shipping
+	// wording.
+	rules    sync.Map // strings.Join(query, " ") → rule id ("" for none)
+	shipSafe sync.Map // product id → wording
+}
+
+// ruleFor is the rule that best answers a nudge's search words.
+func (k *knowledge) ruleFor(query []string) (string, error) {
+	key := strings.Join(query, " ")
+	if id, ok := k.rules.Load(key); ok {
+		return id.(string), nil
+	}
+	hits, err := k.index.Search(index.Rule, index.Terms(queryWords(query)), 1)
+	if err != nil {
+		return "", err
+	}
+	id := ""
+	if len(hits) > 0 {
+		id = hits[0].ID
+	}
+	k.rules.Store(key, id)
+	return id, nil
 }
 
 // mention is a folded product name (title or alias) to find in turn text.

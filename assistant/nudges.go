@@ -98,6 +98,15 @@ func (e *Engine) promiseNudges(k *knowledge, c *state, t Turn) []raised {
 // shipping phrase filled with the product's window (the pre-sale one for a
 // pre-sale product), else the engine's default wording.
 func (e *Engine) safeShipping(k *knowledge, productID string) string {
+	if v, ok := k.shipSafe.Load(productID); ok {
+		return v.(string)
+	}
+	text := e.findSafeShipping(k, productID)
+	k.shipSafe.Store(productID, text)
+	return text
+}
+
+func (e *Engine) findSafeShipping(k *knowledge, productID string) string {
 	p, _ := k.shop.Product(productID)
 	words := queryWords(k.terms.PromiseQuery)
 	if k.presale[productID] {

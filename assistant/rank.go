@@ -3,6 +3,7 @@ package assistant
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	"assist/assistant/cues"
 	"assist/kb"
@@ -30,11 +31,19 @@ const (
 	sceneOnly       = 0.3 // share of a scene bonus for a phrase with no word of the turn
 )
 
+// segmented caches the segmentation of lexicon search words: they are few
+// and come back on every turn that raises their nudge.
+var segmented sync.Map // string → []string
+
 // queryWords segments search words from a lexicon into index terms.
 func queryWords(words []string) []string {
 	var out []string
 	for _, w := range words {
-		out = append(out, segment.Words(w)...)
+		v, ok := segmented.Load(w)
+		if !ok {
+			v, _ = segmented.LoadOrStore(w, segment.Words(w))
+		}
+		out = append(out, v.([]string)...)
 	}
 	return out
 }
@@ -222,15 +231,13 @@ func (e *Engine) rankRules(k *knowledge, terms []index.Term, ns []raised, s *Sug
 		if len(ns[i].query) == 0 {
 			continue
 		}
-		own, err := normalized(k, index.Rule, index.Terms(queryWords(ns[i].query)), 1)
+		id, err := k.ruleFor(ns[i].query)
 		if err != nil {
 			return err
 		}
-		for _, h := range best(own, order, 1) {
-			scores[h.id] += bonusNudgeRule
-			if r, ok := k.shop.Rule(h.id); ok {
-				ns[i].Rule = &RuleRef{ID: r.ID, Title: r.Title, Source: r.Source}
-			}
+		if r, ok := k.shop.Rule(id); ok {
+			scores[id] += bonusNudgeRule
+			ns[i].Rule = &RuleRef{ID: r.ID, Title: r.Title, Source: r.Source}
 		}
 	}
 	s.Rules = make([]RuleHit, 0, topN)
