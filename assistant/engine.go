@@ -33,7 +33,7 @@ type Engine struct {
 	terms    *Terms
 	now      func() time.Time
 
-	mu   sync.RWMutex // guards know, swapped whole by Reload
+	mu   sync.RWMutex // guards know: held for reading through a whole turn, for writing by Reload
 	know *knowledge
 
 	convMu sync.Mutex
@@ -82,7 +82,9 @@ func Load(ctx context.Context, db *sqlite.DB, shopName, indexDir string) (*Engin
 }
 
 // Reload swaps in new knowledge (after an admin edit); conversations keep
-// their state. The old index is closed.
+// their state. Turns hold the read lock for as long as they use the
+// knowledge, so once the swap has the write lock no turn is searching the
+// old index and it can be closed at once.
 func (e *Engine) Reload(shop *kb.Shop, idx *index.Index) error {
 	know, err := newKnowledge(shop, idx, e.terms)
 	if err != nil {
@@ -130,7 +132,9 @@ func (e *Engine) Turn(conv string, t Turn) (*Suggestions, error) {
 	if !t.Role.Valid() {
 		return nil, kb.Errorf(kb.EInvalid, "role %q: want buyer or agent", t.Role)
 	}
-	know := e.knowledge()
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	know := e.know
 	if t.Product != "" {
 		if _, ok := know.shop.Product(t.Product); !ok {
 			return nil, kb.Errorf(kb.EInvalid, "product %q: no such product in shop %q", t.Product, know.shop.Name)
@@ -152,7 +156,9 @@ func (e *Engine) Check(conv string, text string, at time.Time) (*Suggestions, er
 	if at.IsZero() {
 		at = e.now()
 	}
-	know := e.knowledge()
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	know := e.know
 	c := e.conversation(conv)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -163,7 +169,9 @@ func (e *Engine) Check(conv string, text string, at time.Time) (*Suggestions, er
 // restart, without computing suggestions. Whatever the engine held for conv
 // before is replaced, so replaying twice gives the same state as once.
 func (e *Engine) Replay(conv string, turns []Turn) {
-	know := e.knowledge()
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	know := e.know
 	c := e.conversation(conv)
 	c.mu.Lock()
 	defer c.mu.Unlock()

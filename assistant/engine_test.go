@@ -3,6 +3,7 @@ package assistant
 import (
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -337,4 +338,39 @@ func TestReplayRestoresState(t *testing.T) {
 	if s.Turn != 2 || s.Product != "boot-pre" {
 		t.Errorf("after replay: turn %d, product %q; want turn 2 on boot-pre", s.Turn, s.Product)
 	}
+}
+
+func TestReloadWhileTurnsRun(t *testing.T) {
+	e := newTestEngine(t)
+	shop := e.Shop()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := e.Turn("r"+strconv.Itoa(g), Turn{Role: Buyer, Text: "跑鞋能便宜点吗", At: at(10, 0)}); err != nil {
+					t.Errorf("turn during reload: %v", err)
+					return
+				}
+			}
+		}(g)
+	}
+	for i := 0; i < 3; i++ {
+		idx, err := index.Build(filepath.Join(t.TempDir(), "index"), shop)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Reload(shop, idx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	wg.Wait()
 }
