@@ -1,13 +1,11 @@
 package assistant
 
 import (
-	"bufio"
-	"bytes"
 	_ "embed"
-	"fmt"
 	"os"
 	"strings"
 
+	"assist/assistant/lexfile"
 	"assist/kb/fold"
 )
 
@@ -45,25 +43,12 @@ func LoadTerms(path string) (*Terms, error) {
 // ParseTerms parses the terms format; errors name file:line.
 func ParseTerms(file string, data []byte) (*Terms, error) {
 	t := &Terms{Prefer: map[string]string{}}
-	section := ""
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if i := strings.Index(line, "#"); i >= 0 {
-			line = strings.TrimSpace(line[:i])
+	err := lexfile.Each(file, data, func(l lexfile.Line) error {
+		if l.Header {
+			return nil
 		}
-		if line == "" {
-			continue
-		}
-		if strings.HasPrefix(line, "[") {
-			if !strings.HasSuffix(line, "]") {
-				return nil, fmt.Errorf("%s:%d: section header %q has no closing ]", file, n, line)
-			}
-			section = line[1 : len(line)-1]
-			continue
-		}
-		word := fold.String(line)
-		switch section {
+		word := fold.String(l.Text)
+		switch l.Section {
 		case "presale":
 			t.PreSale = append(t.PreSale, word)
 		case "made_to_order":
@@ -73,21 +58,20 @@ func ParseTerms(file string, data []byte) (*Terms, error) {
 		case "query.presale":
 			t.PreSaleQuery = append(t.PreSaleQuery, word)
 		case "prefer":
-			k, v, ok := strings.Cut(line, "=")
+			k, v, ok := strings.Cut(l.Text, "=")
 			if !ok || strings.TrimSpace(k) == "" || strings.TrimSpace(v) == "" {
-				return nil, fmt.Errorf("%s:%d: [prefer]: want category = placeholder", file, n)
+				return lexfile.Errorf(file, l.N, "[prefer]: want category = placeholder")
 			}
 			t.Prefer[strings.TrimSpace(k)] = strings.TrimSpace(v)
 		case "safe_shipping":
-			t.SafeShipping = line
-		case "":
-			return nil, fmt.Errorf("%s:%d: %q comes before any [section]", file, n, line)
+			t.SafeShipping = l.Text
 		default:
-			return nil, fmt.Errorf("%s:%d: unknown section [%s]", file, n, section)
+			return lexfile.Errorf(file, l.N, "unknown section [%s]", l.Section)
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return t, nil
 }

@@ -1,12 +1,11 @@
 package cues
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"slices"
 	"strings"
 
+	"assist/assistant/lexfile"
 	"assist/kb/fold"
 )
 
@@ -65,59 +64,32 @@ func (p *parser) errorf(line int, format string, args ...any) error {
 
 // read takes in every line: section headers, category keys, word entries.
 func (p *parser) read(data []byte) error {
-	section := ""
 	cat := -1
 	group := ""
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if i := strings.Index(line, "#"); i >= 0 {
-			line = line[:i]
-		}
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		if strings.HasPrefix(line, "[") {
-			if !strings.HasSuffix(line, "]") {
-				return p.errorf(n, "section header %q has no closing ]", line)
-			}
-			section = strings.TrimSpace(line[1 : len(line)-1])
+	return lexfile.Each(p.file, data, func(l lexfile.Line) error {
+		section, line, n := l.Section, l.Text, l.N
+		if l.Header {
 			var err error
 			cat, group, err = p.header(section, n)
-			if err != nil {
-				return err
-			}
-			continue
+			return err
 		}
-		var err error
 		switch {
-		case section == "":
-			err = p.errorf(n, "%q comes before any [section]", line)
 		case cat >= 0:
-			err = p.categoryLine(cat, section, line, n)
+			return p.categoryLine(cat, section, line, n)
 		case group != "":
 			if strings.Contains(line, "@") {
-				err = p.errorf(n, "[%s]: %q: a group's words cannot name other groups", section, line)
-				break
+				return p.errorf(n, "[%s]: %q: a group's words cannot name other groups", section, line)
 			}
-			err = p.entries(section, line, n, func(w string) {
+			return p.entries(section, line, n, func(w string) {
 				p.groups[group] = append(p.groups[group], w)
 			})
 		default:
 			c := functionSections[section]
-			err = p.entries(section, line, n, func(w string) {
+			return p.entries(section, line, n, func(w string) {
 				p.words = append(p.words, pending{class: c, text: w, line: n})
 			})
 		}
-		if err != nil {
-			return err
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s: %w", p.file, err)
-	}
-	return nil
+	})
 }
 
 // header opens a section: a category (kind.name), a group (group.name) or a

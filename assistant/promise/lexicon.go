@@ -1,14 +1,13 @@
 package promise
 
 import (
-	"bufio"
-	"bytes"
 	_ "embed"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
 
+	"assist/assistant/lexfile"
 	"assist/kb/fold"
 )
 
@@ -70,7 +69,6 @@ func LoadLexicon(path string) (*Lexicon, error) {
 // ParseLexicon parses the lexicon format; file names the source in errors.
 func ParseLexicon(file string, data []byte) (*Lexicon, error) {
 	lex := &Lexicon{}
-	section := ""
 	seen := map[string]int{}  // folded word → line, to catch duplicates
 	parts := map[string]int{} // daypart word → its index in entries
 	type dayRef struct {
@@ -79,37 +77,22 @@ func ParseLexicon(file string, data []byte) (*Lexicon, error) {
 		line  int
 	}
 	var refs []dayRef
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if i := strings.Index(line, "#"); i >= 0 {
-			line = line[:i]
-		}
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		if strings.HasPrefix(line, "[") {
-			if !strings.HasSuffix(line, "]") {
-				return nil, fmt.Errorf("%s:%d: section header %q has no closing ]", file, n, line)
-			}
-			section = strings.TrimSpace(line[1 : len(line)-1])
+	err := lexfile.Each(file, data, func(l lexfile.Line) error {
+		section, n := l.Section, l.N
+		if l.Header {
 			if _, ok := sections[section]; !ok {
-				return nil, fmt.Errorf("%s:%d: unknown section [%s]", file, n, section)
+				return lexfile.Errorf(file, n, "unknown section [%s]", section)
 			}
-			continue
+			return nil
 		}
-		if section == "" {
-			return nil, fmt.Errorf("%s:%d: %q comes before any [section]", file, n, line)
-		}
-		word, value, hasValue := strings.Cut(line, "=")
+		word, value, hasValue := strings.Cut(l.Text, "=")
 		word = fold.String(strings.TrimSpace(word))
 		value = strings.TrimSpace(value)
 		if word == "" {
-			return nil, fmt.Errorf("%s:%d: [%s]: empty word", file, n, section)
+			return lexfile.Errorf(file, n, "[%s]: empty word", section)
 		}
 		if prev, dup := seen[word]; dup {
-			return nil, fmt.Errorf("%s:%d: [%s]: %q is already listed on line %d", file, n, section, word, prev)
+			return lexfile.Errorf(file, n, "[%s]: %q is already listed on line %d", section, word, prev)
 		}
 		seen[word] = n
 		e := entry{word: word, cat: sections[section], b: -1, line: n}
@@ -132,12 +115,13 @@ func ParseLexicon(file string, data []byte) (*Lexicon, error) {
 			}
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: [%s] %s: %v", file, n, section, word, err)
+			return lexfile.Errorf(file, n, "[%s] %s: %v", section, word, err)
 		}
 		lex.entries = append(lex.entries, e)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	for _, r := range refs {
 		i, ok := parts[fold.String(r.part)]
