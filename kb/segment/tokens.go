@@ -21,7 +21,8 @@ type Token struct {
 }
 
 // Tokens folds text and cuts it into words, dropping punctuation, spaces,
-// symbols and emoji.
+// symbols, emoji and function words (stopwords.txt). A dropped function word
+// still takes its position, so a phrase query never joins its neighbours.
 //
 // Each word is followed by its dictionary sub-words of two or more
 // characters (gse's search mode): 羽绒服 also yields 羽绒, 保质期 also
@@ -47,6 +48,9 @@ func Tokens(text string) []Token {
 			continue
 		}
 		pos++
+		if stop[term] {
+			continue
+		}
 		toks = append(toks, Token{Term: term, Start: sg.Start(), End: sg.End(), Position: pos})
 		toks = appendSubwords(toks, folded, sg.Token(), sg.Start(), pos)
 	}
@@ -62,7 +66,7 @@ func appendSubwords(toks []Token, folded string, tok *gse.Token, base, pos int) 
 	for _, sub := range tok.Segments() {
 		start, end := base+sub.Start(), base+sub.End()
 		term := folded[start:end]
-		if utf8.RuneCountInString(term) < 2 || !hasWord(term) {
+		if utf8.RuneCountInString(term) < 2 || !hasWord(term) || stop[term] {
 			continue
 		}
 		toks = append(toks, Token{Term: term, Start: start, End: end, Position: pos})

@@ -16,6 +16,22 @@ import (
 //go:embed words.txt
 var embeddedWords string
 
+//go:embed stopwords.txt
+var embeddedStopwords string
+
+// stop is the set of function words Tokens drops (stopwords.txt).
+var stop = func() map[string]bool {
+	words, err := parseWords(embeddedStopwords, "stopwords.txt")
+	if err != nil {
+		panic(fmt.Sprintf("segment: %v", err))
+	}
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w.text] = true
+	}
+	return m
+}()
+
 // DefaultFreq is the frequency of a word added without one. It is high
 // against gse's counts for most multi-character words, so an added word is
 // cut whole rather than split into characters, yet lower than the commonest

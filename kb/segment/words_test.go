@@ -132,3 +132,32 @@ func TestAddWordsWhileCutting(t *testing.T) {
 		t.Errorf("Words = %v, want the added word", w)
 	}
 }
+
+// The stop list is data: each entry must be a word the segmenter really cuts
+// (else it is dead weight), and no domain word of words.txt may be on it.
+func TestStopwords(t *testing.T) {
+	if len(stop) < 50 {
+		t.Fatalf("stopwords.txt gives %d words; the embedded list did not load", len(stop))
+	}
+	domain, err := parseWords(embeddedWords, "words.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range domain {
+		if stop[w.text] {
+			t.Errorf("%q is both a domain word (words.txt) and a stop word", w.text)
+		}
+	}
+	s := Segmenter()
+	for w := range stop {
+		mu.RLock()
+		segs := s.Segment([]byte(w))
+		mu.RUnlock()
+		if len(segs) != 1 {
+			t.Errorf("stop word %q is cut into %d pieces, so it never matches a token", w, len(segs))
+		}
+		if got := Words(w); len(got) != 0 {
+			t.Errorf("Words(%q) = %v, want nothing", w, got)
+		}
+	}
+}
