@@ -7,10 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bleveindex "github.com/blevesearch/bleve_index_api"
@@ -28,59 +28,72 @@ const (
 	Phrase  Kind = "phrase"
 )
 
-// Fields of an indexed document. Title and tags say what a document is about
-// in few words and weigh more than the body.
-const (
-	fieldKind  = "kind"
-	fieldTitle = "title"
-	fieldTags  = "tags"
-	fieldBody  = "body"
-)
-
-// searchFields are matched in this order so queries are built the same way
-// every time.
-var searchFields = []struct {
-	name  string
-	boost float64
-}{{fieldTitle, 3}, {fieldTags, 2}, {fieldBody, 1}}
-
-// Index is a built, searchable index of one shop.
+// Index is a built, searchable index of one shop: one bleve index per kind,
+// so a word's rarity (BM25's IDF) is counted among documents of its own kind.
+// Every product repeats the same fact names (材质, 颜色); counted together with
+// phrases they would make those words look common where a phrase that speaks
+// of them is rare.
 type Index struct {
-	bi  bleve.Index
-	dir string
+	kinds map[Kind]bleve.Index
+	dir   string
 }
 
+// fieldText is the one searched field of a document.
+const fieldText = "text"
+
+// Title and tags say in few words what a document is about, so they are
+// written into its text this many times: BM25 counts their words more, with
+// diminishing returns. One field rather than one per part keeps bleve's
+// coordination factor (the share of query words a document matches) counting
+// words: a word in a title, tags and body is still one word matched, and does
+// not outweigh a rarer word of the query found only once.
+const (
+	titleRepeat = 3
+	tagsRepeat  = 2
+)
+
 type document struct {
-	Kind  string `json:"kind"`
-	Title string `json:"title"`
-	Tags  string `json:"tags"`
-	Body  string `json:"body"`
+	Text string `json:"text"`
+}
+
+// newDocument writes a document's parts into its searched text.
+func newDocument(title string, tags []string, body string) document {
+	var b strings.Builder
+	for range titleRepeat {
+		b.WriteString(title)
+		b.WriteByte('\n')
+	}
+	for range tagsRepeat {
+		b.WriteString(strings.Join(tags, " "))
+		b.WriteByte('\n')
+	}
+	b.WriteString(body)
+	return document{Text: b.String()}
 }
 
 // newMapping builds the mapping: Chinese text through the gse analyzer,
-// kind as a keyword, BM25 scoring.
+// BM25 scoring.
 func newMapping() *mapping.IndexMappingImpl {
 	text := bleve.NewTextFieldMapping()
 	text.Analyzer = segment.AnalyzerName
 	text.Store = false
 	text.IncludeTermVectors = false
 	text.IncludeInAll = false
-	kind := bleve.NewTextFieldMapping()
-	kind.Analyzer = keyword.Name
-	kind.Store = false
-	kind.IncludeInAll = false
 
 	dm := bleve.NewDocumentStaticMapping()
-	dm.AddFieldMappingsAt(fieldKind, kind)
-	dm.AddFieldMappingsAt(fieldTitle, text)
-	dm.AddFieldMappingsAt(fieldTags, text)
-	dm.AddFieldMappingsAt(fieldBody, text)
+	dm.AddFieldMappingsAt(fieldText, text)
 
 	im := bleve.NewIndexMapping()
 	im.DefaultMapping = dm
 	im.DefaultAnalyzer = segment.AnalyzerName
 	im.ScoringModel = bleveindex.BM25Scoring
 	return im
+}
+
+// keyed is a document and its id within its kind.
+type keyed struct {
+	id  string
+	doc document
 }
 
 // Build creates a fresh index of shop in dir, replacing whatever dir held.
@@ -94,38 +107,49 @@ func Build(dir string, shop *kb.Shop) (*Index, error) {
 		return nil, fmt.Errorf("build index %s: %w", dir, err)
 	}
 	segment.AddWords(Vocabulary(shop))
-	bi, err := bleve.NewUsing(dir, newMapping(), scorch.Name, scorch.Name, nil)
-	if err != nil {
-		return nil, fmt.Errorf("build index %s: %w", dir, err)
-	}
-	batch := bi.NewBatch()
-	for _, p := range shop.Products {
-		if err := batch.Index(docID(Product, p.ID), productDoc(&p)); err != nil {
-			bi.Close()
-			return nil, fmt.Errorf("build index: product %q: %w", p.ID, err)
-		}
+	docs := map[Kind][]keyed{}
+	for i := range shop.Products {
+		p := &shop.Products[i]
+		docs[Product] = append(docs[Product], keyed{p.ID, productDoc(p)})
 	}
 	for _, r := range shop.Rules {
-		if err := batch.Index(docID(Rule, r.ID), document{Kind: string(Rule), Title: r.Title,
-			Tags: strings.Join(r.Tags, " "), Body: r.Text}); err != nil {
-			bi.Close()
-			return nil, fmt.Errorf("build index: rule %q: %w", r.ID, err)
-		}
+		docs[Rule] = append(docs[Rule], keyed{r.ID, newDocument(r.Title, r.Tags, r.Text)})
 	}
 	for _, ph := range shop.Phrases {
-		if err := batch.Index(docID(Phrase, ph.ID), document{Kind: string(Phrase), Title: ph.Title,
-			Tags: strings.Join(ph.Tags, " "), Body: ph.Text}); err != nil {
+		docs[Phrase] = append(docs[Phrase], keyed{ph.ID, newDocument(ph.Title, ph.Tags, ph.Text)})
+	}
+	ix := &Index{kinds: map[Kind]bleve.Index{}, dir: dir}
+	for _, k := range []Kind{Product, Rule, Phrase} {
+		bi, err := buildKind(filepath.Join(dir, string(k)), docs[k])
+		if err != nil {
+			ix.Close()
+			return nil, fmt.Errorf("build index %s: %s: %w", dir, k, err)
+		}
+		ix.kinds[k] = bi
+	}
+	return ix, nil
+}
+
+func buildKind(dir string, docs []keyed) (bleve.Index, error) {
+	bi, err := bleve.NewUsing(dir, newMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, err
+	}
+	batch := bi.NewBatch()
+	for _, d := range docs {
+		if err := batch.Index(d.id, d.doc); err != nil {
 			bi.Close()
-			return nil, fmt.Errorf("build index: phrase %q: %w", ph.ID, err)
+			return nil, fmt.Errorf("%q: %w", d.id, err)
 		}
 	}
 	if err := bi.Batch(batch); err != nil {
 		bi.Close()
-		return nil, fmt.Errorf("build index %s: %w", dir, err)
+		return nil, err
 	}
-	return &Index{bi: bi, dir: dir}, nil
+	return bi, nil
 }
 
+// productDoc indexes a product by its title, aliases, facts and bundles.
 func productDoc(p *kb.Product) document {
 	var body strings.Builder
 	for _, f := range p.Facts {
@@ -138,7 +162,7 @@ func productDoc(p *kb.Product) document {
 		body.WriteString(b.Title)
 		body.WriteByte('\n')
 	}
-	return document{Kind: string(Product), Title: p.Title, Tags: strings.Join(p.Aliases, " "), Body: body.String()}
+	return newDocument(p.Title, p.Aliases, body.String())
 }
 
 // Vocabulary is the shop's own words: product titles and aliases, fact
@@ -160,10 +184,14 @@ func Vocabulary(shop *kb.Shop) []string {
 	return words
 }
 
-func docID(k Kind, id string) string { return string(k) + ":" + id }
-
 // Close releases the index files.
-func (ix *Index) Close() error { return ix.bi.Close() }
+func (ix *Index) Close() error {
+	var errs []error
+	for _, bi := range ix.kinds {
+		errs = append(errs, bi.Close())
+	}
+	return errors.Join(errs...)
+}
 
 // Dir is where the index lives.
 func (ix *Index) Dir() string { return ix.dir }

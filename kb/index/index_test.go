@@ -90,6 +90,67 @@ func TestSearchKeepsKindsApart(t *testing.T) {
 	}
 }
 
+// A phrase's score depends on phrases only: products that repeat a word in
+// every fact sheet must not make that word look common to phrase search.
+func TestRarityIsCountedWithinAKind(t *testing.T) {
+	shop := chargerShop()
+	shop.Phrases = append(shop.Phrases, kb.Phrase{ID: "material", Scene: kb.SceneProduct, Title: "材质介绍",
+		Text: "这款是{材质}", Tags: []string{"材质"}})
+	terms := Terms(segment.Words("材质 差评"))
+	scores := func(shop *kb.Shop) map[string]float64 {
+		ix, err := Build(filepath.Join(t.TempDir(), "index"), shop)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ix.Close()
+		hits, err := ix.Search(Phrase, terms, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]float64{}
+		for _, h := range hits {
+			m[h.ID] = h.Score
+		}
+		return m
+	}
+	before := scores(shop)
+	for i := range shop.Products {
+		shop.Products[i].Facts = append(shop.Products[i].Facts, kb.Fact{Name: "材质", Value: "阻燃外壳"})
+	}
+	after := scores(shop)
+	if len(before) != 2 || before["material"] == 0 {
+		t.Fatalf("phrase hits %v, want material and confirm", before)
+	}
+	for id, s := range before {
+		if after[id] != s {
+			t.Errorf("phrase %s scored %.4f, and %.4f once products name 材质 in their facts", id, s, after[id])
+		}
+	}
+}
+
+// A word counts once in how many of the query's words a document matches,
+// whether it is in the title, the tags and the body or only in one of them:
+// a document rich in a weaker word must not outrank one with the turn's own.
+func TestAWordCountsOnceWhereverItIs(t *testing.T) {
+	shop := chargerShop()
+	shop.Phrases = []kb.Phrase{
+		{ID: "photo", Scene: kb.SceneEvidence, Title: "请拍照片", Text: "麻烦拍几张照片给我", Tags: []string{"照片"}},
+		{ID: "fault", Scene: kb.SceneEvidence, Title: "故障录像", Text: "麻烦录一段视频", Tags: []string{"断线"}},
+	}
+	ix, err := Build(filepath.Join(t.TempDir(), "index"), shop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	hits, err := ix.Search(Phrase, []Term{{Text: "断线", Boost: 1}, {Text: "照片", Boost: 0.7}}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 2 || hits[0].ID != "fault" {
+		t.Errorf("hits %v, want fault (the turn's word, in its tags) before photo (a weaker word, everywhere)", hits)
+	}
+}
+
 func TestNoTermsNoHits(t *testing.T) {
 	ix := build(t)
 	hits, err := ix.Search(Product, nil, 3)

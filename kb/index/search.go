@@ -36,36 +36,31 @@ func Terms(words []string) []Term {
 }
 
 // Search returns up to size documents of kind that match any of terms, best
-// first by BM25 over title, tags and body. Terms must already be analysed
-// (folded and segmented, as segment.Words gives them): they are matched
-// exactly, so a turn is segmented once however many searches it needs.
+// first by BM25. Terms must already be analysed (folded and segmented, as
+// segment.Words gives them): they are matched exactly, so a turn is segmented
+// once however many searches it needs.
 func (ix *Index) Search(kind Kind, terms []Term, size int) ([]Hit, error) {
 	if len(terms) == 0 || size <= 0 {
 		return nil, nil
 	}
-	should := make([]query.Query, 0, len(terms)*len(searchFields))
-	for _, t := range terms {
-		text := strings.ToLower(t.Text)
-		for _, f := range searchFields {
-			q := bleve.NewTermQuery(text)
-			q.SetField(f.name)
-			q.SetBoost(f.boost * t.Boost)
-			should = append(should, q)
-		}
+	bi, ok := ix.kinds[kind]
+	if !ok {
+		return nil, fmt.Errorf("search: no documents of kind %q", kind)
 	}
-	kindQ := bleve.NewTermQuery(string(kind))
-	kindQ.SetField(fieldKind)
-	kindQ.SetBoost(0) // a filter: it must match but adds nothing to the score
-	q := bleve.NewConjunctionQuery(kindQ, bleve.NewDisjunctionQuery(should...))
-	req := bleve.NewSearchRequestOptions(q, size, 0, false)
-	res, err := ix.bi.Search(req)
+	should := make([]query.Query, len(terms))
+	for i, t := range terms {
+		q := bleve.NewTermQuery(strings.ToLower(t.Text))
+		q.SetField(fieldText)
+		q.SetBoost(t.Boost)
+		should[i] = q
+	}
+	res, err := bi.Search(bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(should...), size, 0, false))
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %w", kind, err)
 	}
 	hits := make([]Hit, 0, len(res.Hits))
-	prefix := string(kind) + ":"
 	for _, h := range res.Hits {
-		hits = append(hits, Hit{Kind: kind, ID: strings.TrimPrefix(h.ID, prefix), Score: h.Score})
+		hits = append(hits, Hit{Kind: kind, ID: h.ID, Score: h.Score})
 	}
 	return hits, nil
 }
