@@ -73,7 +73,7 @@ func newKnowledge(shop *kb.Shop, idx *index.Index, terms *Terms) (*knowledge, er
 	for i := range shop.Products {
 		p := &shop.Products[i]
 		for _, name := range append([]string{p.Title}, p.Aliases...) {
-			if n := fold.String(strings.TrimSpace(name)); n != "" {
+			if n := withoutDe(fold.String(strings.TrimSpace(name))); n != "" {
 				k.mentions = append(k.mentions, mention{name: n, product: p.ID, pos: i})
 			}
 		}
@@ -115,6 +115,7 @@ func factText(p *kb.Product) string {
 // first, each once. A name inside a longer name already matched (短裤 inside
 // 亚麻短裤) does not count again.
 func (k *knowledge) mentioned(folded string) []string {
+	folded = withoutDe(folded)
 	var ids []string
 	var taken []([2]int)
 	for _, m := range k.mentions {
@@ -137,6 +138,16 @@ func (k *knowledge) mentioned(folded string) []string {
 		}
 	}
 	return ids
+}
+
+// withoutDe drops the particle 的, which buyers put between a name's
+// modifier and its noun (碎花的连衣裙 for 碎花连衣裙); names and text both
+// lose it, so the longer, more specific name still matches.
+func withoutDe(s string) string {
+	if !strings.Contains(s, "的") {
+		return s
+	}
+	return strings.ReplaceAll(s, "的", "")
 }
 
 func overlaps(spans [][2]int, s [2]int) bool {
