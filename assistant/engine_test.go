@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"assist/kb"
 	"assist/kb/bundle"
 	"assist/kb/index"
 )
@@ -373,4 +374,35 @@ func TestReloadWhileTurnsRun(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
+}
+
+// A greeting that names the shop's products shares words with a complaint
+// about one of them; it must not be offered as the answer.
+func TestGreetingIsNotTheAnswerToAComplaint(t *testing.T) {
+	shop, err := bundle.Load("testdata/shoe-shop.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shop.Phrases = append(shop.Phrases, kb.Phrase{ID: "s-hello", Scene: kb.SceneGreeting, Title: "欢迎",
+		Text: "亲,欢迎光临~跑步鞋、运动袜、短靴都有现货,想看哪款?", Tags: []string{"你好", "在吗"}})
+	idx, err := index.Build(filepath.Join(t.TempDir(), "index"), shop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(Config{Shop: shop, Index: idx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	hello := turn(t, e, "c1", Buyer, "你好,在吗", "", at(10, 0))
+	if got := phraseIDs(hello); len(got) == 0 || got[0] != "s-hello" {
+		t.Errorf("phrases for a greeting = %v, want s-hello first", got)
+	}
+	s := turn(t, e, "c2", Buyer, "跑步鞋质量太差了,穿两天就坏", "", at(10, 0))
+	if !has(kinds(s), NudgeEvidence) {
+		t.Fatalf("nudges %v, want evidence", kinds(s))
+	}
+	if got := phraseIDs(s); len(got) == 0 || got[0] == "s-hello" {
+		t.Errorf("phrases for a quality complaint = %v, want anything but the greeting first", got)
+	}
 }

@@ -29,6 +29,7 @@ const (
 	bonusSceneAlso  = 0.3 // … for another scene that fits
 	bonusPrefer     = 0.5 // a phrase offering what the upsell moment prefers
 	sceneOnly       = 0.3 // share of a scene bonus for a phrase with no word of the turn
+	socialOffMoment = 0.3 // share of its text score a greeting or closing keeps when the moment calls for more
 )
 
 // segmented caches the segmentation of lexicon search words: they are few
@@ -267,6 +268,12 @@ func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []ra
 		ph := &k.shop.Phrases[i]
 		bonus := scenes[string(ph.Scene)]
 		_, matched := scores[ph.ID]
+		if matched && bonus == 0 && len(scenes) > 0 && social(ph.Scene) {
+			// A greeting or a goodbye is not the answer to a complaint, a
+			// bargain or a shipping question, whatever product word it
+			// shares with the turn.
+			scores[ph.ID] *= socialOffMoment
+		}
 		if bonus == 0 && !matched {
 			continue
 		}
@@ -305,6 +312,9 @@ func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []ra
 	}
 	return nil
 }
+
+// social reports whether phrases of scene are formulas of politeness.
+func social(scene kb.Scene) bool { return scene == kb.SceneGreeting || scene == kb.SceneClosing }
 
 // positions maps ids to their order in the shop.
 func positions(n int, id func(int) string) map[string]int {
