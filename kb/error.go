@@ -12,6 +12,7 @@ const (
 	EConflict     = "conflict"
 	EUnauthorized = "unauthorized"
 	EForbidden    = "forbidden"
+	ETooMany      = "too_many_requests"
 	EInternal     = "internal"
 )
 

@@ -2,9 +2,12 @@ package web
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"assist/kb"
 )
@@ -140,5 +143,71 @@ func TestCrossSitePostsAreRefused(t *testing.T) {
 				t.Errorf("status %d %s, want %d", status, body, tt.want)
 			}
 		})
+	}
+}
+
+func TestLoginIsThrottledAfterWrongPasswords(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.store.CreateUser(t.Context(), "xiaoli", kb.RoleAgent, "correct horse"); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	e.srv.logins.now = func() time.Time { return now }
+	login := func(name, password string) (int, string, string) {
+		res, err := http.Post(e.ts.URL+"/api/v1/login", "application/json",
+			strings.NewReader(`{"name":"`+name+`","password":"`+password+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, res.Header.Get("Retry-After"), string(b)
+	}
+	// A success clears earlier failures.
+	for range loginFailures - 1 {
+		login("xiaoli", "guess")
+	}
+	if status, _, _ := login("xiaoli", "correct horse"); status != 200 {
+		t.Fatalf("right password after %d wrong ones: %d", loginFailures-1, status)
+	}
+	for i := range loginFailures {
+		if status, _, _ := login("xiaoli", "guess"); status != 401 {
+			t.Fatalf("wrong password %d: %d, want 401", i+1, status)
+		}
+	}
+	// Now even the right password waits, and the answer says how long.
+	status, retry, body := login("XiaoLi", "correct horse")
+	if status != 429 || retry != "901" || !strings.Contains(body, "too_many_requests") {
+		t.Fatalf("after %d failures: %d, Retry-After %q, %s; want 429, 901 s", loginFailures, status, retry, body)
+	}
+	// Another name is not held back.
+	if _, err := e.store.CreateUser(t.Context(), "xiaowang", kb.RoleAgent, "battery staple"); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, _ := login("xiaowang", "battery staple"); status != 200 {
+		t.Errorf("another user while xiaoli waits: %d", status)
+	}
+	now = now.Add(loginWindow)
+	if status, _, _ := login("xiaoli", "correct horse"); status != 200 {
+		t.Errorf("after the window: %d, want 200", status)
+	}
+}
+
+func TestLoginThrottleMemoryIsBounded(t *testing.T) {
+	th := newLoginThrottle()
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	th.now = func() time.Time { return now }
+	for i := range throttleKeys + 500 {
+		now = now.Add(time.Millisecond)
+		th.failed("name-" + strconv.Itoa(i))
+	}
+	if n := len(th.seen); n > throttleKeys {
+		t.Errorf("%d names held, want at most %d", n, throttleKeys)
+	}
+	for range loginFailures {
+		th.failed("target")
+	}
+	if th.wait("target") <= 0 {
+		t.Error("a name with too many failures may still try after a flood of other names")
 	}
 }

@@ -15,6 +15,7 @@ var statusOf = map[string]int{
 	kb.EConflict:     http.StatusConflict,
 	kb.EUnauthorized: http.StatusUnauthorized,
 	kb.EForbidden:    http.StatusForbidden,
+	kb.ETooMany:      http.StatusTooManyRequests,
 	kb.EInternal:     http.StatusInternalServerError,
 }
 

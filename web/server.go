@@ -64,6 +64,7 @@ type Server struct {
 	convs   *conversations
 	events  *recorder
 	closing atomic.Bool
+	logins  *loginThrottle
 	edits   sync.Mutex // one phrase edit and engine reload at a time
 	// writes serialises the frequent store writes (turns, events) in
 	// process, in arrival order. SQLite's busy handler retries in growing
@@ -82,7 +83,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{store: cfg.Store, engine: cfg.Engine, reload: cfg.Reload, origins: origins, log: cfg.Logger,
-		sessionTTL: cfg.SessionTTL, ping: cfg.PingInterval, queueLen: cfg.SendQueue}
+		sessionTTL: cfg.SessionTTL, ping: cfg.PingInterval, queueLen: cfg.SendQueue, logins: newLoginThrottle()}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"assist/kb"
 )
@@ -24,10 +25,19 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *principal) err
 	if err := decodeBody(w, r, &req); err != nil {
 		return err
 	}
+	if wait := s.logins.wait(req.Name); wait > 0 {
+		secs := int(wait.Seconds()) + 1
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		return kb.Errorf(kb.ETooMany, "too many wrong passwords for %q; try again in %d s", req.Name, secs)
+	}
 	user, err := s.store.Authenticate(r.Context(), req.Name, req.Password)
+	if kb.ErrorCode(err) == kb.EUnauthorized {
+		s.logins.failed(req.Name)
+	}
 	if err != nil {
 		return err
 	}
+	s.logins.succeeded(req.Name)
 	if old, err := r.Cookie(sessionCookie); err == nil && old.Value != "" {
 		if err := s.store.DeleteSession(r.Context(), old.Value); err != nil {
 			return err
