@@ -157,6 +157,22 @@ func TestServeFromAFreshDataDirectory(t *testing.T) {
 	if _, msg, err := ws.ReadMessage(); err != nil || !strings.Contains(string(msg), `"type":"suggestions"`) {
 		t.Fatalf("push: %s %v", msg, err)
 	}
+	// Revoking the token from the command line refuses it at once.
+	var listOut, revokeOut strings.Builder
+	if code := run(context.Background(), []string{"token", "list", "-data", data}, &listOut, &listOut); code != 0 ||
+		!strings.HasPrefix(listOut.String(), "1\tqianniu\tcreated ") {
+		t.Fatalf("token list: %d %q", code, listOut.String())
+	}
+	if code := run(context.Background(), []string{"token", "revoke", "-data", data, "-id", "1"}, &revokeOut, &revokeOut); code != 0 {
+		t.Fatalf("token revoke: %d %s", code, revokeOut.String())
+	}
+	if status, body := post(t, url+"/api/v1/conversations/c1/turns", token, `{"role":"buyer","text":"还在吗"}`); status != 401 {
+		t.Errorf("turn with a revoked token: %d %s, want 401", status, body)
+	}
+	if code := run(context.Background(), []string{"token", "revoke", "-data", data, "-id", "1"}, &revokeOut, &revokeOut); code == 0 ||
+		!strings.Contains(revokeOut.String(), "no API token with id 1") {
+		t.Errorf("revoking twice: %d %q", code, revokeOut.String())
+	}
 	if status, _ := post(t, url+"/api/v1/admin/users", admin, `{"name":"boss","role":"manager"}`); status != 201 {
 		t.Errorf("admin adds a manager: %d", status)
 	}

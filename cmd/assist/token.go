@@ -4,32 +4,41 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 )
 
 func init() { register(&tokenCmd{}) }
 
-// tokenCmd issues API tokens for chat platform integrations.
+// tokenCmd issues, lists and revokes API tokens for chat platform
+// integrations.
 type tokenCmd struct{}
 
 func (*tokenCmd) Name() string { return "token" }
 func (*tokenCmd) Synopsis() string {
-	return "issue an API token for a chat platform: assist token create -name NAME"
+	return "API tokens for chat platforms: assist token create -name NAME | list | revoke -id ID"
 }
 
 func (c *tokenCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags(c, stderr, "create [-data DIR] -name NAME")
+	fs := newFlags(c, stderr, "create -name NAME | list | revoke -id ID   [-data DIR]")
 	data := fs.String("data", defaultDataDir, "data directory of the server")
-	name := fs.String("name", "", "what the token is for, e.g. the platform's name")
-	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(stderr, "token needs a subcommand: create")
+	name := fs.String("name", "", "create: what the token is for, e.g. the platform's name")
+	id := fs.Int64("id", 0, "revoke: the token's id, as list shows it")
+	sub := ""
+	if len(args) > 0 {
+		sub = args[0]
+	}
+	switch sub {
+	case "create", "list", "revoke":
+	default:
+		fmt.Fprintln(stderr, "token needs a subcommand: create, list or revoke")
 		fs.Usage()
 		return errUsage
 	}
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	if *name == "" {
-		fmt.Fprintln(stderr, "token create needs -name")
+	if sub == "create" && *name == "" || sub == "revoke" && *id <= 0 {
+		fmt.Fprintf(stderr, "token %s needs %s\n", sub, map[string]string{"create": "-name", "revoke": "-id"}[sub])
 		fs.Usage()
 		return errUsage
 	}
@@ -38,12 +47,33 @@ func (c *tokenCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 		return err
 	}
 	defer db.Close()
+	switch sub {
+	case "list":
+		toks, err := db.Tokens(ctx)
+		if err != nil {
+			return err
+		}
+		if len(toks) == 0 {
+			fmt.Fprintln(stdout, "no API tokens")
+		}
+		for _, t := range toks {
+			fmt.Fprintf(stdout, "%d\t%s\tcreated %s\n", t.ID, t.Name, t.CreatedAt.Format(time.RFC3339))
+		}
+		return nil
+	case "revoke":
+		t, err := db.RevokeToken(ctx, *id)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "revoked API token %d (%q); requests with it are refused from now on\n", t.ID, t.Name)
+		return nil
+	}
 	secret, tok, err := db.CreateToken(ctx, *name)
 	if err != nil {
 		return err
 	}
 	// The token alone on the last line, so scripts can take it with tail -1.
-	fmt.Fprintf(stdout, "created API token %q; send it as \"Authorization: Bearer TOKEN\". Shown only now:\n", tok.Name)
+	fmt.Fprintf(stdout, "created API token %q (id %d); send it as \"Authorization: Bearer TOKEN\". Shown only now:\n", tok.Name, tok.ID)
 	fmt.Fprintln(stdout, secret)
 	return nil
 }

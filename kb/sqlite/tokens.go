@@ -69,3 +69,45 @@ func (db *DB) TokenBySecret(ctx context.Context, secret string) (*kb.APIToken, e
 	}
 	return &t, nil
 }
+
+// Tokens lists the issued tokens, oldest first; secrets are never kept, so
+// none is shown.
+func (db *DB) Tokens(ctx context.Context) ([]kb.APIToken, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT id, name, created_at FROM api_tokens ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []kb.APIToken
+	for rows.Next() {
+		var t kb.APIToken
+		var created string
+		if err := rows.Scan(&t.ID, &t.Name, &created); err != nil {
+			return nil, fmt.Errorf("list tokens: %w", err)
+		}
+		if t.CreatedAt, err = parseStamp(created); err != nil {
+			return nil, fmt.Errorf("list tokens: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeToken deletes the token with this id; requests carrying it are
+// refused from then on. Not found if there is no such token.
+func (db *DB) RevokeToken(ctx context.Context, id int64) (*kb.APIToken, error) {
+	var t kb.APIToken
+	var created string
+	err := db.db.QueryRowContext(ctx, `DELETE FROM api_tokens WHERE id = ? RETURNING id, name, created_at`, id).
+		Scan(&t.ID, &t.Name, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, kb.Errorf(kb.ENotFound, "no API token with id %d", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("revoke token %d: %w", id, err)
+	}
+	if t.CreatedAt, err = parseStamp(created); err != nil {
+		return nil, fmt.Errorf("revoke token %d: %w", id, err)
+	}
+	return &t, nil
+}

@@ -199,3 +199,33 @@ func TestTokens(t *testing.T) {
 		})
 	}
 }
+
+func TestRevokedTokenIsRefused(t *testing.T) {
+	db := openTemp(t)
+	ctx := context.Background()
+	keep, _, err := db.CreateToken(ctx, "qianniu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, tok, err := db.CreateToken(ctx, "doudian")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := db.Tokens(ctx)
+	if err != nil || len(list) != 2 || list[0].Name != "qianniu" || list[1].Name != "doudian" {
+		t.Fatalf("tokens = %+v, %v", list, err)
+	}
+	revoked, err := db.RevokeToken(ctx, tok.ID)
+	if err != nil || revoked.Name != "doudian" {
+		t.Fatalf("revoke = %+v, %v", revoked, err)
+	}
+	if _, err := db.TokenBySecret(ctx, gone); kb.ErrorCode(err) != kb.EUnauthorized {
+		t.Errorf("revoked token: %v, want unauthorized", err)
+	}
+	if _, err := db.TokenBySecret(ctx, keep); err != nil {
+		t.Errorf("the other token: %v", err)
+	}
+	if _, err := db.RevokeToken(ctx, tok.ID); kb.ErrorCode(err) != kb.ENotFound {
+		t.Errorf("revoking twice: %v, want not found", err)
+	}
+}
