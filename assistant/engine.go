@@ -127,6 +127,22 @@ func (e *Engine) conversation(id string) *conversation {
 	return c
 }
 
+// Forget drops what the engine holds of conversation conv. The caller
+// replays it from the store before its next turn; until then the engine
+// would start it afresh.
+func (e *Engine) Forget(conv string) {
+	e.convMu.Lock()
+	defer e.convMu.Unlock()
+	delete(e.convs, conv)
+}
+
+// Conversations is how many conversations the engine holds.
+func (e *Engine) Conversations() int {
+	e.convMu.Lock()
+	defer e.convMu.Unlock()
+	return len(e.convs)
+}
+
 // Turn records t in conversation conv and returns what the agent should see.
 func (e *Engine) Turn(conv string, t Turn) (*Suggestions, error) {
 	if !t.Role.Valid() {

@@ -25,6 +25,7 @@ type Engine interface {
 	Turn(conv string, t assistant.Turn) (*assistant.Suggestions, error)
 	Check(conv string, text string, at time.Time) (*assistant.Suggestions, error)
 	Replay(conv string, turns []assistant.Turn)
+	Forget(conv string)
 	Shop() *kb.Shop
 }
 
