@@ -138,6 +138,20 @@ func TestDetect(t *testing.T) {
 		// nothing
 		{"greeting", "buyer", "你好,在吗", []string{}},
 		{"material question", "buyer", "这个杯子是陶瓷的吗", []string{}},
+		// skin reactions and spoiled cosmetics are quality complaints
+		{"rash after use", "buyer", "抹了面霜下巴起了一片红疹", []string{"evidence/quality"}},
+		{"sore eyes", "buyer", "眼霜涂完眼皮好痛", []string{"evidence/quality"}},
+		{"clumped", "buyer", "粉底液打开就结块了", []string{"evidence/quality"}},
+		{"separated", "buyer", "精华放了一周就分层了", []string{"evidence/quality"}},
+		{"a reaction asked about before buying", "buyer", "孕妇用了会不会红肿", []string{}},
+		{"will it separate", "buyer", "这个会分层吗", []string{}},
+		// what was sent, asked about, is still a complaint
+		{"sent the wrong one, asked", "buyer", "寄来的是黑色 是不是发错了", []string{"evidence/wrong_item"}},
+		// buying several together
+		{"bundle asked", "buyer", "两样一起拍有没有套装", []string{"upsell/quantity"}},
+		// chasing an order already placed: no buying intent
+		{"chasing an order", "buyer", "前天拍的咋还没寄", []string{"after_sale/late"}},
+		{"ordered long ago", "buyer", "上周就下单了 还不发", []string{"after_sale/late"}},
 		{"empty", "buyer", "", []string{}},
 		{"unknown role", "system", "少了一件", []string{}},
 	}
@@ -207,7 +221,7 @@ func TestCategories(t *testing.T) {
 		Admission:   {"early"},
 		Wording:     {"absolute"},
 		AskShipping: {"when"},
-		AfterSale:   {"return"},
+		AfterSale:   {"return", "upset", "late"},
 	}
 	for kind, names := range want {
 		for _, name := range names {
@@ -221,8 +235,8 @@ func TestCategories(t *testing.T) {
 			}
 		}
 	}
-	if len(cats) != 17 {
-		t.Errorf("Categories() has %d, want 17", len(cats))
+	if len(cats) != 18 {
+		t.Errorf("Categories() has %d, want 18", len(cats))
 	}
 	if c, _ := lex.Category(Evidence, "missing"); c.Label != "少件/漏发" || !strings.Contains(strings.Join(c.Query, " "), "漏发") {
 		t.Errorf("missing = %+v", c)
