@@ -72,7 +72,7 @@ func TestDetect(t *testing.T) {
 		{"shoes seam", "buyer", "鞋子穿了两天就开线了", []string{"evidence/quality"}},
 		{"faded after wash", "buyer", "衣服洗了一次就掉色了", []string{"evidence/quality"}},
 		{"strong smell", "buyer", "新沙发有很大的味道", []string{"evidence/quality"}},
-		{"allergy", "buyer", "面膜用了过敏了", []string{"evidence/quality"}},
+		{"allergy", "buyer", "面膜用了过敏了", []string{"evidence/harm"}},
 		{"how can you sell this", "buyer", "你们怎么卖这种东西", []string{"after_sale/upset", "evidence/quality"}},
 		{"second hand after smell", "buyer", "收到有一股味道,是不是二手的", []string{"evidence/quality"}},
 		{"exclamation is no question", "buyer", "质量也太差了吧", []string{"evidence/quality"}},
@@ -138,9 +138,12 @@ func TestDetect(t *testing.T) {
 		// nothing
 		{"greeting", "buyer", "你好,在吗", []string{}},
 		{"material question", "buyer", "这个杯子是陶瓷的吗", []string{}},
-		// skin reactions and spoiled cosmetics are quality complaints
-		{"rash after use", "buyer", "抹了面霜下巴起了一片红疹", []string{"evidence/quality"}},
-		{"sore eyes", "buyer", "眼霜涂完眼皮好痛", []string{"evidence/quality"}},
+		// harm to the user (skin reactions, heat, smoke, swelling) is its own
+		// category: stop using it comes first; spoiled goods are quality
+		{"charger smells burnt", "buyer", "充电头插上没多久就有焦味", []string{"evidence/harm"}},
+		{"heat asked about before buying", "buyer", "快充的时候会不会发烫", []string{}},
+		{"rash after use", "buyer", "抹了面霜下巴起了一片红疹", []string{"evidence/harm"}},
+		{"sore eyes", "buyer", "眼霜涂完眼皮好痛", []string{"evidence/harm"}},
 		{"clumped", "buyer", "粉底液打开就结块了", []string{"evidence/quality"}},
 		{"separated", "buyer", "精华放了一周就分层了", []string{"evidence/quality"}},
 		{"a reaction asked about before buying", "buyer", "孕妇用了会不会红肿", []string{}},
@@ -217,7 +220,7 @@ func TestCategories(t *testing.T) {
 	cats := lex.Categories()
 	want := map[Kind][]string{
 		Upsell:      {"bargain", "gift", "free_shipping", "quantity", "buy_intent"},
-		Evidence:    {"missing", "wrong_item", "damaged", "not_received", "quality", "intervention", "review_extortion"},
+		Evidence:    {"missing", "wrong_item", "damaged", "not_received", "quality", "harm", "intervention", "review_extortion"},
 		Admission:   {"early"},
 		Wording:     {"absolute"},
 		AskShipping: {"when"},
@@ -235,8 +238,8 @@ func TestCategories(t *testing.T) {
 			}
 		}
 	}
-	if len(cats) != 18 {
-		t.Errorf("Categories() has %d, want 18", len(cats))
+	if len(cats) != 19 {
+		t.Errorf("Categories() has %d, want 19", len(cats))
 	}
 	if c, _ := lex.Category(Evidence, "missing"); c.Label != "少件/漏发" || !strings.Contains(strings.Join(c.Query, " "), "漏发") {
 		t.Errorf("missing = %+v", c)
