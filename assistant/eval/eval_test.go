@@ -25,6 +25,10 @@ func TestEvaluations(t *testing.T) {
 			nudgeMiss: 0, falseAlarms: 0, docsMissing: 0, mrr: 0.9},
 		{name: "phone accessories (traditional)", shop: "../../testdata/shops/phone-accessories/shop.json",
 			cases: "../../testdata/shops/phone-accessories/cases.jsonl", nudgeMiss: 0, falseAlarms: 0, docsMissing: 0, mrr: 0.9},
+		// Labelled blind as a held-out check; its known misses are pinned
+		// so they can only shrink (see testdata/shops/README.md).
+		{name: "beauty and skincare (held out)", shop: "../../testdata/shops/beauty-skincare/shop.json",
+			cases: "../../testdata/shops/beauty-skincare/cases.jsonl", nudgeMiss: 4, falseAlarms: 2, docsMissing: 3, mrr: 0.9},
 	} {
 		t.Run(f.name, func(t *testing.T) {
 			if _, err := os.Stat(f.shop); err != nil {
