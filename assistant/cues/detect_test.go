@@ -155,6 +155,9 @@ func TestDetect(t *testing.T) {
 		// chasing an order already placed: no buying intent
 		{"chasing an order", "buyer", "前天拍的咋还没寄", []string{"after_sale/late"}},
 		{"ordered long ago", "buyer", "上周就下单了 还不发", []string{"after_sale/late"}},
+		// goods someone returned are a complaint about the goods, not a return
+		{"resold return", "buyer", "包装是拆过的 肯定是别人用过退回来的", []string{"evidence/quality"}},
+		{"a return asked for", "buyer", "不合适想退回去 怎么操作", []string{"after_sale/return"}},
 		{"empty", "buyer", "", []string{}},
 		{"unknown role", "system", "少了一件", []string{}},
 	}
