@@ -157,6 +157,37 @@ func TestCheck(t *testing.T) {
 		{"two conditions, two promises", "16点前付款当天发，16点后付款次日发", charger24, wedMorning, []bool{true, true}, "03-12 00:00"},
 		{"warehouse closed on the weekend", "明天是周末，仓库不发货", charger24, friEvening, nil, ""},
 
+		// A word that is not about time gives up its tail to an overlapping
+		// time word (拍下午 is 拍 + 下午), so a pay-time condition glued to
+		// the promise no longer hides it; words between the time and the
+		// ship verb (就绣好, 就做好, 就改好) do not matter.
+		{"made to order, noon condition glued to this afternoon", "没问题，12点前拍下午就绣好寄出", engrave72, at("03-11 11:00"), []bool{false}, "03-11 18:00"},
+		{"made to order, pay now, this afternoon", "好的 现在拍下午就做好给您发", engrave72, wedMorning, []bool{false}, "03-11 18:00"},
+		{"made to order, morning condition, before leaving work", "上午拍下班前就改好寄出", engrave72, wedMorning, []bool{false}, "03-11 18:00"},
+		{"made to order, work words before the verb", "今晚就刻完给您发货", engrave72, wedMorning, []bool{false}, "03-12 00:00"},
+		{"made to order, work words in a later clause", "今天下午，名字绣好就给您寄出", engrave72, wedMorning, []bool{false}, "03-11 18:00"},
+		{"glued condition before cutoff on a 24h product", "12点前拍下午就给您寄出", charger24, wedMorning, []bool{true}, "03-11 18:00"},
+		{"glued pay-now after cutoff on a 24h product", "现在拍下午就发", charger24, wed1601, []bool{false}, "03-11 18:00"},
+		{"hedge word gives its tail to the morning", "基本上午就能发出", charger24, at("03-11 08:00"), []bool{true}, "03-11 12:00"},
+		{"拍下 kept when no time word runs past it", "拍下周五前发货", sneaker48, wedMorning, []bool{true}, "03-14 00:00"},
+
+		// A clause saying a time is over (已过, 已经过了, 错过) tells, it does
+		// not promise; a hedge anywhere before the time in its clause hedges it.
+		{"cutoff passed, hedged tomorrow morning", "今天寄出的截止时间已经过了，明早尽量给您寄出", charger24, wedEvening, []bool{true}, "03-12 10:00"},
+		{"shipping time passed, hedge before the time", "不好意思，今天发货的时间已过，帮您备注争取明天上午发出", charger24, wedEvening, []bool{true}, "03-12 12:00"},
+		{"already past today's shipping time, tomorrow", "已经过了今天的发货时间，明天一定给您发出", charger24, wedEvening, []bool{true}, "03-13 00:00"},
+		{"passed and tomorrow in one clause", "今天的发货时间已过明天给您发出", charger24, wedEvening, []bool{true}, "03-13 00:00"},
+		{"missed, nothing promised", "今天的发货已经错过了", charger24, wedEvening, nil, ""},
+		{"past the hour, bare tomorrow morning still faster than 24h", "今天已经过点了，明早给您发出", charger24, wedEvening, []bool{false}, "03-12 10:00"},
+		{"passed, but made to order cannot ship tomorrow", "今天的发货时间已过，明天给您发出", engrave72, wedEvening, []bool{false}, "03-13 00:00"},
+		{"hedge far before the time", "我跟仓库说一下尽量明早给您发出", charger24, wedEvening, []bool{true}, "03-12 10:00"},
+		{"same words without the hedge", "我跟仓库说一下明早给您发出", charger24, wedEvening, []bool{false}, "03-12 10:00"},
+		{"过了 after a check is no lapse", "质检过了今天就给您发出", charger24, wedMorning, []bool{true}, "03-12 00:00"},
+		{"过了 naming a starting time", "过了4点付款明天发", charger24, wedMorning, []bool{true}, "03-13 00:00"},
+		{"过了 leading into its own time keeps the earlier promise", "今天下午给您发出 过了5点就排到明天了", charger24, wedMorning, []bool{true}, "03-11 18:00"},
+		{"denied lapse", "不会错过今天的发货时间，下午给您发出", charger24, wedMorning, []bool{true, true}, "03-12 00:00"},
+		{"lapse word after a guaranteed promise", "明天一定发出，不会错过活动", sneaker48, wedMorning, []bool{false}, "03-13 00:00"},
+
 		// folding: traditional Chinese and full-width digits. The traditional
 		// rows need kb/fold's generated table (kb/fold/table.go).
 		{"full-width clock before cutoff", "１７：００前发货", charger24, wed1559, []bool{true}, "03-11 17:00"},
@@ -232,6 +263,8 @@ func TestCheckReasons(t *testing.T) {
 		{"condition after cutoff", "晚上8点前付款当天发", charger24, wedMorning, []string{"“晚上8点前付款”", "截单"}},
 		{"delivery", "保证大后天能到杭州", charger24, wedMorning, []string{"快递", "“保证大后天能到”"}},
 		{"hedge names its word", "尽量今天给您寄出", sneaker48, wedMorning, []string{"“尽量”"}},
+		{"made to order under a glued condition", "12点前拍下午就绣好寄出", engrave72, wedMorning,
+			[]string{"定制", "72小时", "“下午就绣好寄出”"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,6 +17,7 @@ type timeRef struct {
 	w      when
 	cond   bool
 	payTok int
+	lapsed bool // "今天的发货时间已经过了": told as gone, not promised
 }
 
 // verb is a ship, deliver or pay word.
@@ -55,6 +56,8 @@ func startsTime(c cat) bool {
 func (rd *reader) clause(a, b int) clause {
 	cl := clause{first: a, last: b}
 	toks := rd.toks
+	var lapseBuf [4]int
+	lapses := lapseBuf[:0] // words saying a time is over (已过)
 	negate, pastAt := false, -1
 	for k := a; k < b; {
 		t := toks[k]
@@ -76,6 +79,14 @@ func (rd *reader) clause(a, b int) clause {
 			negate = true
 		case cPast:
 			pastAt = k
+		case cLapsed:
+			// 不会错过: a denied lapse says nothing is over, and the
+			// negation was its own, not the next verb's.
+			if negate && k > a && toks[k-1].cat == cNegation && toks[k-1].end == t.start {
+				negate = false
+				break
+			}
+			lapses = append(lapses, k)
 		case cShip, cDeliver, cPay:
 			v := verb{tok: k, cat: t.cat, negated: negate, pastAt: pastAt}
 			negate, pastAt = false, -1
@@ -102,7 +113,44 @@ func (rd *reader) clause(a, b int) clause {
 			break
 		}
 	}
+	rd.lapse(&cl, lapses)
 	return cl
+}
+
+// lapse marks the times cl tells as already over; lapses are the tokens of
+// its [lapsed] words. A lapse word speaks of
+// the times before it in the clause ("今天的发货时间已经过了", "今天截单
+// 已过"), unless a plain one leads into a time of its own ("过了5点…", where
+// it names that time and says nothing of the earlier one). With nothing
+// before it, a lapse word that carries the past ("已过", "已经过了") speaks of
+// the time right after it ("已经过了今天的发货时间").
+func (rd *reader) lapse(cl *clause, lapses []int) {
+	from := cl.first
+	for _, k := range lapses {
+		t := rd.toks[k]
+		strong := t.a == 1 || k > cl.first && rd.toks[k-1].cat == cPast && rd.toks[k-1].end == t.start
+		next := -1
+		for i := range cl.times {
+			if f := cl.times[i].w.first; f > k {
+				if rd.gap(k+1, f) <= 1 {
+					next = i
+				}
+				break
+			}
+		}
+		before := false
+		if strong || next < 0 {
+			for i := range cl.times {
+				if tr := &cl.times[i]; tr.w.first >= from && tr.w.last <= k && !tr.cond {
+					tr.lapsed, before = true, true
+				}
+			}
+		}
+		if !before && strong && next >= 0 && !cl.times[next].cond {
+			cl.times[next].lapsed = true
+		}
+		from = k + 1
+	}
 }
 
 // gap counts the runes of unknown text between tokens from and to, or a

@@ -41,6 +41,7 @@ var sections = map[string]cat{
 	"negation":      cNegation,
 	"question":      cQuestion,
 	"past":          cPast,
+	"lapsed":        cLapsed,
 	"ignore":        cIgnore,
 	"day":           cDay,
 	"daypart":       cDaypart,

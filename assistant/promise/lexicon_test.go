@@ -89,6 +89,7 @@ func TestEditedLexiconChangesBehaviour(t *testing.T) {
 		{"a new ship verb makes a promise", "[ship]\n交给快递\n", "今天交给快递", nil, []bool{false}, "今天交给快递"},
 		{"a traditional entry is folded", "[negation]\n難說\n", "难说明天寄出", []bool{false}, nil, ""},
 		{"a new soon word", "[soon]\n一眨眼 = 5\n", "一眨眼就给您寄出", nil, []bool{false}, "一眨眼就给您寄出"},
+		{"a new lapse word drops the time it follows", "[lapsed]\n结束了\n", "今天的发货已经结束了", []bool{false}, nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

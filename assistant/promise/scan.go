@@ -1,6 +1,9 @@
 package promise
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // cat is what a token is: a lexicon category, a piece of the time grammar,
 // a number or punctuation.
@@ -18,6 +21,7 @@ const (
 	cNegation
 	cQuestion
 	cPast
+	cLapsed
 	cIgnore
 	cDay
 	cDaypart
@@ -81,6 +85,10 @@ type match struct {
 	word []rune
 	cat  cat
 	a, b int
+	// yield has bit k set when a time word (下午, 晚上, 现在 …) may start at
+	// word[k] and run past the word's end, and word[:k] is a word itself:
+	// "拍下午" is 拍 + 下午, not 拍下 and a stray 午.
+	yield uint32
 }
 
 // table finds the longest word starting at a rune: words are grouped by
@@ -100,6 +108,9 @@ func newTable(lex *Lexicon) table {
 			p := lex.entries[b]
 			b = p.a<<8 | p.b
 		}
+		if e.cat == cLapsed && lex.startsWithPast(e.word) { // 已过: the past is in the word
+			a = 1
+		}
 		add(e.word, e.cat, a, b)
 	}
 	for _, g := range grammar {
@@ -109,17 +120,96 @@ func newTable(lex *Lexicon) table {
 		slices.SortStableFunc(ms, func(x, y match) int { return len(y.word) - len(x.word) })
 		t[r] = ms
 	}
+	for _, ms := range t {
+		for i := range ms {
+			ms[i].yield = t.yieldMask(ms[i])
+		}
+	}
 	return t
 }
 
-// longest returns the longest word at r[i:].
-func (t table) longest(r []rune, i int) (match, bool) {
-	for _, m := range t[r[i]] {
-		if i+len(m.word) <= len(r) && slices.Equal(r[i:i+len(m.word)], m.word) {
-			return m, true
+// startsWithPast reports whether word begins with a [past] word.
+func (lex *Lexicon) startsWithPast(word string) bool {
+	for _, e := range lex.entries {
+		if e.cat == cPast && len(e.word) < len(word) && strings.HasPrefix(word, e.word) {
+			return true
 		}
 	}
-	return match{}, false
+	return false
+}
+
+// yieldMask finds where a time word can overlap m's tail. Only the words
+// that carry meaning but no time give way; a word the lexicon lists to
+// swallow a look-alike (发现 is not 现在) keeps its letters.
+func (t table) yieldMask(m match) uint32 {
+	if !givesWay(m.cat) || len(m.word) > 32 {
+		return 0
+	}
+	var mask uint32
+	for k := 1; k < len(m.word); k++ {
+		tail := m.word[k:]
+		overlaps := false
+		for _, o := range t[tail[0]] {
+			if startsTime(o.cat) && len(o.word) > len(tail) && slices.Equal(o.word[:len(tail)], tail) {
+				overlaps = true
+				break
+			}
+		}
+		if overlaps && t.prefixWord(m.word, k) >= 0 {
+			mask |= 1 << k
+		}
+	}
+	return mask
+}
+
+// givesWay reports whether a word of category c yields its tail to a time
+// word that overlaps it.
+func givesWay(c cat) bool {
+	switch c {
+	case cShip, cDeliver, cPay, cHedge, cHedgeDeliver, cGuarantee, cNegation, cQuestion, cPast, cLapsed:
+		return true
+	}
+	return false
+}
+
+// prefixWord is the index in t[w[0]] of the word w[:k], else -1.
+func (t table) prefixWord(w []rune, k int) int {
+	for i, o := range t[w[0]] {
+		if len(o.word) == k && slices.Equal(o.word, w[:k]) {
+			return i
+		}
+	}
+	return -1
+}
+
+// word returns the word at r[i:], shortened when a time word overlaps its
+// tail (see match.yield), or nil.
+func (t table) word(r []rune, i int) *match {
+	m := t.longest(r, i)
+	if m == nil || m.yield == 0 {
+		return m
+	}
+	end := i + len(m.word)
+	for k := 1; k < len(m.word); k++ {
+		if m.yield&(1<<k) == 0 {
+			continue
+		}
+		if o := t.longest(r, i+k); o != nil && startsTime(o.cat) && i+k+len(o.word) > end {
+			return &t[r[i]][t.prefixWord(m.word, k)]
+		}
+	}
+	return m
+}
+
+// longest returns the longest word at r[i:], or nil.
+func (t table) longest(r []rune, i int) *match {
+	ms := t[r[i]]
+	for k := range ms {
+		if w := ms[k].word; i+len(w) <= len(r) && slices.Equal(r[i:i+len(w)], w) {
+			return &ms[k]
+		}
+	}
+	return nil
 }
 
 // scan cuts folded text into tokens. Runs of unknown runes become one
@@ -141,7 +231,7 @@ func scan(t table, r []rune, out []token) []token {
 			i++
 			continue
 		}
-		if m, ok := t.longest(r, i); ok {
+		if m := t.word(r, i); m != nil {
 			out = append(out, token{cat: m.cat, start: i, end: i + len(m.word), a: m.a, b: m.b})
 			i += len(m.word)
 			continue

@@ -228,9 +228,10 @@ func midnight(t time.Time) time.Time {
 }
 
 // promise places one pairing on the calendar. It reports false when the
-// words ask, deny or tell of the past rather than promise.
+// words ask, deny or tell of the past (or of a time already over) rather
+// than promise.
 func (rd *reader) promise(cl *clause, p pairing, conds []condition) (found, bool) {
-	if cl.question || p.v.negated {
+	if cl.question || p.v.negated || p.t.lapsed {
 		return found{}, false
 	}
 	// 已经 tells of the past, unless a time comes between it and the verb:
