@@ -18,10 +18,22 @@ import (
 // bleve index in a temporary directory.
 func newTestEngine(t testing.TB) *Engine {
 	t.Helper()
+	return engineFor(t, shoeShop(t))
+}
+
+func shoeShop(t testing.TB) *kb.Shop {
+	t.Helper()
 	shop, err := bundle.Load("testdata/shoe-shop.json")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return shop
+}
+
+// engineFor builds an engine over shop with a real index in a temporary
+// directory.
+func engineFor(t testing.TB, shop *kb.Shop) *Engine {
+	t.Helper()
 	idx, err := index.Build(filepath.Join(t.TempDir(), "index"), shop)
 	if err != nil {
 		t.Fatal(err)
@@ -379,21 +391,10 @@ func TestReloadWhileTurnsRun(t *testing.T) {
 // A greeting that names the shop's products shares words with a complaint
 // about one of them; it must not be offered as the answer.
 func TestGreetingIsNotTheAnswerToAComplaint(t *testing.T) {
-	shop, err := bundle.Load("testdata/shoe-shop.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	shop := shoeShop(t)
 	shop.Phrases = append(shop.Phrases, kb.Phrase{ID: "s-hello", Scene: kb.SceneGreeting, Title: "欢迎",
 		Text: "亲,欢迎光临~跑步鞋、运动袜、短靴都有现货,想看哪款?", Tags: []string{"你好", "在吗"}})
-	idx, err := index.Build(filepath.Join(t.TempDir(), "index"), shop)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := New(Config{Shop: shop, Index: idx})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := engineFor(t, shop)
 	hello := turn(t, e, "c1", Buyer, "你好,在吗", "", at(10, 0))
 	if got := phraseIDs(hello); len(got) == 0 || got[0] != "s-hello" {
 		t.Errorf("phrases for a greeting = %v, want s-hello first", got)
