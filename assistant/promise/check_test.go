@@ -175,7 +175,7 @@ func TestCheck(t *testing.T) {
 		// not promise; a hedge anywhere before the time in its clause hedges it.
 		{"cutoff passed, hedged tomorrow morning", "今天寄出的截止时间已经过了，明早尽量给您寄出", charger24, wedEvening, []bool{true}, "03-12 10:00"},
 		{"shipping time passed, hedge before the time", "不好意思，今天发货的时间已过，帮您备注争取明天上午发出", charger24, wedEvening, []bool{true}, "03-12 12:00"},
-		{"already past today's shipping time, tomorrow", "已经过了今天的发货时间，明天一定给您发出", charger24, wedEvening, []bool{true}, "03-13 00:00"},
+		{"already past today's shipping time, tomorrow", "已经过了今天的发货时间，明天一定帮您寄出", charger24, wedEvening, []bool{true}, "03-13 00:00"},
 		{"passed and tomorrow in one clause", "今天的发货时间已过明天给您发出", charger24, wedEvening, []bool{true}, "03-13 00:00"},
 		{"missed, nothing promised", "今天的发货已经错过了", charger24, wedEvening, nil, ""},
 		{"past the hour, bare tomorrow morning still faster than 24h", "今天已经过点了，明早给您发出", charger24, wedEvening, []bool{false}, "03-12 10:00"},
