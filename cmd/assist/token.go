@@ -37,8 +37,15 @@ func (c *tokenCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	if sub == "create" && *name == "" || sub == "revoke" && *id <= 0 {
-		fmt.Fprintf(stderr, "token %s needs %s\n", sub, map[string]string{"create": "-name", "revoke": "-id"}[sub])
+	missing := ""
+	switch {
+	case sub == "create" && *name == "":
+		missing = "-name"
+	case sub == "revoke" && *id <= 0:
+		missing = "-id"
+	}
+	if missing != "" {
+		fmt.Fprintf(stderr, "token %s needs %s\n", sub, missing)
 		fs.Usage()
 		return errUsage
 	}
