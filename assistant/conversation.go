@@ -1,18 +1,23 @@
 package assistant
 
 import (
-	"sync"
-
 	"assist/assistant/cues"
+	"assist/kb"
 	"assist/kb/fold"
 )
 
-// conversation is one chat; its turns are taken one at a time.
-type conversation struct {
-	mu sync.Mutex
-	id string
+// Conversation is what the engine remembers of one chat between turns. Its
+// owner (the Desk, or a test) hands it to the engine one turn at a time.
+type Conversation struct {
+	ID string
 	state
 }
+
+// NewConversation starts a chat with nothing remembered.
+func NewConversation(id string) *Conversation { return &Conversation{ID: id} }
+
+// Turns is how many turns the conversation has taken in.
+func (c *Conversation) Turns() int { return c.turns }
 
 // state is what the engine remembers of a chat between turns.
 type state struct {
@@ -55,4 +60,32 @@ func (c *state) productAfter(k *knowledge, t Turn) string {
 		return c.product
 	}
 	return named[0]
+}
+
+// valid checks a turn against the knowledge: a known role, and a product the
+// shop sells. It is the one place turns are validated against the shop.
+func (k *knowledge) valid(t Turn) error {
+	if !t.Role.Valid() {
+		return kb.Errorf(kb.EInvalid, "role %q: want buyer or agent", clipText(string(t.Role)))
+	}
+	if t.Product != "" {
+		if _, ok := k.shop.Product(t.Product); !ok {
+			return kb.Errorf(kb.EInvalid, "product %q: no such product in shop %q", clipText(t.Product), k.shop.Name)
+		}
+	}
+	return nil
+}
+
+// clipText shortens a caller's value quoted back in an error.
+func clipText(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return s
+	}
+	for i := max; i > 0; i-- {
+		if s[i]&0xC0 != 0x80 {
+			return s[:i] + "…"
+		}
+	}
+	return ""
 }

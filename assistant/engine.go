@@ -1,9 +1,7 @@
 package assistant
 
 import (
-	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -11,7 +9,6 @@ import (
 	"assist/assistant/promise"
 	"assist/kb"
 	"assist/kb/index"
-	"assist/kb/sqlite"
 )
 
 // Config is what an Engine is built from. Only Shop and Index are required.
@@ -24,9 +21,10 @@ type Config struct {
 	Now      func() time.Time // nil: time.Now
 }
 
-// Engine keeps every live conversation's state and answers each turn with
-// suggestions. It is safe for concurrent use; turns of one conversation are
-// handled one at a time, different conversations in parallel.
+// Engine answers turns with suggestions from one shop's knowledge. It holds
+// no conversations: the caller hands it each chat's Conversation (the Desk
+// owns them, one lock each), so what a chat remembers lives in one place. It
+// is safe for concurrent use on different conversations.
 type Engine struct {
 	cues     *cues.Lexicon
 	promises *promise.Checker
@@ -35,9 +33,6 @@ type Engine struct {
 
 	mu   sync.RWMutex // guards know: held for reading through a whole turn, for writing by Reload
 	know *knowledge
-
-	convMu sync.Mutex
-	convs  map[string]*conversation
 }
 
 // New builds an engine over one shop's knowledge.
@@ -45,8 +40,7 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Shop == nil || cfg.Index == nil {
 		return nil, fmt.Errorf("assistant: a shop and its index are required")
 	}
-	e := &Engine{cues: cfg.Cues, promises: cfg.Promises, terms: cfg.Terms, now: cfg.Now,
-		convs: map[string]*conversation{}}
+	e := &Engine{cues: cfg.Cues, promises: cfg.Promises, terms: cfg.Terms, now: cfg.Now}
 	if e.cues == nil {
 		e.cues = cues.Default()
 	}
@@ -65,20 +59,6 @@ func New(cfg Config) (*Engine, error) {
 	}
 	e.know = know
 	return e, nil
-}
-
-// Load reads shopName from the store, rebuilds its index in indexDir and
-// returns an engine over them.
-func Load(ctx context.Context, db *sqlite.DB, shopName, indexDir string) (*Engine, error) {
-	shop, err := db.Shop(ctx, shopName)
-	if err != nil {
-		return nil, err
-	}
-	idx, err := index.Build(filepath.Clean(indexDir), shop)
-	if err != nil {
-		return nil, err
-	}
-	return New(Config{Shop: shop, Index: idx})
 }
 
 // Reload swaps in new knowledge (after an admin edit); conversations keep
@@ -100,10 +80,10 @@ func (e *Engine) Reload(shop *kb.Shop, idx *index.Index) error {
 	return nil
 }
 
-// Close releases the index.
+// Close releases the index once no turn is searching it.
 func (e *Engine) Close() error {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	return e.know.index.Close()
 }
 
@@ -116,81 +96,44 @@ func (e *Engine) knowledge() *knowledge {
 	return e.know
 }
 
-func (e *Engine) conversation(id string) *conversation {
-	e.convMu.Lock()
-	defer e.convMu.Unlock()
-	c, ok := e.convs[id]
-	if !ok {
-		c = &conversation{id: id}
-		e.convs[id] = c
-	}
-	return c
-}
-
-// Forget drops what the engine holds of conversation conv. The caller
-// replays it from the store before its next turn; until then the engine
-// would start it afresh.
-func (e *Engine) Forget(conv string) {
-	e.convMu.Lock()
-	defer e.convMu.Unlock()
-	delete(e.convs, conv)
-}
-
-// Conversations is how many conversations the engine holds.
-func (e *Engine) Conversations() int {
-	e.convMu.Lock()
-	defer e.convMu.Unlock()
-	return len(e.convs)
-}
-
-// Turn records t in conversation conv and returns what the agent should see.
-func (e *Engine) Turn(conv string, t Turn) (*Suggestions, error) {
-	if !t.Role.Valid() {
-		return nil, kb.Errorf(kb.EInvalid, "role %q: want buyer or agent", t.Role)
-	}
+// Turn records t in conversation c and returns what the agent should see.
+// The caller serialises the turns of one conversation.
+func (e *Engine) Turn(c *Conversation, t Turn) (*Suggestions, error) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	know := e.know
-	if t.Product != "" {
-		if _, ok := know.shop.Product(t.Product); !ok {
-			return nil, kb.Errorf(kb.EInvalid, "product %q: no such product in shop %q", t.Product, know.shop.Name)
-		}
+	if err := know.valid(t); err != nil {
+		return nil, err
 	}
 	if t.At.IsZero() {
 		t.At = e.now()
 	}
-	c := e.conversation(conv)
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	return e.answer(know, c, t, true)
 }
 
-// Check looks at a draft reply of the agent's in conversation conv without
+// Validate checks a turn against the shop before anything is recorded: a
+// known role, and a product the shop sells.
+func (e *Engine) Validate(t Turn) error { return e.knowledge().valid(t) }
+
+// Check looks at a draft reply of the agent's in conversation c without
 // recording it: does it promise what the shop cannot, admit fault too early,
 // or use forbidden absolute words?
-func (e *Engine) Check(conv string, text string, at time.Time) (*Suggestions, error) {
+func (e *Engine) Check(c *Conversation, text string, at time.Time) (*Suggestions, error) {
 	if at.IsZero() {
 		at = e.now()
 	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	know := e.know
-	c := e.conversation(conv)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return e.answer(know, c, Turn{Role: Agent, Text: text, At: at}, false)
+	return e.answer(e.know, c, Turn{Role: Agent, Text: text, At: at}, false)
 }
 
 // Replay restores a conversation's state from its stored turns, as after a
-// restart, without computing suggestions. Whatever the engine held for conv
-// before is replaced, so replaying twice gives the same state as once.
-func (e *Engine) Replay(conv string, turns []Turn) {
+// restart, without computing suggestions. Whatever c held before is
+// replaced, so replaying twice gives the same state as once.
+func (e *Engine) Replay(c *Conversation, turns []Turn) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	know := e.know
-	c := e.conversation(conv)
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.state = state{}
 	for _, t := range turns {
 		if t.At.IsZero() {

@@ -85,9 +85,24 @@ func productIDs(s *Suggestions) []string {
 	return ids(s.Products, func(p ProductHit) string { return p.ID })
 }
 
+// testChats holds the conversations of the tests' engines: the Desk owns
+// them in the product; here a test names them.
+var testChats sync.Map // chatKey → *Conversation
+
+type chatKey struct {
+	e  *Engine
+	id string
+}
+
+// chat is the conversation id of engine e, started on first use.
+func chat(e *Engine, id string) *Conversation {
+	c, _ := testChats.LoadOrStore(chatKey{e, id}, NewConversation(id))
+	return c.(*Conversation)
+}
+
 func turn(t *testing.T, e *Engine, conv string, role Role, text, product string, when time.Time) *Suggestions {
 	t.Helper()
-	s, err := e.Turn(conv, Turn{Role: role, Text: text, Product: product, At: when})
+	s, err := e.Turn(chat(e, conv), Turn{Role: role, Text: text, Product: product, At: when})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +278,7 @@ func TestTraditionalTurnRetrievesLikeItsSimplifiedTwin(t *testing.T) {
 func TestDraftCheckIsNotRecorded(t *testing.T) {
 	e := newTestEngine(t)
 	turn(t, e, "c1", Buyer, "跑鞋什么时候发", "run-1", at(10, 0))
-	d, err := e.Check("c1", "亲,这是全网最好的跑鞋,半小时内肯定发出", at(10, 1))
+	d, err := e.Check(chat(e, "c1"), "亲,这是全网最好的跑鞋,半小时内肯定发出", at(10, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,10 +296,10 @@ func TestDraftCheckIsNotRecorded(t *testing.T) {
 
 func TestUnknownProductAndRoleAreInvalid(t *testing.T) {
 	e := newTestEngine(t)
-	if _, err := e.Turn("c1", Turn{Role: Buyer, Text: "在吗", Product: "nope"}); err == nil {
+	if _, err := e.Turn(chat(e, "c1"), Turn{Role: Buyer, Text: "在吗", Product: "nope"}); err == nil {
 		t.Error("unknown product accepted")
 	}
-	if _, err := e.Turn("c1", Turn{Role: "bot", Text: "在吗"}); err == nil {
+	if _, err := e.Turn(chat(e, "c1"), Turn{Role: "bot", Text: "在吗"}); err == nil {
 		t.Error("unknown role accepted")
 	}
 }
@@ -298,12 +313,12 @@ func TestConcurrentConversations(t *testing.T) {
 			defer wg.Done()
 			conv := "c" + string(rune('a'+g))
 			for i := 0; i < 20; i++ {
-				if _, err := e.Turn(conv, Turn{Role: Buyer, Text: "跑鞋能便宜点吗", At: at(10, i)}); err != nil {
+				if _, err := e.Turn(chat(e, conv), Turn{Role: Buyer, Text: "跑鞋能便宜点吗", At: at(10, i)}); err != nil {
 					t.Error(err)
 					return
 				}
 			}
-			if s, _ := e.Turn(conv, Turn{Role: Buyer, Text: "好的", At: at(11, 0)}); s.Turn != 20 {
+			if s, _ := e.Turn(chat(e, conv), Turn{Role: Buyer, Text: "好的", At: at(11, 0)}); s.Turn != 20 {
 				t.Errorf("%s: turn index %d, want 20", conv, s.Turn)
 			}
 		}(g)
@@ -328,7 +343,7 @@ func BenchmarkTurn(b *testing.B) {
 		t := lines[i%len(lines)]
 		t.At = at(10, 0)
 		start := time.Now()
-		if _, err := e.Turn("bench", t); err != nil {
+		if _, err := e.Turn(chat(e, "bench"), t); err != nil {
 			b.Fatal(err)
 		}
 		took = append(took, time.Since(start))
@@ -345,8 +360,8 @@ func TestReplayRestoresState(t *testing.T) {
 		{Role: Buyer, Text: "切尔西靴是真皮的吗", At: at(10, 0)},
 		{Role: Agent, Text: "是的亲,头层牛皮", At: at(10, 1)},
 	}
-	e.Replay("c1", stored)
-	e.Replay("c1", stored) // a second restore must not double the turns
+	e.Replay(chat(e, "c1"), stored)
+	e.Replay(chat(e, "c1"), stored) // a second restore must not double the turns
 	s := turn(t, e, "c1", Buyer, "什么时候发货", "", at(10, 2))
 	if s.Turn != 2 || s.Product != "boot-pre" {
 		t.Errorf("after replay: turn %d, product %q; want turn 2 on boot-pre", s.Turn, s.Product)
@@ -368,7 +383,7 @@ func TestReloadWhileTurnsRun(t *testing.T) {
 					return
 				default:
 				}
-				if _, err := e.Turn("r"+strconv.Itoa(g), Turn{Role: Buyer, Text: "跑鞋能便宜点吗", At: at(10, 0)}); err != nil {
+				if _, err := e.Turn(chat(e, "r"+strconv.Itoa(g)), Turn{Role: Buyer, Text: "跑鞋能便宜点吗", At: at(10, 0)}); err != nil {
 					t.Errorf("turn during reload: %v", err)
 					return
 				}

@@ -327,7 +327,7 @@ func positions(n int, id func(int) string) map[string]int {
 
 // answer handles one turn (or a draft, when record is false, on a copy of the
 // conversation's state).
-func (e *Engine) answer(k *knowledge, c *conversation, t Turn, record bool) (*Suggestions, error) {
+func (e *Engine) answer(k *knowledge, c *Conversation, t Turn, record bool) (*Suggestions, error) {
 	found := e.cues.Detect(string(t.Role), t.Text)
 	st := &c.state
 	if !record {
@@ -339,7 +339,7 @@ func (e *Engine) answer(k *knowledge, c *conversation, t Turn, record bool) (*Su
 	ctx := *st
 	ctx.lastBuyer = lastBuyer
 	ns := e.nudges(k, &ctx, t, found)
-	s := &Suggestions{Conversation: c.id, Turn: st.turns - 1, Role: t.Role, Text: t.Text, At: t.At,
+	s := &Suggestions{Conversation: c.ID, Turn: st.turns - 1, Role: t.Role, Text: t.Text, At: t.At,
 		Product: st.product}
 	if err := e.rank(k, &ctx, t, found, ns, s); err != nil {
 		return nil, err

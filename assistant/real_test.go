@@ -32,7 +32,7 @@ func TestRealBuyerLines(t *testing.T) {
 			continue
 		}
 		n++
-		s, err := e.Turn("real-"+strconv.Itoa(n), Turn{Role: Buyer, Text: line, At: at(10, 0)})
+		s, err := e.Turn(NewConversation("real-"+strconv.Itoa(n)), Turn{Role: Buyer, Text: line, At: at(10, 0)})
 		if err != nil {
 			t.Fatalf("line %d %q: %v", n, line, err)
 		}

@@ -20,12 +20,39 @@ var Roles = []Role{RoleAgent, RoleAdmin, RoleManager}
 // Valid reports whether r is one of Roles.
 func (r Role) Valid() bool { return r == RoleAgent || r == RoleAdmin || r == RoleManager }
 
-// User is a person who logs in.
+// User is a person who logs in. What they may do depends on the shop: their
+// role in each shop they belong to is a Membership.
 type User struct {
 	ID        int64
 	Name      string
-	Role      Role
+	Owner     bool // may create shops and grant memberships, server-wide
 	CreatedAt time.Time
+	Shops     []Membership // read with sessions and logins, shop id order
+}
+
+// RoleIn is the user's role in shop, "" when they do not belong to it.
+func (u *User) RoleIn(shop int64) Role {
+	for _, m := range u.Shops {
+		if m.ShopID == shop {
+			return m.Role
+		}
+	}
+	return ""
+}
+
+// ShopInfo names a shop in the store. Version counts the changes of its
+// knowledge, so every server can tell when its copy is stale.
+type ShopInfo struct {
+	ID      int64
+	Name    string
+	Version int64
+}
+
+// Membership is a person's role in one shop.
+type Membership struct {
+	ShopID   int64
+	ShopName string
+	Role     Role
 }
 
 // Session is a logged-in user's browser session.
@@ -35,9 +62,11 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
-// APIToken lets a chat platform integration post turns and listen to them.
+// APIToken lets a chat platform integration post turns and listen to them,
+// in exactly one shop.
 type APIToken struct {
 	ID        int64
+	Shop      int64
 	Name      string
 	CreatedAt time.Time
 }
@@ -45,6 +74,7 @@ type APIToken struct {
 // StoredTurn is one turn of a conversation as it was recorded, with the
 // suggestion set that was sent for it.
 type StoredTurn struct {
+	Shop         int64
 	Conversation string
 	Index        int // 0-based, the same index the suggestion set carries
 	Role         string
@@ -93,6 +123,7 @@ func ValidSuggestionKind(k string) bool {
 // Event records what an agent saw or did with one suggestion, for the
 // managers' review.
 type Event struct {
+	Shop         int64
 	Conversation string
 	Turn         int
 	Agent        string // the user's name, always from the session

@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"assist/kb"
-	"assist/kb/sqlite"
 	"assist/phrases"
 )
 
@@ -36,8 +35,11 @@ type phraseBody struct {
 }
 
 // listPhrases is GET /api/v1/admin/phrases: the templates, unfilled.
-func (s *Server) listPhrases(w http.ResponseWriter, r *http.Request, _ *principal) error {
-	shop := s.engine.Shop()
+func (s *Server) listPhrases(w http.ResponseWriter, r *http.Request, p *principal) error {
+	shop, err := s.desk.Knowledge(r.Context(), p.Shop)
+	if err != nil {
+		return err
+	}
 	out := make([]phraseLine, len(shop.Phrases))
 	for i, p := range shop.Phrases {
 		out[i] = phraseLine{ID: p.ID, Scene: p.Scene, Title: p.Title, Text: p.Text, Tags: nonNil(p.Tags)}
@@ -50,7 +52,7 @@ func (s *Server) listPhrases(w http.ResponseWriter, r *http.Request, _ *principa
 
 // putPhrase is PUT /api/v1/admin/phrases/{id}: it stores the phrase in one
 // transaction, then reloads the engine so the next turn uses it.
-func (s *Server) putPhrase(w http.ResponseWriter, r *http.Request, _ *principal) error {
+func (s *Server) putPhrase(w http.ResponseWriter, r *http.Request, who *principal) error {
 	id := r.PathValue("id")
 	if err := validPhraseID(id); err != nil {
 		return err
@@ -60,19 +62,20 @@ func (s *Server) putPhrase(w http.ResponseWriter, r *http.Request, _ *principal)
 		return err
 	}
 	p := kb.Phrase{ID: id, Scene: kb.Scene(body.Scene), Title: strings.TrimSpace(body.Title), Text: body.Text, Tags: nonNil(body.Tags)}
-	if err := s.validPhrase(&p); err != nil {
+	shop, err := s.desk.Knowledge(r.Context(), who.Shop)
+	if err != nil {
 		return err
 	}
-	if s.reload == nil {
-		return fmt.Errorf("put phrase %q: the server was started without a reload hook", id)
-	}
-	s.edits.Lock()
-	defer s.edits.Unlock()
-	if err := s.store.PutPhrase(r.Context(), s.engine.Shop().Name, p); err != nil {
+	if err := validPhrase(shop, &p); err != nil {
 		return err
 	}
-	if err := s.reload(r.Context()); err != nil {
-		return fmt.Errorf("phrase %q is stored but the engine did not reload (restart to use it): %w", id, err)
+	if err := s.store.PutPhrase(r.Context(), who.Shop, p); err != nil {
+		return err
+	}
+	// The edit bumped the shop's version; loading it now means the admin's
+	// request pays for the new index, not the shop's next turn.
+	if _, err := s.desk.Knowledge(r.Context(), who.Shop); err != nil {
+		return fmt.Errorf("phrase %q is stored but the shop did not reload (its next turn will try again): %w", id, err)
 	}
 	writeJSON(w, http.StatusOK, phraseLine{ID: p.ID, Scene: p.Scene, Title: p.Title, Text: p.Text, Tags: p.Tags})
 	return nil
@@ -87,7 +90,7 @@ func validPhraseID(id string) error {
 
 // validPhrase checks what an admin can get wrong: the scene, the sizes, and
 // placeholders no product of the shop can fill (they would show raw {…}).
-func (s *Server) validPhrase(p *kb.Phrase) error {
+func validPhrase(shop *kb.Shop, p *kb.Phrase) error {
 	if !p.Scene.Valid() {
 		return kb.Errorf(kb.EInvalid, "scene %q: want one of %v", clip(string(p.Scene)), kb.Scenes)
 	}
@@ -105,40 +108,10 @@ func (s *Server) validPhrase(p *kb.Phrase) error {
 			return kb.Errorf(kb.EInvalid, "tag %q: want 1 to %d characters", clip(t), maxTagRunes)
 		}
 	}
-	if ok, missing := phrases.Fillable(s.engine.Shop(), p.Text); !ok {
+	if ok, missing := phrases.Fillable(shop, p.Text); !ok {
 		return kb.Errorf(kb.EInvalid, "placeholders %s: no product of the shop can fill them",
 			"{"+strings.Join(missing, "} {")+"}")
 	}
-	return nil
-}
-
-type addUserRequest struct {
-	Name string  `json:"name"`
-	Role kb.Role `json:"role"`
-}
-
-type addUserResponse struct {
-	Name     string  `json:"name"`
-	Role     kb.Role `json:"role"`
-	Password string  `json:"password"`
-}
-
-// addUser is POST /api/v1/admin/users: the generated password is in the
-// answer and nowhere else.
-func (s *Server) addUser(w http.ResponseWriter, r *http.Request, _ *principal) error {
-	var req addUserRequest
-	if err := decodeBody(w, r, &req); err != nil {
-		return err
-	}
-	password, err := sqlite.NewPassword()
-	if err != nil {
-		return err
-	}
-	u, err := s.store.CreateUser(r.Context(), req.Name, req.Role, password)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, addUserResponse{Name: u.Name, Role: u.Role, Password: password})
 	return nil
 }
 

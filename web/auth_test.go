@@ -25,28 +25,28 @@ func TestWhoMayCallWhat(t *testing.T) {
 		body         string
 		want         int
 	}{
-		{name: "no credentials on a turn", method: "POST", path: "/api/v1/conversations/c1/turns", auth: anonymous, body: turn, want: 401},
-		{name: "a bad token on a turn", method: "POST", path: "/api/v1/conversations/c1/turns", auth: bearer("ast_not-a-token"), body: turn, want: 401},
-		{name: "a token without the prefix", method: "POST", path: "/api/v1/conversations/c1/turns", auth: bearer("nonsense"), body: turn, want: 401},
-		{name: "Basic instead of Bearer", method: "POST", path: "/api/v1/conversations/c1/turns",
+		{name: "no credentials on a turn", method: "POST", path: "/api/v1/shops/1/conversations/c1/turns", auth: anonymous, body: turn, want: 401},
+		{name: "a bad token on a turn", method: "POST", path: "/api/v1/shops/1/conversations/c1/turns", auth: bearer("ast_not-a-token"), body: turn, want: 401},
+		{name: "a token without the prefix", method: "POST", path: "/api/v1/shops/1/conversations/c1/turns", auth: bearer("nonsense"), body: turn, want: 401},
+		{name: "Basic instead of Bearer", method: "POST", path: "/api/v1/shops/1/conversations/c1/turns",
 			auth: func(r *http.Request) { r.SetBasicAuth("a", "b") }, body: turn, want: 401},
-		{name: "a forged session cookie", method: "GET", path: "/api/v1/conversations", auth: cookie(&http.Cookie{Name: sessionCookie, Value: "forged"}), want: 401},
-		{name: "the token posts a turn", method: "POST", path: "/api/v1/conversations/c1/turns", auth: token, body: turn, want: 200},
-		{name: "an agent posts a turn", method: "POST", path: "/api/v1/conversations/c1/turns", auth: agent, body: turn, want: 200},
-		{name: "a manager does not post turns", method: "POST", path: "/api/v1/conversations/c1/turns", auth: manager, body: turn, want: 403},
-		{name: "the token cannot list conversations", method: "GET", path: "/api/v1/conversations", auth: token, want: 403},
-		{name: "an agent lists conversations", method: "GET", path: "/api/v1/conversations", auth: agent, want: 200},
-		{name: "anonymous lists nothing", method: "GET", path: "/api/v1/conversations", auth: anonymous, want: 401},
-		{name: "an agent reads phrases to edit", method: "GET", path: "/api/v1/admin/phrases", auth: agent, want: 403},
-		{name: "an agent edits a phrase", method: "PUT", path: "/api/v1/admin/phrases/ph-hello", auth: agent,
+		{name: "a forged session cookie", method: "GET", path: "/api/v1/shops/1/conversations", auth: cookie(&http.Cookie{Name: sessionCookie, Value: "forged"}), want: 401},
+		{name: "the token posts a turn", method: "POST", path: "/api/v1/shops/1/conversations/c1/turns", auth: token, body: turn, want: 200},
+		{name: "an agent posts a turn", method: "POST", path: "/api/v1/shops/1/conversations/c1/turns", auth: agent, body: turn, want: 200},
+		{name: "a manager does not post turns", method: "POST", path: "/api/v1/shops/1/conversations/c1/turns", auth: manager, body: turn, want: 403},
+		{name: "the token cannot list conversations", method: "GET", path: "/api/v1/shops/1/conversations", auth: token, want: 403},
+		{name: "an agent lists conversations", method: "GET", path: "/api/v1/shops/1/conversations", auth: agent, want: 200},
+		{name: "anonymous lists nothing", method: "GET", path: "/api/v1/shops/1/conversations", auth: anonymous, want: 401},
+		{name: "an agent reads phrases to edit", method: "GET", path: "/api/v1/shops/1/admin/phrases", auth: agent, want: 403},
+		{name: "an agent edits a phrase", method: "PUT", path: "/api/v1/shops/1/admin/phrases/ph-hello", auth: agent,
 			body: `{"scene":"greeting","title":"欢迎","text":"您好","tags":[]}`, want: 403},
-		{name: "an agent adds a user", method: "POST", path: "/api/v1/admin/users", auth: agent, body: `{"name":"x","role":"admin"}`, want: 403},
-		{name: "an agent reads the report", method: "GET", path: "/api/v1/reports/suggestions", auth: agent, want: 403},
-		{name: "the token reads the report", method: "GET", path: "/api/v1/reports/suggestions", auth: token, want: 403},
-		{name: "anonymous reads the report", method: "GET", path: "/api/v1/reports/suggestions", auth: anonymous, want: 401},
-		{name: "a manager reads the report", method: "GET", path: "/api/v1/reports/suggestions", auth: manager, want: 200},
-		{name: "an admin reads phrases", method: "GET", path: "/api/v1/admin/phrases", auth: admin, want: 200},
-		{name: "a manager does not edit phrases", method: "GET", path: "/api/v1/admin/phrases", auth: manager, want: 403},
+		{name: "an agent adds a member", method: "PUT", path: "/api/v1/shops/1/members/x", auth: agent, body: `{"role":"admin"}`, want: 403},
+		{name: "an agent reads the report", method: "GET", path: "/api/v1/shops/1/reports/suggestions", auth: agent, want: 403},
+		{name: "the token reads the report", method: "GET", path: "/api/v1/shops/1/reports/suggestions", auth: token, want: 403},
+		{name: "anonymous reads the report", method: "GET", path: "/api/v1/shops/1/reports/suggestions", auth: anonymous, want: 401},
+		{name: "a manager reads the report", method: "GET", path: "/api/v1/shops/1/reports/suggestions", auth: manager, want: 200},
+		{name: "an admin reads phrases", method: "GET", path: "/api/v1/shops/1/admin/phrases", auth: admin, want: 200},
+		{name: "a manager does not edit phrases", method: "GET", path: "/api/v1/shops/1/admin/phrases", auth: manager, want: 403},
 		{name: "an unknown API route", method: "GET", path: "/api/v1/secrets", auth: admin, want: 404},
 	}
 	for _, tt := range tests {
@@ -66,7 +66,7 @@ func TestWhoMayCallWhat(t *testing.T) {
 
 func TestLoginRenewsTheSession(t *testing.T) {
 	e := newEnv(t)
-	if _, err := e.store.CreateUser(t.Context(), "xiaoli", kb.RoleAgent, "correct horse"); err != nil {
+	if _, err := e.store.CreateUser(t.Context(), "xiaoli", "correct horse", false); err != nil {
 		t.Fatal(err)
 	}
 	login := func(a auth, password string) (int, *http.Cookie) {
@@ -98,7 +98,7 @@ func TestLoginRenewsTheSession(t *testing.T) {
 	status, body := e.do("GET", "/api/v1/me", cookie(first), "")
 	var me meResponse
 	json.Unmarshal(body, &me)
-	if status != 200 || me.Name != "xiaoli" || me.Role != kb.RoleAgent {
+	if status != 200 || me.Name != "xiaoli" || len(me.Shops) != 0 {
 		t.Fatalf("me = %d %s", status, body)
 	}
 
@@ -134,7 +134,7 @@ func TestCrossSitePostsAreRefused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status, body := e.do("POST", "/api/v1/conversations/c1/turns", func(r *http.Request) {
+			status, body := e.do("POST", "/api/v1/shops/1/conversations/c1/turns", func(r *http.Request) {
 				r.AddCookie(agent)
 				r.Header.Set("Origin", tt.origin)
 				r.Header.Set("Sec-Fetch-Site", tt.fetch)
@@ -148,7 +148,7 @@ func TestCrossSitePostsAreRefused(t *testing.T) {
 
 func TestLoginIsThrottledAfterWrongPasswords(t *testing.T) {
 	e := newEnv(t)
-	if _, err := e.store.CreateUser(t.Context(), "xiaoli", kb.RoleAgent, "correct horse"); err != nil {
+	if _, err := e.store.CreateUser(t.Context(), "xiaoli", "correct horse", false); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
@@ -181,7 +181,7 @@ func TestLoginIsThrottledAfterWrongPasswords(t *testing.T) {
 		t.Fatalf("after %d failures: %d, Retry-After %q, %s; want 429, 901 s", loginFailures, status, retry, body)
 	}
 	// Another name is not held back.
-	if _, err := e.store.CreateUser(t.Context(), "xiaowang", kb.RoleAgent, "battery staple"); err != nil {
+	if _, err := e.store.CreateUser(t.Context(), "xiaowang", "battery staple", false); err != nil {
 		t.Fatal(err)
 	}
 	if status, _, _ := login("xiaowang", "battery staple"); status != 200 {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,6 +25,7 @@ import (
 	"assist/assistant"
 	"assist/kb"
 	"assist/kb/bundle"
+	"assist/kb/index"
 	"assist/kb/sqlite"
 	"assist/web"
 )
@@ -32,6 +34,8 @@ const (
 	chromiumPath = "/usr/bin/chromium"
 	// The built-in demo shop `assist serve` loads into an empty store.
 	demoBundle = "../cmd/assist/demo/shop.json"
+	// otherBundle is a second shop of another trade.
+	otherBundle = "../testdata/shops/phone-accessories/shop.json"
 	// Where CI keeps the panel's screenshot (git-ignored).
 	artifactDir = "../testdata/artifacts"
 )
@@ -49,9 +53,9 @@ func login(t *testing.T, ctx context.Context, app *app, path string) {
 }
 
 // postTurn posts a turn as a chat platform does.
-func postTurn(t *testing.T, base, token, conversation, body string) {
+func postTurn(t *testing.T, base, token string, shop int64, conversation, body string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, base+"/api/v1/conversations/"+conversation+"/turns", strings.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, base+"/api/v1/shops/"+strconv.FormatInt(shop, 10)+"/conversations/"+conversation+"/turns", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,6 +79,9 @@ type app struct {
 	dir             string
 	db              *sqlite.DB
 	shop            *kb.Shop
+	shopID          int64
+	other           *kb.Shop // a second shop the agent serves
+	otherID         int64
 	server          atomic.Pointer[web.Server]
 	restarts        int
 	agent, password string
@@ -87,12 +94,19 @@ func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.server.Load(
 func (a *app) newServer(t *testing.T) *web.Server {
 	t.Helper()
 	ctx := context.Background()
-	engine, err := assistant.Load(ctx, a.db, a.shop.Name, filepath.Join(a.dir, fmt.Sprintf("index-%d", a.restarts)))
+	hub := web.NewHub()
+	desk, err := assistant.NewDesk(assistant.DeskConfig{Log: a.db, Library: a.db, Publisher: hub, Now: a.db.Now,
+		Indexer: index.Dirs{Root: filepath.Join(a.dir, fmt.Sprintf("index-%d", a.restarts))}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { desk.Close() })
+	if _, err := desk.Knowledge(ctx, a.shopID); err != nil {
+		t.Fatal(err)
+	}
 	a.restarts++
-	srv, err := web.New(web.Config{Store: a.db, Engine: engine, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv, err := web.New(web.Config{Store: a.db, Desk: desk, Hub: hub, Now: a.db.Now,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,12 +140,29 @@ func startApp(t *testing.T) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.ImportShop(ctx, shop); err != nil {
+	info, err := db.ImportShop(ctx, shop)
+	if err != nil {
 		t.Fatal(err)
 	}
-	a := &app{dir: dir, db: db, shop: shop, agent: "xiaoli", password: "longjing-2026"}
-	if _, err := db.CreateUser(ctx, a.agent, kb.RoleAgent, a.password); err != nil {
+	other, err := bundle.Load(otherBundle)
+	if err != nil {
 		t.Fatal(err)
+	}
+	otherInfo, err := db.ImportShop(ctx, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The agent answers for both shops, as an outsourced team does.
+	a := &app{dir: dir, db: db, shop: shop, shopID: info.ID, other: other, otherID: otherInfo.ID,
+		agent: "xiaoli", password: "longjing-2026"}
+	u, err := db.CreateUser(ctx, a.agent, a.password, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{info.ID, otherInfo.ID} {
+		if err := db.Grant(ctx, u.ID, id, kb.RoleAgent); err != nil {
+			t.Fatal(err)
+		}
 	}
 	a.server.Store(a.newServer(t))
 	ts := httptest.NewServer(a)
@@ -210,7 +241,7 @@ func waitForEvent(t *testing.T, ctx context.Context, db *sqlite.DB, want kb.Even
 	var got []kb.Event
 	for {
 		var err error
-		if got, err = db.Events(ctx, want.Conversation); err != nil {
+		if got, err = db.Events(ctx, want.Shop, want.Conversation); err != nil {
 			t.Fatal(err)
 		}
 		for _, e := range got {

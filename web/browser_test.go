@@ -59,7 +59,7 @@ func TestPanelInBrowser(t *testing.T) {
 	if got := run(t, ctx, chromedp.Value(chromedp.CSS(`#agent-input`))); got != pick.Text {
 		t.Errorf("agent input after the click = %q, want the phrase %q", got, pick.Text)
 	}
-	waitForEvent(t, ctx, app.db, kb.Event{Conversation: conversation, Turn: 0, Agent: app.agent,
+	waitForEvent(t, ctx, app.db, kb.Event{Shop: app.shopID, Conversation: conversation, Turn: 0, Agent: app.agent,
 		SuggestionID: pick.ID, Kind: kb.SuggestionPhrase, Action: kb.ActionUsed})
 
 	savePanel(t, ctx, "panel.png")
@@ -125,13 +125,13 @@ type shownIssue struct {
 func TestPanelFollowsLiveTurns(t *testing.T) {
 	browser := newBrowser(t)
 	app := startApp(t)
-	token, _, err := app.db.CreateToken(context.Background(), "chat-platform")
+	token, _, err := app.db.CreateToken(context.Background(), app.shopID, "chat-platform")
 	if err != nil {
 		t.Fatal(err)
 	}
 	post := func(conversation, text string) {
 		t.Helper()
-		postTurn(t, app.url, token, conversation, `{"role":"buyer","text":"`+text+`"}`)
+		postTurn(t, app.url, token, app.shopID, conversation, `{"role":"buyer","text":"`+text+`"}`)
 	}
 	post("shop-a", "在吗,想买点茶送长辈")
 	post("shop-b", "这个紫砂壶可以刻字吗")
@@ -154,7 +154,7 @@ func TestPanelFollowsLiveTurns(t *testing.T) {
 	do(t, ctx, "dismiss the evidence nudge",
 		chromedp.Click(chromedp.CSS(`.panel .nudge[data-kind="evidence"] .dismiss`)),
 		chromedp.WaitNotPresent(chromedp.CSS(`.panel .nudge[data-kind="evidence"]`)))
-	waitForEvent(t, ctx, app.db, kb.Event{Conversation: "shop-a", Turn: 1, Agent: app.agent,
+	waitForEvent(t, ctx, app.db, kb.Event{Shop: app.shopID, Conversation: "shop-a", Turn: 1, Agent: app.agent,
 		SuggestionID: nudge, Kind: kb.SuggestionNudge, Action: kb.ActionDismissed})
 
 	first := run(t, ctx, chromedp.AttributeValue(chromedp.CSS(`.panel .phrase`), "data-phrase-id"))
@@ -162,7 +162,7 @@ func TestPanelFollowsLiveTurns(t *testing.T) {
 		chromedp.Blur(chromedp.CSS(`.panel textarea.draft`)),
 		chromedp.KeyEvent("1"),
 		chromedp.WaitVisible(chromedp.CSS(`.panel .phrases li.used`)))
-	waitForEvent(t, ctx, app.db, kb.Event{Conversation: "shop-a", Turn: 1, Agent: app.agent,
+	waitForEvent(t, ctx, app.db, kb.Event{Shop: app.shopID, Conversation: "shop-a", Turn: 1, Agent: app.agent,
 		SuggestionID: first.Value, Kind: kb.SuggestionPhrase, Action: kb.ActionUsed})
 
 	do(t, ctx, "switch to the other conversation",
@@ -178,8 +178,8 @@ func TestPanelFollowsLiveTurns(t *testing.T) {
 	if now != "刻字的话大概多久能发货" {
 		t.Errorf("after switching, the panel shows %q, want the new turn of shop-b", now)
 	}
-	if loc := run(t, ctx, chromedp.Location()); !strings.HasSuffix(loc, "?conversation=shop-b") {
-		t.Errorf("address after switching = %s, want ?conversation=shop-b", loc)
+	if loc := run(t, ctx, chromedp.Location()); !strings.Contains(loc, "conversation=shop-b") || !strings.Contains(loc, "shop=1") {
+		t.Errorf("address after switching = %s, want shop=1 and conversation=shop-b", loc)
 	}
 	console.check(t)
 }
@@ -234,11 +234,11 @@ func TestDemoSamples(t *testing.T) {
 func TestPanelReconnects(t *testing.T) {
 	browser := newBrowser(t)
 	app := startApp(t)
-	token, _, err := app.db.CreateToken(context.Background(), "chat-platform")
+	token, _, err := app.db.CreateToken(context.Background(), app.shopID, "chat-platform")
 	if err != nil {
 		t.Fatal(err)
 	}
-	postTurn(t, app.url, token, "shop-r", `{"role":"buyer","text":"你好,想问问铁观音"}`)
+	postTurn(t, app.url, token, app.shopID, "shop-r", `{"role":"buyer","text":"你好,想问问铁观音"}`)
 
 	ctx, cancel := context.WithTimeout(browser, 30*time.Second)
 	defer cancel()
@@ -252,7 +252,7 @@ func TestPanelReconnects(t *testing.T) {
 			.observe(document.querySelector('.panel .conn'), {attributes: true, attributeFilter: ['data-state']})`))
 
 	app.restart(t)
-	postTurn(t, app.url, token, "shop-r", `{"role":"buyer","text":"两盒一起拿能便宜点吗"}`)
+	postTurn(t, app.url, token, app.shopID, "shop-r", `{"role":"buyer","text":"两盒一起拿能便宜点吗"}`)
 	do(t, ctx, "reconnect and catch up",
 		chromedp.WaitVisible(chromedp.CSS(`.panel .turn[data-turn="1"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.panel .conn[data-state="open"]`)),

@@ -14,13 +14,14 @@ type checkRequest struct {
 	Text         string `json:"text"`
 }
 
-// check is POST /api/v1/check: a draft reply is checked before it is sent.
-func (s *Server) check(w http.ResponseWriter, r *http.Request, _ *principal) error {
+// check is POST /api/v1/shops/{shop}/check: an agent's draft looked at
+// before it is sent, without being recorded.
+func (s *Server) check(w http.ResponseWriter, r *http.Request, p *principal) error {
 	var req checkRequest
 	if err := decodeBody(w, r, &req); err != nil {
 		return err
 	}
-	_, data, err := s.checkDraft(r.Context(), req.Conversation, req.Text)
+	_, data, err := s.checkDraft(r.Context(), p.Shop, req.Conversation, req.Text)
 	if err != nil {
 		return err
 	}
@@ -28,21 +29,14 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request, _ *principal) err
 	return nil
 }
 
-// checkDraft asks the engine about a draft in the context of its
-// conversation; nothing is recorded.
-func (s *Server) checkDraft(ctx context.Context, conv, text string) (*assistant.Suggestions, []byte, error) {
+func (s *Server) checkDraft(ctx context.Context, shop int64, conv, text string) (*assistant.Suggestions, []byte, error) {
 	if err := validConversationID(conv); err != nil {
 		return nil, nil, err
 	}
 	if err := validText(text); err != nil {
 		return nil, nil, err
 	}
-	var sugg *assistant.Suggestions
-	err := s.withConversation(ctx, conv, func() error {
-		var err error
-		sugg, err = s.engine.Check(conv, text, s.store.Now())
-		return err
-	})
+	sugg, err := s.desk.Check(ctx, shop, conv, text)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"sync"
 	"time"
 
@@ -28,8 +29,8 @@ type outFrame struct {
 type client struct {
 	conn  *websocket.Conn // set by attach, before ready is closed
 	ready chan struct{}
-	hub   *hub
-	conv  string
+	hub   *Hub
+	topic topic
 	who   *principal
 	queue chan outFrame
 	done  chan struct{}
@@ -38,8 +39,8 @@ type client struct {
 
 // newClient makes a client that can be subscribed and queued to before its
 // connection exists; attach hands it the connection.
-func newClient(h *hub, conv string, who *principal, queueLen int) *client {
-	return &client{ready: make(chan struct{}), hub: h, conv: conv, who: who,
+func newClient(h *Hub, t topic, who *principal, queueLen int) *client {
+	return &client{ready: make(chan struct{}), hub: h, topic: t, who: who,
 		queue: make(chan outFrame, queueLen), done: make(chan struct{})}
 }
 
@@ -95,7 +96,8 @@ func (c *client) drop() {
 
 // writeLoop sends queued frames and pings until the client is closed.
 // record is told about every suggestion set written.
-func (c *client) writeLoop(ping time.Duration, record func(*client, *assistant.Suggestions)) {
+func (c *client) writeLoop(ping time.Duration, record func(*client, *assistant.Suggestions),
+	allowed func(context.Context, *client) error) {
 	ticker := time.NewTicker(ping)
 	defer ticker.Stop()
 	for {
@@ -118,6 +120,10 @@ func (c *client) writeLoop(ping time.Duration, record func(*client, *assistant.S
 		case <-ticker.C:
 			if c.who.expired(time.Now()) {
 				c.closeWith(websocket.ClosePolicyViolation, "session expired: log in again", time.Second)
+				return
+			}
+			if err := allowed(context.Background(), c); err != nil {
+				c.closeWith(websocket.ClosePolicyViolation, err.Error(), time.Second)
 				return
 			}
 			c.conn.SetWriteDeadline(time.Now().Add(writeWait))

@@ -17,8 +17,8 @@ type conversationLine struct {
 }
 
 // listConversations is GET /api/v1/conversations, the latest first.
-func (s *Server) listConversations(w http.ResponseWriter, r *http.Request, _ *principal) error {
-	list, err := s.store.Conversations(r.Context(), maxListedConversations)
+func (s *Server) listConversations(w http.ResponseWriter, r *http.Request, p *principal) error {
+	list, err := s.store.Conversations(r.Context(), p.Shop, maxListedConversations)
 	if err != nil {
 		return err
 	}
@@ -43,12 +43,12 @@ type turnLine struct {
 
 // getConversation is GET /api/v1/conversations/{id}: its turns with the
 // suggestion sets that were sent for them.
-func (s *Server) getConversation(w http.ResponseWriter, r *http.Request, _ *principal) error {
+func (s *Server) getConversation(w http.ResponseWriter, r *http.Request, p *principal) error {
 	id := r.PathValue("id")
 	if err := validConversationID(id); err != nil {
 		return err
 	}
-	turns, err := s.store.Turns(r.Context(), id)
+	turns, err := s.store.Turns(r.Context(), p.Shop, id)
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 
 	"assist/assistant"
 	"assist/kb"
+	"assist/kb/index"
 	"assist/kb/sqlite"
 )
 
@@ -48,15 +49,34 @@ func chargerShop() *kb.Shop {
 	}
 }
 
-// env is a real server over a real store and engine, behind httptest.
+// teaShop is a second shop in the same store, for isolation tests: it must
+// see nothing of the charger shop, and the charger shop nothing of it.
+func teaShop() *kb.Shop {
+	return &kb.Shop{
+		Name: "山间茶舍", ShipWithinHours: 48, Timezone: "Asia/Shanghai",
+		Products: []kb.Product{{ID: "tea-a", Title: "高山乌龙 250克", Aliases: []string{"乌龙"}, Price: 88}},
+		Rules:    []kb.Rule{{ID: "rule-tea", Title: "茶叶售后", Source: "店铺规则", Text: "拆封后不支持无理由退货。", Tags: []string{"售后"}}},
+		Phrases: []kb.Phrase{{ID: "ph-tea", Scene: kb.SceneUpsell, Title: "茶具搭配", Text: "亲,乌龙配上茶具更好哦",
+			Tags: []string{"议价", "便宜"}}},
+	}
+}
+
+// Shop ids in every env: the charger shop is 1, the tea shop 2.
+const (
+	chargerID = 1
+	teaID     = 2
+)
+
+// env is a real server over a real store and desk, behind httptest, serving
+// two shops.
 type env struct {
-	t      *testing.T
-	store  *sqlite.DB
-	srv    *Server
-	ts     *httptest.Server
-	token  string
-	sess   map[kb.Role]*http.Cookie
-	engine Engine
+	t     *testing.T
+	store *sqlite.DB
+	desk  *assistant.Desk
+	srv   *Server
+	ts    *httptest.Server
+	token string // the charger shop's integration
+	sess  map[kb.Role]*http.Cookie
 }
 
 func newEnv(t *testing.T, tune ...func(*Config)) *env {
@@ -68,15 +88,19 @@ func newEnv(t *testing.T, tune ...func(*Config)) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	shop := chargerShop()
-	if err := store.ImportShop(ctx, shop); err != nil {
+	for i, shop := range []*kb.Shop{chargerShop(), teaShop()} {
+		if info, err := store.ImportShop(ctx, shop); err != nil || info.ID != int64(i+1) {
+			t.Fatalf("import %s: %+v %v", shop.Name, info, err)
+		}
+	}
+	hub := NewHub()
+	desk, err := assistant.NewDesk(assistant.DeskConfig{Log: store, Library: store, Publisher: hub,
+		Indexer: index.Dirs{Root: filepath.Join(dir, "index")}})
+	if err != nil {
 		t.Fatal(err)
 	}
-	eng := testEngine(t, store, shop.Name, filepath.Join(dir, "index"))
-	cfg := Config{Store: store, Engine: eng, EventFlush: 20 * time.Millisecond,
-		Reload: func(ctx context.Context) error {
-			return reloadTestEngine(ctx, eng, store, shop.Name, filepath.Join(dir, "index2"))
-		}}
+	t.Cleanup(func() { desk.Close() })
+	cfg := Config{Store: store, Desk: desk, Hub: hub, EventFlush: 20 * time.Millisecond, Now: store.Now}
 	for _, f := range tune {
 		f(&cfg)
 	}
@@ -89,33 +113,47 @@ func newEnv(t *testing.T, tune ...func(*Config)) *env {
 		srv.Close(context.Background())
 		ts.Close()
 	})
-	token, _, err := store.CreateToken(ctx, "qianniu")
+	token, _, err := store.CreateToken(ctx, chargerID, "qianniu")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, store: store, srv: srv, ts: ts, token: token, sess: map[kb.Role]*http.Cookie{}, engine: eng}
+	return &env{t: t, store: store, desk: desk, srv: srv, ts: ts, token: token, sess: map[kb.Role]*http.Cookie{}}
 }
 
-// login gives a session cookie for a user of the role, creating the user
-// (named after the role) the first time.
+// login gives a session cookie for a person with the role in the charger
+// shop, creating them (named after the role) the first time.
 func (e *env) login(role kb.Role) *http.Cookie {
 	e.t.Helper()
 	if c, ok := e.sess[role]; ok {
 		return c
 	}
+	c := e.person("the-"+string(role), false, map[int64]kb.Role{chargerID: role})
+	e.sess[role] = c
+	return c
+}
+
+// person creates a person with roles in shops and returns their session.
+func (e *env) person(name string, owner bool, roles map[int64]kb.Role) *http.Cookie {
+	e.t.Helper()
 	ctx := context.Background()
-	u, err := e.store.CreateUser(ctx, "the-"+string(role), role, "password-"+string(role))
+	u, err := e.store.CreateUser(ctx, name, "password-"+name, owner)
 	if err != nil {
 		e.t.Fatal(err)
+	}
+	for shop, role := range roles {
+		if err := e.store.Grant(ctx, u.ID, shop, role); err != nil {
+			e.t.Fatal(err)
+		}
 	}
 	id, _, err := e.store.CreateSession(ctx, u, time.Hour)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	c := &http.Cookie{Name: sessionCookie, Value: id}
-	e.sess[role] = c
-	return c
+	return &http.Cookie{Name: sessionCookie, Value: id}
 }
+
+// shopPath is a charger-shop route.
+func shopPath(rest string) string { return "/api/v1/shops/1" + rest }
 
 // auth is how a request authenticates in these tests.
 type auth func(*http.Request)
@@ -159,7 +197,7 @@ func (e *env) do(method, path string, a auth, body string) (int, []byte) {
 func (e *env) postTurn(conv, role, text string) *assistant.Suggestions {
 	e.t.Helper()
 	body, _ := json.Marshal(map[string]string{"role": role, "text": text})
-	status, b := e.do("POST", "/api/v1/conversations/"+conv+"/turns", bearer(e.token), string(body))
+	status, b := e.do("POST", shopPath("/conversations/"+conv+"/turns"), bearer(e.token), string(body))
 	if status != http.StatusOK {
 		e.t.Fatalf("post turn: %d %s", status, b)
 	}
@@ -171,7 +209,7 @@ func (e *env) postTurn(conv, role, text string) *assistant.Suggestions {
 }
 
 func (e *env) wsURL(conv string) string {
-	return "ws" + strings.TrimPrefix(e.ts.URL, "http") + "/api/v1/conversations/" + conv + "/ws"
+	return "ws" + strings.TrimPrefix(e.ts.URL, "http") + shopPath("/conversations/"+conv+"/ws")
 }
 
 // dial opens a socket with the given headers; it returns the HTTP status

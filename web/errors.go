@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -37,6 +38,9 @@ func errorOf(err error, log *slog.Logger, r *http.Request) errorBody {
 }
 
 func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	if errors.Is(err, errAnswered) {
+		return
+	}
 	body := errorOf(err, log, r)
 	status, ok := statusOf[body.Error]
 	if !ok {

@@ -25,7 +25,7 @@ func (s *Server) postEvent(w http.ResponseWriter, r *http.Request, p *principal)
 	if err := decodeBody(w, r, &req); err != nil {
 		return err
 	}
-	if err := s.recordFeedback(r.Context(), req, p); err != nil {
+	if err := s.recordFeedback(r.Context(), p.Shop, req, p); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -35,7 +35,7 @@ func (s *Server) postEvent(w http.ResponseWriter, r *http.Request, p *principal)
 // recordFeedback stores a used or dismissed event once it has checked that
 // the suggestion was in that turn's suggestion set. The agent is always the
 // caller; it commits before returning.
-func (s *Server) recordFeedback(ctx context.Context, req eventRequest, p *principal) error {
+func (s *Server) recordFeedback(ctx context.Context, shop int64, req eventRequest, p *principal) error {
 	if err := validConversationID(req.Conversation); err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (s *Server) recordFeedback(ctx context.Context, req eventRequest, p *princi
 	if !kb.ValidSuggestionKind(req.Kind) {
 		return kb.Errorf(kb.EInvalid, "kind %q: want product, rule, phrase or nudge", clip(req.Kind))
 	}
-	stored, err := s.store.Turn(ctx, req.Conversation, req.Turn)
+	stored, err := s.store.Turn(ctx, shop, req.Conversation, req.Turn)
 	if kb.ErrorCode(err) == kb.ENotFound {
 		return kb.Errorf(kb.EInvalid, "conversation %q has no turn %d", req.Conversation, req.Turn)
 	}
@@ -60,10 +60,8 @@ func (s *Server) recordFeedback(ctx context.Context, req eventRequest, p *princi
 	if !offered(&sugg, req.Kind, req.SuggestionID) {
 		return kb.Errorf(kb.EInvalid, "turn %d of %q offered no %s %q", req.Turn, req.Conversation, req.Kind, clip(req.SuggestionID))
 	}
-	s.writes.Lock()
-	defer s.writes.Unlock()
-	return s.store.AddEvents(context.WithoutCancel(ctx), kb.Event{Conversation: req.Conversation, Turn: req.Turn,
-		Agent: p.Name, SuggestionID: req.SuggestionID, Kind: req.Kind, Action: action, At: s.store.Now()})
+	return s.store.AddEvents(context.WithoutCancel(ctx), kb.Event{Shop: shop, Conversation: req.Conversation, Turn: req.Turn,
+		Agent: p.Name, SuggestionID: req.SuggestionID, Kind: req.Kind, Action: action, At: s.now()})
 }
 
 // suggestion names one suggestion of a set, as events do.
@@ -106,11 +104,11 @@ func offered(sugg *assistant.Suggestions, kind, id string) bool {
 }
 
 // shownEvents is one shown event per suggestion of the set.
-func shownEvents(sugg *assistant.Suggestions, agent string, at time.Time) []kb.Event {
+func shownEvents(shop int64, sugg *assistant.Suggestions, agent string, at time.Time) []kb.Event {
 	all := suggestionsOf(sugg)
 	out := make([]kb.Event, len(all))
 	for i, sg := range all {
-		out[i] = kb.Event{Conversation: sugg.Conversation, Turn: sugg.Turn, Agent: agent,
+		out[i] = kb.Event{Shop: shop, Conversation: sugg.Conversation, Turn: sugg.Turn, Agent: agent,
 			SuggestionID: sg.id, Kind: sg.kind, Action: kb.ActionShown, At: at}
 	}
 	return out

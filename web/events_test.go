@@ -41,15 +41,15 @@ func TestFeedbackIsRecordedForTheSessionsUser(t *testing.T) {
 	}
 	// The same over HTTP, as the manager, with a dismissal.
 	body := fmt.Sprintf(`{"conversation":"c1","turn":0,"suggestion_id":%q,"kind":%q,"action":"dismissed"}`, sg.id, sg.kind)
-	if status, b := e.do("POST", "/api/v1/events", cookie(e.login(kb.RoleManager)), body); status != 204 {
+	if status, b := e.do("POST", "/api/v1/shops/1/events", cookie(e.login(kb.RoleManager)), body); status != 204 {
 		t.Fatalf("post event: %d %s", status, b)
 	}
 	withAgent := strings.Replace(body, `"action"`, `"agent":"the-admin","action"`, 1)
-	if status, b := e.do("POST", "/api/v1/events", cookie(e.login(kb.RoleAgent)), withAgent); status != 400 {
+	if status, b := e.do("POST", "/api/v1/shops/1/events", cookie(e.login(kb.RoleAgent)), withAgent); status != 400 {
 		t.Errorf("event naming an agent: %d %s, want 400", status, b)
 	}
 
-	events, err := e.store.Events(context.Background(), "c1")
+	events, err := e.store.Events(context.Background(), chargerID, "c1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestShownEventsAreRecordedPerPanel(t *testing.T) {
 	deadline := time.Now().Add(2 * time.Second)
 	var shown map[string]int
 	for time.Now().Before(deadline) {
-		events, err := e.store.Events(context.Background(), "c1")
+		events, err := e.store.Events(context.Background(), chargerID, "c1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,7 +110,7 @@ func TestShownEventsAreRecordedPerPanel(t *testing.T) {
 		t.Errorf("shown events per agent %v, want %v (one per suggestion per person's panel; none for the token)", shown, want)
 	}
 
-	status, body := e.do("GET", "/api/v1/reports/suggestions", cookie(e.login(kb.RoleManager)), "")
+	status, body := e.do("GET", "/api/v1/shops/1/reports/suggestions", cookie(e.login(kb.RoleManager)), "")
 	var report struct {
 		Suggestions []suggestionLine `json:"suggestions"`
 	}

@@ -10,39 +10,47 @@ import (
 	"assist/assistant"
 )
 
-// hub knows which sockets listen to which conversation. Publishing never
+// Hub knows which sockets listen to which conversation. Publishing never
 // waits for a socket: each has a bounded queue, and a socket whose queue is
 // full is dropped.
-type hub struct {
+type Hub struct {
 	mu     sync.RWMutex
-	topics map[string]map[*client]struct{}
+	topics map[topic]map[*client]struct{}
 	n      int
 	closed bool
 }
 
-func newHub() *hub { return &hub{topics: map[string]map[*client]struct{}{}} }
+// NewHub makes the hub that pushes committed turns to the sockets watching
+// their conversation; the Desk publishes into it.
+func NewHub() *Hub { return &Hub{topics: map[topic]map[*client]struct{}{}} }
+
+// topic is what a socket watches: one conversation of one shop.
+type topic struct {
+	shop int64
+	conv string
+}
 
 // subscribe adds c to its conversation; false once the hub is closed.
-func (h *hub) subscribe(c *client) bool {
+func (h *Hub) subscribe(c *client) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
 		return false
 	}
-	set, ok := h.topics[c.conv]
+	set, ok := h.topics[c.topic]
 	if !ok {
 		set = map[*client]struct{}{}
-		h.topics[c.conv] = set
+		h.topics[c.topic] = set
 	}
 	set[c] = struct{}{}
 	h.n++
 	return true
 }
 
-func (h *hub) unsubscribe(c *client) {
+func (h *Hub) unsubscribe(c *client) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	set, ok := h.topics[c.conv]
+	set, ok := h.topics[c.topic]
 	if !ok {
 		return
 	}
@@ -52,52 +60,57 @@ func (h *hub) unsubscribe(c *client) {
 	delete(set, c)
 	h.n--
 	if len(set) == 0 {
-		delete(h.topics, c.conv)
+		delete(h.topics, c.topic)
 	}
 }
 
-func (h *hub) count() int {
+func (h *Hub) count() int {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	return h.n
 }
 
-// publish queues a turn's suggestion set, encoded once as data, to every
+// Publish queues a turn's suggestion set, encoded once as data, to every
 // socket of the conversation.
-func (h *hub) publish(conv string, sugg *assistant.Suggestions, data []byte) {
+func (h *Hub) Publish(shop int64, conv string, sugg *assistant.Suggestions, data []byte) {
 	frame := withType("suggestions", "", data)
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	for c := range h.topics[conv] {
+	for c := range h.topics[topic{shop, conv}] {
 		c.enqueue(outFrame{data: frame, shown: sugg})
 	}
 }
 
 // closeSession closes the sockets a session opened, once it has logged out.
-func (h *hub) closeSession(sessionID string) {
+func (h *Hub) closeSession(sessionID string) {
 	if sessionID == "" {
 		return
 	}
+	h.closeWhere(func(c *client) bool { return c.who.sessionID == sessionID }, "logged out")
+}
+
+// closeWhere closes, with 1008 and reason, every socket that match picks.
+func (h *Hub) closeWhere(match func(*client) bool, reason string) {
 	h.mu.RLock()
-	var mine []*client
+	var picked []*client
 	for _, set := range h.topics {
 		for c := range set {
-			if c.who.sessionID == sessionID {
-				mine = append(mine, c)
+			if match(c) {
+				picked = append(picked, c)
 			}
 		}
 	}
 	h.mu.RUnlock()
-	for _, c := range mine {
+	for _, c := range picked {
 		h.unsubscribe(c)
-		go c.closeWith(websocket.ClosePolicyViolation, "logged out", time.Second)
+		go c.closeWith(websocket.ClosePolicyViolation, reason, time.Second)
 	}
 }
 
 // closeAll closes every socket with 1001 (going away) and refuses new ones.
 // Sockets are closed in parallel, each waiting at most a second (less if
 // ctx ends sooner) for its close frame to go out.
-func (h *hub) closeAll(ctx context.Context) {
+func (h *Hub) closeAll(ctx context.Context) {
 	h.mu.Lock()
 	h.closed = true
 	var all []*client

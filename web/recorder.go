@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"assist/kb"
-	"assist/kb/sqlite"
 )
 
 // maxBufferedEvents bounds the shown events held in memory while the store
@@ -24,8 +23,7 @@ const eventChunk = 64
 // turns. Used and dismissed events do not pass here: they are committed
 // before they are acknowledged.
 type recorder struct {
-	store    *sqlite.DB
-	writes   fifoLock // shared with the other frequent writers
+	store    Store
 	log      *slog.Logger
 	interval time.Duration
 
@@ -39,11 +37,11 @@ type recorder struct {
 	once    sync.Once
 }
 
-func newRecorder(store *sqlite.DB, writes fifoLock, log *slog.Logger, interval time.Duration) *recorder {
+func newRecorder(store Store, log *slog.Logger, interval time.Duration) *recorder {
 	if interval <= 0 {
 		interval = 200 * time.Millisecond
 	}
-	r := &recorder{store: store, writes: writes, log: log, interval: interval, stop: make(chan struct{}), stopped: make(chan struct{})}
+	r := &recorder{store: store, log: log, interval: interval, stop: make(chan struct{}), stopped: make(chan struct{})}
 	go r.run()
 	return r
 }
@@ -91,9 +89,7 @@ func (r *recorder) flush(ctx context.Context) error {
 	}
 	for len(batch) > 0 {
 		n := min(len(batch), eventChunk)
-		r.writes.Lock()
 		err := r.store.AddEvents(ctx, batch[:n]...)
-		r.writes.Unlock()
 		switch {
 		case err == nil:
 		case kb.ErrorCode(err) == kb.EInvalid: // it would fail again

@@ -13,8 +13,8 @@ type suggestionLine struct {
 
 // suggestionReport is GET /api/v1/reports/suggestions: how each suggestion
 // fares with the agents.
-func (s *Server) suggestionReport(w http.ResponseWriter, r *http.Request, _ *principal) error {
-	stats, err := s.store.SuggestionReport(r.Context())
+func (s *Server) suggestionReport(w http.ResponseWriter, r *http.Request, p *principal) error {
+	stats, err := s.store.SuggestionReport(r.Context(), p.Shop)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,8 @@
 // Package web serves the agent's side panel and the integration API: HTTP
 // routes, the WebSocket hub that pushes suggestions live, and the sessions and
-// tokens that guard them. It adapts the store (kb/sqlite) and the engine
-// (assistant) to HTTP; cmd/assist wires the concrete parts.
+// tokens that guard them. It decodes requests, calls the Desk (which owns
+// every conversation) and the Store, and encodes answers; it holds no
+// conversation state. cmd/assist wires the concrete parts.
 package web
 
 import (
@@ -10,36 +11,60 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"assist/assistant"
 	"assist/kb"
-	"assist/kb/sqlite"
 )
 
-// Engine is the conversation engine the server drives; *assistant.Engine is
-// one.
-type Engine interface {
-	Turn(conv string, t assistant.Turn) (*assistant.Suggestions, error)
-	Check(conv string, text string, at time.Time) (*assistant.Suggestions, error)
-	Replay(conv string, turns []assistant.Turn)
-	Forget(conv string)
-	Shop() *kb.Shop
+// Desk answers turns and draft checks, one conversation at a time, in
+// every shop; *assistant.Desk is one. web decodes, calls it and encodes.
+type Desk interface {
+	Turn(ctx context.Context, shop int64, conv string, t assistant.Turn, postedBy string) (*assistant.Suggestions, []byte, error)
+	Check(ctx context.Context, shop int64, conv, text string) (*assistant.Suggestions, error)
+	// Knowledge is a shop's knowledge as its next turn will see it.
+	Knowledge(ctx context.Context, shop int64) (*kb.Shop, error)
 }
 
-// Config is what a Server is built from. Store and Engine are required.
+// Store is what the server reads and writes besides turns: people, their
+// sessions and tokens, conversations for the lists, events, reports and
+// knowledge edits. *sqlite.DB is one.
+type Store interface {
+	Authenticate(ctx context.Context, name, password string) (*kb.User, error)
+	CreateSession(ctx context.Context, user *kb.User, ttl time.Duration) (string, *kb.Session, error)
+	Session(ctx context.Context, id string) (*kb.Session, error)
+	DeleteSession(ctx context.Context, id string) error
+	TokenBySecret(ctx context.Context, secret string) (*kb.APIToken, error)
+
+	CreateUser(ctx context.Context, name, password string, owner bool) (*kb.User, error)
+	User(ctx context.Context, name string) (*kb.User, error)
+	Grant(ctx context.Context, userID, shopID int64, role kb.Role) error
+	Ungrant(ctx context.Context, userID, shopID int64) error
+	Members(ctx context.Context, shopID int64) ([]kb.User, error)
+
+	Shops(ctx context.Context) ([]kb.ShopInfo, error)
+	ImportShop(ctx context.Context, shop *kb.Shop) (kb.ShopInfo, error)
+	PutPhrase(ctx context.Context, shopID int64, p kb.Phrase) error
+
+	Conversations(ctx context.Context, shop int64, limit int) ([]kb.ConversationSummary, error)
+	Turns(ctx context.Context, shop int64, conv string) ([]kb.StoredTurn, error)
+	Turn(ctx context.Context, shop int64, conv string, index int) (*kb.StoredTurn, error)
+	AddEvents(ctx context.Context, events ...kb.Event) error
+	SuggestionReport(ctx context.Context, shop int64) ([]kb.SuggestionStats, error)
+}
+
+// Config is what a Server is built from. Store, Desk and Hub are required;
+// the Hub is the Desk's publisher too, so pushes reach the sockets.
 type Config struct {
-	Store  *sqlite.DB
-	Engine Engine
-	// Reload rebuilds the engine's knowledge from the store after an admin
-	// edited it; nil makes admin edits fail.
-	Reload func(ctx context.Context) error
+	Store Store
+	Desk  Desk
+	Hub   *Hub
 	// Origins are the browser origins besides the server's own allowed to
 	// open WebSockets and post with a session, exactly "scheme://host[:port]".
 	Origins []string
 	Logger  *slog.Logger
+	Now     func() time.Time // nil: time.Now
 
 	SessionTTL   time.Duration // 0: 12 hours
 	PingInterval time.Duration // 0: 30 seconds; a peer silent for twice this is dropped
@@ -49,11 +74,11 @@ type Config struct {
 
 // Server is the HTTP handler of assist serve.
 type Server struct {
-	store   *sqlite.DB
-	engine  Engine
-	reload  func(ctx context.Context) error
+	store   Store
+	desk    Desk
 	origins originPolicy
 	log     *slog.Logger
+	now     func() time.Time
 
 	sessionTTL time.Duration
 	ping       time.Duration
@@ -61,32 +86,28 @@ type Server struct {
 
 	mux     *http.ServeMux
 	pages   fs.FS
-	hub     *hub
-	convs   *conversations
+	hub     *Hub
 	events  *recorder
 	closing atomic.Bool
 	logins  *loginThrottle
-	edits   sync.Mutex // one phrase edit and engine reload at a time
-	// writes serialises the frequent store writes (turns, events) in
-	// process, in arrival order. SQLite's busy handler retries in growing
-	// sleeps (1, 2, 5, 10 ms …); this lock hands over at once, so a turn
-	// waits for at most one chunk of events.
-	writes fifoLock
 }
 
 // New builds the server and starts its event writer; Close stops it.
 func New(cfg Config) (*Server, error) {
-	if cfg.Store == nil || cfg.Engine == nil {
-		return nil, errors.New("web: a store and an engine are required")
+	if cfg.Store == nil || cfg.Desk == nil || cfg.Hub == nil {
+		return nil, errors.New("web: a store, a desk and a hub are required")
 	}
 	origins, err := newOriginPolicy(cfg.Origins)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: cfg.Store, engine: cfg.Engine, reload: cfg.Reload, origins: origins, log: cfg.Logger,
+	s := &Server{store: cfg.Store, desk: cfg.Desk, hub: cfg.Hub, origins: origins, log: cfg.Logger, now: cfg.Now,
 		sessionTTL: cfg.SessionTTL, ping: cfg.PingInterval, queueLen: cfg.SendQueue, logins: newLoginThrottle()}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
 	}
 	if s.sessionTTL <= 0 {
 		s.sessionTTL = 12 * time.Hour
@@ -100,47 +121,55 @@ func New(cfg Config) (*Server, error) {
 	if s.pages, err = staticFiles(); err != nil {
 		return nil, err
 	}
-	s.writes = newFIFOLock()
-	s.hub = newHub()
-	s.convs = newConversations()
-	s.events = newRecorder(cfg.Store, s.writes, s.log, cfg.EventFlush)
+	s.events = newRecorder(cfg.Store, s.log, cfg.EventFlush)
 	s.mux = http.NewServeMux()
 	s.routes()
 	return s, nil
 }
 
-// Who may do what. People log in; roleToken is a platform integration.
+// Who may do what, in the shop a route addresses. People log in and hold a
+// role per shop; roleToken is a platform integration of that shop.
 var (
-	people      = []kb.Role{kb.RoleAgent, kb.RoleAdmin, kb.RoleManager}
+	members     = []kb.Role{kb.RoleAgent, kb.RoleAdmin, kb.RoleManager}
 	panelRoles  = []kb.Role{kb.RoleAgent, kb.RoleAdmin}
 	turnRoles   = []kb.Role{kb.RoleAgent, kb.RoleAdmin, roleToken}
 	socketRoles = []kb.Role{kb.RoleAgent, kb.RoleAdmin, kb.RoleManager, roleToken}
 	reportRoles = []kb.Role{kb.RoleManager, kb.RoleAdmin}
 )
 
+// shopAPI is the prefix of every route that belongs to one shop.
+const shopAPI = "/api/v1/shops/{shop}"
+
 // Every route names who may call it; a route not listed here does not
 // exist, and a caller whose role is not listed is refused.
 func (s *Server) routes() {
 	s.handle("POST /api/v1/login", s.login, public)
-	s.handle("POST /api/v1/logout", s.logout, people...)
-	s.handle("GET /api/v1/me", s.me, people...)
+	s.handle("POST /api/v1/logout", s.logout, person)
+	s.handle("GET /api/v1/me", s.me, person)
 
-	s.handle("POST /api/v1/conversations/{id}/turns", s.postTurn, turnRoles...)
-	s.handle("GET /api/v1/conversations", s.listConversations, people...)
-	s.handle("GET /api/v1/conversations/{id}", s.getConversation, people...)
-	s.handle("GET /api/v1/conversations/{id}/ws", s.openSocket, socketRoles...)
-	s.handle("POST /api/v1/check", s.check, panelRoles...)
-	s.handle("POST /api/v1/events", s.postEvent, people...)
-	s.handle("GET /api/v1/products", s.listProducts, people...)
+	s.handle("GET /api/v1/shops", s.listShops, roleOwner)
+	s.handle("POST /api/v1/shops", s.createShop, roleOwner)
+	s.handle("PUT /api/v1/shops/{shop}/members/{name}", s.putMember, roleOwner, kb.RoleAdmin)
+	s.handle("DELETE /api/v1/shops/{shop}/members/{name}", s.deleteMember, roleOwner, kb.RoleAdmin)
+	s.handle("GET /api/v1/shops/{shop}/members", s.listMembers, kb.RoleAdmin)
 
-	s.handle("GET /api/v1/admin/phrases", s.listPhrases, kb.RoleAdmin)
-	s.handle("PUT /api/v1/admin/phrases/{id}", s.putPhrase, kb.RoleAdmin)
-	s.handle("POST /api/v1/admin/users", s.addUser, kb.RoleAdmin)
-	s.handle("GET /api/v1/reports/suggestions", s.suggestionReport, reportRoles...)
+	s.handle("POST "+shopAPI+"/conversations/{id}/turns", s.postTurn, turnRoles...)
+	s.handle("GET "+shopAPI+"/conversations", s.listConversations, members...)
+	s.handle("GET "+shopAPI+"/conversations/{id}", s.getConversation, members...)
+	s.handle("GET "+shopAPI+"/conversations/{id}/ws", s.openSocket, socketRoles...)
+	s.handle("POST "+shopAPI+"/check", s.check, panelRoles...)
+	s.handle("POST "+shopAPI+"/events", s.postEvent, members...)
+	s.handle("GET "+shopAPI+"/products", s.listProducts, members...)
+
+	s.handle("GET "+shopAPI+"/admin/phrases", s.listPhrases, kb.RoleAdmin)
+	s.handle("PUT "+shopAPI+"/admin/phrases/{id}", s.putPhrase, kb.RoleAdmin)
+	s.handle("PUT "+shopAPI+"/admin/bundle", s.putBundle, kb.RoleAdmin)
+	s.handle("GET "+shopAPI+"/reports/suggestions", s.suggestionReport, reportRoles...)
 
 	s.mux.HandleFunc("GET /{$}", s.page("panel.html", true))
 	s.mux.HandleFunc("GET /demo", s.page("demo.html", true))
 	s.mux.HandleFunc("GET /login", s.page("login.html", false))
+	s.mux.HandleFunc("GET /owner", s.page("owner.html", true))
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(s.pages)))
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, kb.Errorf(kb.ENotFound, "no route %s %s", r.Method, r.URL.Path))

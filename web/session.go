@@ -12,11 +12,6 @@ type loginRequest struct {
 	Password string `json:"password"`
 }
 
-type meResponse struct {
-	Name string  `json:"name"`
-	Role kb.Role `json:"role"`
-}
-
 // login checks name and password and starts a new session. A session id the
 // browser already held is deleted: every login gets a fresh id, so an id
 // planted before login is worth nothing after it.
@@ -50,7 +45,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *principal) err
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", Expires: sess.ExpiresAt,
 		MaxAge: int(s.sessionTTL.Seconds()), HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
-	writeJSON(w, http.StatusOK, meResponse{Name: user.Name, Role: user.Role})
+	writeJSON(w, http.StatusOK, meOf(user))
 	return nil
 }
 
@@ -66,6 +61,6 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, p *principal) er
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request, p *principal) error {
-	writeJSON(w, http.StatusOK, meResponse{Name: p.Name, Role: p.Role})
+	writeJSON(w, http.StatusOK, meOf(p.User))
 	return nil
 }

@@ -1,9 +1,6 @@
 package web
 
 import (
-	"context"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -18,19 +15,12 @@ type turnRequest struct {
 	At      string `json:"at"`
 }
 
-// turn checks the request against the shop and makes it an engine turn.
-func (req turnRequest) turn(shop *kb.Shop, now time.Time) (assistant.Turn, error) {
-	t := assistant.Turn{Role: assistant.Role(req.Role), Text: req.Text, Product: req.Product, At: now}
-	if !t.Role.Valid() {
-		return t, kb.Errorf(kb.EInvalid, "role %q: want buyer or agent", clip(req.Role))
-	}
+// turn decodes the request's fields into an engine turn. Whether the role
+// and product fit the shop is the Desk's to say.
+func (req turnRequest) turn() (assistant.Turn, error) {
+	t := assistant.Turn{Role: assistant.Role(req.Role), Text: req.Text, Product: req.Product}
 	if err := validText(req.Text); err != nil {
 		return t, err
-	}
-	if req.Product != "" {
-		if _, ok := shop.Product(req.Product); !ok {
-			return t, kb.Errorf(kb.EInvalid, "product %q: no such product in shop %q", clip(req.Product), shop.Name)
-		}
 	}
 	if req.At != "" {
 		at, err := time.Parse(time.RFC3339, req.At)
@@ -42,7 +32,9 @@ func (req turnRequest) turn(shop *kb.Shop, now time.Time) (assistant.Turn, error
 	return t, nil
 }
 
-// postTurn is POST /api/v1/conversations/{id}/turns.
+// postTurn is POST /api/v1/shops/{shop}/conversations/{id}/turns: the Desk
+// answers the turn, commits it and pushes it; the answer is the suggestion
+// set exactly as stored.
 func (s *Server) postTurn(w http.ResponseWriter, r *http.Request, p *principal) error {
 	conv := r.PathValue("id")
 	if err := validConversationID(conv); err != nil {
@@ -52,45 +44,14 @@ func (s *Server) postTurn(w http.ResponseWriter, r *http.Request, p *principal) 
 	if err := decodeBody(w, r, &req); err != nil {
 		return err
 	}
-	t, err := req.turn(s.engine.Shop(), s.store.Now())
+	t, err := req.turn()
 	if err != nil {
 		return err
 	}
-	_, data, err := s.addTurn(r.Context(), conv, t, p)
+	_, data, err := s.desk.Turn(r.Context(), p.Shop, conv, t, p.Name)
 	if err != nil {
 		return err
 	}
 	writeRawJSON(w, http.StatusOK, data)
 	return nil
-}
-
-// addTurn is the one path every turn takes, from HTTP or a socket: the
-// engine answers it, the turn and its suggestion set are committed, and only
-// then is it pushed to the conversation's subscribers, in turn order.
-func (s *Server) addTurn(ctx context.Context, conv string, t assistant.Turn, p *principal) (*assistant.Suggestions, []byte, error) {
-	var sugg *assistant.Suggestions
-	var data []byte
-	err := s.withConversation(ctx, conv, func() error {
-		sg, err := s.engine.Turn(conv, t)
-		if err != nil {
-			return err
-		}
-		if data, err = json.Marshal(sg); err != nil {
-			return fmt.Errorf("encode suggestions of %s/%d: %w", conv, sg.Turn, err)
-		}
-		stored := &kb.StoredTurn{Conversation: conv, Index: sg.Turn, Role: string(t.Role), Text: t.Text,
-			Product: t.Product, At: t.At, PostedBy: p.Name, Suggestions: data}
-		// The engine has counted the turn by now: finish the write even if
-		// the caller hangs up, or memory and store would disagree.
-		s.writes.Lock()
-		err = s.store.AddTurn(context.WithoutCancel(ctx), stored)
-		s.writes.Unlock()
-		if err != nil {
-			return err
-		}
-		s.hub.publish(conv, sg, data)
-		sugg = sg
-		return nil
-	})
-	return sugg, data, err
 }

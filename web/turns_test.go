@@ -1,6 +1,8 @@
 package web
 
 import (
+	"assist/assistant"
+	"assist/kb/index"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -39,7 +41,7 @@ func TestBadTurnsAreRefusedWithAReason(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status, body := e.do("POST", "/api/v1/conversations/"+tt.conv+"/turns", bearer(e.token), tt.body)
+			status, body := e.do("POST", "/api/v1/shops/1/conversations/"+tt.conv+"/turns", bearer(e.token), tt.body)
 			if status != http.StatusBadRequest {
 				t.Fatalf("status %d %s, want 400", status, body)
 			}
@@ -50,14 +52,14 @@ func TestBadTurnsAreRefusedWithAReason(t *testing.T) {
 		})
 	}
 	// Nothing of the refused turns was stored.
-	if _, err := e.store.Turns(context.Background(), "c1"); kb.ErrorCode(err) != kb.ENotFound {
+	if _, err := e.store.Turns(context.Background(), chargerID, "c1"); kb.ErrorCode(err) != kb.ENotFound {
 		t.Errorf("conversation c1 after refused turns: %v, want none", err)
 	}
 }
 
 func TestATurnIsStoredWithItsSuggestions(t *testing.T) {
 	e := newEnv(t)
-	status, body := e.do("POST", "/api/v1/conversations/shop-9:abc/turns", bearer(e.token),
+	status, body := e.do("POST", "/api/v1/shops/1/conversations/shop-9:abc/turns", bearer(e.token),
 		`{"role":"buyer","text":"这个充电器能便宜点吗","product":"gan65","at":"2026-11-23T10:00:00+08:00"}`)
 	if status != 200 {
 		t.Fatalf("%d %s", status, body)
@@ -81,7 +83,7 @@ func TestATurnIsStoredWithItsSuggestions(t *testing.T) {
 		t.Errorf("second turn numbered %d, want 1", second.Turn)
 	}
 
-	status, body = e.do("GET", "/api/v1/conversations/shop-9:abc", cookie(e.login(kb.RoleAgent)), "")
+	status, body = e.do("GET", "/api/v1/shops/1/conversations/shop-9:abc", cookie(e.login(kb.RoleAgent)), "")
 	if status != 200 {
 		t.Fatalf("%d %s", status, body)
 	}
@@ -108,11 +110,11 @@ func TestATurnIsStoredWithItsSuggestions(t *testing.T) {
 		t.Errorf("stored suggestion set of turn 1: %s", conv.Turns[1].Suggestions)
 	}
 
-	status, body = e.do("GET", "/api/v1/conversations", cookie(e.login(kb.RoleAgent)), "")
+	status, body = e.do("GET", "/api/v1/shops/1/conversations", cookie(e.login(kb.RoleAgent)), "")
 	if status != 200 || !strings.Contains(string(body), `"turns":2`) || !strings.Contains(string(body), "明天发货") {
 		t.Errorf("list: %d %s", status, body)
 	}
-	if status, _ := e.do("GET", "/api/v1/conversations/nope", cookie(e.login(kb.RoleAgent)), ""); status != 404 {
+	if status, _ := e.do("GET", "/api/v1/shops/1/conversations/nope", cookie(e.login(kb.RoleAgent)), ""); status != 404 {
 		t.Errorf("unknown conversation: %d, want 404", status)
 	}
 }
@@ -130,7 +132,7 @@ func TestConcurrentTurnsAllCommit(t *testing.T) {
 			// conversation race too.
 			conv := fmt.Sprintf("c%d", w%4)
 			for range each {
-				req, _ := http.NewRequest("POST", e.ts.URL+"/api/v1/conversations/"+conv+"/turns",
+				req, _ := http.NewRequest("POST", e.ts.URL+"/api/v1/shops/1/conversations/"+conv+"/turns",
 					strings.NewReader(`{"role":"buyer","text":"数据线有2米的吗"}`))
 				req.Header.Set("Authorization", "Bearer "+e.token)
 				res, err := http.DefaultClient.Do(req)
@@ -151,7 +153,7 @@ func TestConcurrentTurnsAllCommit(t *testing.T) {
 		t.Error(err)
 	}
 	for c := range 4 {
-		turns, err := e.store.Turns(context.Background(), fmt.Sprintf("c%d", c))
+		turns, err := e.store.Turns(context.Background(), chargerID, fmt.Sprintf("c%d", c))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,7 +175,14 @@ func TestAConversationContinuesAfterARestart(t *testing.T) {
 	e.postTurn("c1", "buyer", "充电宝可以刻字吗")
 	e.postTurn("c1", "agent", "可以的亲")
 
-	fresh, err := New(Config{Store: e.store, Engine: testEngine(t, e.store, chargerShop().Name, t.TempDir())})
+	hub := NewHub()
+	desk, err := assistant.NewDesk(assistant.DeskConfig{Log: e.store, Library: e.store, Publisher: hub,
+		Indexer: index.Dirs{Root: t.TempDir()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer desk.Close()
+	fresh, err := New(Config{Store: e.store, Desk: desk, Hub: hub})
 	if err != nil {
 		t.Fatal(err)
 	}

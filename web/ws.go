@@ -34,7 +34,7 @@ func (s *Server) openSocket(w http.ResponseWriter, r *http.Request, p *principal
 	if err := s.origins.checkSocket(r, p); err != nil {
 		return err
 	}
-	c := newClient(s.hub, conv, p, s.queueLen)
+	c := newClient(s.hub, topic{p.Shop, conv}, p, s.queueLen)
 	// Subscribe before the handshake ends: every turn committed after the
 	// client sees 101 reaches it, queued until the writer starts.
 	if s.closing.Load() || !s.hub.subscribe(c) {
@@ -60,7 +60,7 @@ func (s *Server) openSocket(w http.ResponseWriter, r *http.Request, p *principal
 		tc.SetWriteBuffer(socketSendBuffer)
 	}
 	defer c.drop()
-	go c.writeLoop(s.ping, s.recordShown)
+	go c.writeLoop(s.ping, s.recordShown, s.stillAllowed)
 	ctx := r.Context()
 	c.readLoop(s.ping, func(c *client, data []byte) { s.handleFrame(ctx, c, data) })
 	return nil
@@ -108,13 +108,9 @@ func (s *Server) handleFrame(ctx context.Context, c *client, data []byte) {
 }
 
 func (s *Server) answerFrame(ctx context.Context, c *client, f *clientFrame) ([]byte, error) {
-	if c.who.person() {
-		// The session may have ended since the socket opened: a person
-		// acts only with a live one.
-		if _, err := s.store.Session(ctx, c.who.sessionID); err != nil {
-			go c.closeWith(websocket.ClosePolicyViolation, "session ended: log in again", time.Second)
-			return nil, err
-		}
+	if err := s.stillAllowed(ctx, c); err != nil {
+		go c.closeWith(websocket.ClosePolicyViolation, err.Error(), time.Second)
+		return nil, err
 	}
 	switch f.Type {
 	case "turn":
@@ -122,11 +118,11 @@ func (s *Server) answerFrame(ctx context.Context, c *client, f *clientFrame) ([]
 			return nil, kb.Errorf(kb.EForbidden, "%s may not post turns", describe(c.who))
 		}
 		req := turnRequest{Role: f.Role, Text: f.Text, Product: f.Product, At: f.At}
-		t, err := req.turn(s.engine.Shop(), s.store.Now())
+		t, err := req.turn()
 		if err != nil {
 			return nil, err
 		}
-		sugg, _, err := s.addTurn(ctx, c.conv, t, c.who)
+		sugg, _, err := s.desk.Turn(ctx, c.topic.shop, c.topic.conv, t, c.who.Name)
 		if err != nil {
 			return nil, err
 		}
@@ -135,7 +131,7 @@ func (s *Server) answerFrame(ctx context.Context, c *client, f *clientFrame) ([]
 		if !slices.Contains(panelRoles, c.who.Role) {
 			return nil, kb.Errorf(kb.EForbidden, "%s may not check drafts", describe(c.who))
 		}
-		_, data, err := s.checkDraft(ctx, c.conv, f.Text)
+		_, data, err := s.checkDraft(ctx, c.topic.shop, c.topic.conv, f.Text)
 		if err != nil {
 			return nil, err
 		}
@@ -147,8 +143,8 @@ func (s *Server) answerFrame(ctx context.Context, c *client, f *clientFrame) ([]
 		if f.Turn == nil {
 			return nil, kb.Errorf(kb.EInvalid, "feedback: turn is required")
 		}
-		req := eventRequest{Conversation: c.conv, Turn: *f.Turn, SuggestionID: f.SuggestionID, Kind: f.Kind, Action: f.Action}
-		if err := s.recordFeedback(ctx, req, c.who); err != nil {
+		req := eventRequest{Conversation: c.topic.conv, Turn: *f.Turn, SuggestionID: f.SuggestionID, Kind: f.Kind, Action: f.Action}
+		if err := s.recordFeedback(ctx, c.topic.shop, req, c.who); err != nil {
 			return nil, err
 		}
 		return json.Marshal(ackFrame{Type: "ack", Ref: f.Ref, For: "feedback", Turn: *f.Turn})
@@ -162,10 +158,31 @@ func (s *Server) recordShown(c *client, sugg *assistant.Suggestions) {
 	if !c.who.person() {
 		return
 	}
-	s.events.add(shownEvents(sugg, c.who.Name, s.store.Now())...)
+	s.events.add(shownEvents(c.topic.shop, sugg, c.who.Name, s.now())...)
 }
 
 // logInternal logs an internal error, whose detail the peer does not see.
+// stillAllowed checks a socket's caller again against the store: a session
+// logged out or expired, a token revoked, or a role removed in the shop ends
+// the socket at its next frame or ping, even when another process did it.
+func (s *Server) stillAllowed(ctx context.Context, c *client) error {
+	who := c.who
+	if who.Token != nil {
+		if _, err := s.store.TokenBySecret(ctx, who.secret); err != nil {
+			return kb.Errorf(kb.EUnauthorized, "API token revoked")
+		}
+		return nil
+	}
+	sess, err := s.store.Session(ctx, who.sessionID)
+	if err != nil {
+		return kb.Errorf(kb.EUnauthorized, "session ended: log in again")
+	}
+	if sess.User.RoleIn(c.topic.shop) != who.Role {
+		return kb.Errorf(kb.EForbidden, "your role in this shop changed: reopen the panel")
+	}
+	return nil
+}
+
 func (s *Server) logInternal(err error) error {
 	if kb.ErrorCode(err) == kb.EInternal {
 		s.log.Error("websocket frame", "err", err)

@@ -84,7 +84,7 @@ func TestATurnIsPushedToEverySubscriberOfItsConversation(t *testing.T) {
 			t.Errorf("subscriber %d: pushed set differs from the answer", i)
 		}
 		// The push comes after the commit: the turn is in the store.
-		if _, err := e.store.Turn(context.Background(), "c1", f.Turn); err != nil {
+		if _, err := e.store.Turn(context.Background(), chargerID, "c1", f.Turn); err != nil {
 			t.Errorf("turn %d pushed before it was stored: %v", f.Turn, err)
 		}
 	}
@@ -111,7 +111,7 @@ func TestSocketFrames(t *testing.T) {
 	if check.Type != "check" || check.Ref != "d1" {
 		t.Errorf("check answer %+v", check)
 	}
-	if turns, _ := e.store.Turns(context.Background(), "c1"); len(turns) != 1 {
+	if turns, _ := e.store.Turns(context.Background(), chargerID, "c1"); len(turns) != 1 {
 		t.Errorf("a draft check was recorded: %d turns stored, want 1", len(turns))
 	}
 

@@ -27,6 +27,7 @@ var benchLines string
 // child process as JSON on stdin.
 type driveJob struct {
 	URL      string        `json:"url"`
+	Shop     int64         `json:"shop"`
 	Token    string        `json:"token"`
 	Sessions []string      `json:"sessions"`
 	Panels   int           `json:"panels"`
@@ -226,7 +227,7 @@ func drive(ctx context.Context, job driveJob) (*driveResult, error) {
 // postBenchTurn posts one turn to c and returns how long the answer took.
 func postBenchTurn(ctx context.Context, client *http.Client, job driveJob, c *benchConv, t benchTurn) (time.Duration, error) {
 	body, _ := json.Marshal(map[string]string{"role": t.role, "text": t.text})
-	req, err := http.NewRequestWithContext(ctx, "POST", job.URL+"/api/v1/conversations/"+c.id+"/turns", bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, "POST", job.URL+shopPath(job.Shop)+"/conversations/"+c.id+"/turns", bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
@@ -276,7 +277,7 @@ func connectPanels(ctx context.Context, job driveJob, convs []*benchConv,
 			h := http.Header{}
 			h.Set("Origin", job.URL)
 			h.Set("Cookie", "assist_session="+job.Sessions[i%len(job.Sessions)])
-			conn, _, err := dialer.DialContext(ctx, wsURL+"/api/v1/conversations/"+convs[i%len(convs)].id+"/ws", h)
+			conn, _, err := dialer.DialContext(ctx, wsURL+shopPath(job.Shop)+"/conversations/"+convs[i%len(convs)].id+"/ws", h)
 			if err != nil {
 				mu.Lock()
 				if firstErr == nil {
@@ -319,3 +320,6 @@ func readPanel(conn *websocket.Conn, onPush func(string, int, time.Time), onDrop
 		}
 	}
 }
+
+// shopPath is the API prefix of a shop's routes.
+func shopPath(shop int64) string { return "/api/v1/shops/" + strconv.FormatInt(shop, 10) }

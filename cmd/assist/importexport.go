@@ -53,11 +53,13 @@ func (c *importCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wr
 		return err
 	}
 	defer db.Close()
-	if err := db.ImportShop(ctx, shop); err != nil {
+	info, err := db.ImportShop(ctx, shop)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "imported shop %q: %d products, %d rules, %d phrases into %s\n",
-		shop.Name, len(shop.Products), len(shop.Rules), len(shop.Phrases), db.Path())
+	// A running server sees the new version before the shop's next turn.
+	fmt.Fprintf(stdout, "imported shop %q (id %d, version %d): %d products, %d rules, %d phrases into %s\n",
+		shop.Name, info.ID, info.Version, len(shop.Products), len(shop.Rules), len(shop.Phrases), db.Path())
 	return nil
 }
 
@@ -72,7 +74,7 @@ func (*exportCmd) Synopsis() string {
 func (c *exportCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags(c, stderr, "[-data DIR] [-shop NAME] [-o FILE]")
 	data := fs.String("data", defaultDataDir, "data directory")
-	name := fs.String("shop", "", "shop name (default: the only or first shop)")
+	name := fs.String("shop", "", "shop name (default: the store's only shop)")
 	out := fs.String("o", "", "output file (default: stdout)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -85,11 +87,11 @@ func (c *exportCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wr
 		return err
 	}
 	defer db.Close()
-	shopName, err := pickShop(ctx, db, *name)
+	in, err := pickShop(ctx, db, *name)
 	if err != nil {
 		return err
 	}
-	shop, err := db.Shop(ctx, shopName)
+	shop, err := db.Shop(ctx, in.Name)
 	if err != nil {
 		return err
 	}
@@ -111,19 +113,4 @@ func (c *exportCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wr
 		return err
 	}
 	return os.Rename(tmp.Name(), *out)
-}
-
-// pickShop returns name if given, else the store's first shop.
-func pickShop(ctx context.Context, db *sqlite.DB, name string) (string, error) {
-	if name != "" {
-		return name, nil
-	}
-	names, err := db.Shops(ctx)
-	if err != nil {
-		return "", err
-	}
-	if len(names) == 0 {
-		return "", fmt.Errorf("the store %s holds no shop: run assist import first", db.Path())
-	}
-	return names[0], nil
 }

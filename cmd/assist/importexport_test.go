@@ -99,7 +99,7 @@ func TestBadImportNamesTheFileAndChangesNothing(t *testing.T) {
 	}
 	defer db.Close()
 	names, _ := db.Shops(context.Background())
-	shop, err := db.Shop(context.Background(), names[0])
+	shop, err := db.Shop(context.Background(), names[0].Name)
 	if err != nil || len(shop.Products) < 2 {
 		t.Errorf("after a bad import the stored shop has %d products (%v), want the old ones", len(shop.Products), err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"assist/assistant"
 	"assist/kb"
+	"assist/kb/index"
 	"assist/kb/sqlite"
 	"assist/web"
 )
@@ -28,20 +29,21 @@ func (*serveCmd) Synopsis() string {
 	return "serve the agents' side panel and the integration API (HTTP + WebSocket)"
 }
 
+// warmShops is how many shops are loaded at start, before their first turn.
+const warmShops = 8
+
 // serveOptions is everything assist serve is started with.
 type serveOptions struct {
 	data    string
 	addr    string
-	shop    string   // "" : the store's first shop (the demo shop in an empty store)
 	origins []string // browser origins allowed besides the server's own
 }
 
 func (c *serveCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags(c, stderr, "[-data DIR] [-addr HOST:PORT] [-shop NAME] [-origins URL,URL]")
+	fs := newFlags(c, stderr, "[-data DIR] [-addr HOST:PORT] [-origins URL,URL]")
 	var o serveOptions
 	fs.StringVar(&o.data, "data", defaultDataDir, "data directory (SQLite file and index), created if missing")
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on; port 0 picks a free port")
-	fs.StringVar(&o.shop, "shop", "", "shop to serve (default: the store's first; the demo shop in an empty store)")
 	origins := fs.String("origins", "", "comma-separated browser origins allowed besides the server's own, e.g. https://desk.example.com")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -62,12 +64,13 @@ func (c *serveCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 type server struct {
 	addr   string // the address it listens on, port resolved
 	db     *sqlite.DB
-	engine *assistant.Engine
+	desk   *assistant.Desk
 	web    *web.Server
 	http   *http.Server
 	log    *slog.Logger
 	failed chan error // Serve's error, if it stops by itself
 
+	warmed          chan struct{} // closed once the shops loaded at start are in
 	stopCheckpoints context.CancelFunc
 	checkpoints     chan struct{} // closed when the checkpointer has stopped
 }
@@ -89,21 +92,23 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 			db.Close()
 		}
 	}()
-	shopName, err := shopToServe(ctx, db, o.shop, stdout)
+	shops, err := ensureShop(ctx, db, stdout)
 	if err != nil {
 		return nil, err
 	}
-	eng, err := assistant.Load(ctx, db, shopName, indexPath(o.data))
+	// Every shop of the store is served; each loads on its first turn.
+	hub := web.NewHub()
+	desk, err := assistant.NewDesk(assistant.DeskConfig{Log: db, Library: db, Publisher: hub,
+		Indexer: index.Dirs{Root: indexPath(o.data)}})
 	if err != nil {
 		return nil, err
 	}
 	defer func() {
 		if err != nil {
-			eng.Close()
+			desk.Close()
 		}
 	}()
-	rl := newReloader(db, eng, shopName, o.data)
-	w, err := web.New(web.Config{Store: db, Engine: eng, Reload: rl.reload, Origins: o.origins, Logger: log})
+	w, err := web.New(web.Config{Store: db, Desk: desk, Hub: hub, Origins: o.origins, Logger: log, Now: db.Now})
 	if err != nil {
 		return nil, err
 	}
@@ -113,12 +118,12 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 		return nil, err
 	}
 	url := "http://" + ln.Addr().String() + "/"
-	if err := firstAdmin(ctx, db, url, stdout); err != nil {
+	if err := firstAdmin(ctx, db, shops[0], url, stdout); err != nil {
 		ln.Close()
 		w.Close(ctx)
 		return nil, err
 	}
-	s := &server{addr: ln.Addr().String(), db: db, engine: eng, web: w, log: log, failed: make(chan error, 1),
+	s := &server{addr: ln.Addr().String(), db: db, desk: desk, web: w, log: log, failed: make(chan error, 1),
 		http: &http.Server{
 			Handler:           w,
 			ReadHeaderTimeout: 5 * time.Second,
@@ -131,6 +136,17 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 			ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		}}
 	go func() { s.failed <- s.http.Serve(ln) }()
+	// Load the first shops beside the traffic, so their first turns do not
+	// wait for an index build; the rest load on their first turn.
+	s.warmed = make(chan struct{})
+	go func() {
+		defer close(s.warmed)
+		for _, sh := range shops[:min(len(shops), warmShops)] {
+			if _, err := desk.Knowledge(context.Background(), sh.ID); err != nil {
+				log.Warn("load shop", "shop", sh.Name, "err", err)
+			}
+		}
+	}()
 	// Checkpoint beside the traffic, so that no turn's commit waits for it.
 	cctx, cancel := context.WithCancel(context.Background())
 	s.stopCheckpoints, s.checkpoints = cancel, make(chan struct{})
@@ -138,7 +154,9 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 		defer close(s.checkpoints)
 		db.CheckpointEvery(cctx, 100*time.Millisecond, func(err error) { log.Warn("checkpoint", "err", err) })
 	}()
-	fmt.Fprintf(stdout, "assist: serving shop %q\n", shopName)
+	for _, sh := range shops {
+		fmt.Fprintf(stdout, "assist: serving shop %q (id %d)\n", sh.Name, sh.ID)
+	}
 	fmt.Fprintf(stdout, "assist: listening on %s\n", url)
 	return s, nil
 }
@@ -168,42 +186,33 @@ func (s *server) shutdown(ctx context.Context) error {
 	errs = append(errs, s.web.FlushEvents(ctx))
 	s.stopCheckpoints()
 	<-s.checkpoints
-	errs = append(errs, s.engine.Close(), s.db.Close())
+	<-s.warmed
+	errs = append(errs, s.desk.Close(), s.db.Close())
 	return errors.Join(errs...)
 }
 
-// shopToServe names the shop to serve, importing the demo shop into an
-// empty store first.
-func shopToServe(ctx context.Context, db *sqlite.DB, want string, stdout io.Writer) (string, error) {
-	names, err := db.Shops(ctx)
+// ensureShop lists the store's shops, importing the demo shop into an empty
+// store first.
+func ensureShop(ctx context.Context, db *sqlite.DB, stdout io.Writer) ([]kb.ShopInfo, error) {
+	shops, err := db.Shops(ctx)
+	if err != nil || len(shops) > 0 {
+		return shops, err
+	}
+	demo, err := demoShop()
 	if err != nil {
-		return "", err
+		return nil, fmt.Errorf("demo shop: %w", err)
 	}
-	if len(names) == 0 {
-		demo, err := demoShop()
-		if err != nil {
-			return "", fmt.Errorf("demo shop: %w", err)
-		}
-		if err := db.ImportShop(ctx, demo); err != nil {
-			return "", err
-		}
-		fmt.Fprintf(stdout, "assist: the store was empty: loaded the demo shop %q (assist import -shop FILE loads yours)\n", demo.Name)
-		names = []string{demo.Name}
+	info, err := db.ImportShop(ctx, demo)
+	if err != nil {
+		return nil, err
 	}
-	if want == "" {
-		return names[0], nil
-	}
-	for _, n := range names {
-		if n == want {
-			return n, nil
-		}
-	}
-	return "", kb.Errorf(kb.ENotFound, "no shop %q in %s; it holds %q", want, db.Path(), names)
+	fmt.Fprintf(stdout, "assist: the store was empty: loaded the demo shop %q (assist import -shop FILE adds yours)\n", demo.Name)
+	return []kb.ShopInfo{info}, nil
 }
 
 // firstAdmin creates the admin account on a first start (no users yet) and
 // prints its password this once; only its hash is stored.
-func firstAdmin(ctx context.Context, db *sqlite.DB, url string, stdout io.Writer) error {
+func firstAdmin(ctx context.Context, db *sqlite.DB, shop kb.ShopInfo, url string, stdout io.Writer) error {
 	n, err := db.CountUsers(ctx)
 	if err != nil || n > 0 {
 		return err
@@ -212,14 +221,18 @@ func firstAdmin(ctx context.Context, db *sqlite.DB, url string, stdout io.Writer
 	if err != nil {
 		return err
 	}
-	if _, err := db.CreateUser(ctx, "admin", kb.RoleAdmin, password); err != nil {
+	u, err := db.CreateUser(ctx, "admin", password, true)
+	if err != nil {
 		if kb.ErrorCode(err) == kb.EConflict { // another process got there first
 			return nil
 		}
 		return err
 	}
+	if err := db.Grant(ctx, u.ID, shop.ID, kb.RoleAdmin); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "assist: first start: created user \"admin\" with this one-time password (shown only now):\n")
 	fmt.Fprintf(stdout, "  %s\n", password)
-	fmt.Fprintf(stdout, "assist: log in at %slogin; add agents with: assist user add -name NAME -role agent\n", url)
+	fmt.Fprintf(stdout, "assist: log in at %slogin (an owner, and admin of %q); add agents with: assist user add -name NAME -shop SHOP -role agent\n", url, shop.Name)
 	return nil
 }

@@ -79,7 +79,18 @@ func runServe(t *testing.T, data string) (url string, out *syncBuffer, stop func
 
 func post(t *testing.T, url, auth, body string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+	return send(t, "POST", url, auth, body)
+}
+
+func put(t *testing.T, url, auth, body string) (int, string) {
+	t.Helper()
+	return send(t, "PUT", url, auth, body)
+}
+
+// send makes a request with a token (ast_…) or a Cookie header value.
+func send(t *testing.T, method, url, auth, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
 	if strings.HasPrefix(auth, "ast_") {
 		req.Header.Set("Authorization", "Bearer "+auth)
 	} else if auth != "" {
@@ -145,12 +156,12 @@ func TestServeFromAFreshDataDirectory(t *testing.T) {
 	h := http.Header{}
 	h.Set("Origin", url)
 	h.Set("Cookie", agent)
-	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(url, "http")+"/api/v1/conversations/c1/ws", h)
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(url, "http")+"/api/v1/shops/1/conversations/c1/ws", h)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ws.Close()
-	if status, body := post(t, url+"/api/v1/conversations/c1/turns", token, `{"role":"buyer","text":"你好,在吗"}`); status != 200 {
+	if status, body := post(t, url+"/api/v1/shops/1/conversations/c1/turns", token, `{"role":"buyer","text":"你好,在吗"}`); status != 200 {
 		t.Fatalf("turn with the new token: %d %s", status, body)
 	}
 	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
@@ -160,21 +171,21 @@ func TestServeFromAFreshDataDirectory(t *testing.T) {
 	// Revoking the token from the command line refuses it at once.
 	var listOut, revokeOut strings.Builder
 	if code := run(context.Background(), []string{"token", "list", "-data", data}, &listOut, &listOut); code != 0 ||
-		!strings.HasPrefix(listOut.String(), "1\tqianniu\tcreated ") {
+		!strings.HasPrefix(listOut.String(), "1\tqianniu\tshop 1 ") {
 		t.Fatalf("token list: %d %q", code, listOut.String())
 	}
 	if code := run(context.Background(), []string{"token", "revoke", "-data", data, "-id", "1"}, &revokeOut, &revokeOut); code != 0 {
 		t.Fatalf("token revoke: %d %s", code, revokeOut.String())
 	}
-	if status, body := post(t, url+"/api/v1/conversations/c1/turns", token, `{"role":"buyer","text":"还在吗"}`); status != 401 {
+	if status, body := post(t, url+"/api/v1/shops/1/conversations/c1/turns", token, `{"role":"buyer","text":"还在吗"}`); status != 401 {
 		t.Errorf("turn with a revoked token: %d %s, want 401", status, body)
 	}
 	if code := run(context.Background(), []string{"token", "revoke", "-data", data, "-id", "1"}, &revokeOut, &revokeOut); code == 0 ||
 		!strings.Contains(revokeOut.String(), "no API token with id 1") {
 		t.Errorf("revoking twice: %d %q", code, revokeOut.String())
 	}
-	if status, _ := post(t, url+"/api/v1/admin/users", admin, `{"name":"boss","role":"manager"}`); status != 201 {
-		t.Errorf("admin adds a manager: %d", status)
+	if status, body := put(t, url+"/api/v1/shops/1/members/boss", admin, `{"role":"manager"}`); status != 201 || !strings.Contains(body, `"password"`) {
+		t.Errorf("admin adds a manager: %d %s", status, body)
 	}
 
 	// Stopping closes the socket with 1001 and ends cleanly.
@@ -194,7 +205,7 @@ func TestServeFromAFreshDataDirectory(t *testing.T) {
 		t.Errorf("second start created another admin:\n%s", out2)
 	}
 	agent2 := loginCookie(t, url2, "xiaoli", agentPassword)
-	req, _ := http.NewRequest("GET", url2+"/api/v1/conversations/c1", nil)
+	req, _ := http.NewRequest("GET", url2+"/api/v1/shops/1/conversations/c1", nil)
 	req.Header.Set("Cookie", agent2)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -226,8 +237,11 @@ func TestUserAndTokenCommands(t *testing.T) {
 	}{
 		{name: "an agent with a generated password", args: []string{"user", "add", "-data", data, "-name", "a1", "-role", "agent"}, out: "shown only now"},
 		{name: "a manager with a password on stdin", args: []string{"user", "add", "-data", data, "-name", "m1", "-role", "manager", "-password-stdin"},
-			stdin: "long enough password\n", out: `added user "m1" (manager)`},
-		{name: "a taken name", args: []string{"user", "add", "-data", data, "-name", "a1", "-role", "agent"}, code: 1, out: "already exists"},
+			stdin: "long enough password\n", out: `added user "m1" (manager of shop`},
+		{name: "a known name gets the role, not a new password", args: []string{"user", "add", "-data", data, "-name", "a1", "-role", "admin"},
+			out: `user "a1" is now admin of shop`},
+		{name: "an unknown shop", args: []string{"user", "add", "-data", data, "-name", "a2", "-shop", "no such shop", "-role", "agent"}, code: 1, out: `no shop "no such shop"`},
+		{name: "an owner with no shop role", args: []string{"user", "add", "-data", data, "-name", "o2", "-owner"}, out: `added user "o2" (owner)`},
 		{name: "an unknown role", args: []string{"user", "add", "-data", data, "-name", "o1", "-role", "owner"}, code: 1, out: `role "owner"`},
 		{name: "no subcommand", args: []string{"user", "-name", "x"}, code: 2, out: "needs a subcommand"},
 		{name: "a missing data directory", args: []string{"token", "create", "-data", data + "/nope", "-name", "x"}, code: 1, out: "no store in"},

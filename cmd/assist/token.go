@@ -19,9 +19,10 @@ func (*tokenCmd) Synopsis() string {
 }
 
 func (c *tokenCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags(c, stderr, "create -name NAME | list | revoke -id ID   [-data DIR]")
+	fs := newFlags(c, stderr, "create -name NAME [-shop SHOP] | list | revoke -id ID   [-data DIR]")
 	data := fs.String("data", defaultDataDir, "data directory of the server")
 	name := fs.String("name", "", "create: what the token is for, e.g. the platform's name")
+	shop := fs.String("shop", "", "create: the shop the token posts to (default: the store's only shop)")
 	id := fs.Int64("id", 0, "revoke: the token's id, as list shows it")
 	sub := ""
 	if len(args) > 0 {
@@ -63,8 +64,16 @@ func (c *tokenCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 		if len(toks) == 0 {
 			fmt.Fprintln(stdout, "no API tokens")
 		}
+		shops, err := db.Shops(ctx)
+		if err != nil {
+			return err
+		}
+		shopName := map[int64]string{}
+		for _, s := range shops {
+			shopName[s.ID] = s.Name
+		}
 		for _, t := range toks {
-			fmt.Fprintf(stdout, "%d\t%s\tcreated %s\n", t.ID, t.Name, t.CreatedAt.Format(time.RFC3339))
+			fmt.Fprintf(stdout, "%d\t%s\tshop %d %s\tcreated %s\n", t.ID, t.Name, t.Shop, shopName[t.Shop], t.CreatedAt.Format(time.RFC3339))
 		}
 		return nil
 	case "revoke":
@@ -75,12 +84,17 @@ func (c *tokenCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 		fmt.Fprintf(stdout, "revoked API token %d (%q); requests with it are refused from now on\n", t.ID, t.Name)
 		return nil
 	}
-	secret, tok, err := db.CreateToken(ctx, *name)
+	in, err := pickShop(ctx, db, *shop)
+	if err != nil {
+		return err
+	}
+	secret, tok, err := db.CreateToken(ctx, in.ID, *name)
 	if err != nil {
 		return err
 	}
 	// The token alone on the last line, so scripts can take it with tail -1.
-	fmt.Fprintf(stdout, "created API token %q (id %d); send it as \"Authorization: Bearer TOKEN\". Shown only now:\n", tok.Name, tok.ID)
+	fmt.Fprintf(stdout, "created API token %q (id %d) for shop %q (id %d): post to /api/v1/shops/%d/...; send it as \"Authorization: Bearer TOKEN\". Shown only now:\n",
+		tok.Name, tok.ID, in.Name, in.ID, in.ID)
 	fmt.Fprintln(stdout, secret)
 	return nil
 }

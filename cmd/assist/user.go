@@ -22,14 +22,16 @@ type userCmd struct {
 
 func (*userCmd) Name() string { return "user" }
 func (*userCmd) Synopsis() string {
-	return "add a person who logs in: assist user add -name NAME -role agent|admin|manager"
+	return "add a person and give them a role in a shop: assist user add -name NAME -shop SHOP -role agent|admin|manager"
 }
 
 func (c *userCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags(c, stderr, "add [-data DIR] -name NAME -role agent|admin|manager [-password-stdin]")
+	fs := newFlags(c, stderr, "add [-data DIR] -name NAME [-shop SHOP] -role agent|admin|manager [-owner] [-password-stdin]")
 	data := fs.String("data", defaultDataDir, "data directory of the server")
 	name := fs.String("name", "", "login name: letters, digits, _ . @ -")
-	role := fs.String("role", "", "agent, admin or manager")
+	shop := fs.String("shop", "", "the shop the role is in (default: the store's only shop)")
+	role := fs.String("role", "", "agent, admin or manager in that shop")
+	owner := fs.Bool("owner", false, "also a server-wide owner: creates shops and grants memberships")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input instead of generating one")
 	if len(args) == 0 || args[0] != "add" {
 		fmt.Fprintln(stderr, "user needs a subcommand: add")
@@ -39,30 +41,81 @@ func (c *userCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	if *name == "" || *role == "" {
-		fmt.Fprintln(stderr, "user add needs -name and -role")
+	if *name == "" || (*role == "" && !*owner) {
+		fmt.Fprintln(stderr, "user add needs -name, and -role (or -owner)")
 		fs.Usage()
 		return errUsage
-	}
-	password, err := c.password(*fromStdin)
-	if err != nil {
-		return err
 	}
 	db, err := openExisting(ctx, *data)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	u, err := db.CreateUser(ctx, *name, kb.Role(*role), password)
+	var in kb.ShopInfo
+	if *role != "" {
+		if !kb.Role(*role).Valid() {
+			return kb.Errorf(kb.EInvalid, "role %q: want agent, admin or manager", *role)
+		}
+		if in, err = pickShop(ctx, db, *shop); err != nil {
+			return err
+		}
+	}
+	// A person who exists already gets the role in one more shop; their
+	// password stays theirs.
+	u, err := db.User(ctx, *name)
+	created := false
+	var password string
+	if kb.ErrorCode(err) == kb.ENotFound {
+		if password, err = c.password(*fromStdin); err != nil {
+			return err
+		}
+		u, err = db.CreateUser(ctx, *name, password, *owner)
+		created = true
+	} else if err == nil && *owner && !u.Owner {
+		err = db.SetOwner(ctx, u.ID, true)
+	}
 	if err != nil {
 		return err
 	}
-	if *fromStdin {
-		fmt.Fprintf(stdout, "added user %q (%s)\n", u.Name, u.Role)
-		return nil
+	what := "owner"
+	if *role != "" {
+		if err := db.Grant(ctx, u.ID, in.ID, kb.Role(*role)); err != nil {
+			return err
+		}
+		what = fmt.Sprintf("%s of shop %q", *role, in.Name)
+		if *owner {
+			what += ", owner"
+		}
 	}
-	fmt.Fprintf(stdout, "added user %q (%s); the password, shown only now:\n%s\n", u.Name, u.Role, password)
+	switch {
+	case !created:
+		fmt.Fprintf(stdout, "user %q is now %s\n", u.Name, what)
+	case *fromStdin:
+		fmt.Fprintf(stdout, "added user %q (%s)\n", u.Name, what)
+	default:
+		fmt.Fprintf(stdout, "added user %q (%s); the password, shown only now:\n%s\n", u.Name, what, password)
+	}
 	return nil
+}
+
+// pickShop finds the shop a command names; with no name, the store's only
+// shop, so a single-shop server needs no -shop.
+func pickShop(ctx context.Context, db *sqlite.DB, name string) (kb.ShopInfo, error) {
+	if name != "" {
+		return db.ShopNamed(ctx, name)
+	}
+	shops, err := db.Shops(ctx)
+	if err != nil {
+		return kb.ShopInfo{}, err
+	}
+	if len(shops) != 1 {
+		names := make([]string, len(shops))
+		for i, s := range shops {
+			names[i] = s.Name
+		}
+		return kb.ShopInfo{}, kb.Errorf(kb.EInvalid, "the store holds %d shops %q: name one with -shop", len(shops), names)
+	}
+	return shops[0], nil
 }
 
 // password reads one from stdin or generates one.

@@ -19,7 +19,7 @@ func fileSize(t *testing.T, path string) int64 {
 // Committed turns wait in the write-ahead log until a checkpoint moves them
 // into the database file.
 func TestCheckpointMovesTheLogIntoTheFile(t *testing.T) {
-	db := openTemp(t)
+	db := openWithShop(t)
 	ctx := context.Background()
 	before := fileSize(t, db.Path())
 	for i := range 50 {

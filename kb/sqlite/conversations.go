@@ -15,9 +15,11 @@ import (
 // with its first turn. It commits before returning: a caller may acknowledge
 // the turn once AddTurn returns nil.
 func (db *DB) AddTurn(ctx context.Context, t *kb.StoredTurn) error {
-	if t.Conversation == "" || t.Index < 0 || len(t.Suggestions) == 0 {
-		return kb.Errorf(kb.EInvalid, "turn: a conversation, an index and a suggestion set are required")
+	if t.Shop <= 0 || t.Conversation == "" || t.Index < 0 || len(t.Suggestions) == 0 {
+		return kb.Errorf(kb.EInvalid, "turn: a shop, a conversation, an index and a suggestion set are required")
 	}
+	db.writes.Lock()
+	defer db.writes.Unlock()
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("add turn %s/%d: %w", t.Conversation, t.Index, err)
@@ -26,8 +28,8 @@ func (db *DB) AddTurn(ctx context.Context, t *kb.StoredTurn) error {
 	if err := db.touchConversation(ctx, tx, t); err != nil {
 		return fmt.Errorf("add turn %s/%d: %w", t.Conversation, t.Index, err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO turns (conversation, idx, role, text, product, at, posted_by, suggestions)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.Conversation, t.Index, t.Role, t.Text, t.Product,
+	_, err = tx.ExecContext(ctx, `INSERT INTO turns (shop_id, conversation, idx, role, text, product, at, posted_by, suggestions)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.Shop, t.Conversation, t.Index, t.Role, t.Text, t.Product,
 		t.At.Format(time.RFC3339Nano), t.PostedBy, string(t.Suggestions))
 	if err != nil {
 		if strings.Contains(err.Error(), duplicateKeyError) {
@@ -43,17 +45,17 @@ func (db *DB) AddTurn(ctx context.Context, t *kb.StoredTurn) error {
 
 func (db *DB) touchConversation(ctx context.Context, tx *sql.Tx, t *kb.StoredTurn) error {
 	now := stamp(db.Now())
-	_, err := tx.ExecContext(ctx, `INSERT INTO conversations (id, turns, last_text, created_at, updated_at)
-		VALUES (?, 1, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET turns = turns + 1, last_text = excluded.last_text, updated_at = excluded.updated_at`,
-		t.Conversation, t.Text, now, now)
+	_, err := tx.ExecContext(ctx, `INSERT INTO conversations (shop_id, id, turns, last_text, created_at, updated_at)
+		VALUES (?, ?, 1, ?, ?, ?)
+		ON CONFLICT (shop_id, id) DO UPDATE SET turns = turns + 1, last_text = excluded.last_text, updated_at = excluded.updated_at`,
+		t.Shop, t.Conversation, t.Text, now, now)
 	return err
 }
 
 // Conversations lists up to limit conversations, the latest updated first.
-func (db *DB) Conversations(ctx context.Context, limit int) ([]kb.ConversationSummary, error) {
+func (db *DB) Conversations(ctx context.Context, shop int64, limit int) ([]kb.ConversationSummary, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT id, turns, last_text, updated_at FROM conversations
-		ORDER BY updated_at DESC, id LIMIT ?`, limit)
+		WHERE shop_id = ? ORDER BY updated_at DESC, id LIMIT ?`, shop, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list conversations: %w", err)
 	}
@@ -75,20 +77,20 @@ func (db *DB) Conversations(ctx context.Context, limit int) ([]kb.ConversationSu
 
 // Turns returns a conversation's turns in order; an unknown conversation is
 // not_found.
-func (db *DB) Turns(ctx context.Context, conversation string) ([]kb.StoredTurn, error) {
+func (db *DB) Turns(ctx context.Context, shop int64, conversation string) ([]kb.StoredTurn, error) {
 	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("read conversation %s: %w", conversation, err)
 	}
 	defer tx.Rollback()
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM conversations WHERE id = ?`, conversation).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM conversations WHERE shop_id = ? AND id = ?`, shop, conversation).Scan(&n); err != nil {
 		return nil, fmt.Errorf("read conversation %s: %w", conversation, err)
 	}
 	if n == 0 {
 		return nil, kb.Errorf(kb.ENotFound, "no conversation %q", conversation)
 	}
-	rows, err := tx.QueryContext(ctx, turnColumns+` WHERE conversation = ? ORDER BY idx`, conversation)
+	rows, err := tx.QueryContext(ctx, turnColumns+` WHERE shop_id = ? AND conversation = ? ORDER BY idx`, shop, conversation)
 	if err != nil {
 		return nil, fmt.Errorf("read conversation %s: %w", conversation, err)
 	}
@@ -105,8 +107,8 @@ func (db *DB) Turns(ctx context.Context, conversation string) ([]kb.StoredTurn, 
 }
 
 // Turn returns one stored turn.
-func (db *DB) Turn(ctx context.Context, conversation string, index int) (*kb.StoredTurn, error) {
-	row := db.db.QueryRowContext(ctx, turnColumns+` WHERE conversation = ? AND idx = ?`, conversation, index)
+func (db *DB) Turn(ctx context.Context, shop int64, conversation string, index int) (*kb.StoredTurn, error) {
+	row := db.db.QueryRowContext(ctx, turnColumns+` WHERE shop_id = ? AND conversation = ? AND idx = ?`, shop, conversation, index)
 	t, err := scanTurn(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, kb.Errorf(kb.ENotFound, "conversation %q has no turn %d", conversation, index)
@@ -117,12 +119,12 @@ func (db *DB) Turn(ctx context.Context, conversation string, index int) (*kb.Sto
 	return t, nil
 }
 
-const turnColumns = `SELECT conversation, idx, role, text, product, at, posted_by, suggestions FROM turns`
+const turnColumns = `SELECT shop_id, conversation, idx, role, text, product, at, posted_by, suggestions FROM turns`
 
 func scanTurn(row interface{ Scan(...any) error }) (*kb.StoredTurn, error) {
 	var t kb.StoredTurn
 	var at, sugg string
-	if err := row.Scan(&t.Conversation, &t.Index, &t.Role, &t.Text, &t.Product, &at, &t.PostedBy, &sugg); err != nil {
+	if err := row.Scan(&t.Shop, &t.Conversation, &t.Index, &t.Role, &t.Text, &t.Product, &at, &t.PostedBy, &sugg); err != nil {
 		return nil, err
 	}
 	var err error

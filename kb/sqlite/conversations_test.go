@@ -11,14 +11,14 @@ import (
 )
 
 func storedTurn(conv string, i int, text string) *kb.StoredTurn {
-	return &kb.StoredTurn{Conversation: conv, Index: i, Role: "buyer", Text: text,
+	return &kb.StoredTurn{Shop: 1, Conversation: conv, Index: i, Role: "buyer", Text: text,
 		At:          time.Date(2026, 11, 23, 10, 0, i, 0, time.FixedZone("CST", 8*3600)),
 		PostedBy:    "token:qianniu",
 		Suggestions: []byte(fmt.Sprintf(`{"conversation":%q,"turn":%d}`, conv, i))}
 }
 
 func TestTurnsRoundTrip(t *testing.T) {
-	db := openTemp(t)
+	db := openWithShop(t)
 	ctx := context.Background()
 	clock := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { clock = clock.Add(time.Second); return clock }
@@ -31,7 +31,7 @@ func TestTurnsRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	turns, err := db.Turns(ctx, "c1")
+	turns, err := db.Turns(ctx, 1, "c1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestTurnsRoundTrip(t *testing.T) {
 		t.Errorf("turn 1 = %+v, want %+v", got, want)
 	}
 
-	list, err := db.Conversations(ctx, 10)
+	list, err := db.Conversations(ctx, 1, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestTurnsRoundTrip(t *testing.T) {
 }
 
 func TestAddTurnRefusesADuplicateIndex(t *testing.T) {
-	db := openTemp(t)
+	db := openWithShop(t)
 	ctx := context.Background()
 	if err := db.AddTurn(ctx, storedTurn("c1", 0, "在吗")); err != nil {
 		t.Fatal(err)
@@ -63,18 +63,18 @@ func TestAddTurnRefusesADuplicateIndex(t *testing.T) {
 		t.Fatalf("err = %v, want conflict", err)
 	}
 	// The failed turn left the conversation as it was.
-	list, err := db.Conversations(ctx, 10)
+	list, err := db.Conversations(ctx, 1, 10)
 	if err != nil || len(list) != 1 || list[0].Turns != 1 || list[0].LastText != "在吗" {
 		t.Errorf("list = %+v, %v", list, err)
 	}
 }
 
 func TestTurnsOfAnUnknownConversation(t *testing.T) {
-	db := openTemp(t)
-	if _, err := db.Turns(context.Background(), "nope"); kb.ErrorCode(err) != kb.ENotFound {
+	db := openWithShop(t)
+	if _, err := db.Turns(context.Background(), 1, "nope"); kb.ErrorCode(err) != kb.ENotFound {
 		t.Errorf("err = %v, want not_found", err)
 	}
-	if _, err := db.Turn(context.Background(), "nope", 0); kb.ErrorCode(err) != kb.ENotFound {
+	if _, err := db.Turn(context.Background(), 1, "nope", 0); kb.ErrorCode(err) != kb.ENotFound {
 		t.Errorf("err = %v, want not_found", err)
 	}
 }
@@ -82,7 +82,7 @@ func TestTurnsOfAnUnknownConversation(t *testing.T) {
 // Concurrent writers must all commit: immediate transactions wait for the
 // lock instead of failing with SQLITE_BUSY.
 func TestConcurrentTurnsAllCommit(t *testing.T) {
-	db := openTemp(t)
+	db := openWithShop(t)
 	ctx := context.Background()
 	const writers, each = 8, 50
 	var wg sync.WaitGroup
@@ -96,7 +96,7 @@ func TestConcurrentTurnsAllCommit(t *testing.T) {
 				if err := db.AddTurn(ctx, storedTurn(conv, i, "还有货吗")); err != nil {
 					errs <- err
 				}
-				if err := db.AddEvents(ctx, kb.Event{Conversation: conv, Turn: i, Agent: "xiaoli",
+				if err := db.AddEvents(ctx, kb.Event{Shop: 1, Conversation: conv, Turn: i, Agent: "xiaoli",
 					SuggestionID: "h1", Kind: "phrase", Action: kb.ActionShown}); err != nil {
 					errs <- err
 				}

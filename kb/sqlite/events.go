@@ -19,6 +19,8 @@ func (db *DB) AddEvents(ctx context.Context, events ...kb.Event) error {
 			return fmt.Errorf("event %d: %w", i, err)
 		}
 	}
+	db.writes.Lock()
+	defer db.writes.Unlock()
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("add events: %w", err)
@@ -43,18 +45,18 @@ const eventsPerInsert = 64
 
 func (db *DB) insertEvents(ctx context.Context, tx *sql.Tx, events []kb.Event) error {
 	var q strings.Builder
-	q.WriteString(`INSERT INTO events (conversation, turn, agent, suggestion_id, kind, action, at) VALUES `)
-	args := make([]any, 0, 7*len(events))
+	q.WriteString(`INSERT INTO events (shop_id, conversation, turn, agent, suggestion_id, kind, action, at) VALUES `)
+	args := make([]any, 0, 8*len(events))
 	for i, e := range events {
 		if i > 0 {
 			q.WriteByte(',')
 		}
-		q.WriteString(`(?, ?, ?, ?, ?, ?, ?)`)
+		q.WriteString(`(?, ?, ?, ?, ?, ?, ?, ?)`)
 		at := e.At
 		if at.IsZero() {
 			at = db.Now()
 		}
-		args = append(args, e.Conversation, e.Turn, e.Agent, e.SuggestionID, e.Kind, string(e.Action), stamp(at))
+		args = append(args, e.Shop, e.Conversation, e.Turn, e.Agent, e.SuggestionID, e.Kind, string(e.Action), stamp(at))
 	}
 	_, err := tx.ExecContext(ctx, q.String(), args...)
 	return err
@@ -62,8 +64,8 @@ func (db *DB) insertEvents(ctx context.Context, tx *sql.Tx, events []kb.Event) e
 
 func validEvent(e kb.Event) error {
 	switch {
-	case e.Conversation == "" || e.Agent == "" || e.SuggestionID == "":
-		return kb.Errorf(kb.EInvalid, "an event needs a conversation, an agent and a suggestion id")
+	case e.Shop <= 0 || e.Conversation == "" || e.Agent == "" || e.SuggestionID == "":
+		return kb.Errorf(kb.EInvalid, "an event needs a shop, a conversation, an agent and a suggestion id")
 	case e.Turn < 0:
 		return kb.Errorf(kb.EInvalid, "turn %d: want 0 or more", e.Turn)
 	case !kb.ValidSuggestionKind(e.Kind):
@@ -75,9 +77,9 @@ func validEvent(e kb.Event) error {
 }
 
 // Events returns a conversation's events in the order they were recorded.
-func (db *DB) Events(ctx context.Context, conversation string) ([]kb.Event, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT conversation, turn, agent, suggestion_id, kind, action, at
-		FROM events WHERE conversation = ? ORDER BY id`, conversation)
+func (db *DB) Events(ctx context.Context, shop int64, conversation string) ([]kb.Event, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT shop_id, conversation, turn, agent, suggestion_id, kind, action, at
+		FROM events WHERE shop_id = ? AND conversation = ? ORDER BY id`, shop, conversation)
 	if err != nil {
 		return nil, fmt.Errorf("read events of %s: %w", conversation, err)
 	}
@@ -86,7 +88,7 @@ func (db *DB) Events(ctx context.Context, conversation string) ([]kb.Event, erro
 	for rows.Next() {
 		var e kb.Event
 		var action, at string
-		if err := rows.Scan(&e.Conversation, &e.Turn, &e.Agent, &e.SuggestionID, &e.Kind, &action, &at); err != nil {
+		if err := rows.Scan(&e.Shop, &e.Conversation, &e.Turn, &e.Agent, &e.SuggestionID, &e.Kind, &action, &at); err != nil {
 			return nil, fmt.Errorf("read events of %s: %w", conversation, err)
 		}
 		e.Action = kb.Action(action)
@@ -100,11 +102,11 @@ func (db *DB) Events(ctx context.Context, conversation string) ([]kb.Event, erro
 
 // SuggestionReport counts, per suggestion, how often it was shown, used and
 // dismissed; the most shown first.
-func (db *DB) SuggestionReport(ctx context.Context) ([]kb.SuggestionStats, error) {
+func (db *DB) SuggestionReport(ctx context.Context, shop int64) ([]kb.SuggestionStats, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT suggestion_id, kind,
 			SUM(action = 'shown'), SUM(action = 'used'), SUM(action = 'dismissed')
-		FROM events GROUP BY suggestion_id, kind
-		ORDER BY SUM(action = 'shown') DESC, suggestion_id, kind`)
+		FROM events WHERE shop_id = ? GROUP BY suggestion_id, kind
+		ORDER BY SUM(action = 'shown') DESC, suggestion_id, kind`, shop)
 	if err != nil {
 		return nil, fmt.Errorf("suggestion report: %w", err)
 	}

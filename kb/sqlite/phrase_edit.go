@@ -3,8 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
+	"strings"
 
 	"assist/kb"
 )
@@ -12,7 +12,7 @@ import (
 // PutPhrase replaces the phrase with p's id in the named shop, or adds it
 // after the others, in one transaction. Checking that its placeholders can be
 // filled is the caller's business: it needs the whole shop.
-func (db *DB) PutPhrase(ctx context.Context, shopName string, p kb.Phrase) error {
+func (db *DB) PutPhrase(ctx context.Context, shopID int64, p kb.Phrase) error {
 	if p.ID == "" || p.Title == "" || p.Text == "" {
 		return kb.Errorf(kb.EInvalid, "phrase: id, title and text are required")
 	}
@@ -24,18 +24,13 @@ func (db *DB) PutPhrase(ctx context.Context, shopName string, p kb.Phrase) error
 		return fmt.Errorf("put phrase %q: %w", p.ID, err)
 	}
 	defer tx.Rollback()
-	var shopID int64
-	err = tx.QueryRowContext(ctx, `SELECT id FROM shops WHERE name = ?`, shopName).Scan(&shopID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return kb.Errorf(kb.ENotFound, "no shop %q in the store", shopName)
-	}
-	if err != nil {
-		return fmt.Errorf("put phrase %q: %w", p.ID, err)
-	}
 	if err := upsertPhrase(ctx, tx, shopID, &p); err != nil {
+		if strings.Contains(err.Error(), "FOREIGN KEY") {
+			return kb.Errorf(kb.ENotFound, "no shop %d in the store", shopID)
+		}
 		return fmt.Errorf("put phrase %q: %w", p.ID, err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE shops SET updated_at = ? WHERE id = ?`, db.now(), shopID); err != nil {
+	if err := db.bumpVersion(ctx, tx, shopID); err != nil {
 		return fmt.Errorf("put phrase %q: %w", p.ID, err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -48,17 +48,16 @@ func (db *DB) Session(ctx context.Context, id string) (*kb.Session, error) {
 		return nil, kb.Errorf(kb.EUnauthorized, "not logged in")
 	}
 	var s kb.Session
-	var role, userCreated, created, expires string
-	err := db.db.QueryRowContext(ctx, `SELECT u.id, u.name, u.role, u.created_at, s.created_at, s.expires_at
+	var userCreated, created, expires string
+	err := db.db.QueryRowContext(ctx, `SELECT u.id, u.name, u.owner, u.created_at, s.created_at, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, secretHash(id)).
-		Scan(&s.User.ID, &s.User.Name, &role, &userCreated, &created, &expires)
+		Scan(&s.User.ID, &s.User.Name, &s.User.Owner, &userCreated, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, kb.Errorf(kb.EUnauthorized, "session expired or unknown: log in again")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read session: %w", err)
 	}
-	s.User.Role = kb.Role(role)
 	for _, f := range []struct {
 		text string
 		dst  *time.Time
@@ -69,6 +68,11 @@ func (db *DB) Session(ctx context.Context, id string) (*kb.Session, error) {
 	}
 	if !db.Now().Before(s.ExpiresAt) {
 		return nil, kb.Errorf(kb.EUnauthorized, "session expired or unknown: log in again")
+	}
+	// Roles are read with the session, so a grant or a removal counts at
+	// the next request.
+	if s.User.Shops, err = db.memberships(ctx, s.User.ID); err != nil {
+		return nil, err
 	}
 	return &s, nil
 }

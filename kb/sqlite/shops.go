@@ -10,55 +10,69 @@ import (
 	"assist/kb"
 )
 
-// ImportShop loads shop into the store, replacing everything the store held
-// for a shop of the same name, in one transaction: a failure changes nothing.
-func (db *DB) ImportShop(ctx context.Context, shop *kb.Shop) error {
+// ImportShop loads shop into the store, replacing the knowledge the store
+// held for a shop of the same name, in one transaction: a failure changes
+// nothing. The shop keeps its id, so its conversations, people and tokens
+// stay; its version goes up, so running servers reload it before its next
+// turn.
+func (db *DB) ImportShop(ctx context.Context, shop *kb.Shop) (kb.ShopInfo, error) {
 	if shop == nil || shop.Name == "" {
-		return kb.Errorf(kb.EInvalid, "import: the shop has no name")
+		return kb.ShopInfo{}, kb.Errorf(kb.EInvalid, "import: the shop has no name")
 	}
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("import shop %q: %w", shop.Name, err)
+		return kb.ShopInfo{}, fmt.Errorf("import shop %q: %w", shop.Name, err)
 	}
 	defer tx.Rollback()
-	if err := db.replaceShop(ctx, tx, shop); err != nil {
-		return fmt.Errorf("import shop %q: %w", shop.Name, err)
+	info, err := db.replaceShop(ctx, tx, shop)
+	if err != nil {
+		return kb.ShopInfo{}, fmt.Errorf("import shop %q: %w", shop.Name, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("import shop %q: %w", shop.Name, err)
+		return kb.ShopInfo{}, fmt.Errorf("import shop %q: %w", shop.Name, err)
 	}
-	return nil
+	return info, nil
 }
 
-func (db *DB) replaceShop(ctx context.Context, tx *sql.Tx, shop *kb.Shop) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM shops WHERE name = ?`, shop.Name); err != nil {
-		return err
-	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO shops (name, ship_within_hours, same_day_cutoff, timezone, updated_at)
-		VALUES (?, ?, ?, ?, ?)`, shop.Name, shop.ShipWithinHours, shop.SameDayCutoff, shop.Timezone, db.now())
+func (db *DB) replaceShop(ctx context.Context, tx *sql.Tx, shop *kb.Shop) (kb.ShopInfo, error) {
+	info := kb.ShopInfo{Name: shop.Name}
+	err := tx.QueryRowContext(ctx, `INSERT INTO shops (name, ship_within_hours, same_day_cutoff, timezone, updated_at, version)
+		VALUES (?, ?, ?, ?, ?, 1)
+		ON CONFLICT (name) DO UPDATE SET ship_within_hours = excluded.ship_within_hours,
+			same_day_cutoff = excluded.same_day_cutoff, timezone = excluded.timezone,
+			updated_at = excluded.updated_at, version = version + 1
+		RETURNING id, version`, shop.Name, shop.ShipWithinHours, shop.SameDayCutoff, shop.Timezone, db.now()).
+		Scan(&info.ID, &info.Version)
 	if err != nil {
-		return err
+		return info, err
 	}
-	shopID, err := res.LastInsertId()
-	if err != nil {
-		return err
+	for _, table := range []string{"products", "rules", "phrases"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE shop_id = ?`, info.ID); err != nil {
+			return info, err
+		}
 	}
 	for i := range shop.Products {
-		if err := insertProduct(ctx, tx, shopID, i, &shop.Products[i]); err != nil {
-			return err
+		if err := insertProduct(ctx, tx, info.ID, i, &shop.Products[i]); err != nil {
+			return info, err
 		}
 	}
 	for i := range shop.Rules {
-		if err := insertRule(ctx, tx, shopID, i, &shop.Rules[i]); err != nil {
-			return err
+		if err := insertRule(ctx, tx, info.ID, i, &shop.Rules[i]); err != nil {
+			return info, err
 		}
 	}
 	for i := range shop.Phrases {
-		if err := insertPhrase(ctx, tx, shopID, i, &shop.Phrases[i]); err != nil {
-			return err
+		if err := insertPhrase(ctx, tx, info.ID, i, &shop.Phrases[i]); err != nil {
+			return info, err
 		}
 	}
-	return nil
+	return info, nil
+}
+
+// bumpVersion marks a shop's knowledge changed by an edit inside tx.
+func (db *DB) bumpVersion(ctx context.Context, tx *sql.Tx, shopID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE shops SET version = version + 1, updated_at = ? WHERE id = ?`, db.now(), shopID)
+	return err
 }
 
 func insertProduct(ctx context.Context, tx *sql.Tx, shopID int64, pos int, p *kb.Product) error {
@@ -91,51 +105,90 @@ func insertPhrase(ctx context.Context, tx *sql.Tx, shopID int64, pos int, p *kb.
 	return nil
 }
 
-// Shops lists the names of the shops in the store, oldest first.
-func (db *DB) Shops(ctx context.Context) ([]string, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT name FROM shops ORDER BY id`)
+// Shops lists the shops in the store, oldest first.
+func (db *DB) Shops(ctx context.Context) ([]kb.ShopInfo, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT id, name, version FROM shops ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("list shops: %w", err)
 	}
 	defer rows.Close()
-	var names []string
+	out := []kb.ShopInfo{}
 	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
+		var s kb.ShopInfo
+		if err := rows.Scan(&s.ID, &s.Name, &s.Version); err != nil {
+			return nil, fmt.Errorf("list shops: %w", err)
 		}
-		names = append(names, n)
+		out = append(out, s)
 	}
-	return names, rows.Err()
+	return out, rows.Err()
 }
 
-// Shop reads a whole shop back, in the order it was imported.
+// ShopNamed looks a shop up by name.
+func (db *DB) ShopNamed(ctx context.Context, name string) (kb.ShopInfo, error) {
+	info := kb.ShopInfo{Name: name}
+	err := db.db.QueryRowContext(ctx, `SELECT id, version FROM shops WHERE name = ?`, name).Scan(&info.ID, &info.Version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return info, kb.Errorf(kb.ENotFound, "no shop %q in the store", name)
+	}
+	if err != nil {
+		return info, fmt.Errorf("read shop %q: %w", name, err)
+	}
+	return info, nil
+}
+
+// ShopVersion is the version of a shop's knowledge: it is read before every
+// turn, so it is one indexed lookup.
+func (db *DB) ShopVersion(ctx context.Context, shopID int64) (int64, error) {
+	var v int64
+	err := db.db.QueryRowContext(ctx, `SELECT version FROM shops WHERE id = ?`, shopID).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, kb.Errorf(kb.ENotFound, "no shop %d in the store", shopID)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read shop %d: %w", shopID, err)
+	}
+	return v, nil
+}
+
+// Shop reads a whole shop back by name, in the order it was imported.
 func (db *DB) Shop(ctx context.Context, name string) (*kb.Shop, error) {
-	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	info, err := db.ShopNamed(ctx, name)
 	if err != nil {
 		return nil, err
 	}
+	shop, _, err := db.ShopByID(ctx, info.ID)
+	return shop, err
+}
+
+// ShopByID reads a whole shop and the version it is at, in one read
+// transaction, so the two agree.
+func (db *DB) ShopByID(ctx context.Context, id int64) (*kb.Shop, kb.ShopInfo, error) {
+	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, kb.ShopInfo{}, err
+	}
 	defer tx.Rollback()
-	shop := &kb.Shop{Name: name}
-	var id int64
-	err = tx.QueryRowContext(ctx, `SELECT id, ship_within_hours, same_day_cutoff, timezone FROM shops WHERE name = ?`, name).
-		Scan(&id, &shop.ShipWithinHours, &shop.SameDayCutoff, &shop.Timezone)
+	shop := &kb.Shop{}
+	info := kb.ShopInfo{ID: id}
+	err = tx.QueryRowContext(ctx, `SELECT name, version, ship_within_hours, same_day_cutoff, timezone FROM shops WHERE id = ?`, id).
+		Scan(&info.Name, &info.Version, &shop.ShipWithinHours, &shop.SameDayCutoff, &shop.Timezone)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, kb.Errorf(kb.ENotFound, "no shop %q in the store", name)
+		return nil, info, kb.Errorf(kb.ENotFound, "no shop %d in the store", id)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read shop %q: %w", name, err)
+		return nil, info, fmt.Errorf("read shop %d: %w", id, err)
 	}
+	shop.Name = info.Name
 	if shop.Products, err = readProducts(ctx, tx, id); err != nil {
-		return nil, fmt.Errorf("read shop %q: %w", name, err)
+		return nil, info, fmt.Errorf("read shop %q: %w", info.Name, err)
 	}
 	if shop.Rules, err = readRules(ctx, tx, id); err != nil {
-		return nil, fmt.Errorf("read shop %q: %w", name, err)
+		return nil, info, fmt.Errorf("read shop %q: %w", info.Name, err)
 	}
 	if shop.Phrases, err = readPhrases(ctx, tx, id); err != nil {
-		return nil, fmt.Errorf("read shop %q: %w", name, err)
+		return nil, info, fmt.Errorf("read shop %q: %w", info.Name, err)
 	}
-	return shop, nil
+	return shop, info, nil
 }
 
 func readProducts(ctx context.Context, tx *sql.Tx, shopID int64) ([]kb.Product, error) {

@@ -38,7 +38,7 @@ func TestImportReadsBackTheSameShop(t *testing.T) {
 	db := openTemp(t)
 	ctx := context.Background()
 	want := teaShop()
-	if err := db.ImportShop(ctx, want); err != nil {
+	if _, err := db.ImportShop(ctx, want); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.Shop(ctx, want.Name)
@@ -60,14 +60,14 @@ func TestImportReplacesOnlyThatShop(t *testing.T) {
 	other := teaShop()
 	other.Name = "另一家店"
 	for _, s := range []*kb.Shop{first, other} {
-		if err := db.ImportShop(ctx, s); err != nil {
+		if _, err := db.ImportShop(ctx, s); err != nil {
 			t.Fatal(err)
 		}
 	}
 	smaller := teaShop()
 	smaller.Products = smaller.Products[:1]
 	smaller.Products[0].PairsWith = nil
-	if err := db.ImportShop(ctx, smaller); err != nil {
+	if _, err := db.ImportShop(ctx, smaller); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := db.Shop(ctx, first.Name)
@@ -78,21 +78,22 @@ func TestImportReplacesOnlyThatShop(t *testing.T) {
 	if len(kept.Products) != 2 {
 		t.Errorf("other shop has %d products, want 2 (untouched)", len(kept.Products))
 	}
-	names, _ := db.Shops(ctx)
-	if !reflect.DeepEqual(names, []string{"另一家店", "山间茶舍"}) && !reflect.DeepEqual(names, []string{"山间茶舍", "另一家店"}) {
-		t.Errorf("shops = %v", names)
+	shops, _ := db.Shops(ctx)
+	want := []kb.ShopInfo{{ID: 1, Name: "山间茶舍", Version: 2}, {ID: 2, Name: "另一家店", Version: 1}}
+	if !reflect.DeepEqual(shops, want) {
+		t.Errorf("shops = %+v, want %+v (a re-import keeps the id and bumps the version)", shops, want)
 	}
 }
 
 func TestFailedImportChangesNothing(t *testing.T) {
 	db := openTemp(t)
 	ctx := context.Background()
-	if err := db.ImportShop(ctx, teaShop()); err != nil {
+	if _, err := db.ImportShop(ctx, teaShop()); err != nil {
 		t.Fatal(err)
 	}
 	bad := teaShop()
 	bad.Products = append(bad.Products, bad.Products[0]) // duplicate id: the insert fails midway
-	if err := db.ImportShop(ctx, bad); err == nil {
+	if _, err := db.ImportShop(ctx, bad); err == nil {
 		t.Fatal("import of a shop with a duplicate product id succeeded")
 	}
 	got, err := db.Shop(ctx, bad.Name)
@@ -120,7 +121,7 @@ func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.ImportShop(ctx, teaShop()); err != nil {
+	if _, err := db.ImportShop(ctx, teaShop()); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -146,4 +147,19 @@ func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
 	if _, err := db.Shop(ctx, "山间茶舍"); err != nil {
 		t.Errorf("shop lost across reopen: %v", err)
 	}
+}
+
+// openWithShop opens a store holding teaShop, whose id is 1: turns, events
+// and tokens all belong to a shop.
+func openWithShop(t *testing.T) *DB {
+	t.Helper()
+	db := openTemp(t)
+	info, err := db.ImportShop(context.Background(), teaShop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.ID != 1 {
+		t.Fatalf("first shop id = %d, want 1", info.ID)
+	}
+	return db
 }

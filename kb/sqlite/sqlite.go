@@ -28,7 +28,8 @@ type DB struct {
 	db   *sql.DB
 	path string
 	// Now is the store's clock; tests replace it to fix "now".
-	Now func() time.Time
+	Now    func() time.Time
+	writes fifoLock // turns and events, the frequent writes
 }
 
 // Open opens (creating if needed) the store at path and applies every
@@ -53,7 +54,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	db := &DB{db: sdb, path: path, Now: time.Now}
+	db := &DB{db: sdb, path: path, Now: time.Now, writes: newFIFOLock()}
 	if err := db.migrate(ctx); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)

@@ -20,7 +20,7 @@ const (
 
 // CreateToken issues an API token for an integration called name. The
 // secret is returned this once; only its SHA-256 is stored.
-func (db *DB) CreateToken(ctx context.Context, name string) (string, *kb.APIToken, error) {
+func (db *DB) CreateToken(ctx context.Context, shop int64, name string) (string, *kb.APIToken, error) {
 	if err := ValidName(name); err != nil {
 		return "", nil, err
 	}
@@ -30,16 +30,19 @@ func (db *DB) CreateToken(ctx context.Context, name string) (string, *kb.APIToke
 	}
 	secret := tokenPrefix + raw
 	now := db.Now().UTC()
-	res, err := db.db.ExecContext(ctx, `INSERT INTO api_tokens (name, token_hash, created_at) VALUES (?, ?, ?)`,
-		name, secretHash(secret), stamp(now))
+	res, err := db.db.ExecContext(ctx, `INSERT INTO api_tokens (shop_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)`,
+		shop, name, secretHash(secret), stamp(now))
 	if err != nil {
+		if strings.Contains(err.Error(), "FOREIGN KEY") {
+			return "", nil, kb.Errorf(kb.ENotFound, "no shop %d in the store", shop)
+		}
 		return "", nil, fmt.Errorf("create token %q: %w", name, err)
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
 		return "", nil, fmt.Errorf("create token %q: %w", name, err)
 	}
-	return secret, &kb.APIToken{ID: id, Name: name, CreatedAt: now}, nil
+	return secret, &kb.APIToken{ID: id, Shop: shop, Name: name, CreatedAt: now}, nil
 }
 
 // TokenBySecret returns the token whose secret this is, else unauthorized.
@@ -51,8 +54,8 @@ func (db *DB) TokenBySecret(ctx context.Context, secret string) (*kb.APIToken, e
 	var t kb.APIToken
 	var hash []byte
 	var created string
-	err := db.db.QueryRowContext(ctx, `SELECT id, name, token_hash, created_at FROM api_tokens WHERE token_hash = ?`, want).
-		Scan(&t.ID, &t.Name, &hash, &created)
+	err := db.db.QueryRowContext(ctx, `SELECT id, shop_id, name, token_hash, created_at FROM api_tokens WHERE token_hash = ?`, want).
+		Scan(&t.ID, &t.Shop, &t.Name, &hash, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, kb.Errorf(kb.EUnauthorized, "bad API token")
 	}
@@ -73,7 +76,7 @@ func (db *DB) TokenBySecret(ctx context.Context, secret string) (*kb.APIToken, e
 // Tokens lists the issued tokens, oldest first; secrets are never kept, so
 // none is shown.
 func (db *DB) Tokens(ctx context.Context) ([]kb.APIToken, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT id, name, created_at FROM api_tokens ORDER BY id`)
+	rows, err := db.db.QueryContext(ctx, `SELECT id, shop_id, name, created_at FROM api_tokens ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
@@ -82,7 +85,7 @@ func (db *DB) Tokens(ctx context.Context) ([]kb.APIToken, error) {
 	for rows.Next() {
 		var t kb.APIToken
 		var created string
-		if err := rows.Scan(&t.ID, &t.Name, &created); err != nil {
+		if err := rows.Scan(&t.ID, &t.Shop, &t.Name, &created); err != nil {
 			return nil, fmt.Errorf("list tokens: %w", err)
 		}
 		if t.CreatedAt, err = parseStamp(created); err != nil {
@@ -98,8 +101,8 @@ func (db *DB) Tokens(ctx context.Context) ([]kb.APIToken, error) {
 func (db *DB) RevokeToken(ctx context.Context, id int64) (*kb.APIToken, error) {
 	var t kb.APIToken
 	var created string
-	err := db.db.QueryRowContext(ctx, `DELETE FROM api_tokens WHERE id = ? RETURNING id, name, created_at`, id).
-		Scan(&t.ID, &t.Name, &created)
+	err := db.db.QueryRowContext(ctx, `DELETE FROM api_tokens WHERE id = ? RETURNING id, shop_id, name, created_at`, id).
+		Scan(&t.ID, &t.Shop, &t.Name, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, kb.Errorf(kb.ENotFound, "no API token with id %d", id)
 	}

@@ -43,14 +43,11 @@ func ValidName(name string) error {
 	return nil
 }
 
-// CreateUser adds a person with the given role; only a hash of the password
-// is stored.
-func (db *DB) CreateUser(ctx context.Context, name string, role kb.Role, password string) (*kb.User, error) {
+// CreateUser adds a person who logs in with password. They belong to no
+// shop until Grant gives them a role in one; owner lets them manage shops.
+func (db *DB) CreateUser(ctx context.Context, name, password string, owner bool) (*kb.User, error) {
 	if err := ValidName(name); err != nil {
 		return nil, err
-	}
-	if !role.Valid() {
-		return nil, kb.Errorf(kb.EInvalid, "role %q: want agent, admin or manager", role)
 	}
 	if n := utf8.RuneCountInString(password); n < minPasswordLen || n > maxPasswordLen {
 		return nil, kb.Errorf(kb.EInvalid, "password: want %d to %d characters", minPasswordLen, maxPasswordLen)
@@ -60,8 +57,9 @@ func (db *DB) CreateUser(ctx context.Context, name string, role kb.Role, passwor
 		return nil, fmt.Errorf("create user %q: %w", name, err)
 	}
 	now := db.Now()
-	res, err := db.db.ExecContext(ctx, `INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)`,
-		name, string(role), hash, stamp(now))
+	// users.role predates shops; it is kept only as a record.
+	res, err := db.db.ExecContext(ctx, `INSERT INTO users (name, role, password_hash, created_at, owner) VALUES (?, 'agent', ?, ?, ?)`,
+		name, hash, stamp(now), owner)
 	if err != nil {
 		if strings.Contains(err.Error(), duplicateKeyError) {
 			return nil, kb.Errorf(kb.EConflict, "user %q already exists", name)
@@ -72,7 +70,88 @@ func (db *DB) CreateUser(ctx context.Context, name string, role kb.Role, passwor
 	if err != nil {
 		return nil, fmt.Errorf("create user %q: %w", name, err)
 	}
-	return &kb.User{ID: id, Name: name, Role: role, CreatedAt: now.UTC()}, nil
+	return &kb.User{ID: id, Name: name, Owner: owner, CreatedAt: now.UTC(), Shops: []kb.Membership{}}, nil
+}
+
+// Grant gives user the role in shop, replacing the role they had there.
+func (db *DB) Grant(ctx context.Context, userID, shopID int64, role kb.Role) error {
+	if !role.Valid() {
+		return kb.Errorf(kb.EInvalid, "role %q: want agent, admin or manager", role)
+	}
+	_, err := db.db.ExecContext(ctx, `INSERT INTO memberships (user_id, shop_id, role) VALUES (?, ?, ?)
+		ON CONFLICT (user_id, shop_id) DO UPDATE SET role = excluded.role`, userID, shopID, string(role))
+	if err != nil {
+		if strings.Contains(err.Error(), "FOREIGN KEY") {
+			return kb.Errorf(kb.ENotFound, "no user %d or no shop %d", userID, shopID)
+		}
+		return fmt.Errorf("grant %s in shop %d to user %d: %w", role, shopID, userID, err)
+	}
+	return nil
+}
+
+// Ungrant removes user from shop; it is not an error if they were not in it.
+func (db *DB) Ungrant(ctx context.Context, userID, shopID int64) error {
+	if _, err := db.db.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = ? AND shop_id = ?`, userID, shopID); err != nil {
+		return fmt.Errorf("remove user %d from shop %d: %w", userID, shopID, err)
+	}
+	return nil
+}
+
+// SetOwner makes a person a server-wide owner, or no longer one.
+func (db *DB) SetOwner(ctx context.Context, userID int64, owner bool) error {
+	res, err := db.db.ExecContext(ctx, `UPDATE users SET owner = ? WHERE id = ?`, owner, userID)
+	if err != nil {
+		return fmt.Errorf("set owner of user %d: %w", userID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return kb.Errorf(kb.ENotFound, "no user %d", userID)
+	}
+	return nil
+}
+
+// memberships reads a user's roles, in shop id order.
+func (db *DB) memberships(ctx context.Context, userID int64) ([]kb.Membership, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT m.shop_id, s.name, m.role FROM memberships m
+		JOIN shops s ON s.id = m.shop_id WHERE m.user_id = ? ORDER BY m.shop_id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("read memberships of user %d: %w", userID, err)
+	}
+	defer rows.Close()
+	out := []kb.Membership{}
+	for rows.Next() {
+		var m kb.Membership
+		var role string
+		if err := rows.Scan(&m.ShopID, &m.ShopName, &role); err != nil {
+			return nil, fmt.Errorf("read memberships of user %d: %w", userID, err)
+		}
+		m.Role = kb.Role(role)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// Members lists the people of a shop with their roles, by name.
+func (db *DB) Members(ctx context.Context, shopID int64) ([]kb.User, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT u.id, u.name, u.owner, u.created_at, m.role FROM memberships m
+		JOIN users u ON u.id = m.user_id WHERE m.shop_id = ? ORDER BY u.name`, shopID)
+	if err != nil {
+		return nil, fmt.Errorf("list members of shop %d: %w", shopID, err)
+	}
+	defer rows.Close()
+	out := []kb.User{}
+	for rows.Next() {
+		var u kb.User
+		var created, role string
+		if err := rows.Scan(&u.ID, &u.Name, &u.Owner, &created, &role); err != nil {
+			return nil, fmt.Errorf("list members of shop %d: %w", shopID, err)
+		}
+		if u.CreatedAt, err = parseStamp(created); err != nil {
+			return nil, fmt.Errorf("list members of shop %d: %w", shopID, err)
+		}
+		u.Shops = []kb.Membership{{ShopID: shopID, Role: kb.Role(role)}}
+		out = append(out, u)
+	}
+	return out, rows.Err()
 }
 
 // CountUsers is the number of people with an account.
@@ -109,18 +188,20 @@ func (db *DB) Authenticate(ctx context.Context, name, password string) (*kb.User
 
 func (db *DB) userWithHash(ctx context.Context, name string) (*kb.User, string, error) {
 	var u kb.User
-	var role, hash, created string
-	err := db.db.QueryRowContext(ctx, `SELECT id, name, role, password_hash, created_at FROM users WHERE name = ?`, name).
-		Scan(&u.ID, &u.Name, &role, &hash, &created)
+	var hash, created string
+	err := db.db.QueryRowContext(ctx, `SELECT id, name, owner, password_hash, created_at FROM users WHERE name = ?`, name).
+		Scan(&u.ID, &u.Name, &u.Owner, &hash, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", kb.Errorf(kb.ENotFound, "no user %q", name)
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("read user %q: %w", name, err)
 	}
-	u.Role = kb.Role(role)
 	if u.CreatedAt, err = parseStamp(created); err != nil {
 		return nil, "", fmt.Errorf("read user %q: created_at: %w", name, err)
+	}
+	if u.Shops, err = db.memberships(ctx, u.ID); err != nil {
+		return nil, "", err
 	}
 	return &u, hash, nil
 }

@@ -13,41 +13,89 @@ import (
 func TestCreateUser(t *testing.T) {
 	db := openTemp(t)
 	ctx := context.Background()
-	if _, err := db.CreateUser(ctx, "xiaoli", kb.RoleAgent, "correct horse"); err != nil {
+	if _, err := db.CreateUser(ctx, "xiaoli", "correct horse", false); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
 		name     string
 		user     string
-		role     kb.Role
 		password string
 		code     string
 	}{
-		{name: "a second agent", user: "阿强", role: kb.RoleAgent, password: "battery staple"},
-		{name: "a manager", user: "boss@shop", role: kb.RoleManager, password: "battery staple"},
-		{name: "the same name twice", user: "xiaoli", role: kb.RoleAdmin, password: "battery staple", code: kb.EConflict},
-		{name: "an unknown role", user: "x2", role: "owner", password: "battery staple", code: kb.EInvalid},
-		{name: "a name with a space", user: "xiao li", role: kb.RoleAgent, password: "battery staple", code: kb.EInvalid},
-		{name: "an empty name", user: "", role: kb.RoleAgent, password: "battery staple", code: kb.EInvalid},
-		{name: "a short password", user: "x3", role: kb.RoleAgent, password: "short", code: kb.EInvalid},
+		{name: "a second person", user: "阿强", password: "battery staple"},
+		{name: "a name with @", user: "boss@shop", password: "battery staple"},
+		{name: "the same name twice", user: "xiaoli", password: "battery staple", code: kb.EConflict},
+		{name: "a name with a space", user: "xiao li", password: "battery staple", code: kb.EInvalid},
+		{name: "an empty name", user: "", password: "battery staple", code: kb.EInvalid},
+		{name: "a short password", user: "x3", password: "short", code: kb.EInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			u, err := db.CreateUser(ctx, tt.user, tt.role, tt.password)
+			u, err := db.CreateUser(ctx, tt.user, tt.password, false)
 			if got := kb.ErrorCode(err); got != tt.code {
 				t.Fatalf("code = %q, want %q (err %v)", got, tt.code, err)
 			}
-			if err == nil && (u.Name != tt.user || u.Role != tt.role || u.ID == 0) {
-				t.Errorf("user = %+v", u)
+			if err == nil && (u.Name != tt.user || u.ID == 0 || u.Owner || len(u.Shops) != 0) {
+				t.Errorf("user = %+v: want a new person in no shop", u)
 			}
 		})
+	}
+}
+
+// A person's role is per shop: an admin of one shop is nobody in another,
+// and a grant or removal counts at their next request.
+func TestMemberships(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	other := teaShop()
+	other.Name = "二号店"
+	second, err := db.ImportShop(ctx, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := db.CreateUser(ctx, "xiaoli", "correct horse", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Grant(ctx, u.ID, 1, kb.RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Grant(ctx, u.ID, second.ID, kb.RoleAgent); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Grant(ctx, u.ID, second.ID, "owner"); kb.ErrorCode(err) != kb.EInvalid {
+		t.Errorf("unknown role: %v, want invalid", err)
+	}
+	if err := db.Grant(ctx, u.ID, 99, kb.RoleAgent); kb.ErrorCode(err) != kb.ENotFound {
+		t.Errorf("unknown shop: %v, want not_found", err)
+	}
+	id, _, err := db.CreateSession(ctx, u, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := db.Session(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sess.User.RoleIn(1) != kb.RoleAdmin || sess.User.RoleIn(second.ID) != kb.RoleAgent || sess.User.RoleIn(99) != "" {
+		t.Errorf("roles = %+v: want admin in 1, agent in %d, nothing elsewhere", sess.User.Shops, second.ID)
+	}
+	if err := db.Ungrant(ctx, u.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	if sess, err = db.Session(ctx, id); err != nil || sess.User.RoleIn(1) != "" {
+		t.Errorf("after removal: %+v, %v; want no role in shop 1", sess.User.Shops, err)
+	}
+	members, err := db.Members(ctx, second.ID)
+	if err != nil || len(members) != 1 || members[0].Name != "xiaoli" || members[0].Shops[0].Role != kb.RoleAgent {
+		t.Errorf("members of shop %d = %+v, %v", second.ID, members, err)
 	}
 }
 
 func TestAuthenticate(t *testing.T) {
 	db := openTemp(t)
 	ctx := context.Background()
-	if _, err := db.CreateUser(ctx, "xiaoli", kb.RoleAgent, "correct horse"); err != nil {
+	if _, err := db.CreateUser(ctx, "xiaoli", "correct horse", false); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -63,8 +111,8 @@ func TestAuthenticate(t *testing.T) {
 			if got := kb.ErrorCode(err); got != tt.code {
 				t.Fatalf("code = %q, want %q (err %v)", got, tt.code, err)
 			}
-			if err == nil && u.Role != kb.RoleAgent {
-				t.Errorf("role = %q", u.Role)
+			if err == nil && u.Name != tt.user {
+				t.Errorf("user = %+v", u)
 			}
 		})
 	}
@@ -73,10 +121,10 @@ func TestAuthenticate(t *testing.T) {
 func TestPasswordIsStoredOnlyHashed(t *testing.T) {
 	db := openTemp(t)
 	ctx := context.Background()
-	if _, err := db.CreateUser(ctx, "xiaoli", kb.RoleAgent, "correct horse"); err != nil {
+	if _, err := db.CreateUser(ctx, "xiaoli", "correct horse", false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.CreateUser(ctx, "xiaowang", kb.RoleAgent, "correct horse"); err != nil {
+	if _, err := db.CreateUser(ctx, "xiaowang", "correct horse", false); err != nil {
 		t.Fatal(err)
 	}
 	var a, b string
@@ -99,7 +147,7 @@ func TestSessions(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
-	u, err := db.CreateUser(ctx, "xiaoli", kb.RoleAgent, "correct horse")
+	u, err := db.CreateUser(ctx, "xiaoli", "correct horse", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +167,7 @@ func TestSessions(t *testing.T) {
 	}
 
 	got, err := db.Session(ctx, id)
-	if err != nil || got.User.Name != "xiaoli" || got.User.Role != kb.RoleAgent {
+	if err != nil || got.User.Name != "xiaoli" || len(got.User.Shops) != 0 {
 		t.Fatalf("session = %+v, %v", got, err)
 	}
 	if _, err := db.Session(ctx, id+"x"); kb.ErrorCode(err) != kb.EUnauthorized {
@@ -142,7 +190,7 @@ func TestSessions(t *testing.T) {
 func TestDeleteSessionLogsOut(t *testing.T) {
 	db := openTemp(t)
 	ctx := context.Background()
-	u, err := db.CreateUser(ctx, "xiaoli", kb.RoleAgent, "correct horse")
+	u, err := db.CreateUser(ctx, "xiaoli", "correct horse", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,9 +207,9 @@ func TestDeleteSessionLogsOut(t *testing.T) {
 }
 
 func TestTokens(t *testing.T) {
-	db := openTemp(t)
+	db := openWithShop(t)
 	ctx := context.Background()
-	secret, tok, err := db.CreateToken(ctx, "qianniu")
+	secret, tok, err := db.CreateToken(ctx, 1, "qianniu")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,13 +249,13 @@ func TestTokens(t *testing.T) {
 }
 
 func TestRevokedTokenIsRefused(t *testing.T) {
-	db := openTemp(t)
+	db := openWithShop(t)
 	ctx := context.Background()
-	keep, _, err := db.CreateToken(ctx, "qianniu")
+	keep, _, err := db.CreateToken(ctx, 1, "qianniu")
 	if err != nil {
 		t.Fatal(err)
 	}
-	gone, tok, err := db.CreateToken(ctx, "doudian")
+	gone, tok, err := db.CreateToken(ctx, 1, "doudian")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,5 +275,33 @@ func TestRevokedTokenIsRefused(t *testing.T) {
 	}
 	if _, err := db.RevokeToken(ctx, tok.ID); kb.ErrorCode(err) != kb.ENotFound {
 		t.Errorf("revoking twice: %v, want not found", err)
+	}
+}
+
+// Token ids are never reused: revoking the newest token and issuing another
+// must not give the new one the old id, or a repeated `token revoke -id N`
+// would cut off another integration.
+func TestTokenIDsAreNeverReused(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	_, first, err := db.CreateToken(ctx, 1, "qianniu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RevokeToken(ctx, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, second, err := db.CreateToken(ctx, 1, "doudian")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.ID == first.ID {
+		t.Fatalf("new token got the revoked token's id %d", first.ID)
+	}
+	if _, err := db.RevokeToken(ctx, first.ID); kb.ErrorCode(err) != kb.ENotFound {
+		t.Errorf("revoking id %d again: %v, want not_found (and doudian untouched)", first.ID, err)
+	}
+	if _, _, err := db.CreateToken(ctx, 42, "nowhere"); kb.ErrorCode(err) != kb.ENotFound {
+		t.Errorf("token for a missing shop: %v, want not_found", err)
 	}
 }

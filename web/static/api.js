@@ -2,10 +2,11 @@
 // so nothing here ever sees or stores a credential.
 
 export class ApiError extends Error {
-  constructor(status, reason) {
+  constructor(status, reason, data) {
     super(reason || `HTTP ${status}`);
     this.status = status;
     this.reason = reason;
+    this.data = data; // the error body, e.g. {problems: [...]} for a bad bundle
   }
 }
 
@@ -21,11 +22,13 @@ function reasonOf(data, text) {
   return (text || '').trim();
 }
 
-export async function api(method, path, body, { signal } = {}) {
+// api calls the server; body is sent as JSON, or as it is when raw (a
+// file's text, so the server can name its lines).
+export async function api(method, path, body, { signal, raw } = {}) {
   const init = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin', signal };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
+    init.body = raw ? body : JSON.stringify(body);
   }
   let res;
   try {
@@ -39,11 +42,35 @@ export async function api(method, path, body, { signal } = {}) {
   if (text) {
     try { data = JSON.parse(text); } catch { data = null; }
   }
-  if (!res.ok) throw new ApiError(res.status, reasonOf(data, text) || res.statusText);
+  if (!res.ok) throw new ApiError(res.status, reasonOf(data, text) || res.statusText, data);
   return data;
 }
 
-export const conversationPath = (id) => `/api/v1/conversations/${encodeURIComponent(id)}`;
+// Every shop's routes live under /api/v1/shops/{id}; the page works in one
+// shop at a time, chosen by chooseShop and changed by setShop.
+let shop = null;
+
+export const shopPath = (rest, id = shop) => `/api/v1/shops/${encodeURIComponent(id)}${rest}`;
+export const conversationPath = (id, inShop = shop) => shopPath(`/conversations/${encodeURIComponent(id)}`, inShop);
+export const currentShop = () => shop;
+
+export function setShop(id) {
+  shop = id == null ? null : Number(id);
+  try { localStorage.setItem('assist.shop', String(shop)); } catch { /* private mode: fine */ }
+}
+
+// chooseShop picks the shop to work in from the person's shops: ?shop= in
+// the address, else the one used last on this browser, else the first.
+export function chooseShop(person) {
+  const shops = (person && person.shops) || [];
+  const ids = shops.map((s) => s.id);
+  const asked = Number(new URLSearchParams(location.search).get('shop'));
+  let last = null;
+  try { last = Number(localStorage.getItem('assist.shop')); } catch { /* ignore */ }
+  const id = ids.includes(asked) ? asked : ids.includes(last) ? last : (ids[0] ?? null);
+  setShop(id);
+  return shops.find((s) => s.id === id) || null;
+}
 
 export function socketURL(id) {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';

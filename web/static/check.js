@@ -2,7 +2,7 @@
 // sees at once whether it promises what the shop cannot, admits fault too
 // early or uses words the advertising law forbids, with wording to use instead.
 
-import { api } from './api.js';
+import { api, shopPath } from './api.js';
 import { h, highlight, mentions } from './dom.js';
 import { kindLabel } from './labels.js';
 import { suggestedBlock } from './cards.js';
@@ -40,7 +40,7 @@ export function mountCheck(root, { conversation, onUse }) {
     inflight = new AbortController();
     root.classList.add('busy');
     try {
-      const res = await api('POST', '/api/v1/check', { conversation: conversation() || '', text }, { signal: inflight.signal });
+      const res = await api('POST', shopPath('/check'), { conversation: conversation() || '', text }, { signal: inflight.signal });
       if (mine === seq) show(res || {}, text);
     } catch (err) {
       if (err.name !== 'AbortError' && mine === seq) {

@@ -1,14 +1,18 @@
-// The agent's conversation list: most recent first, refreshed now and then,
-// and bumped at once when the open conversation gets a turn.
+// The agent's conversation list: the conversations of every shop the agent
+// serves, most recent first, each tagged with its shop; refreshed now and
+// then, and bumped at once when the open conversation gets a turn.
 
-import { api, goLogin } from './api.js';
+import { api, goLogin, shopPath } from './api.js';
 import { h, clock } from './dom.js';
 
 const REFRESH_MS = 15000;
 
-export function mountConversations(box, { onPick }) {
+export function mountConversations(box, { onPick, shops }) {
   let items = [];
-  let current = null;
+  let current = null; // {shop, id}
+  const many = shops.length > 1;
+  const shopName = new Map(shops.map((sh) => [sh.id, sh.name]));
+  const same = (c, shop, id) => c.shop === shop && c.id === id;
   const list = h('ul', { class: 'conv-list' });
   const count = h('small', { class: 'conv-count' });
   const label = h('span', { class: 'conv-current' });
@@ -17,26 +21,33 @@ export function mountConversations(box, { onPick }) {
 
   function render() {
     count.textContent = items.length ? String(items.length) : '';
-    label.textContent = current || '';
+    label.textContent = current ? (many ? `${shopName.get(current.shop) || ''} · ${current.id}` : current.id) : '';
     if (!items.length) {
       list.replaceChildren(h('li', { class: 'empty' }, '还没有会话。打开 ', h('a', { href: '/demo', text: '演示页' }), ' 试一试。'));
       return;
     }
     list.replaceChildren(...items.map((c) => h('li', {},
       h('button', {
-        type: 'button', class: `conv${c.id === current ? ' current' : ''}`, dataset: { conversation: c.id },
-        onclick: () => { details.open = false; onPick(c.id); },
+        type: 'button', class: `conv${current && same(c, current.shop, current.id) ? ' current' : ''}`,
+        dataset: { conversation: c.id, shopId: String(c.shop) },
+        onclick: () => { details.open = false; onPick(c.shop, c.id); },
       },
+      many ? h('span', { class: 'conv-shop', text: shopName.get(c.shop) || '' }) : null,
       h('span', { class: 'conv-id', text: c.id }),
       h('time', { text: clock(c.updated_at) }),
       h('span', { class: 'conv-last', text: c.last_text || '' }),
       h('small', { text: `${c.turns} 句` })))));
   }
 
-  async function refresh() {
+  // refresh reloads every shop's list and returns the newest conversation
+  // of shop (or of any shop when none is named).
+  async function refresh(shop) {
     try {
-      const res = await api('GET', '/api/v1/conversations');
-      items = (res && res.conversations) || [];
+      const lists = await Promise.all(shops.map(async (sh) => {
+        const res = await api('GET', shopPath('/conversations', sh.id));
+        return ((res && res.conversations) || []).map((c) => ({ ...c, shop: sh.id }));
+      }));
+      items = lists.flat();
       items.sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)));
     } catch (err) {
       if (err.status === 401) goLogin();
@@ -44,22 +55,22 @@ export function mountConversations(box, { onPick }) {
     }
     render();
     if (!current && !items.length) details.open = true;
-    return items.length ? items[0].id : null;
+    return items.find((c) => shop == null || c.shop === shop) || null;
   }
 
   setInterval(refresh, REFRESH_MS);
 
   return {
     refresh,
-    select(id) {
-      current = id;
+    select(shop, id) {
+      current = id ? { shop, id } : null;
       render();
     },
     // touch moves the conversation a push came for to the top without a fetch.
-    touch(id, msg) {
-      let c = items.find((x) => x.id === id);
+    touch(shop, id, msg) {
+      let c = items.find((x) => same(x, shop, id));
       if (!c) {
-        c = { id, turns: 0 };
+        c = { shop, id, turns: 0 };
       } else {
         items = items.filter((x) => x !== c);
       }

@@ -1,7 +1,7 @@
 // The demo page: one person plays buyer and agent in a chat window while the
 // panel beside it reacts to every turn. Each visit is a new conversation.
 
-import { api, conversationPath, goLogin, me } from './api.js';
+import { api, chooseShop, conversationPath, currentShop, goLogin, me, shopPath } from './api.js';
 import { h, clock } from './dom.js';
 import { kindLabel, roleLabel } from './labels.js';
 import { mountPanel } from './panel.js';
@@ -35,7 +35,20 @@ const notice = document.getElementById('demo-notice');
 const bubbles = new Map(); // turn -> <li>
 
 document.getElementById('conversation-id').textContent = id;
-document.getElementById('open-panel').href = `/?conversation=${encodeURIComponent(id)}`;
+
+// The demo plays in one shop; with several, a picker reloads it in another.
+function showShops(person, shop) {
+  const sel = document.getElementById('shop-picker');
+  sel.replaceChildren(...person.shops.map((s) => h('option', { value: String(s.id), text: s.name })));
+  if (shop) sel.value = String(shop.id);
+  sel.disabled = person.shops.length < 2;
+  sel.addEventListener('change', () => {
+    const url = new URL(location.href);
+    url.searchParams.set('shop', sel.value);
+    location.assign(url);
+  });
+  document.getElementById('open-panel').href = `/?shop=${currentShop()}&conversation=${encodeURIComponent(id)}`;
+}
 
 function showBubble(entry) {
   const kinds = [...new Set(((entry.suggestions && entry.suggestions.nudges) || []).map((n) => n.kind))];
@@ -106,7 +119,7 @@ chips(document.getElementById('agent-samples'), 'agent', agentInput);
 
 async function loadProducts() {
   try {
-    const res = await api('GET', '/api/v1/products');
+    const res = await api('GET', shopPath('/products'));
     const list = (res && res.products) || [];
     picker.append(...list.map((p) => h('option', { value: p.id, text: p.title })));
   } catch (err) {
@@ -116,6 +129,13 @@ async function loadProducts() {
 
 me().then((u) => {
   if (!u) return goLogin();
+  const shop = chooseShop(u);
+  if (!shop) {
+    notice.textContent = '你还不属于任何店铺:请店主在“店铺管理”里把你加入一个店铺。';
+    notice.hidden = false;
+    return;
+  }
+  showShops(u, shop);
   loadProducts();
   mountPanel(document.getElementById('panel'), {
     conversation: id,

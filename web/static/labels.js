@@ -25,3 +25,7 @@ export const ROLES = { buyer: '买家', agent: '客服' };
 export const kindLabel = (kind) => (KINDS[kind] && KINDS[kind].label) || kind;
 export const sceneLabel = (scene) => SCENES[scene] || scene || '';
 export const roleLabel = (role) => ROLES[role] || role;
+
+// What a person is in a shop.
+export const MEMBER_ROLES = { agent: '客服', admin: '知识管理员', manager: '主管' };
+export const memberRoleLabel = (role) => MEMBER_ROLES[role] || role;

@@ -1,4 +1,5 @@
-// Entry point of the panel page (/). ?conversation=ID opens that conversation;
+// Entry point of the panel page (/). ?shop=ID&conversation=ID opens that
+// conversation of that shop;
 // &embed=1 drops the list and log for use inside another page's iframe.
 
 import { mountPanel } from './panel.js';
@@ -9,9 +10,10 @@ const embed = query.get('embed') === '1';
 mountPanel(document.getElementById('panel'), {
   conversation: query.get('conversation'),
   embed,
-  onSwitch(id) {
+  onSwitch(shop, id) {
     if (embed) return;
     const url = new URL(location.href);
+    if (shop != null) url.searchParams.set('shop', String(shop));
     if (id) url.searchParams.set('conversation', id);
     else url.searchParams.delete('conversation');
     history.replaceState(null, '', url);

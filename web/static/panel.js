@@ -2,7 +2,7 @@
 // for, live over a WebSocket. mountPanel is shared by the panel page (/) and
 // the demo page, which mounts it beside its chat window.
 
-import { api, conversationPath, goLogin, logout, me, socketURL } from './api.js';
+import { api, chooseShop, conversationPath, currentShop, goLogin, logout, me, setShop, shopPath, socketURL } from './api.js';
 import { copyText } from './clipboard.js';
 import { h, clock } from './dom.js';
 import { nudgeCard, nudgeID, phraseItem, productItem, ruleItem } from './cards.js';
@@ -26,6 +26,7 @@ const STATES = {
 // opts.embed: no conversation list or turn log (the host page shows the chat)
 // opts.onInsert(text): put a phrase into the host's reply box instead of the clipboard
 // opts.onTurn(entry): told of every turn the panel learns of, pushed or loaded
+// opts.onSwitch(shop, id): told when the panel opens another conversation
 export function mountPanel(root, opts = {}) {
   const state = {
     id: null,
@@ -45,6 +46,7 @@ export function mountPanel(root, opts = {}) {
     h('span', { class: 'brand', text: '客服助手' }), conn, who,
     opts.embed ? null : h('button', { type: 'button', class: 'btn small ghost', onclick: logout }, '退出'));
 
+  const shopBar = h('nav', { class: 'shops', 'aria-label': '店铺' });
   const convBox = h('section', { class: 'convs' });
   const turnLog = mountTurnLog((n) => {
     state.viewing = n === latestTurn() ? null : n;
@@ -58,6 +60,7 @@ export function mountPanel(root, opts = {}) {
   const checkBox = h('section', { class: 'check' });
 
   const scroll = h('div', { class: 'scroll' },
+    opts.embed ? null : shopBar,
     opts.embed ? null : convBox,
     opts.embed ? null : turnLog.box,
     now,
@@ -71,7 +74,8 @@ export function mountPanel(root, opts = {}) {
   if (opts.embed) root.classList.add('embed');
   root.replaceChildren(head, scroll, checkBox, toast);
 
-  const convs = opts.embed ? null : mountConversations(convBox, { onPick: (id) => open(id) });
+  let convs = null; // the list, once the person's shops are known
+  let shops = []; // [{id, name, role}] the person belongs to
   const checker = mountCheck(checkBox, {
     // Drafts are checked against the open conversation's product; with none
     // open, against the shop's own terms.
@@ -108,7 +112,7 @@ export function mountPanel(root, opts = {}) {
 
   function feedback(turn, id, kind, action) {
     if (state.id == null || turn == null || !id) return;
-    api('POST', '/api/v1/events', { conversation: state.id, turn, suggestion_id: id, kind, action })
+    api('POST', shopPath('/events'), { conversation: state.id, turn, suggestion_id: id, kind, action })
       .catch((err) => console.warn('assist: feedback not recorded:', err.message));
   }
 
@@ -220,7 +224,7 @@ export function mountPanel(root, opts = {}) {
         learn({ turn: msg.turn, role: msg.role, text: msg.text, at: msg.at, suggestions: msg });
         state.viewing = null;
         render();
-        if (convs) convs.touch(state.id, msg);
+        if (convs) convs.touch(currentShop(), state.id, msg);
         break;
       case 'error':
         say(`服务器:${msg.reason || '出错了'}`);
@@ -262,7 +266,30 @@ export function mountPanel(root, opts = {}) {
     render();
   }
 
-  function open(id) {
+  // renderShops shows the shops the person serves, the current one marked;
+  // a click or Alt+S switches.
+  function renderShops() {
+    shopBar.hidden = shops.length < 2;
+    shopBar.replaceChildren(...shops.map((sh) => h('button', {
+      type: 'button', class: `shop${sh.id === currentShop() ? ' current' : ''}`, dataset: { shopId: String(sh.id) },
+      'aria-pressed': String(sh.id === currentShop()), title: '切换店铺 (Alt+S)',
+      onclick: () => switchShop(sh.id),
+    }, sh.name)), h('small', { class: 'muted', text: 'Alt+S 切换' }));
+  }
+
+  async function switchShop(id) {
+    if (id === currentShop()) return;
+    setShop(id);
+    renderShops();
+    const newest = convs ? await convs.refresh(id) : null;
+    open(newest ? newest.id : null, id);
+  }
+
+  function open(id, shop = currentShop()) {
+    if (shop !== currentShop()) {
+      setShop(shop);
+      renderShops();
+    }
     if (state.socket) state.socket.close();
     state.socket = null;
     state.id = id || null;
@@ -270,8 +297,8 @@ export function mountPanel(root, opts = {}) {
     state.viewing = null;
     state.dismissed = new Set();
     state.opened = false;
-    if (convs) convs.select(state.id);
-    if (opts.onSwitch) opts.onSwitch(state.id);
+    if (convs) convs.select(currentShop(), state.id);
+    if (opts.onSwitch) opts.onSwitch(currentShop(), state.id);
     render();
     if (!state.id) return;
     state.socket = new LiveSocket(socketURL(state.id), { onMessage, onState: setConn, onDrop });
@@ -280,6 +307,12 @@ export function mountPanel(root, opts = {}) {
 
   // Keys 1/2/3 use a phrase, but never while the agent is typing somewhere.
   document.addEventListener('keydown', (e) => {
+    if (e.altKey && !e.ctrlKey && !e.metaKey && (e.key === 's' || e.key === 'S' || e.code === 'KeyS') && shops.length > 1) {
+      e.preventDefault();
+      const i = shops.findIndex((sh) => sh.id === currentShop());
+      switchShop(shops[(i + 1) % shops.length].id);
+      return;
+    }
     if (e.altKey || e.ctrlKey || e.metaKey || e.isComposing) return;
     const t = e.target;
     if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) return;
@@ -291,17 +324,32 @@ export function mountPanel(root, opts = {}) {
   });
   window.addEventListener('online', () => state.socket && state.socket.reconnectNow());
 
-  me().then((u) => {
+  (async () => {
+    let u;
+    try {
+      u = await me();
+    } catch (err) {
+      say(`无法连接服务器:${err.message}`);
+      return;
+    }
     if (!u) return goLogin();
     who.textContent = u.name;
-    who.title = u.role;
-  }).catch(() => {});
-
-  (async () => {
+    shops = u.shops || [];
+    // The demo page has chosen its shop already; the panel page chooses here.
+    const shop = currentShop() != null && shops.some((sh) => sh.id === currentShop())
+      ? shops.find((sh) => sh.id === currentShop()) : chooseShop(u);
+    if (!shop) {
+      now.replaceChildren(h('p', { class: 'empty' }, '你还不属于任何店铺。请店主把你加入店铺后再来',
+        u.owner ? h('span', {}, ',或打开 ', h('a', { href: '/owner', text: '店铺管理' }), '。') : '。'));
+      return;
+    }
+    who.title = `${shop.name} · ${shop.role}`;
+    renderShops();
     let id = opts.conversation;
-    if (convs) {
-      const newest = await convs.refresh();
-      id = id || newest;
+    if (!opts.embed) {
+      convs = mountConversations(convBox, { shops, onPick: (sh, cid) => open(cid, sh) });
+      const newest = await convs.refresh(currentShop());
+      id = id || (newest && newest.id);
     }
     open(id);
   })();
