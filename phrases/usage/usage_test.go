@@ -180,7 +180,7 @@ func tenShown(phrases []Shown, p Shown) []Shown {
 
 func TestMatch(t *testing.T) {
 	shown := []Shown{
-		{ID: "greet", Turn: 0, Text: "亲,您好,欢迎光临小店,有什么可以帮您的吗"},
+		{ID: "greet", Turn: 0, Text: "亲,您好,我是今天值班的客服小林,想了解哪一款都可以问我"},
 		{ID: "ship", Turn: 1, Text: "亲,本店默认发中通快递,下单后48小时内发货哦"},
 		{ID: "ship-again", Turn: 3, Text: "亲,本店默认发中通快递,下单后48小时内发货哦"},
 		{ID: "short", Turn: 3, Text: "好的"},
