@@ -48,6 +48,14 @@
 //     but never used, each with how many had that outcome at or after the first
 //     use (or the first showing, when never used). The counts are given so a
 //     reader sees when a difference is noise.
+//
+// # Cost
+//
+// Both functions are linear in their input but hold it all in memory:
+// BenchmarkReview measures a month of a large shop (100,000 conversations,
+// 1.2 million events). That is seconds, not the 300 ms a page may take, so a
+// page over such a range reads rollups; these functions compute the rollup
+// rows (a day or a week at a time) and the small ranges a filter leaves.
 package review
 
 import (

@@ -23,7 +23,7 @@ const (
 )
 
 // Signals lists every signal in the order pages show them.
-var Signals = []Signal{SignalOrderPaid, SignalOrderCancelled, SignalRefundRequested, SignalDisputeOpened,
+var Signals = [...]Signal{SignalOrderPaid, SignalOrderCancelled, SignalRefundRequested, SignalDisputeOpened,
 	SignalDisputeWon, SignalDisputeLost, SignalGoodReview, SignalBadReview}
 
 // signalOf is the signal an outcome gives, "" for none.
@@ -95,124 +95,167 @@ type showing struct {
 	usedAt    time.Time // earliest
 }
 
-type showingKey struct {
-	kind, id, conv string
-	turn           int
+// convUse is one suggestion in one conversation: whether it was used, and
+// since when each signal counts.
+type convUse struct {
+	shown, used          bool
+	firstUse, firstShown time.Time
+}
+
+// signalAt is an outcome's signal, by its index in Signals, and its time.
+type signalAt struct {
+	signal int
+	at     time.Time
+}
+
+func (s *showing) add(e *Event) {
+	switch e.Action {
+	case kb.ActionShown:
+		s.shown = true
+		s.shownAt = earliest(s.shownAt, e.At)
+	case kb.ActionUsed:
+		if e.Typed {
+			s.typed = true
+		} else {
+			s.clicked = true
+		}
+		s.edited = s.edited || e.Edited
+		s.usedAt = earliest(s.usedAt, e.At)
+	case kb.ActionDismissed:
+		s.dismissed = true
+	}
+}
+
+func (s showing) used() bool { return s.clicked || s.typed }
+
+// count adds one showing to the suggestion's figures.
+func (f *SuggestionFigures) count(s showing) {
+	f.Shown++
+	switch {
+	case s.used():
+		f.Used++
+		if s.typed && !s.clicked {
+			f.Typed++
+		}
+		if s.edited {
+			f.Edited++
+		}
+	case s.dismissed:
+		f.Dismissed++
+	}
+}
+
+func (c *convUse) add(s showing) {
+	c.shown = true
+	c.firstShown = earliest(c.firstShown, s.shownAt)
+	if s.used() {
+		c.used = true
+		c.firstUse = earliest(c.firstUse, s.usedAt)
+	}
+}
+
+// afterSignals counts, per signal, one conversation where a suggestion was
+// used or only shown.
+type afterSignals [len(Signals)]Comparison
+
+func (a *afterSignals) count(cu convUse, outcomes []signalAt) {
+	since := cu.firstShown
+	if cu.used {
+		since = cu.firstUse
+	}
+	var had [len(Signals)]bool
+	for _, o := range outcomes {
+		if !o.at.Before(since) {
+			had[o.signal] = true
+		}
+	}
+	for sig := range a {
+		c := &a[sig]
+		if cu.used {
+			c.Used++
+			if had[sig] {
+				c.UsedWith++
+			}
+		} else {
+			c.Unused++
+			if had[sig] {
+				c.UnusedWith++
+			}
+		}
+	}
 }
 
 // Suggestions computes the figures per suggestion, sorted by kind then id.
+// It reads one conversation at a time, so its maps stay small.
 func Suggestions(in Input, opt Options) []SuggestionFigures {
-	showings := map[showingKey]*showing{}
-	for _, e := range in.Events {
+	type suggKey struct{ kind, id string }
+	index := map[suggKey]int{}
+	var figs []SuggestionFigures
+	var after []afterSignals
+	byConv := map[string][]int{}
+	for i, e := range in.Events {
 		if opt.IsAgent != nil && !opt.IsAgent(e.Agent) {
 			continue // a manager or admin watching is not an agent
 		}
-		k := showingKey{e.Kind, e.SuggestionID, e.Conversation, e.Turn}
-		s := showings[k]
-		if s == nil {
-			s = &showing{}
-			showings[k] = s
-		}
-		switch e.Action {
-		case kb.ActionShown:
-			s.shown = true
-			s.shownAt = earliest(s.shownAt, e.At)
-		case kb.ActionUsed:
-			if e.Typed {
-				s.typed = true
-			} else {
-				s.clicked = true
-			}
-			s.edited = s.edited || e.Edited
-			s.usedAt = earliest(s.usedAt, e.At)
-		case kb.ActionDismissed:
-			s.dismissed = true
-		}
+		byConv[e.Conversation] = append(byConv[e.Conversation], i)
 	}
-
-	// Per suggestion and conversation: the first use and the first showing.
-	type convKey struct{ kind, id, conv string }
-	type convUse struct {
-		used                 bool
-		firstUse, firstShown time.Time
-	}
-	convs := map[convKey]*convUse{}
-	figs := map[[2]string]*SuggestionFigures{}
-	for k, s := range showings {
-		if !s.shown {
-			continue // only what an agent's panel showed counts
-		}
-		f := figs[[2]string{k.kind, k.id}]
-		if f == nil {
-			f = &SuggestionFigures{Kind: k.kind, SuggestionID: k.id, After: map[Signal]Comparison{}}
-			figs[[2]string{k.kind, k.id}] = f
-		}
-		f.Shown++
-		used := s.clicked || s.typed
-		switch {
-		case used:
-			f.Used++
-			if s.typed && !s.clicked {
-				f.Typed++
-			}
-			if s.edited {
-				f.Edited++
-			}
-		case s.dismissed:
-			f.Dismissed++
-		}
-		ck := convKey{k.kind, k.id, k.conv}
-		cu := convs[ck]
-		if cu == nil {
-			cu = &convUse{}
-			convs[ck] = cu
-		}
-		cu.firstShown = earliest(cu.firstShown, s.shownAt)
-		if used {
-			cu.used = true
-			cu.firstUse = earliest(cu.firstUse, s.usedAt)
-		}
-	}
-
-	signals := map[string][]kb.Outcome{}
+	signals := map[string][]signalAt{}
 	for _, o := range uniqueOutcomes(in.Outcomes) {
-		if signalOf(o) != "" {
-			signals[o.Conversation] = append(signals[o.Conversation], o)
+		if i := slices.Index(Signals[:], signalOf(o)); i >= 0 {
+			signals[o.Conversation] = append(signals[o.Conversation], signalAt{i, o.At})
 		}
 	}
-	for ck, cu := range convs {
-		f := figs[[2]string{ck.kind, ck.id}]
-		used := cu.used
-		since := cu.firstShown
-		if used {
-			since = cu.firstUse
-		}
-		had := map[Signal]bool{}
-		for _, o := range signals[ck.conv] {
-			if !o.At.Before(since) {
-				had[signalOf(o)] = true
+
+	// Within a conversation, its events sorted by suggestion and turn: each
+	// run of one suggestion and turn is a showing, each run of one
+	// suggestion is its use in the conversation.
+	type ref struct{ sugg, turn, event int }
+	var refs []ref
+	for conv, events := range byConv {
+		refs = refs[:0]
+		for _, i := range events {
+			e := &in.Events[i]
+			sk := suggKey{e.Kind, e.SuggestionID}
+			n, ok := index[sk]
+			if !ok {
+				n = len(figs)
+				index[sk] = n
+				figs = append(figs, SuggestionFigures{Kind: e.Kind, SuggestionID: e.SuggestionID})
+				after = append(after, afterSignals{})
 			}
+			refs = append(refs, ref{n, e.Turn, i})
 		}
-		for _, sig := range Signals {
-			c := f.After[sig]
-			if used {
-				c.Used++
-				if had[sig] {
-					c.UsedWith++
+		slices.SortFunc(refs, func(a, b ref) int { return cmp.Or(cmp.Compare(a.sugg, b.sugg), cmp.Compare(a.turn, b.turn)) })
+		for i := 0; i < len(refs); {
+			n := refs[i].sugg
+			var cu convUse
+			for i < len(refs) && refs[i].sugg == n {
+				var s showing
+				turn := refs[i].turn
+				for ; i < len(refs) && refs[i].sugg == n && refs[i].turn == turn; i++ {
+					s.add(&in.Events[refs[i].event])
 				}
-			} else {
-				c.Unused++
-				if had[sig] {
-					c.UnusedWith++
+				if s.shown { // only what an agent's panel showed counts
+					figs[n].count(s)
+					cu.add(s)
 				}
 			}
-			f.After[sig] = c
+			if cu.shown {
+				after[n].count(cu, signals[conv])
+			}
 		}
 	}
 
 	out := make([]SuggestionFigures, 0, len(figs))
-	for _, f := range figs {
-		out = append(out, *f)
+	for n, f := range figs {
+		if f.Shown == 0 {
+			continue // used or dismissed, never shown to an agent
+		}
+		f.After = make(map[Signal]Comparison, len(Signals))
+		for sig, c := range after[n] {
+			f.After[Signals[sig]] = c
+		}
+		out = append(out, f)
 	}
 	slices.SortFunc(out, func(a, b SuggestionFigures) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.SuggestionID, b.SuggestionID))
