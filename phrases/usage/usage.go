@@ -71,11 +71,15 @@ var Default = Matcher{MinDice: 0.6, MinCover: 0.85, MinPart: 8}
 
 // Match decides whether sent used one of shown, and which.
 func (m Matcher) Match(sent string, shown []Shown) Match {
-	s := normalise(sent)
-	sb := bigrams(s)
+	s := normalise(make([]rune, 0, len(sent)/3+1), sent)
+	sb := bigrams(make([]uint64, 0, len(s)), s)
 	best := Match{Verdict: NotUsed}
+	p := make([]rune, 0, 128) // one buffer for every phrase's runes and bigrams
+	pb := make([]uint64, 0, 128)
 	for _, sh := range shown {
-		v, dice := m.compare(s, sb, normalise(sh.Text))
+		p = normalise(p[:0], sh.Text)
+		pb = bigrams(pb[:0], p)
+		v, dice := m.compare(s, sb, p, pb)
 		if v == NotUsed {
 			continue
 		}
@@ -88,18 +92,17 @@ func (m Matcher) Match(sent string, shown []Shown) Match {
 
 // Compare decides whether sent used phrase, and gives their Dice similarity.
 func (m Matcher) Compare(sent, phrase string) (Verdict, float64) {
-	s := normalise(sent)
-	return m.compare(s, bigrams(s), normalise(phrase))
+	s, p := normalise(nil, sent), normalise(nil, phrase)
+	return m.compare(s, bigrams(nil, s), p, bigrams(nil, p))
 }
 
-func (m Matcher) compare(s []rune, sb []uint64, p []rune) (Verdict, float64) {
+func (m Matcher) compare(s []rune, sb []uint64, p []rune, pb []uint64) (Verdict, float64) {
 	if len(s) == 0 || len(p) == 0 {
 		return NotUsed, 0
 	}
 	if slices.Equal(s, p) {
 		return Used, 1
 	}
-	pb := bigrams(p)
 	if len(sb) == 0 || len(pb) == 0 { // one side is a single character and they differ
 		return NotUsed, 0
 	}
@@ -114,9 +117,8 @@ func (m Matcher) compare(s []rune, sb []uint64, p []rune) (Verdict, float64) {
 	return NotUsed, dice
 }
 
-// normalise folds text and keeps only its letters and digits.
-func normalise(text string) []rune {
-	out := make([]rune, 0, len(text)/2)
+// normalise appends to out the letters and digits of text, folded.
+func normalise(out []rune, text string) []rune {
 	for _, r := range text {
 		r = fold.Rune(r)
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -126,14 +128,11 @@ func normalise(text string) []rune {
 	return out
 }
 
-// bigrams returns the sorted character bigrams of rs, each packed in a uint64.
-func bigrams(rs []rune) []uint64 {
-	if len(rs) < 2 {
-		return nil
-	}
-	out := make([]uint64, len(rs)-1)
-	for i := range out {
-		out[i] = uint64(uint32(rs[i]))<<32 | uint64(uint32(rs[i+1]))
+// bigrams appends to out the character bigrams of rs, each packed in a
+// uint64, and sorts them.
+func bigrams(out []uint64, rs []rune) []uint64 {
+	for i := 0; i+1 < len(rs); i++ {
+		out = append(out, uint64(uint32(rs[i]))<<32|uint64(uint32(rs[i+1])))
 	}
 	slices.Sort(out)
 	return out
