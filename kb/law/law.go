@@ -23,8 +23,8 @@ type Law struct {
 	Name string
 	// FullName is the title as the state publishes it:
 	// 中华人民共和国消费者权益保护法.
-	FullName string
-	Version  string // 现行版本 or the promulgation line, as the text states it
+	FullName  string
+	Version   string // 现行版本 or the promulgation line, as the text states it
 	Effective string // 施行日期, as the text states it
 	URL       string // where the text was taken from
 	File      string // the embedded file it was parsed from
