@@ -76,7 +76,7 @@ func Parse(file string, data []byte) (*kb.Shop, error) {
 	if err != nil {
 		return nil, syntaxProblem(file, 0, err)
 	}
-	r := &reader{Checker: Checker{File: file}, ids: map[string]idAt{}}
+	r := &reader{Checker: Checker{File: file}, ids: map[string]idAt{}, data: data}
 	shop := r.bundle(root)
 	if shop != nil {
 		r.crossCheck(shop)
@@ -102,6 +102,7 @@ type reader struct {
 	ids   map[string]idAt // every product, rule and phrase id, first use
 	refs  []ref           // product ids named by pairs_with and bundle items
 	texts []textAt        // phrase texts, for the placeholder check
+	data  []byte          // the file, for columns inside a string
 }
 
 type idAt struct {
@@ -245,6 +246,7 @@ func (r *reader) rule(v *jsonpos.Value, path string) kb.Rule {
 		Text:   o.String("text", o.OK()),
 	}
 	x.Tags, _ = o.Strings("tags", false)
+	r.checkSource(o.Value("source"), o.Path("source"), x.Source)
 	return x
 }
 

@@ -333,7 +333,9 @@ func (s *scanner) cite(i int, ref articleRef) {
 		switch {
 		case !known && c.Kind == Statute:
 			if num == ref.from {
-				s.unknownLaw(c)
+				at := c
+				at.Start, at.End = n.start, n.end // the name is what is wrong
+				s.unknownLaw(at)
 			}
 		case !known:
 		default:
