@@ -33,7 +33,7 @@ func TestLoadValid(t *testing.T) {
 			Text: "茶叶属食品,拆封后非质量问题不支持七天无理由退货。", Tags: []string{"退货"}}},
 		Phrases: []kb.Phrase{
 			{ID: "ph-origin", Scene: kb.SceneProduct, Title: "介绍产地", Text: "亲,这款茶产自{产地},{发货时效}内发出哦。"},
-			{ID: "ph-gift", Scene: kb.SceneUpsell, Title: "推荐礼盒", Text: "送人的话推荐{套餐},搭配{搭配商品}更划算。", Tags: []string{"送礼"}},
+			{ID: "ph-gift", Scene: kb.SceneUpsell, Title: "推荐礼盒", Text: "送人的话推荐{套餐},搭配{搭配商品}更划算。", Tags: []string{"送礼"}, Code: "lh"},
 		},
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -149,6 +149,12 @@ func TestParseMalformed(t *testing.T) {
 		{"source misspells a statute, column of the name",
 			bundleOf("", `{"id": "r1", "title": "退换", "text": "七天", "source": "《广告法》第九条、消费者权益保户法第24条"}`, ""),
 			"shoes.json:3:74: rules[0].source: 《消费者权益保户法》 is not a statute in the library (did you mean 《消费者权益保护法》?)"},
+		{"short codes",
+			bundleOf("", "", `{"id": "p1", "scene": "greeting", "title": "问候", "text": "您好", "code": "hi"}, `+
+				`{"id": "p2", "scene": "greeting", "title": "问候", "text": "您好", "code": "ＨＩ"}, `+
+				`{"id": "p3", "scene": "greeting", "title": "问候", "text": "您好", "code": "h i"}`),
+			"shoes.json:4:163: phrases[1].code: duplicate short code \"ＨＩ\" (first at 4:85)\n" +
+				"shoes.json:4:241: phrases[2].code: \"h i\" has a space; an agent types it after / in one go"},
 		{"entry of the wrong kind", bundleOf(`"run-42", null`, "", ""),
 			`shoes.json:2:15: products[0]: want an object, got string "run-42"` + "\n" +
 				"shoes.json:2:25: products[1]: want an object, got null"},
