@@ -3,6 +3,8 @@
 package assistant
 
 import (
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"assist/kb/law"
@@ -81,10 +83,32 @@ type Article struct {
 	Text   string `json:"text"`             // paragraphs and items one a line
 }
 
+// articleCache keeps articlesOf's answers: a shop has a few dozen rule
+// sources, each resolved on every turn that shows its rule (5-12 µs).
+// Past maxCachedSources (sources edited many times over) it stops growing.
+var (
+	articleCache     sync.Map // source → []Article, shared: never modified
+	articleCacheN    atomic.Int64
+	maxCachedSources int64 = 10000
+)
+
 // articlesOf resolves the statute articles a rule's source cites, in order,
 // each once. Platform rules, the shop's own policies and citations that do
 // not resolve have no text to show (the bundle reader reports the last).
 func articlesOf(source string) []Article {
+	if v, ok := articleCache.Load(source); ok {
+		return v.([]Article)
+	}
+	out := resolveArticles(source)
+	if articleCacheN.Load() < maxCachedSources {
+		if _, loaded := articleCache.LoadOrStore(source, out); !loaded {
+			articleCacheN.Add(1)
+		}
+	}
+	return out
+}
+
+func resolveArticles(source string) []Article {
 	cites, _ := law.Default().Resolve(source)
 	var out []Article
 	for _, c := range cites {

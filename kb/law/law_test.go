@@ -300,3 +300,20 @@ func TestNames(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkResolve(b *testing.B) {
+	lib := Default()
+	src := "《消费者权益保护法》第二十五条第一款第(一)项;《网络购买商品七日无理由退货暂行办法》第六条第(一)项、第二十条"
+	for i := 0; i < b.N; i++ {
+		lib.Resolve(src)
+	}
+}
+
+// BenchmarkLoad is the one-time cost of Default: parsing the six texts.
+func BenchmarkLoad(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if _, err := loadEmbedded(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
