@@ -210,6 +210,8 @@ func TestResolve(t *testing.T) {
 		{"platform, bare", "平台发货管理规则", []string{"《平台发货管理规则》 platform"}, nil, ""},
 		{"shop's own", "《消费者权益保护法》第二十五条;店铺说明", []string{"《消费者权益保护法》第二十五条 statute+", "店铺说明 shop"}, nil, ""},
 		{"introduced", "根据《消费者权益保护法》第二十四条", []string{"《消费者权益保护法》第二十四条 statute+"}, nil, ""},
+		{"trailing words", "依照《电子商务法》第二十条规定", []string{"《电子商务法》第二十条 statute+"}, nil, ""},
+		{"joined by 和", "消法第二十四条和第二十五条的规定", []string{"《消费者权益保护法》第二十四条 statute+", "《消费者权益保护法》第二十五条 statute+"}, nil, ""},
 		{"no such article", "消法第九十条", []string{"《消费者权益保护法》第九十条 statute"}, ErrNoArticle,
 			"《消费者权益保护法》 has no 第九十条: its articles run 第一条 to 第六十三条"},
 		{"article zero", "《广告法》第0条", []string{"《广告法》 statute"}, ErrNoArticle, "《广告法》 has no article 0: its articles run 第一条 to 第七十四条"},
@@ -271,7 +273,7 @@ func TestNames(t *testing.T) {
 	tests := []struct {
 		name, text, want string
 	}{
-		{"unknown entry", "lawz 广告法 = x\n", "n.txt:1: unknown entry \"lawz\"; want law, platform, shop or statute"},
+		{"unknown entry", "lawz 广告法 = x\n", "n.txt:1: unknown entry \"lawz\"; want law, platform, shop, statute or ignore"},
 		{"no aliases", "# c\nlaw 广告法 =\n", "n.txt:2: law 广告法: no aliases after ="},
 		{"no equals", "law 广告法\n", "n.txt:1: want law NAME = ALIAS, ALIAS …"},
 		{"no words", "platform\n", "n.txt:1: platform: no words"},

@@ -15,6 +15,7 @@ type Names struct {
 	platform []string
 	shop     []string
 	statute  []string // suffixes
+	ignore   map[string]bool
 }
 
 type aliasLine struct {
@@ -43,7 +44,7 @@ func ParseNamesFile(path string) (*Names, error) {
 
 // ParseNames reads the names.txt format; errors name the file and line.
 func ParseNames(file string, data []byte) (*Names, error) {
-	n := &Names{file: file}
+	n := &Names{file: file, ignore: map[string]bool{}}
 	for i, line := range strings.Split(string(data), "\n") {
 		if c := strings.IndexByte(line, '#'); c >= 0 {
 			line = line[:c]
@@ -68,6 +69,14 @@ func ParseNames(file string, data []byte) (*Names, error) {
 				return nil, bad("law %s: no aliases after =", name)
 			}
 			n.aliases = append(n.aliases, aliasLine{line: i + 1, law: name, names: words})
+		case "ignore":
+			words := splitList(rest)
+			if len(words) == 0 {
+				return nil, bad("ignore: no words")
+			}
+			for _, w := range words {
+				n.ignore[w] = true
+			}
 		case "platform", "shop", "statute":
 			words := splitList(rest)
 			if len(words) == 0 {
@@ -82,7 +91,7 @@ func ParseNames(file string, data []byte) (*Names, error) {
 				n.statute = append(n.statute, words...)
 			}
 		default:
-			return nil, bad("unknown entry %q; want law, platform, shop or statute", kind)
+			return nil, bad("unknown entry %q; want law, platform, shop, statute or ignore", kind)
 		}
 	}
 	return n, nil

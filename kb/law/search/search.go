@@ -9,6 +9,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 
 	"assist/kb/law"
 	"assist/kb/segment"
@@ -41,6 +42,18 @@ type Hit struct {
 	// comes first, with Cited set.
 	Score float64
 	Cited bool
+}
+
+var (
+	defaultOnce  sync.Once
+	defaultIndex *Index
+)
+
+// Default is the index of law.Default, built on first use (about 25 ms
+// once the segmenter's dictionary is loaded).
+func Default() *Index {
+	defaultOnce.Do(func() { defaultIndex = New(law.Default()) })
+	return defaultIndex
 }
 
 // New indexes every article of lib: its text and its chapter and section
