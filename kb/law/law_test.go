@@ -210,6 +210,7 @@ func TestResolve(t *testing.T) {
 		{"platform, bare", "平台发货管理规则", []string{"《平台发货管理规则》 platform"}, nil, ""},
 		{"shop's own", "《消费者权益保护法》第二十五条;店铺说明", []string{"《消费者权益保护法》第二十五条 statute+", "店铺说明 shop"}, nil, ""},
 		{"introduced", "根据《消费者权益保护法》第二十四条", []string{"《消费者权益保护法》第二十四条 statute+"}, nil, ""},
+		{"introduced, traditional", "依據消費者權益保護法第二十四條之規定", []string{"《消费者权益保护法》第二十四条 statute+"}, nil, ""},
 		{"trailing words", "依照《电子商务法》第二十条规定", []string{"《电子商务法》第二十条 statute+"}, nil, ""},
 		{"joined by 和", "消法第二十四条和第二十五条的规定", []string{"《消费者权益保护法》第二十四条 statute+", "《消费者权益保护法》第二十五条 statute+"}, nil, ""},
 		{"no such article", "消法第九十条", []string{"《消费者权益保护法》第九十条 statute"}, ErrNoArticle,

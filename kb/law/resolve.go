@@ -127,23 +127,25 @@ func (s *scanner) pendingText(i int) string {
 }
 
 // takeText turns pending bare text into the current name, cutting the
-// verbs that introduce a citation (根据, 依据 …).
+// verbs that introduce a citation (根据, 依据 …) and skipping words that
+// name nothing (names.txt: ignore).
 func (s *scanner) takeText(i int) bool {
 	text := s.pendingText(i)
-	start := s.off[s.text]
 	s.text = -1
+	folded := fold.String(text)
 	for _, lead := range []string{"根据", "依据", "依照", "按照", "参照", "详见", "见", "及", "和", "与", "以及"} {
-		if t, ok := strings.CutPrefix(text, lead); ok {
-			start += len(lead)
-			text = strings.TrimSpace(t)
+		if rest, ok := strings.CutPrefix(folded, lead); ok {
+			// fold maps rune to rune: cut as many runes from the text as written
+			text = strings.TrimSpace(string([]rune(text)[len([]rune(lead)):]))
+			folded = strings.TrimSpace(rest)
 			break
 		}
 	}
-	if text == "" || s.lib.names.ignore[text] {
+	if text == "" || s.lib.names.ignore[folded] {
 		return false
 	}
 	s.endName()
-	start += strings.Index(s.src[start:], text)
+	start := strings.LastIndex(s.src[:s.off[i]], text)
 	s.cur = &named{name: text, start: start, end: start + len(text)}
 	return true
 }
