@@ -216,3 +216,24 @@ func TestSceneLabelsMatchPanel(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadPhrasesCSV: no sheet panics, and a sheet either imports or
+// leaves the shop as it was.
+func FuzzReadPhrasesCSV(f *testing.F) {
+	f.Add("scene,title,text\r\ngreeting,问候,您好\r\n")
+	f.Add("\uFEFF编号 id,场景 scene,标题 title,话术 text,标签 tags,快捷码 code\r\n,upsel,\"a\nb\",{套餐},x、y,'=1\r\n")
+	shop, err := Load(filepath.Join("testdata", "tea-shop.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, sheet string) {
+		n := len(shop.Phrases)
+		got, err := ReadPhrasesCSV("p.csv", []byte(sheet), shop, MergePhrases)
+		if (got == nil) == (err == nil) {
+			t.Fatalf("shop %v with error %v", got != nil, err)
+		}
+		if len(shop.Phrases) != n {
+			t.Fatal("the shop passed in changed")
+		}
+	})
+}

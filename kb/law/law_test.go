@@ -320,3 +320,21 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+// FuzzResolve: no source, however broken, panics, and every citation's
+// offsets lie within the source.
+func FuzzResolve(f *testing.F) {
+	for _, s := range []string{"《消费者权益保护法》第二十五条;《网络购买商品七日无理由退货暂行办法》第八条、第九条第(一)项",
+		"消法24条", "第八条至第十条", "《淘宝平台评价规范》(不当评价", "依據消費者權益保護法第二十四條之規定", "《》第条", "(第1款第(2)项"} {
+		f.Add(s)
+	}
+	lib := Default()
+	f.Fuzz(func(t *testing.T, src string) {
+		cs, _ := lib.Resolve(src)
+		for _, c := range cs {
+			if c.Start < 0 || c.End > len(src) || c.Start > c.End {
+				t.Fatalf("citation %+v outside %q", c, src)
+			}
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"assist/kb/fold"
 )
@@ -130,24 +131,33 @@ func (s *scanner) pendingText(i int) string {
 // verbs that introduce a citation (根据, 依据 …) and skipping words that
 // name nothing (names.txt: ignore).
 func (s *scanner) takeText(i int) bool {
-	text := s.pendingText(i)
+	start, end := s.trimSpace(s.text, i)
 	s.text = -1
-	folded := fold.String(text)
+	folded := string(s.runes[start:end])
 	for _, lead := range []string{"根据", "依据", "依照", "按照", "参照", "详见", "见", "及", "和", "与", "以及"} {
-		if rest, ok := strings.CutPrefix(folded, lead); ok {
-			// fold maps rune to rune: cut as many runes from the text as written
-			text = strings.TrimSpace(string([]rune(text)[len([]rune(lead)):]))
-			folded = strings.TrimSpace(rest)
+		if strings.HasPrefix(folded, lead) {
+			start, end = s.trimSpace(start+utf8.RuneCountInString(lead), end)
+			folded = string(s.runes[start:end])
 			break
 		}
 	}
-	if text == "" || s.lib.names.ignore[folded] {
+	if start == end || s.lib.names.ignore[folded] {
 		return false
 	}
 	s.endName()
-	start := strings.LastIndex(s.src[:s.off[i]], text)
-	s.cur = &named{name: text, start: start, end: start + len(text)}
+	s.cur = &named{name: s.src[s.off[start]:s.off[end]], start: s.off[start], end: s.off[end]}
 	return true
+}
+
+// trimSpace narrows the runes [start, end) to leave out spaces at both ends.
+func (s *scanner) trimSpace(start, end int) (int, int) {
+	for start < end && unicode.IsSpace(s.runes[start]) {
+		start++
+	}
+	for end > start && unicode.IsSpace(s.runes[end-1]) {
+		end--
+	}
+	return start, end
 }
 
 // endText ends bare text at i: a name cited alone, such as 店铺售后规范.
