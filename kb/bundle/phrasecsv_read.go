@@ -38,6 +38,11 @@ func ReadPhrasesCSV(file string, data []byte, shop *kb.Shop, mode PhrasesCSVMode
 	if rows == nil && err != nil {
 		return nil, err
 	}
+	if len(rows) == 0 {
+		// Most likely the wrong sheet, and with ReplacePhrases it would
+		// delete every phrase.
+		return nil, Problems{{File: file, Msg: "no phrases below the header row"}}
+	}
 	out, err2 := applyPhraseRows(file, rows, shop, mode)
 	if err != nil || err2 != nil {
 		// Report the rows' problems and the sheet's together, in line order.

@@ -158,6 +158,7 @@ func TestPhrasesCSVProblems(t *testing.T) {
 			`phrases.csv:2: not UTF-8 (GBK?): save the sheet as "CSV UTF-8 (逗号分隔)"`},
 		{"UTF-16", "\xff\xfes\x00", ReplacePhrases,
 			`phrases.csv: UTF-16 text (Excel's "Unicode text"): save the sheet as "CSV UTF-8 (逗号分隔)" instead`},
+		{"header only", head + ",,,,,\r\n", ReplacePhrases, "phrases.csv: no phrases below the header row"},
 		{"empty", "\uFEFF\r\n", ReplacePhrases,
 			"phrases.csv: empty file: want a header row (场景 scene, 标题 title, 话术 text …) and one phrase a row"},
 	}
