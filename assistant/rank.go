@@ -238,13 +238,14 @@ func (e *Engine) rankRules(k *knowledge, terms []index.Term, ns []raised, s *Sug
 		}
 		if r, ok := k.shop.Rule(id); ok {
 			scores[id] += bonusNudgeRule
-			ns[i].Rule = &RuleRef{ID: r.ID, Title: r.Title, Source: r.Source}
+			ns[i].Rule = &RuleRef{ID: r.ID, Title: r.Title, Source: r.Source, Articles: articlesOf(r.Source)}
 		}
 	}
 	s.Rules = make([]RuleHit, 0, topN)
 	for _, h := range best(scores, order, topN) {
 		if r, ok := k.shop.Rule(h.id); ok {
-			s.Rules = append(s.Rules, RuleHit{ID: r.ID, Title: r.Title, Source: r.Source, Text: r.Text, Score: h.score})
+			s.Rules = append(s.Rules, RuleHit{ID: r.ID, Title: r.Title, Source: r.Source, Text: r.Text, Score: h.score,
+				Articles: articlesOf(r.Source)})
 		}
 	}
 	return nil

@@ -2,7 +2,13 @@
 // the top products, rules and phrases for the agent to use.
 package assistant
 
-import "time"
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"assist/kb/law"
+)
 
 // Role says who wrote a turn.
 type Role string
@@ -61,9 +67,67 @@ type Nudge struct {
 
 // RuleRef names a rule briefly.
 type RuleRef struct {
-	ID     string `json:"id"`
-	Title  string `json:"title"`
-	Source string `json:"source"`
+	ID       string    `json:"id"`
+	Title    string    `json:"title"`
+	Source   string    `json:"source"`
+	Articles []Article `json:"articles,omitempty"` // the statute articles Source cites, word for word
+}
+
+// Article is a statute article a rule's source cites, as the state
+// publishes it, so an agent who cites a law can read exactly what it says.
+type Article struct {
+	Law    string `json:"law"`              // 消费者权益保护法
+	Number int    `json:"number"`           // 24
+	Label  string `json:"label"`            // 第二十四条
+	Clause string `json:"clause,omitempty"` // 第一款第（一）项, when the source names one
+	Text   string `json:"text"`             // paragraphs and items one a line
+}
+
+// articleCache keeps articlesOf's answers: a shop has a few dozen rule
+// sources, each resolved on every turn that shows its rule (5-12 µs).
+// Past maxCachedSources (sources edited many times over) it stops growing.
+var (
+	articleCache     sync.Map // source → []Article, shared: never modified
+	articleCacheN    atomic.Int64
+	maxCachedSources int64 = 10000
+)
+
+// articlesOf resolves the statute articles a rule's source cites, in order,
+// each once. Platform rules, the shop's own policies and citations that do
+// not resolve have no text to show (the bundle reader reports the last).
+func articlesOf(source string) []Article {
+	if v, ok := articleCache.Load(source); ok {
+		return v.([]Article)
+	}
+	out := resolveArticles(source)
+	if articleCacheN.Load() < maxCachedSources {
+		if _, loaded := articleCache.LoadOrStore(source, out); !loaded {
+			articleCacheN.Add(1)
+		}
+	}
+	return out
+}
+
+func resolveArticles(source string) []Article {
+	cites, _ := law.Default().Resolve(source)
+	var out []Article
+	for _, c := range cites {
+		if c.Article == nil {
+			continue
+		}
+		a := Article{Law: c.Law.Name, Number: c.Number, Label: c.Article.Label(), Text: c.Article.Text}
+		if c.Paragraph > 0 {
+			a.Clause = "第" + law.Numeral(c.Paragraph) + "款"
+		}
+		if c.Item > 0 {
+			a.Clause += "第（" + law.Numeral(c.Item) + "）项"
+		}
+		if len(out) > 0 && out[len(out)-1].Law == a.Law && out[len(out)-1].Number == a.Number {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // ProductHit is a product suggestion with the facts an agent needs.
@@ -85,11 +149,12 @@ type Fact struct {
 
 // RuleHit is a rule citation.
 type RuleHit struct {
-	ID     string  `json:"id"`
-	Title  string  `json:"title"`
-	Source string  `json:"source"`
-	Text   string  `json:"text"`
-	Score  float64 `json:"score"`
+	ID       string    `json:"id"`
+	Title    string    `json:"title"`
+	Source   string    `json:"source"`
+	Text     string    `json:"text"`
+	Score    float64   `json:"score"`
+	Articles []Article `json:"articles,omitempty"` // the statute articles Source cites, word for word
 }
 
 // PhraseHit is a recommended phrase, placeholders already filled.

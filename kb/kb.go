@@ -6,7 +6,9 @@ package kb
 
 import (
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // Shop is everything one shop knows: its shipping terms and its knowledge.
@@ -61,6 +63,24 @@ type Phrase struct {
 	Title string
 	Text  string
 	Tags  []string
+	Code  string // short code an agent types to call the phrase up (/退货); "" if none
+}
+
+// MaxCode bounds a phrase's short code, in characters: it is typed, not read.
+const MaxCode = 16
+
+// CheckCode says why code cannot be a phrase's short code, or "" when it
+// can: a few characters, no spaces, no /.
+func CheckCode(code string) string {
+	switch {
+	case len([]rune(code)) > MaxCode:
+		return fmt.Sprintf("%d characters, at most %d", len([]rune(code)), MaxCode)
+	case strings.ContainsFunc(code, unicode.IsSpace):
+		return "has a space; an agent types it after / in one go"
+	case strings.Contains(code, "/"):
+		return "has a /, which an agent types before the code"
+	}
+	return ""
 }
 
 // Scene is the moment of a conversation a phrase is written for.

@@ -14,6 +14,7 @@ import (
 	_ "time/tzdata" // shops name IANA zones; a bare container may have no zoneinfo
 
 	"assist/kb"
+	"assist/kb/fold"
 	"assist/kb/jsonpos"
 )
 
@@ -44,7 +45,7 @@ var (
 	factFields    = []string{"name", "value"}
 	bundleFields  = []string{"title", "items", "price"}
 	ruleFields    = []string{"id", "title", "source", "text", "tags"}
-	phraseFields  = []string{"id", "scene", "title", "text", "tags"}
+	phraseFields  = []string{"id", "scene", "title", "text", "tags", "code"}
 )
 
 // Load reads and checks the bundle at path; messages name the path as given.
@@ -76,7 +77,7 @@ func Parse(file string, data []byte) (*kb.Shop, error) {
 	if err != nil {
 		return nil, syntaxProblem(file, 0, err)
 	}
-	r := &reader{Checker: Checker{File: file}, ids: map[string]idAt{}}
+	r := &reader{Checker: Checker{File: file}, ids: map[string]idAt{}, codes: map[string]*jsonpos.Value{}, data: data}
 	shop := r.bundle(root)
 	if shop != nil {
 		r.crossCheck(shop)
@@ -99,9 +100,11 @@ func syntaxProblem(file string, lineOffset int, err error) Problems {
 // reader decodes one bundle, remembering what the cross-checks need.
 type reader struct {
 	Checker
-	ids   map[string]idAt // every product, rule and phrase id, first use
-	refs  []ref           // product ids named by pairs_with and bundle items
-	texts []textAt        // phrase texts, for the placeholder check
+	ids   map[string]idAt           // every product, rule and phrase id, first use
+	codes map[string]*jsonpos.Value // phrase short codes, folded, first use
+	refs  []ref                     // product ids named by pairs_with and bundle items
+	texts []textAt                  // phrase texts, for the placeholder check
+	data  []byte                    // the file, for columns inside a string
 }
 
 type idAt struct {
@@ -245,6 +248,7 @@ func (r *reader) rule(v *jsonpos.Value, path string) kb.Rule {
 		Text:   o.String("text", o.OK()),
 	}
 	x.Tags, _ = o.Strings("tags", false)
+	r.checkSource(o.Value("source"), o.Path("source"), x.Source)
 	return x
 }
 
@@ -260,6 +264,7 @@ func (r *reader) phrase(v *jsonpos.Value, path string) kb.Phrase {
 		r.Report(o.Value("scene"), o.Path("scene"), "unknown scene %q; want one of %s", x.Scene, sceneList())
 	}
 	x.Tags, _ = o.Strings("tags", false)
+	x.Code = r.code(o)
 	if x.Text != "" {
 		r.texts = append(r.texts, textAt{text: x.Text, path: o.Path("text"), v: o.Value("text")})
 	}
@@ -288,6 +293,27 @@ func (r *reader) id(o Object, kind string) string {
 			id, strings.TrimSuffix(first.path, ".id"), first.v.Line, first.v.Col)
 	}
 	return id
+}
+
+// code reads a phrase's optional short code, which must be unique in the
+// shop however it is cased or written (traditional, full width).
+func (r *reader) code(o Object) string {
+	code := o.String("code", false)
+	v := o.Value("code")
+	if code == "" || v == nil {
+		return code
+	}
+	if why := kb.CheckCode(code); why != "" {
+		r.Report(v, o.Path("code"), "%q %s", code, why)
+		return code
+	}
+	key := fold.String(code)
+	if first, dup := r.codes[key]; dup {
+		r.Report(v, o.Path("code"), "duplicate short code %q (first at %d:%d)", code, first.Line, first.Col)
+	} else {
+		r.codes[key] = v
+	}
+	return code
 }
 
 func sceneList() string {

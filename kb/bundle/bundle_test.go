@@ -33,7 +33,7 @@ func TestLoadValid(t *testing.T) {
 			Text: "茶叶属食品,拆封后非质量问题不支持七天无理由退货。", Tags: []string{"退货"}}},
 		Phrases: []kb.Phrase{
 			{ID: "ph-origin", Scene: kb.SceneProduct, Title: "介绍产地", Text: "亲,这款茶产自{产地},{发货时效}内发出哦。"},
-			{ID: "ph-gift", Scene: kb.SceneUpsell, Title: "推荐礼盒", Text: "送人的话推荐{套餐},搭配{搭配商品}更划算。", Tags: []string{"送礼"}},
+			{ID: "ph-gift", Scene: kb.SceneUpsell, Title: "推荐礼盒", Text: "送人的话推荐{套餐},搭配{搭配商品}更划算。", Tags: []string{"送礼"}, Code: "lh"},
 		},
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -138,6 +138,23 @@ func TestParseMalformed(t *testing.T) {
 			"shoes.json:2:41: products[0].title: too long: 9000 bytes, at most 8192"},
 		{"too many products", bundleOf(strings.Repeat("{},", MaxProducts)+"{}", "", ""),
 			"shoes.json:2:14: products: 10001 entries, at most 10000"},
+		{"source cites an article the statute does not have",
+			bundleOf("", `{"id": "r1", "title": "退换", "text": "七天", "source": "《消费者权益保护法》第二十五条;《消费者权益保护法》第九十条"}, `+
+				`{"id": "r2", "title": "用语", "text": "勿用", "source": "广告法第9条第(十二)项"}`, ""),
+			"shoes.json:3:91: rules[0].source: 《消费者权益保护法》 has no 第九十条: its articles run 第一条 to 第六十三条\n" +
+				"shoes.json:3:155: rules[1].source: 《广告法》第九条 has no 第（十二）项: it lists 11 item(s)"},
+		{"source misspells a statute",
+			bundleOf("", `{"id": "r1", "title": "退换", "text": "七天", "source": "\u300a电子商物法》第二十条"}`, ""),
+			"shoes.json:3:65: rules[0].source: 《电子商物法》 is not a statute in the library (did you mean 《电子商务法》?)"},
+		{"source misspells a statute, column of the name",
+			bundleOf("", `{"id": "r1", "title": "退换", "text": "七天", "source": "《广告法》第九条、消费者权益保户法第24条"}`, ""),
+			"shoes.json:3:74: rules[0].source: 《消费者权益保户法》 is not a statute in the library (did you mean 《消费者权益保护法》?)"},
+		{"short codes",
+			bundleOf("", "", `{"id": "p1", "scene": "greeting", "title": "问候", "text": "您好", "code": "hi"}, `+
+				`{"id": "p2", "scene": "greeting", "title": "问候", "text": "您好", "code": "ＨＩ"}, `+
+				`{"id": "p3", "scene": "greeting", "title": "问候", "text": "您好", "code": "h i"}`),
+			"shoes.json:4:163: phrases[1].code: duplicate short code \"ＨＩ\" (first at 4:85)\n" +
+				"shoes.json:4:241: phrases[2].code: \"h i\" has a space; an agent types it after / in one go"},
 		{"entry of the wrong kind", bundleOf(`"run-42", null`, "", ""),
 			`shoes.json:2:15: products[0]: want an object, got string "run-42"` + "\n" +
 				"shoes.json:2:25: products[1]: want an object, got null"},
@@ -223,6 +240,35 @@ func TestLoadMissingFile(t *testing.T) {
 	_, err := Load(filepath.Join(t.TempDir(), "none.json"))
 	if err == nil || !strings.Contains(err.Error(), "none.json") || !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestSourcesCitedByName: a platform's rule, the shop's own policy and a
+// statute the library lacks are cited by name, never refused.
+func TestSourcesCitedByName(t *testing.T) {
+	rules := []string{
+		`{"id": "r1", "title": "a", "text": "t", "source": "《淘宝平台争议处理规则》第九十九条"}`,
+		`{"id": "r2", "title": "a", "text": "t", "source": "店铺售后规范第12条"}`,
+		`{"id": "r3", "title": "a", "text": "t", "source": "《产品质量法》第四十条"}`,
+		`{"id": "r4", "title": "a", "text": "t", "source": "第二十条"}`,
+		`{"id": "r5", "title": "a", "text": "t", "source": "《消費者權益保護法》第二十五條第一款第（一）項"}`,
+	}
+	if _, err := Parse("shoes.json", []byte(bundleOf(sneaker, strings.Join(rules, ", "), ""))); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestShopsInTestdata: every shop the repository ships still imports, its
+// statute citations included.
+func TestShopsInTestdata(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "shops", "*", "shop.json"))
+	if len(files) == 0 {
+		t.Fatal("no shops in testdata/shops")
+	}
+	for _, f := range files {
+		if _, err := Load(f); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
 	}
 }
 

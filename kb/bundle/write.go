@@ -54,6 +54,7 @@ type (
 		Title string   `json:"title"`
 		Text  string   `json:"text"`
 		Tags  []string `json:"tags"`
+		Code  string   `json:"code"`
 	}
 )
 
@@ -87,7 +88,7 @@ func Write(w io.Writer, s *kb.Shop) error {
 		out.Rules = append(out.Rules, ruleJSON{ID: x.ID, Title: x.Title, Source: x.Source, Text: x.Text, Tags: list(x.Tags)})
 	}
 	for _, x := range s.Phrases {
-		out.Phrases = append(out.Phrases, phraseJSON{ID: x.ID, Scene: string(x.Scene), Title: x.Title, Text: x.Text, Tags: list(x.Tags)})
+		out.Phrases = append(out.Phrases, phraseJSON{ID: x.ID, Scene: string(x.Scene), Title: x.Title, Text: x.Text, Tags: list(x.Tags), Code: x.Code})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
