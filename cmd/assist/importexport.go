@@ -85,11 +85,11 @@ func importPhrasesCSV(ctx context.Context, stdout io.Writer, dataDir, shopName, 
 		return err
 	}
 	defer db.Close()
-	name, err := pickShop(ctx, db, shopName)
+	in, err := pickShop(ctx, db, shopName)
 	if err != nil {
 		return err
 	}
-	shop, err := db.Shop(ctx, name)
+	shop, err := db.Shop(ctx, in.Name)
 	if err != nil {
 		return err
 	}
@@ -101,10 +101,10 @@ func importPhrasesCSV(ctx context.Context, stdout io.Writer, dataDir, shopName, 
 	if err != nil {
 		return err
 	}
-	if err := db.ImportShop(ctx, updated); err != nil {
+	if _, err := db.ImportShop(ctx, updated); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "shop %q: %s %s; %d phrases now (were %d)\n", name, verb, file, len(updated.Phrases), len(shop.Phrases))
+	fmt.Fprintf(stdout, "shop %q: %s %s; %d phrases now (were %d)\n", in.Name, verb, file, len(updated.Phrases), len(shop.Phrases))
 	return nil
 }
 

@@ -70,7 +70,7 @@ func phraseCount(t *testing.T, data string) int {
 	if err != nil || len(names) == 0 {
 		t.Fatalf("shops %v, %v", names, err)
 	}
-	shop, err := db.Shop(context.Background(), names[0])
+	shop, err := db.Shop(context.Background(), names[0].Name)
 	if err != nil {
 		t.Fatal(err)
 	}
