@@ -40,8 +40,8 @@ func (db *DB) PutPhrase(ctx context.Context, shopID int64, p kb.Phrase) error {
 }
 
 func upsertPhrase(ctx context.Context, tx *sql.Tx, shopID int64, p *kb.Phrase) error {
-	res, err := tx.ExecContext(ctx, `UPDATE phrases SET scene = ?, title = ?, text = ?, tags = ?
-		WHERE shop_id = ? AND id = ?`, string(p.Scene), p.Title, p.Text, jsonText(p.Tags), shopID, p.ID)
+	res, err := tx.ExecContext(ctx, `UPDATE phrases SET scene = ?, title = ?, text = ?, tags = ?, code = ?
+		WHERE shop_id = ? AND id = ?`, string(p.Scene), p.Title, p.Text, jsonText(p.Tags), p.Code, shopID, p.ID)
 	if err != nil {
 		return err
 	}

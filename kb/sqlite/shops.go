@@ -97,8 +97,8 @@ func insertRule(ctx context.Context, tx *sql.Tx, shopID int64, pos int, r *kb.Ru
 }
 
 func insertPhrase(ctx context.Context, tx *sql.Tx, shopID int64, pos int, p *kb.Phrase) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO phrases (shop_id, id, pos, scene, title, text, tags)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, shopID, p.ID, pos, string(p.Scene), p.Title, p.Text, jsonText(p.Tags))
+	_, err := tx.ExecContext(ctx, `INSERT INTO phrases (shop_id, id, pos, scene, title, text, tags, code)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, shopID, p.ID, pos, string(p.Scene), p.Title, p.Text, jsonText(p.Tags), p.Code)
 	if err != nil {
 		return fmt.Errorf("phrase %q: %w", p.ID, err)
 	}
@@ -235,7 +235,7 @@ func readRules(ctx context.Context, tx *sql.Tx, shopID int64) ([]kb.Rule, error)
 }
 
 func readPhrases(ctx context.Context, tx *sql.Tx, shopID int64) ([]kb.Phrase, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, scene, title, text, tags FROM phrases WHERE shop_id = ? ORDER BY pos`, shopID)
+	rows, err := tx.QueryContext(ctx, `SELECT id, scene, title, text, tags, code FROM phrases WHERE shop_id = ? ORDER BY pos`, shopID)
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +244,7 @@ func readPhrases(ctx context.Context, tx *sql.Tx, shopID int64) ([]kb.Phrase, er
 	for rows.Next() {
 		var p kb.Phrase
 		var scene, tags string
-		if err := rows.Scan(&p.ID, &scene, &p.Title, &p.Text, &tags); err != nil {
+		if err := rows.Scan(&p.ID, &scene, &p.Title, &p.Text, &tags, &p.Code); err != nil {
 			return nil, err
 		}
 		p.Scene = kb.Scene(scene)

@@ -20,7 +20,7 @@ func teaShop() *kb.Shop {
 				Facts: []kb.Fact{{Name: "材质", Value: "高硼硅玻璃"}}},
 		},
 		Rules:   []kb.Rule{{ID: "r1", Title: "七天无理由", Source: "《消费者权益保护法》第二十五条", Text: "七日内有权退货", Tags: []string{"退货"}}},
-		Phrases: []kb.Phrase{{ID: "h1", Scene: kb.SceneUpsell, Title: "套餐", Text: "亲,{套餐}更划算", Tags: []string{"优惠"}}},
+		Phrases: []kb.Phrase{{ID: "h1", Scene: kb.SceneUpsell, Title: "套餐", Text: "亲,{套餐}更划算", Tags: []string{"优惠"}, Code: "tc"}},
 	}
 }
 
