@@ -56,6 +56,7 @@ func (s *Server) handle(pattern string, h handlerFunc, roles ...kb.Role) {
 		panic("web: route " + pattern + " allows nobody")
 	}
 	inShop := strings.Contains(pattern, "{shop}")
+	s.patterns = append(s.patterns, pattern)
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if err := s.origins.checkUnsafe(r); err != nil {
 			writeError(w, r, s.log, err)

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -262,4 +263,107 @@ func TestPanelReconnects(t *testing.T) {
 		t.Errorf("connection indicator went %v, want waiting, connecting, open", states)
 	}
 	console.check(t)
+}
+
+// TestAgentServesTwoShops: an agent of an outsourced team serves two shops
+// from one panel, sees which shop each conversation belongs to, and switches
+// with a click or Alt+S; an agent of one shop is refused the other's
+// conversations, reports and sockets.
+func TestAgentServesTwoShops(t *testing.T) {
+	browser := newBrowser(t)
+	app := startApp(t)
+	bg := context.Background()
+	teaToken, _, err := app.db.CreateToken(bg, app.shopID, "tea-platform")
+	if err != nil {
+		t.Fatal(err)
+	}
+	phoneToken, _, err := app.db.CreateToken(bg, app.otherID, "phone-platform")
+	if err != nil {
+		t.Fatal(err)
+	}
+	postTurn(t, app.url, teaToken, app.shopID, "tea-1", `{"role":"buyer","text":"这款茶叶是今年的新茶吗"}`)
+	postTurn(t, app.url, phoneToken, app.otherID, "phone-1", `{"role":"buyer","text":"充電器支援快充嗎"}`)
+
+	ctx, cancel := context.WithTimeout(browser, 40*time.Second)
+	defer cancel()
+	console := watchConsole(t, ctx)
+	login(t, ctx, app, "/")
+	do(t, ctx, "see both shops and both conversations",
+		chromedp.WaitVisible(chromedp.CSS(`.panel .shops .shop.current[data-shop-id="`+itoa(app.shopID)+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.panel .shops .shop[data-shop-id="`+itoa(app.otherID)+`"]`)),
+		chromedp.WaitReady(chromedp.CSS(`.panel .conv[data-shop-id="`+itoa(app.otherID)+`"][data-conversation="phone-1"] .conv-shop`)),
+		chromedp.WaitVisible(chromedp.CSS(`.panel .turn[data-turn="0"]`)))
+	if now := run(t, ctx, chromedp.TextContent(chromedp.CSS(`.panel .now-text`))); now != "这款茶叶是今年的新茶吗" {
+		t.Errorf("first shop's newest conversation shows %q", now)
+	}
+
+	do(t, ctx, "switch to the phone shop with a click",
+		chromedp.Click(chromedp.CSS(`.panel .shops .shop[data-shop-id="`+itoa(app.otherID)+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.panel .shops .shop.current[data-shop-id="`+itoa(app.otherID)+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.panel .conn[data-state="open"]`)))
+	waitText(t, ctx, `.panel .now-text`, "充電器支援快充嗎")
+	if loc := run(t, ctx, chromedp.Location()); !strings.Contains(loc, "shop="+itoa(app.otherID)) || !strings.Contains(loc, "conversation=phone-1") {
+		t.Errorf("address in the phone shop = %s", loc)
+	}
+	postTurn(t, app.url, phoneToken, app.otherID, "phone-1", `{"role":"buyer","text":"能便宜點嗎"}`)
+	do(t, ctx, "see the phone shop's turn live", chromedp.WaitVisible(chromedp.CSS(`.panel .turn[data-turn="1"]`)))
+	savePanel(t, ctx, "panel-shops.png")
+
+	do(t, ctx, "switch back with Alt+S",
+		chromedp.KeyEvent("s", chromedp.KeyModifiers(chromedp.ModifierAlt)),
+		chromedp.WaitVisible(chromedp.CSS(`.panel .shops .shop.current[data-shop-id="`+itoa(app.shopID)+`"]`)))
+	waitText(t, ctx, `.panel .now-text`, "这款茶叶是今年的新茶吗")
+
+	do(t, ctx, "open the other shop's conversation from the list",
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('.panel .convs details').open = true`),
+		chromedp.Click(chromedp.CSS(`.panel .conv[data-shop-id="`+itoa(app.otherID)+`"][data-conversation="phone-1"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.panel .shops .shop.current[data-shop-id="`+itoa(app.otherID)+`"]`)))
+	waitText(t, ctx, `.panel .now-text`, "能便宜點嗎")
+	console.check(t)
+
+	// An agent of the tea shop only: one shop, no switcher, and the phone
+	// shop's routes and socket refuse them.
+	u, err := app.db.CreateUser(bg, "xiaowang", "tieguanyin-2026", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.db.Grant(bg, u.ID, app.shopID, kb.RoleAgent); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "log in as the tea shop's agent",
+		chromedp.Evaluate[chromedp.Void](`fetch('/api/v1/logout', {method: 'POST'})`),
+		chromedp.Sleep(200*time.Millisecond))
+	app.agent, app.password = "xiaowang", "tieguanyin-2026"
+	login(t, ctx, app, "/")
+	if hidden := run(t, ctx, chromedp.Evaluate[bool](`document.querySelector('.panel .shops').hidden`)); !hidden {
+		t.Error("an agent of one shop sees a shop switcher")
+	}
+	other := itoa(app.otherID)
+	got := run(t, ctx, chromedp.Evaluate[map[string]int](`(async () => {
+		const status = async (p) => (await fetch(p)).status;
+		const socket = await new Promise((done) => {
+			const ws = new WebSocket(location.origin.replace('http', 'ws') + '/api/v1/shops/`+other+`/conversations/phone-1/ws');
+			ws.onopen = () => done(101);
+			ws.onerror = () => done(403);
+		});
+		return {
+			conversations: await status('/api/v1/shops/`+other+`/conversations'),
+			conversation: await status('/api/v1/shops/`+other+`/conversations/phone-1'),
+			report: await status('/api/v1/shops/`+other+`/reports/suggestions'),
+			socket,
+		};
+	})()`, chromedp.EvalAwaitPromise))
+	for what, status := range got {
+		if status != 403 {
+			t.Errorf("tea agent asks for the phone shop's %s: %d, want 403", what, status)
+		}
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// waitText waits until the element's text is want.
+func waitText(t *testing.T, ctx context.Context, sel, want string) {
+	t.Helper()
+	do(t, ctx, "wait for "+want, chromedp.Poll[chromedp.Void](`document.querySelector(`+strconv.Quote(sel)+`)?.textContent === `+strconv.Quote(want)))
 }

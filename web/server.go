@@ -84,12 +84,13 @@ type Server struct {
 	ping       time.Duration
 	queueLen   int
 
-	mux     *http.ServeMux
-	pages   fs.FS
-	hub     *Hub
-	events  *recorder
-	closing atomic.Bool
-	logins  *loginThrottle
+	mux      *http.ServeMux
+	patterns []string // every API route, for the tests that must cover them all
+	pages    fs.FS
+	hub      *Hub
+	events   *recorder
+	closing  atomic.Bool
+	logins   *loginThrottle
 }
 
 // New builds the server and starts its event writer; Close stops it.
