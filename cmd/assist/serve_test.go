@@ -1,10 +1,15 @@
 package main
 
 import (
+	"assist/assistant"
+	"assist/kb/bundle"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -260,5 +265,74 @@ func TestUserAndTokenCommands(t *testing.T) {
 				t.Errorf("output %q does not hold %q", out.String(), tt.out)
 			}
 		})
+	}
+}
+
+// An import from the command line into a running server takes effect for
+// the shop's next turn, without a restart: the edited phrase is what the
+// next turn suggests.
+func TestImportIntoARunningServer(t *testing.T) {
+	data := t.TempDir() + "/data"
+	url, _, _ := runServe(t, data)
+	var tokOut strings.Builder
+	if code := run(context.Background(), []string{"token", "create", "-data", data, "-name", "qianniu"}, &tokOut, &tokOut); code != 0 {
+		t.Fatalf("token create: %s", tokOut.String())
+	}
+	token := lastLine(tokOut.String())
+	turn := func(text string) assistant.Suggestions {
+		t.Helper()
+		status, body := post(t, url+"/api/v1/shops/1/conversations/c1/turns", token, `{"role":"buyer","text":"`+text+`"}`)
+		if status != 200 {
+			t.Fatalf("turn: %d %s", status, body)
+		}
+		var s assistant.Suggestions
+		if err := json.Unmarshal([]byte(body), &s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	before := turn("能便宜点吗")
+	if len(before.Phrases) == 0 {
+		t.Fatal("no phrase suggested for bargaining")
+	}
+	top := before.Phrases[0]
+
+	exported := filepath.Join(t.TempDir(), "shop.json")
+	if code, _, stderr := runAssist(t, "export", "-data", data, "-o", exported); code != 0 {
+		t.Fatalf("export: %s", stderr)
+	}
+	shop, err := bundle.Load(exported)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const edited = "亲,这周满199元包邮,再送一个旅行茶具哦"
+	p, ok := shop.Phrase(top.ID)
+	if !ok {
+		t.Fatalf("phrase %s not in the export", top.ID)
+	}
+	p.Text = edited
+	f, err := os.Create(exported)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bundle.Write(f, shop); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if code, stdout, stderr := runAssist(t, "import", "-data", data, "-shop", exported); code != 0 || !strings.Contains(stdout, "version 2") {
+		t.Fatalf("import: %d %s %s", code, stdout, stderr)
+	}
+	after := turn("还能再便宜点吗")
+	found := false
+	for _, ph := range after.Phrases {
+		if ph.ID == top.ID && ph.Text == edited {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("after the import the phrases are %+v: want %s with the edited text", after.Phrases, top.ID)
+	}
+	if after.Turn != 1 {
+		t.Errorf("the conversation restarted over the import: turn %d", after.Turn)
 	}
 }
