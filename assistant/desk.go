@@ -405,3 +405,17 @@ func (d *Desk) unloadIdleShops(now time.Time) {
 		sh.mu.Unlock()
 	}
 }
+
+// Try answers a line as a turn of role in shop without recording it, and
+// says which of the shop's lessons changed it.
+func (d *Desk) Try(ctx context.Context, shop int64, role Role, text, product string) (*Suggestions, []Lesson, error) {
+	eng, err := d.engine(ctx, shop)
+	if err != nil {
+		return nil, nil, err
+	}
+	return eng.Try(role, text, product)
+}
+
+// Categories are the cue categories of the lexicon: what a nudge can be
+// about, and so what an agent's flag or a shop's cue word can name.
+func (d *Desk) Categories() []cues.Category { return d.cfg.Cues.Categories() }

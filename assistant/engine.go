@@ -57,6 +57,7 @@ func New(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	know.lessons = newLessons(cfg.Shop.Lessons, e.cues)
 	e.know = know
 	return e, nil
 }
@@ -70,6 +71,7 @@ func (e *Engine) Reload(shop *kb.Shop, idx *index.Index) error {
 	if err != nil {
 		return err
 	}
+	know.lessons = newLessons(shop.Lessons, e.cues)
 	e.mu.Lock()
 	old := e.know
 	e.know = know
@@ -139,6 +141,7 @@ func (e *Engine) Replay(c *Conversation, turns []Turn) {
 		if t.At.IsZero() {
 			t.At = e.now()
 		}
-		c.observe(know, e.cues.Detect(string(t.Role), t.Text), t)
+		found, _ := e.detect(know, string(t.Role), t.Text)
+		c.observe(know, found, t)
 	}
 }

@@ -329,7 +329,7 @@ func positions(n int, id func(int) string) map[string]int {
 // answer handles one turn (or a draft, when record is false, on a copy of the
 // conversation's state).
 func (e *Engine) answer(k *knowledge, c *Conversation, t Turn, record bool) (*Suggestions, error) {
-	found := e.cues.Detect(string(t.Role), t.Text)
+	found, _ := e.detect(k, string(t.Role), t.Text)
 	st := &c.state
 	if !record {
 		cp := c.state

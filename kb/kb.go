@@ -20,6 +20,7 @@ type Shop struct {
 	Products        []Product
 	Rules           []Rule
 	Phrases         []Phrase
+	Lessons         Lessons // what the shop's admins accepted from agents' flags; not part of a bundle
 }
 
 // Product is one item the shop sells.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"assist/assistant"
+	"assist/assistant/cues"
 	"assist/kb"
 )
 
@@ -25,6 +26,10 @@ type Desk interface {
 	Check(ctx context.Context, shop int64, conv, text string) (*assistant.Suggestions, error)
 	// Knowledge is a shop's knowledge as its next turn will see it.
 	Knowledge(ctx context.Context, shop int64) (*kb.Shop, error)
+	// Try answers a line without recording it, with the shop's lessons that changed it.
+	Try(ctx context.Context, shop int64, role assistant.Role, text, product string) (*assistant.Suggestions, []assistant.Lesson, error)
+	// Categories are the lexicon's nudge categories.
+	Categories() []cues.Category
 }
 
 // Store is what the server reads and writes besides turns: people, their
@@ -52,6 +57,12 @@ type Store interface {
 	Turn(ctx context.Context, shop int64, conv string, index int) (*kb.StoredTurn, error)
 	AddEvents(ctx context.Context, events ...kb.Event) error
 	SuggestionReport(ctx context.Context, shop int64) ([]kb.SuggestionStats, error)
+
+	AddFlag(ctx context.Context, f *kb.Flag) (int64, error)
+	Flags(ctx context.Context, shop int64, status string, limit int) ([]kb.Flag, error)
+	DecideFlag(ctx context.Context, shop, id int64, d kb.FlagDecision) (*kb.Flag, error)
+	PutShopCue(ctx context.Context, shop int64, c kb.ShopCue, by string) error
+	DeleteShopCue(ctx context.Context, shop int64, word, category string) error
 }
 
 // Config is what a Server is built from. Store, Desk and Hub are required;
@@ -167,10 +178,20 @@ func (s *Server) routes() {
 	s.handle("PUT "+shopAPI+"/admin/bundle", s.putBundle, kb.RoleAdmin)
 	s.handle("GET "+shopAPI+"/reports/suggestions", s.suggestionReport, reportRoles...)
 
+	s.handle("GET "+shopAPI+"/categories", s.listCategories, members...)
+	s.handle("POST "+shopAPI+"/flags", s.postFlag, panelRoles...)
+	s.handle("GET "+shopAPI+"/admin/flags", s.listFlags, kb.RoleAdmin)
+	s.handle("POST "+shopAPI+"/admin/flags/{flag}", s.decideFlag, kb.RoleAdmin)
+	s.handle("GET "+shopAPI+"/admin/cues", s.listCues, kb.RoleAdmin)
+	s.handle("PUT "+shopAPI+"/admin/cues", s.putCue, kb.RoleAdmin)
+	s.handle("DELETE "+shopAPI+"/admin/cues", s.deleteCue, kb.RoleAdmin)
+	s.handle("POST "+shopAPI+"/admin/try", s.tryLine, kb.RoleAdmin)
+
 	s.mux.HandleFunc("GET /{$}", s.page("panel.html", true))
 	s.mux.HandleFunc("GET /demo", s.page("demo.html", true))
 	s.mux.HandleFunc("GET /login", s.page("login.html", false))
 	s.mux.HandleFunc("GET /owner", s.page("owner.html", true))
+	s.mux.HandleFunc("GET /learn", s.page("learn.html", true))
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(s.pages)))
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, kb.Errorf(kb.ENotFound, "no route %s %s", r.Method, r.URL.Path))
