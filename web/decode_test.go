@@ -41,7 +41,7 @@ func TestInputThatWouldBeStoredChangedIsRefused(t *testing.T) {
 	for i, tt := range tests {
 		conv := "bad-" + string(rune('a'+i))
 		t.Run(tt.name, func(t *testing.T) {
-			status, body := e.do("POST", "/api/v1/conversations/"+conv+"/turns", bearer(e.token), tt.body)
+			status, body := e.do("POST", shopPath("/conversations/"+conv+"/turns"), bearer(e.token), tt.body)
 			if status != http.StatusBadRequest {
 				t.Fatalf("status %d %s, want 400", status, body)
 			}
@@ -49,7 +49,7 @@ func TestInputThatWouldBeStoredChangedIsRefused(t *testing.T) {
 			if eb.Error != kb.EInvalid || !strings.Contains(eb.Reason, tt.reason) {
 				t.Errorf("error %+v: want invalid with a reason holding %q", eb, tt.reason)
 			}
-			if _, err := e.store.Turns(context.Background(), conv); kb.ErrorCode(err) != kb.ENotFound {
+			if _, err := e.store.Turns(context.Background(), chargerID, conv); kb.ErrorCode(err) != kb.ENotFound {
 				t.Errorf("conversation %s after a refused turn: %v, want none", conv, err)
 			}
 		})
@@ -73,11 +73,11 @@ func TestOrdinaryTextPassesTheChecks(t *testing.T) {
 	for i, tt := range tests {
 		conv := "ok-" + string(rune('a'+i))
 		t.Run(tt.name, func(t *testing.T) {
-			status, body := e.do("POST", "/api/v1/conversations/"+conv+"/turns", bearer(e.token), tt.body)
+			status, body := e.do("POST", shopPath("/conversations/"+conv+"/turns"), bearer(e.token), tt.body)
 			if status != http.StatusOK {
 				t.Fatalf("status %d %s, want 200", status, body)
 			}
-			turns, err := e.store.Turns(context.Background(), conv)
+			turns, err := e.store.Turns(context.Background(), chargerID, conv)
 			if err != nil || len(turns) != 1 || turns[0].Text != tt.text {
 				t.Fatalf("stored %+v, %v; want the text %q", turns, err, tt.text)
 			}

@@ -36,7 +36,7 @@ func TestPostsWithASessionNeedTheExactOrigin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status, body := e.do("POST", "/api/v1/conversations/c1/turns", func(r *http.Request) {
+			status, body := e.do("POST", shopPath("/conversations/c1/turns"), func(r *http.Request) {
 				r.AddCookie(agent)
 				if tt.origin != "" {
 					r.Header.Set("Origin", tt.origin)
