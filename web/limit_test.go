@@ -92,6 +92,7 @@ func TestConnectionsAreCappedPolitely(t *testing.T) {
 	if status, body := get(t, "127.0.0.3", addr); status != "200 OK" || body != "ok" {
 		t.Fatalf("another caller during the flood: %s %s, want 200", status, body)
 	}
+	waitOpen(t, ln, 3) // the server closes that one after its answer
 
 	idle(t, ln, "127.0.0.9", addr, 5) // the proxy: past 3, up to the total of 8
 	status, body = get(t, "127.0.0.4", addr)
@@ -102,14 +103,51 @@ func TestConnectionsAreCappedPolitely(t *testing.T) {
 	for _, c := range flood {
 		c.Close()
 	}
-	deadline := time.Now().Add(3 * time.Second)
-	for ln.Open() > 5 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitOpen(t, ln, 5)
 	if status, _ := get(t, "127.0.0.4", addr); status != "200 OK" {
 		t.Errorf("once the flood closed its connections: %s, want 200", status)
 	}
 	if ln.Shed() != 2 {
 		t.Errorf("%d connections shed, want 2", ln.Shed())
+	}
+}
+
+// waitOpen waits until the listener serves n connections.
+func waitOpen(t *testing.T, ln *LimitedListener, n int) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Second)
+	for ln.Open() != n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections served, want %d", ln.Open(), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// A refused caller that does not hang up is kept (so that it does not come
+// straight back), but never at a person's expense: when the files run out,
+// the refused connection held longest is closed to make room.
+func TestRefusedConnectionsGiveWayToServedOnes(t *testing.T) {
+	ln, addr := limitedServer(t, Limits{MaxConns: 4, MaxConnsPerAddr: 2, MaxHeld: 6})
+	idle(t, ln, "127.0.0.2", addr, 2)
+	for range 4 {
+		c := dialFrom(t, "127.0.0.2", addr)
+		c.SetReadDeadline(time.Now().Add(3 * time.Second))
+		res, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil || res.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("a 3rd connection from one address: %v %v, want 429", res, err)
+		}
+		// and does not hang up
+	}
+	if ln.Held() != 6 {
+		t.Fatalf("%d connections held, want 2 served and 4 refused kept", ln.Held())
+	}
+	if status, body := get(t, "127.0.0.3", addr); status != "200 OK" || body != "ok" {
+		t.Fatalf("a person when every file is taken: %s %s, want 200", status, body)
+	}
+	// One refused connection made room; the other three are still held.
+	waitOpen(t, ln, 2)
+	if ln.Held() != 5 {
+		t.Errorf("%d connections held after the person's request, want 2 served and 3 refused", ln.Held())
 	}
 }

@@ -40,7 +40,7 @@ type serveOptions struct {
 	origins []string // browser origins allowed besides the server's own
 	proxies []string // reverse proxies whose X-Forwarded-For is believed
 	// Connection caps (web.Limits); 0: none, as for assist bench.
-	maxConns, maxConnsPerAddr, maxShedding int
+	maxConns, maxConnsPerAddr, maxHeld int
 }
 
 func (c *serveCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -51,8 +51,8 @@ func (c *serveCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on; port 0 picks a free port")
 	origins := fs.String("origins", "", "comma-separated browser origins allowed besides the server's own, e.g. https://desk.example.com")
 	proxies := fs.String("trusted-proxy", "", "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For names the caller, e.g. 10.0.0.5")
-	maxConns, perAddr, shedding := connectionCaps()
-	o.maxShedding = shedding
+	maxConns, perAddr, held := connectionCaps()
+	o.maxHeld = held
 	fs.IntVar(&o.maxConns, "max-conns", maxConns, "connections held at once; more are answered 503 (default: 3/4 of the open-file limit)")
 	fs.IntVar(&o.maxConnsPerAddr, "max-conns-per-addr", perAddr, "connections one address may hold; more are answered 429 (trusted proxies are exempt)")
 	if err := parseFlags(fs, args); err != nil {
@@ -125,7 +125,7 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 		return nil, err
 	}
 	ln, err := web.LimitListener(tcp, web.Limits{MaxConns: o.maxConns, MaxConnsPerAddr: o.maxConnsPerAddr,
-		MaxShedding: o.maxShedding, TrustedProxies: o.proxies})
+		MaxHeld: o.maxHeld, TrustedProxies: o.proxies})
 	if err != nil {
 		tcp.Close()
 		w.Close(ctx)
@@ -263,15 +263,16 @@ func splitList(s string) []string {
 }
 
 // connectionCaps are the default caps: three quarters of the open-file
-// limit (Go raises the soft limit to the hard one at start) in all, a
-// quarter of that but at most 1000 for one address, and half of the files
-// left over, at most 256, for answering connections over a cap; the rest is
-// for the store and the index.
-func connectionCaps() (total, perAddr, shedding int) {
+// limit (Go raises the soft limit to the hard one at start) served, a
+// quarter of that but at most 1000 from one address, and all but 48 files
+// held (refused callers that have not hung up yet use the rest); the 48
+// are for the store and the index.
+func connectionCaps() (served, perAddr, held int) {
 	var rl syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil || rl.Cur > 1<<20 {
 		rl.Cur = 1 << 20
 	}
-	total = max(16, int(rl.Cur)*3/4)
-	return total, min(1000, max(4, total/4)), min(256, max(1, (int(rl.Cur)-total)/2))
+	limit := int(rl.Cur)
+	served = max(16, limit*3/4)
+	return served, min(1000, max(4, served/4)), max(served, limit-48)
 }
