@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -33,9 +34,12 @@ type loginGate struct {
 // enough that a flood does not pile up waiting requests.
 const loginWait = 2 * time.Second
 
+// newLoginGate makes a gate with the given number of hashers; 0 means a
+// quarter of the cores, at least one, so that logins never take more than
+// a quarter of the machine (all of one core on a small one).
 func newLoginGate(hashers int) *loginGate {
 	if hashers <= 0 {
-		hashers = 1
+		hashers = max(1, runtime.GOMAXPROCS(0)/4)
 	}
 	return &loginGate{hashers: make(chan struct{}, hashers), wait: loginWait, addrs: newAddrBudget()}
 }
