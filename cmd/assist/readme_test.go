@@ -11,30 +11,38 @@ import (
 // repoRoot is where README.md lives, two levels up from this package.
 const repoRoot = "../.."
 
-// The README's table names every flag of assist serve, as its -h prints them.
-func TestReadmeNamesEveryServeFlag(t *testing.T) {
+// The README's table names every flag of every command, as its -h prints
+// them (internal ones aside).
+func TestReadmeNamesEveryFlag(t *testing.T) {
 	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, help := runCmd("serve", "-h")
-	if code != 0 {
-		t.Fatalf("assist serve -h: exit %d", code)
-	}
-	flags := regexp.MustCompile(`(?m)^  (-[a-z-]+)`).FindAllStringSubmatch(help, -1)
-	if len(flags) < 4 {
-		t.Fatalf("found %d flags in assist serve -h:\n%s", len(flags), help)
-	}
-	var row string
-	for _, line := range strings.Split(string(readme), "\n") {
-		if strings.HasPrefix(line, "| `assist serve") {
-			row = line
-		}
-	}
-	for _, f := range flags {
-		if !regexp.MustCompile(`[\[ ]` + regexp.QuoteMeta(f[1]) + `[ \]]`).MatchString(row) {
-			t.Errorf("the README's row for assist serve does not name %s:\n%s", f[1], row)
-		}
+	flagRe := regexp.MustCompile(`(?m)^  (-[a-z-]+)[^\n]*\n\s+(.*)`)
+	for name := range commands {
+		t.Run(name, func(t *testing.T) {
+			code, help := runCmd(name, "-h")
+			if code != 0 {
+				t.Fatalf("assist %s -h: exit %d", name, code)
+			}
+			var rows strings.Builder
+			for _, line := range strings.Split(string(readme), "\n") {
+				if strings.HasPrefix(line, "| `assist "+name+" ") || strings.HasPrefix(line, "| `assist "+name+"`") {
+					rows.WriteString(line)
+				}
+			}
+			if rows.Len() == 0 {
+				t.Fatalf("the README's table has no row for assist %s", name)
+			}
+			for _, f := range flagRe.FindAllStringSubmatch(help, -1) {
+				if strings.HasPrefix(f[2], "internal:") {
+					continue
+				}
+				if !regexp.MustCompile(`[\[ ]` + regexp.QuoteMeta(f[1]) + `[ \]]`).MatchString(rows.String()) {
+					t.Errorf("the README's table does not name %s of assist %s", f[1], name)
+				}
+			}
+		})
 	}
 }
 
