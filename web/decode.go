@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -37,9 +38,19 @@ func decodeBody(w http.ResponseWriter, r *http.Request, dst any) error {
 }
 
 // decodeJSON is decodeBody's strict decoding, shared with WebSocket frames.
+// Beyond encoding/json it refuses what the standard decoder would quietly
+// change or let pass: bytes that are not UTF-8 and lone surrogate escapes
+// (both would become U+FFFD), a key given twice (the last would win) and a
+// key in another case than its field ("TEXT" would fill text).
 func decodeJSON(data []byte, dst any) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return kb.Errorf(kb.EInvalid, "empty body: want a JSON object")
+	}
+	if at := invalidUTF8(data); at >= 0 {
+		return kb.Errorf(kb.EInvalid, "body is not valid UTF-8 at byte %d: send text as UTF-8", at)
+	}
+	if at := loneSurrogate(data); at >= 0 {
+		return kb.Errorf(kb.EInvalid, "malformed JSON at byte %d: a \\u escape of half a surrogate pair is not a character", at)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -49,7 +60,169 @@ func decodeJSON(data []byte, dst any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return kb.Errorf(kb.EInvalid, "malformed JSON: data after the object")
 	}
+	keys := json.NewDecoder(bytes.NewReader(data))
+	keys.UseNumber()
+	return checkKeys(keys, reflect.TypeOf(dst), "")
+}
+
+// invalidUTF8 is the offset of the first byte that is not UTF-8, or -1.
+func invalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+// loneSurrogate is the offset of a \uD800-\uDFFF escape in a JSON text
+// that is not the high half followed by the low half of a pair, or -1. Invalid
+// JSON is left to the decoder.
+func loneSurrogate(b []byte) int {
+	in := false
+	for i := 0; i < len(b); i++ {
+		switch {
+		case b[i] == '"':
+			in = !in
+		case in && b[i] == '\\':
+			if i+1 < len(b) && b[i+1] != 'u' {
+				i++
+				continue
+			}
+			r, ok := hex4(b, i+2)
+			if !ok {
+				continue
+			}
+			switch {
+			case r >= 0xDC00 && r <= 0xDFFF:
+				return i
+			case r >= 0xD800 && r <= 0xDBFF:
+				lo, ok := hex4(b, i+8)
+				if !ok || b[i+6] != '\\' || b[i+7] != 'u' || lo < 0xDC00 || lo > 0xDFFF {
+					return i
+				}
+				i += 11
+			default:
+				i += 5
+			}
+		}
+	}
+	return -1
+}
+
+// hex4 reads the four hex digits at b[at:].
+func hex4(b []byte, at int) (rune, bool) {
+	if at < 0 || at+4 > len(b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[at : at+4] {
+		var d byte
+		switch {
+		case c >= '0' && c <= '9':
+			d = c - '0'
+		case c >= 'a' && c <= 'f':
+			d = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(d)
+	}
+	return r, true
+}
+
+// checkKeys walks one JSON value (known to be valid) beside the Go type it
+// was decoded into and refuses a key given twice in an object, two keys
+// that differ only in case, and a key that names a field in another case.
+func checkKeys(dec *json.Decoder, t reflect.Type, path string) error {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return kb.Errorf(kb.EInvalid, "malformed JSON: %v", err)
+	}
+	switch tok {
+	case json.Delim('['):
+		var elem reflect.Type
+		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+			elem = t.Elem()
+		}
+		for i := 0; dec.More(); i++ {
+			if err := checkKeys(dec, elem, fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+		_, err = dec.Token()
+	case json.Delim('{'):
+		fields := jsonFields(t)
+		seen := map[string]string{} // folded key → key as sent
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return kb.Errorf(kb.EInvalid, "malformed JSON: %v", err)
+			}
+			key := tok.(string)
+			name := path + key
+			if prev, ok := seen[strings.ToLower(key)]; ok {
+				if prev == key {
+					return kb.Errorf(kb.EInvalid, "field %q is given twice: send it once", clip(name))
+				}
+				return kb.Errorf(kb.EInvalid, "fields %q and %q differ only in case: send one, in lower case", clip(path+prev), clip(name))
+			}
+			seen[strings.ToLower(key)] = key
+			var ft reflect.Type
+			if fields != nil {
+				f, ok := fields[strings.ToLower(key)]
+				if ok && f.name != key {
+					return kb.Errorf(kb.EInvalid, "field %q: field names are case-sensitive; did you mean %q?", clip(name), path+f.name)
+				}
+				ft = f.typ
+			} else if t != nil && t.Kind() == reflect.Map {
+				ft = t.Elem()
+			}
+			if err := checkKeys(dec, ft, name+"."); err != nil {
+				return err
+			}
+		}
+		_, err = dec.Token()
+	}
+	if err != nil {
+		return kb.Errorf(kb.EInvalid, "malformed JSON: %v", err)
+	}
 	return nil
+}
+
+type jsonField struct {
+	name string
+	typ  reflect.Type
+}
+
+// jsonFields maps the lower-cased JSON names of a struct's fields to the
+// names as declared; nil if t is not a struct.
+func jsonFields(t reflect.Type) map[string]jsonField {
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	out := map[string]jsonField{}
+	for f := range t.Fields() {
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[strings.ToLower(name)] = jsonField{name: name, typ: f.Type}
+	}
+	return out
 }
 
 func jsonReason(err error) string {
@@ -83,20 +256,6 @@ func validConversationID(id string) error {
 		if !ok {
 			return kb.Errorf(kb.EInvalid, "conversation id %q: only A-Z a-z 0-9 _ . : - are allowed", clip(id))
 		}
-	}
-	return nil
-}
-
-// validText checks a turn or draft: some text, at most maxTextRunes.
-func validText(text string) error {
-	if strings.TrimSpace(text) == "" {
-		return kb.Errorf(kb.EInvalid, "text is empty")
-	}
-	if !utf8.ValidString(text) {
-		return kb.Errorf(kb.EInvalid, "text is not valid UTF-8")
-	}
-	if n := utf8.RuneCountInString(text); n > maxTextRunes {
-		return kb.Errorf(kb.EInvalid, "text has %d characters: at most %d", n, maxTextRunes)
 	}
 	return nil
 }

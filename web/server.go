@@ -74,8 +74,14 @@ type Config struct {
 	// Origins are the browser origins besides the server's own allowed to
 	// open WebSockets and post with a session, exactly "scheme://host[:port]".
 	Origins []string
-	Logger  *slog.Logger
-	Now     func() time.Time // nil: time.Now
+	// TrustedProxies are the reverse proxies (addresses or CIDR prefixes)
+	// whose X-Forwarded-For names the caller; see ParseProxies.
+	TrustedProxies []string
+	// LoginHashers is how many password checks may run at once; 0: a
+	// quarter of the cores, at least 1.
+	LoginHashers int
+	Logger       *slog.Logger
+	Now          func() time.Time // nil: time.Now
 
 	SessionTTL   time.Duration // 0: 12 hours
 	PingInterval time.Duration // 0: 30 seconds; a peer silent for twice this is dropped
@@ -102,6 +108,8 @@ type Server struct {
 	events   *recorder
 	closing  atomic.Bool
 	logins   *loginThrottle
+	gate     *loginGate
+	proxies  proxies
 }
 
 // New builds the server and starts its event writer; Close stops it.
@@ -113,8 +121,13 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	proxies, err := ParseProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{store: cfg.Store, desk: cfg.Desk, hub: cfg.Hub, origins: origins, log: cfg.Logger, now: cfg.Now,
-		sessionTTL: cfg.SessionTTL, ping: cfg.PingInterval, queueLen: cfg.SendQueue, logins: newLoginThrottle()}
+		sessionTTL: cfg.SessionTTL, ping: cfg.PingInterval, queueLen: cfg.SendQueue, logins: newLoginThrottle(),
+		gate: newLoginGate(cfg.LoginHashers), proxies: proxies}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -43,7 +43,10 @@ func main() {
 
 // run dispatches to a subcommand and returns the process exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 2 && args[0] == "help" {
+		args = []string{args[1], "-h"} // assist help CMD is assist CMD -h
+	}
+	if len(args) == 0 || helpAsked(args) || args[0] == "help" {
 		usage(stderr)
 		if len(args) == 0 {
 			return 2
@@ -57,7 +60,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if err := c.Run(ctx, args[1:], stdout, stderr); err != nil {
-		if errors.Is(err, errUsage) || errors.Is(err, flag.ErrHelp) {
+		if errors.Is(err, flag.ErrHelp) { // the usage was asked for and printed
+			return 0
+		}
+		if errors.Is(err, errUsage) {
 			return 2
 		}
 		fmt.Fprintf(stderr, "assist %s: %v\n", c.Name(), err)
@@ -90,9 +96,18 @@ func newFlags(c command, stderr io.Writer, synopsis string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args and rejects stray positional arguments.
+// helpAsked reports whether args ask for the usage (-h, -help, --help).
+func helpAsked(args []string) bool {
+	return len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help")
+}
+
+// parseFlags parses args and rejects stray positional arguments. -h prints
+// the usage and returns flag.ErrHelp, which exits 0.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return flag.ErrHelp
+		}
 		return errUsage
 	}
 	if fs.NArg() > 0 {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"assist/assistant"
@@ -37,22 +38,27 @@ type serveOptions struct {
 	data    string
 	addr    string
 	origins []string // browser origins allowed besides the server's own
+	proxies []string // reverse proxies whose X-Forwarded-For is believed
+	// Connection caps (web.Limits); 0: none, as for assist bench.
+	maxConns, maxConnsPerAddr, maxHeld int
 }
 
 func (c *serveCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags(c, stderr, "[-data DIR] [-addr HOST:PORT] [-origins URL,URL]")
+	fs := newFlags(c, stderr, "[-data DIR] [-addr HOST:PORT] [-origins URL,URL] [-trusted-proxy IP,CIDR] "+
+		"[-max-conns N] [-max-conns-per-addr N]")
 	var o serveOptions
 	fs.StringVar(&o.data, "data", defaultDataDir, "data directory (SQLite file and index), created if missing")
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on; port 0 picks a free port")
 	origins := fs.String("origins", "", "comma-separated browser origins allowed besides the server's own, e.g. https://desk.example.com")
+	proxies := fs.String("trusted-proxy", "", "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For names the caller, e.g. 10.0.0.5")
+	maxConns, perAddr, held := connectionCaps()
+	o.maxHeld = held
+	fs.IntVar(&o.maxConns, "max-conns", maxConns, "connections held at once; more are answered 503 (default: 3/4 of the open-file limit)")
+	fs.IntVar(&o.maxConnsPerAddr, "max-conns-per-addr", perAddr, "connections one address may hold; more are answered 429 (trusted proxies are exempt)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	for _, o2 := range strings.Split(*origins, ",") {
-		if o2 = strings.TrimSpace(o2); o2 != "" {
-			o.origins = append(o.origins, o2)
-		}
-	}
+	o.origins, o.proxies = splitList(*origins), splitList(*proxies)
 	srv, err := startServer(ctx, o, stdout, stderr)
 	if err != nil {
 		return err
@@ -108,12 +114,20 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 			desk.Close()
 		}
 	}()
-	w, err := web.New(web.Config{Store: db, Desk: desk, Hub: hub, Origins: o.origins, Logger: log, Now: db.Now})
+	w, err := web.New(web.Config{Store: db, Desk: desk, Hub: hub, Origins: o.origins, TrustedProxies: o.proxies,
+		Logger: log, Now: db.Now})
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", o.addr)
+	tcp, err := net.Listen("tcp", o.addr)
 	if err != nil {
+		w.Close(ctx)
+		return nil, err
+	}
+	ln, err := web.LimitListener(tcp, web.Limits{MaxConns: o.maxConns, MaxConnsPerAddr: o.maxConnsPerAddr,
+		MaxHeld: o.maxHeld, TrustedProxies: o.proxies})
+	if err != nil {
+		tcp.Close()
 		w.Close(ctx)
 		return nil, err
 	}
@@ -235,4 +249,30 @@ func firstAdmin(ctx context.Context, db *sqlite.DB, shop kb.ShopInfo, url string
 	fmt.Fprintf(stdout, "  %s\n", password)
 	fmt.Fprintf(stdout, "assist: log in at %slogin (an owner, and admin of %q); add agents with: assist user add -name NAME -shop SHOP -role agent\n", url, shop.Name)
 	return nil
+}
+
+// splitList reads a comma-separated flag.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// connectionCaps are the default caps: three quarters of the open-file
+// limit (Go raises the soft limit to the hard one at start) served, a
+// quarter of that but at most 1000 from one address, and all but 48 files
+// held (refused callers that have not hung up yet use the rest); the 48
+// are for the store and the index.
+func connectionCaps() (served, perAddr, held int) {
+	var rl syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil || rl.Cur > 1<<20 {
+		rl.Cur = 1 << 20
+	}
+	limit := int(rl.Cur)
+	served = max(16, limit*3/4)
+	return served, min(1000, max(4, served/4)), max(served, limit-48)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -24,6 +25,10 @@ func (c *tokenCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 	name := fs.String("name", "", "create: what the token is for, e.g. the platform's name")
 	shop := fs.String("shop", "", "create: the shop the token posts to (default: the store's only shop)")
 	id := fs.Int64("id", 0, "revoke: the token's id, as list shows it")
+	if helpAsked(args) {
+		fs.Usage()
+		return flag.ErrHelp
+	}
 	sub := ""
 	if len(args) > 0 {
 		sub = args[0]

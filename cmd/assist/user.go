@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -33,6 +34,10 @@ func (c *userCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writ
 	role := fs.String("role", "", "agent, admin or manager in that shop")
 	owner := fs.Bool("owner", false, "also a server-wide owner: creates shops and grants memberships")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input instead of generating one")
+	if helpAsked(args) {
+		fs.Usage()
+		return flag.ErrHelp
+	}
 	if len(args) == 0 || args[0] != "add" {
 		fmt.Fprintln(stderr, "user needs a subcommand: add")
 		fs.Usage()

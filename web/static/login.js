@@ -6,10 +6,21 @@ const form = document.getElementById('login');
 const error = document.getElementById('login-error');
 const submit = form.querySelector('button[type=submit]');
 
-// next only ever leads to a path on this site, never to another host.
+// next only ever leads to a page on this site. The parameter is resolved by
+// the browser's own URL parser, which drops tabs and line breaks and reads a
+// backslash as a slash ("/\t/evil.example" is "//evil.example"), and is
+// followed only if it lands on this origin; then the parsed form is used, so
+// what was checked is what is followed.
 function next() {
   const n = new URLSearchParams(location.search).get('next') || '';
-  return n.startsWith('/') && !n.startsWith('//') && !n.startsWith('/\\') ? n : '/';
+  if (!n.startsWith('/')) return '/';
+  let u;
+  try {
+    u = new URL(n, location.origin);
+  } catch {
+    return '/';
+  }
+  return u.origin === location.origin ? u.pathname + u.search + u.hash : '/';
 }
 
 function fail(text) {
