@@ -70,7 +70,7 @@ const (
 // env is a real server over a real store and desk, behind httptest, serving
 // two shops.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	store *sqlite.DB
 	desk  *assistant.Desk
 	srv   *Server
@@ -79,7 +79,7 @@ type env struct {
 	sess  map[kb.Role]*http.Cookie
 }
 
-func newEnv(t *testing.T, tune ...func(*Config)) *env {
+func newEnv(t testing.TB, tune ...func(*Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -308,7 +308,7 @@ func smallWindowDialer() *websocket.Dialer {
 	return &websocket.Dialer{HandshakeTimeout: 5 * time.Second, NetDialContext: d.DialContext}
 }
 
-func errorOfBody(t *testing.T, b []byte) errorBody {
+func errorOfBody(t testing.TB, b []byte) errorBody {
 	t.Helper()
 	var e errorBody
 	if err := json.Unmarshal(b, &e); err != nil {

@@ -76,7 +76,8 @@ type server struct {
 	log    *slog.Logger
 	failed chan error // Serve's error, if it stops by itself
 
-	warmed          chan struct{} // closed once the shops loaded at start are in
+	stopWarming     context.CancelFunc
+	warmed          chan struct{} // closed once the shops loaded at start are in, or warming stopped
 	stopCheckpoints context.CancelFunc
 	checkpoints     chan struct{} // closed when the checkpointer has stopped
 }
@@ -152,11 +153,15 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 	go func() { s.failed <- s.http.Serve(ln) }()
 	// Load the first shops beside the traffic, so their first turns do not
 	// wait for an index build; the rest load on their first turn.
-	s.warmed = make(chan struct{})
+	wctx, stopWarming := context.WithCancel(context.Background())
+	s.stopWarming, s.warmed = stopWarming, make(chan struct{})
 	go func() {
 		defer close(s.warmed)
 		for _, sh := range shops[:min(len(shops), warmShops)] {
-			if _, err := desk.Knowledge(context.Background(), sh.ID); err != nil {
+			if wctx.Err() != nil { // shutting down: the rest load on demand next time
+				return
+			}
+			if _, err := desk.Knowledge(wctx, sh.ID); err != nil && wctx.Err() == nil {
 				log.Warn("load shop", "shop", sh.Name, "err", err)
 			}
 		}
@@ -200,6 +205,7 @@ func (s *server) shutdown(ctx context.Context) error {
 	errs = append(errs, s.web.FlushEvents(ctx))
 	s.stopCheckpoints()
 	<-s.checkpoints
+	s.stopWarming() // a shop being indexed finishes; no other starts
 	<-s.warmed
 	errs = append(errs, s.desk.Close(), s.db.Close())
 	return errors.Join(errs...)

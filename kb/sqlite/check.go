@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/mattn/go-sqlite3"
 )
@@ -70,7 +72,13 @@ func Check(ctx context.Context, path string) (*CheckReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Known = len(names)
+	// Versions are numbers in the file names and may skip some.
+	for _, n := range names {
+		num, _, _ := strings.Cut(strings.TrimPrefix(n, "migrations/"), "_")
+		if v, err := strconv.Atoi(num); err == nil && v > r.Known {
+			r.Known = v
+		}
+	}
 	if r.Schema > r.Known {
 		r.Problems = append(r.Problems, fmt.Sprintf("the store is at migration %d, newer than this build (%d): use a newer assist", r.Schema, r.Known))
 	}
