@@ -7,6 +7,7 @@ import { copyText } from './clipboard.js';
 import { h, clock } from './dom.js';
 import { nudgeCard, nudgeID, phraseItem, productItem, ruleItem } from './cards.js';
 import { mountCheck } from './check.js';
+import { flagControl } from './flags.js';
 import { roleLabel } from './labels.js';
 import { mountConversations } from './conversations.js';
 import { LiveSocket } from './socket.js';
@@ -164,7 +165,8 @@ export function mountPanel(root, opts = {}) {
       h('div', { class: 'now-head' },
         h('span', { class: `role-tag role-${entry.role}`, text: roleLabel(entry.role) }),
         h('span', { class: 'muted', text: `第 ${entry.turn + 1} 句 · ${clock(entry.at)}` }),
-        pinned ? h('button', { type: 'button', class: 'btn small ghost', onclick: () => { state.viewing = null; render(); } }, '回到最新') : null),
+        pinned ? h('button', { type: 'button', class: 'btn small ghost', onclick: () => { state.viewing = null; render(); } }, '回到最新') : null,
+        flagControl(entry, { conversation: state.id, shop: currentShop(), say })),
       h('p', { class: 'now-text', text: entry.text }));
   }
 
