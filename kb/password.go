@@ -5,8 +5,8 @@ import (
 	"encoding/base64"
 )
 
-// NewPassword is a random password for a person created by someone else,
-// shown once: 15 random bytes, 20 URL-safe characters.
+// NewPassword is a generated password for a new account, shown once:
+// 15 random bytes, 20 URL-safe characters a person can copy.
 func NewPassword() (string, error) {
 	b := make([]byte, 15)
 	if _, err := rand.Read(b); err != nil {

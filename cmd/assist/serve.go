@@ -237,7 +237,7 @@ func firstAdmin(ctx context.Context, db *sqlite.DB, shop kb.ShopInfo, url string
 	if err != nil || n > 0 {
 		return err
 	}
-	password, err := sqlite.NewPassword()
+	password, err := kb.NewPassword()
 	if err != nil {
 		return err
 	}

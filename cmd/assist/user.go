@@ -126,7 +126,7 @@ func pickShop(ctx context.Context, db *sqlite.DB, name string) (kb.ShopInfo, err
 // password reads one from stdin or generates one.
 func (c *userCmd) password(fromStdin bool) (string, error) {
 	if !fromStdin {
-		return sqlite.NewPassword()
+		return kb.NewPassword()
 	}
 	in := c.stdin
 	if in == nil {

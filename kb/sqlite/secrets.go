@@ -31,9 +31,6 @@ func randomSecret(n int) (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// NewPassword generates a password for a new account: 15 random bytes, 20
-// characters a person can copy.
-func NewPassword() (string, error) { return randomSecret(15) }
 
 // secretHash is how session ids and API tokens are stored: they are already
 // 32 random bytes, so a fast hash is enough to make a stolen store useless.
