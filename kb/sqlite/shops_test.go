@@ -24,7 +24,7 @@ func teaShop() *kb.Shop {
 	}
 }
 
-func openTemp(t *testing.T) *DB {
+func openTemp(t testing.TB) *DB {
 	t.Helper()
 	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "assist.db"))
 	if err != nil {
@@ -151,7 +151,7 @@ func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
 
 // openWithShop opens a store holding teaShop, whose id is 1: turns, events
 // and tokens all belong to a shop.
-func openWithShop(t *testing.T) *DB {
+func openWithShop(t testing.TB) *DB {
 	t.Helper()
 	db := openTemp(t)
 	info, err := db.ImportShop(context.Background(), teaShop())
