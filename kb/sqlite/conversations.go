@@ -137,8 +137,7 @@ func (db *DB) TurnPage(ctx context.Context, shop int64, conversation string, bef
 		return nil, false, kb.Errorf(kb.ENotFound, "no conversation %q", conversation)
 	}
 	// One row past the page tells whether there is more.
-	rows, err := tx.QueryContext(ctx, turnColumns+` WHERE shop_id = ? AND conversation = ? AND idx < ? ORDER BY idx DESC LIMIT ?`,
-		shop, conversation, before, limit+1)
+	rows, err := tx.QueryContext(ctx, turnPageQuery, shop, conversation, before, limit+1)
 	if err != nil {
 		return nil, false, fmt.Errorf("read conversation %s: %w", conversation, err)
 	}
@@ -161,6 +160,9 @@ func (db *DB) TurnPage(ctx context.Context, shop int64, conversation string, bef
 	slices.Reverse(out)
 	return out, more, nil
 }
+
+// turnPageQuery walks the turns' primary key back from idx < before.
+const turnPageQuery = turnColumns + ` WHERE shop_id = ? AND conversation = ? AND idx < ? ORDER BY idx DESC LIMIT ?`
 
 // Turn returns one stored turn.
 func (db *DB) Turn(ctx context.Context, shop int64, conversation string, index int) (*kb.StoredTurn, error) {
