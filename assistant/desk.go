@@ -18,7 +18,11 @@ import (
 type TurnLog interface {
 	// Turns lists a conversation's turns in order; kb.ENotFound if it has none.
 	Turns(ctx context.Context, shop int64, conv string) ([]kb.StoredTurn, error)
+	// AddTurn commits a turn, and its IdempotencyKey if any, in one go.
 	AddTurn(ctx context.Context, t *kb.StoredTurn) error
+	// TurnByKey is the turn committed with an idempotency key in shop;
+	// kb.ENotFound if none was.
+	TurnByKey(ctx context.Context, shop int64, key string) (*kb.StoredTurn, error)
 }
 
 // Library gives a shop's knowledge and tells when it changed.
@@ -138,10 +142,19 @@ func NewDesk(cfg DeskConfig) (*Desk, error) {
 // suggestion set and publishes it. The returned JSON is the set exactly as
 // stored and pushed.
 func (d *Desk) Turn(ctx context.Context, shop int64, conv string, t Turn, postedBy string) (*Suggestions, []byte, error) {
+	return d.TurnOnce(ctx, shop, conv, "", t, postedBy)
+}
+
+// TurnOnce is Turn with an idempotency key (none if ""): when the shop has
+// committed a turn under key already, the same turn posted again is
+// answered with that turn's stored set and nothing is committed or pushed;
+// another turn under that key is a conflict.
+func (d *Desk) TurnOnce(ctx context.Context, shop int64, conv, key string, t Turn, postedBy string) (*Suggestions, []byte, error) {
 	eng, err := d.engine(ctx, shop)
 	if err != nil {
 		return nil, nil, err
 	}
+	asked := t
 	if t.At.IsZero() {
 		t.At = d.now()
 	}
@@ -151,6 +164,13 @@ func (d *Desk) Turn(ctx context.Context, shop int64, conv string, t Turn, posted
 	var sugg *Suggestions
 	var data []byte
 	err = d.withConversation(ctx, eng, shop, conv, func(c *Conversation) error {
+		if key != "" {
+			// Under the conversation's lock: a retry racing its first try
+			// waits for it and then finds its key.
+			if sugg, data, err = d.committed(ctx, shop, conv, key, asked, postedBy); sugg != nil || err != nil {
+				return err
+			}
+		}
 		if sugg, err = eng.Turn(c, t); err != nil {
 			return err
 		}
@@ -158,7 +178,7 @@ func (d *Desk) Turn(ctx context.Context, shop int64, conv string, t Turn, posted
 			return fmt.Errorf("encode suggestions of %s/%d: %w", conv, sugg.Turn, err)
 		}
 		stored := &kb.StoredTurn{Shop: shop, Conversation: conv, Index: sugg.Turn, Role: string(t.Role), Text: t.Text,
-			Product: t.Product, At: t.At, PostedBy: postedBy, Suggestions: data}
+			Product: t.Product, At: t.At, PostedBy: postedBy, Suggestions: data, IdempotencyKey: key}
 		// The engine has counted the turn: finish the write even if the
 		// caller hangs up, or memory and log would disagree.
 		if err := d.cfg.Log.AddTurn(context.WithoutCancel(ctx), stored); err != nil {
@@ -173,6 +193,28 @@ func (d *Desk) Turn(ctx context.Context, shop int64, conv string, t Turn, posted
 		return nil, nil, err
 	}
 	return sugg, data, nil
+}
+
+// committed is the answer already given to the turn posted under key: nil
+// if there is none, a conflict if the key was used for another turn.
+func (d *Desk) committed(ctx context.Context, shop int64, conv, key string, t Turn, postedBy string) (*Suggestions, []byte, error) {
+	prev, err := d.cfg.Log.TurnByKey(ctx, shop, key)
+	if kb.ErrorCode(err) == kb.ENotFound {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if prev.Conversation != conv || prev.Role != string(t.Role) || prev.Text != t.Text || prev.Product != t.Product ||
+		prev.PostedBy != postedBy || (!t.At.IsZero() && !t.At.Equal(prev.At)) {
+		return nil, nil, kb.Errorf(kb.EConflict, "幂等键 %q 已用于另一句话(会话 %s 第 %d 句),请换一个新键 (Idempotency-Key already used for a different turn)",
+			key, prev.Conversation, prev.Index)
+	}
+	var sugg Suggestions
+	if err := json.Unmarshal(prev.Suggestions, &sugg); err != nil {
+		return nil, nil, fmt.Errorf("decode stored suggestions of %s/%d: %w", conv, prev.Index, err)
+	}
+	return &sugg, prev.Suggestions, nil
 }
 
 // Check looks at an agent's draft in conversation conv of shop without

@@ -83,6 +83,9 @@ type StoredTurn struct {
 	At           time.Time
 	PostedBy     string          // the user or token that posted it
 	Suggestions  json.RawMessage // the suggestion set exactly as it was sent
+	// IdempotencyKey is the key the poster sent with the turn ("" for
+	// none); the store keeps it with the turn, so a retry finds the turn.
+	IdempotencyKey string
 }
 
 // ConversationSummary is a line of the conversation list.

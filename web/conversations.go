@@ -3,7 +3,10 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"time"
+
+	"assist/kb"
 )
 
 // maxListedConversations bounds the conversation list.
@@ -41,24 +44,62 @@ type turnLine struct {
 	Suggestions json.RawMessage `json:"suggestions"`
 }
 
-// getConversation is GET /api/v1/conversations/{id}: its turns with the
-// suggestion sets that were sent for them.
+// A conversation's history is read a page at a time: the panel asks for
+// the last turns, then for older ones as the agent scrolls up.
+const (
+	defaultTurnPage = 50
+	maxTurnPage     = 200
+)
+
+// turnPage is one page of a conversation, in turn order. Next, when
+// has_more, is the before= that asks for the page of older turns.
+type turnPage struct {
+	ID      string     `json:"id"`
+	Turns   []turnLine `json:"turns"`
+	HasMore bool       `json:"has_more"`
+	Next    *int       `json:"next,omitempty"`
+}
+
+// getConversation is GET /api/v1/shops/{shop}/conversations/{id}
+// [?before=N][&limit=K]: up to K turns (50, at most 200) before turn N
+// (the last ones without it), with the suggestion sets sent for them.
 func (s *Server) getConversation(w http.ResponseWriter, r *http.Request, p *principal) error {
 	id := r.PathValue("id")
 	if err := validConversationID(id); err != nil {
 		return err
 	}
-	turns, err := s.store.Turns(r.Context(), p.Shop, id)
+	before, limit, err := pageParams(r)
 	if err != nil {
 		return err
 	}
-	out := make([]turnLine, len(turns))
-	for i, t := range turns {
-		out[i] = turnLine{Turn: t.Index, Role: t.Role, Text: t.Text, Product: t.Product, At: t.At, Suggestions: t.Suggestions}
+	turns, more, err := s.store.TurnPage(r.Context(), p.Shop, id, before, limit)
+	if err != nil {
+		return err
 	}
-	writeJSON(w, http.StatusOK, struct {
-		ID    string     `json:"id"`
-		Turns []turnLine `json:"turns"`
-	}{id, out})
+	page := turnPage{ID: id, Turns: make([]turnLine, len(turns)), HasMore: more}
+	for i, t := range turns {
+		page.Turns[i] = turnLine{Turn: t.Index, Role: t.Role, Text: t.Text, Product: t.Product, At: t.At, Suggestions: t.Suggestions}
+	}
+	if more && len(turns) > 0 {
+		page.Next = &turns[0].Index
+	}
+	writeJSON(w, http.StatusOK, page)
 	return nil
+}
+
+// pageParams reads before (-1 when absent: the latest turns) and limit.
+func pageParams(r *http.Request) (before, limit int, err error) {
+	q := r.URL.Query()
+	before, limit = -1, defaultTurnPage
+	if v := q.Get("before"); v != "" {
+		if before, err = strconv.Atoi(v); err != nil || before < 0 {
+			return 0, 0, kb.Errorf(kb.EInvalid, "before %q: 应为 0 或正整数,即较新一页的 next (want a turn number, the next of the newer page)", clip(v))
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > maxTurnPage {
+			return 0, 0, kb.Errorf(kb.EInvalid, "limit %q: 每页 1 到 %d 句 (want 1 to %d turns)", clip(v), maxTurnPage, maxTurnPage)
+		}
+	}
+	return before, limit, nil
 }

@@ -25,7 +25,11 @@ func (s *Server) postEvent(w http.ResponseWriter, r *http.Request, p *principal)
 	if err := decodeBody(w, r, &req); err != nil {
 		return err
 	}
-	if err := s.recordFeedback(r.Context(), p.Shop, req, p); err != nil {
+	key, err := idempotencyKey(r.Header.Get(idempotencyHeader))
+	if err != nil {
+		return err
+	}
+	if err := s.recordFeedback(r.Context(), p.Shop, key, req, p); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -34,8 +38,9 @@ func (s *Server) postEvent(w http.ResponseWriter, r *http.Request, p *principal)
 
 // recordFeedback stores a used or dismissed event once it has checked that
 // the suggestion was in that turn's suggestion set. The agent is always the
-// caller; it commits before returning.
-func (s *Server) recordFeedback(ctx context.Context, shop int64, req eventRequest, p *principal) error {
+// caller; it commits before returning. Under an idempotency key (none if
+// ""), a retry of the same event records nothing.
+func (s *Server) recordFeedback(ctx context.Context, shop int64, key string, req eventRequest, p *principal) error {
 	if err := validConversationID(req.Conversation); err != nil {
 		return err
 	}
@@ -60,8 +65,9 @@ func (s *Server) recordFeedback(ctx context.Context, shop int64, req eventReques
 	if !offered(&sugg, req.Kind, req.SuggestionID) {
 		return kb.Errorf(kb.EInvalid, "turn %d of %q offered no %s %q", req.Turn, req.Conversation, req.Kind, clip(req.SuggestionID))
 	}
-	return s.store.AddEvents(context.WithoutCancel(ctx), kb.Event{Shop: shop, Conversation: req.Conversation, Turn: req.Turn,
+	_, err = s.store.AddEventOnce(context.WithoutCancel(ctx), key, kb.Event{Shop: shop, Conversation: req.Conversation, Turn: req.Turn,
 		Agent: p.Name, SuggestionID: req.SuggestionID, Kind: req.Kind, Action: action, At: s.now()})
+	return err
 }
 
 // suggestion names one suggestion of a set, as events do.

@@ -39,6 +39,8 @@ var shopRoutes = []struct {
 	{"PUT", "/admin/cues", `{"word":"少了","category":"evidence.missing","enabled":true}`},
 	{"DELETE", "/admin/cues?word=少了&category=evidence.missing", ""},
 	{"POST", "/admin/try", `{"role":"buyer","text":"乌龙少了一包"}`},
+	{"GET", "/tokens", ""},
+	{"DELETE", "/tokens/2", ""}, // the tea shop's token in TestNothingCrossesAShop
 }
 
 func TestEveryShopRouteIsCovered(t *testing.T) {

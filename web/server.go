@@ -23,6 +23,8 @@ import (
 // every shop; *assistant.Desk is one. web decodes, calls it and encodes.
 type Desk interface {
 	Turn(ctx context.Context, shop int64, conv string, t assistant.Turn, postedBy string) (*assistant.Suggestions, []byte, error)
+	// TurnOnce is Turn under an idempotency key ("" for none).
+	TurnOnce(ctx context.Context, shop int64, conv, key string, t assistant.Turn, postedBy string) (*assistant.Suggestions, []byte, error)
 	Check(ctx context.Context, shop int64, conv, text string) (*assistant.Suggestions, error)
 	// Knowledge is a shop's knowledge as its next turn will see it.
 	Knowledge(ctx context.Context, shop int64) (*kb.Shop, error)
@@ -41,6 +43,8 @@ type Store interface {
 	Session(ctx context.Context, id string) (*kb.Session, error)
 	DeleteSession(ctx context.Context, id string) error
 	TokenBySecret(ctx context.Context, secret string) (*kb.APIToken, error)
+	ShopTokens(ctx context.Context, shop int64) ([]kb.APIToken, error)
+	RevokeShopToken(ctx context.Context, shop, id int64) (*kb.APIToken, error)
 
 	CreateUser(ctx context.Context, name, password string, owner bool) (*kb.User, error)
 	User(ctx context.Context, name string) (*kb.User, error)
@@ -53,9 +57,10 @@ type Store interface {
 	PutPhrase(ctx context.Context, shopID int64, p kb.Phrase) error
 
 	Conversations(ctx context.Context, shop int64, limit int) ([]kb.ConversationSummary, error)
-	Turns(ctx context.Context, shop int64, conv string) ([]kb.StoredTurn, error)
+	TurnPage(ctx context.Context, shop int64, conv string, before, limit int) ([]kb.StoredTurn, bool, error)
 	Turn(ctx context.Context, shop int64, conv string, index int) (*kb.StoredTurn, error)
 	AddEvents(ctx context.Context, events ...kb.Event) error
+	AddEventOnce(ctx context.Context, key string, e kb.Event) (replayed bool, err error)
 	SuggestionReport(ctx context.Context, shop int64) ([]kb.SuggestionStats, error)
 
 	AddFlag(ctx context.Context, f *kb.Flag) (int64, error)
@@ -177,6 +182,8 @@ func (s *Server) routes() {
 	s.handle("PUT /api/v1/shops/{shop}/members/{name}", s.putMember, roleOwner, kb.RoleAdmin)
 	s.handle("DELETE /api/v1/shops/{shop}/members/{name}", s.deleteMember, roleOwner, kb.RoleAdmin)
 	s.handle("GET /api/v1/shops/{shop}/members", s.listMembers, kb.RoleAdmin)
+	s.handle("GET "+shopAPI+"/tokens", s.listTokens, kb.RoleAdmin)
+	s.handle("DELETE "+shopAPI+"/tokens/{id}", s.revokeToken, kb.RoleAdmin)
 
 	s.handle("POST "+shopAPI+"/conversations/{id}/turns", s.postTurn, turnRoles...)
 	s.handle("GET "+shopAPI+"/conversations", s.listConversations, members...)

@@ -44,14 +44,39 @@ func (s *Server) postTurn(w http.ResponseWriter, r *http.Request, p *principal) 
 	if err := decodeBody(w, r, &req); err != nil {
 		return err
 	}
+	key, err := idempotencyKey(r.Header.Get(idempotencyHeader))
+	if err != nil {
+		return err
+	}
 	t, err := req.turn()
 	if err != nil {
 		return err
 	}
-	_, data, err := s.desk.Turn(r.Context(), p.Shop, conv, t, p.Name)
+	_, data, err := s.desk.TurnOnce(r.Context(), p.Shop, conv, key, t, p.Name)
 	if err != nil {
 		return err
 	}
 	writeRawJSON(w, http.StatusOK, data)
 	return nil
+}
+
+// idempotencyHeader carries a key that makes a retried POST safe: the same
+// key with the same request gets the first answer, and nothing is recorded
+// twice.
+const idempotencyHeader = "Idempotency-Key"
+
+const maxIdempotencyKey = 128
+
+// idempotencyKey checks a key ("" for none): 1 to 128 visible ASCII
+// characters, as a UUID or a platform's message id is.
+func idempotencyKey(key string) (string, error) {
+	if len(key) > maxIdempotencyKey {
+		return "", kb.Errorf(kb.EInvalid, "Idempotency-Key: 最多 %d 个字符 (at most %d characters)", maxIdempotencyKey, maxIdempotencyKey)
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] <= ' ' || key[i] > '~' {
+			return "", kb.Errorf(kb.EInvalid, "Idempotency-Key: 只能用可见的 ASCII 字符,如 UUID (visible ASCII only, e.g. a UUID)")
+		}
+	}
+	return key, nil
 }

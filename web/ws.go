@@ -79,6 +79,9 @@ type clientFrame struct {
 	SuggestionID string `json:"suggestion_id"`
 	Kind         string `json:"kind"`
 	Action       string `json:"action"`
+	// IdempotencyKey makes a turn or feedback frame safe to send again
+	// after a lost ack, as the Idempotency-Key header does over HTTP.
+	IdempotencyKey string `json:"idempotency_key"`
 }
 
 type ackFrame struct {
@@ -117,12 +120,16 @@ func (s *Server) answerFrame(ctx context.Context, c *client, f *clientFrame) ([]
 		if !slices.Contains(turnRoles, c.who.Role) {
 			return nil, kb.Errorf(kb.EForbidden, "%s may not post turns", describe(c.who))
 		}
+		key, err := idempotencyKey(f.IdempotencyKey)
+		if err != nil {
+			return nil, err
+		}
 		req := turnRequest{Role: f.Role, Text: f.Text, Product: f.Product, At: f.At}
 		t, err := req.turn()
 		if err != nil {
 			return nil, err
 		}
-		sugg, _, err := s.desk.Turn(ctx, c.topic.shop, c.topic.conv, t, c.who.Name)
+		sugg, _, err := s.desk.TurnOnce(ctx, c.topic.shop, c.topic.conv, key, t, c.who.Name)
 		if err != nil {
 			return nil, err
 		}
@@ -143,8 +150,12 @@ func (s *Server) answerFrame(ctx context.Context, c *client, f *clientFrame) ([]
 		if f.Turn == nil {
 			return nil, kb.Errorf(kb.EInvalid, "feedback: turn is required")
 		}
+		key, err := idempotencyKey(f.IdempotencyKey)
+		if err != nil {
+			return nil, err
+		}
 		req := eventRequest{Conversation: c.topic.conv, Turn: *f.Turn, SuggestionID: f.SuggestionID, Kind: f.Kind, Action: f.Action}
-		if err := s.recordFeedback(ctx, c.topic.shop, req, c.who); err != nil {
+		if err := s.recordFeedback(ctx, c.topic.shop, key, req, c.who); err != nil {
 			return nil, err
 		}
 		return json.Marshal(ackFrame{Type: "ack", Ref: f.Ref, For: "feedback", Turn: *f.Turn})
@@ -161,7 +172,6 @@ func (s *Server) recordShown(c *client, sugg *assistant.Suggestions) {
 	s.events.add(shownEvents(c.topic.shop, sugg, c.who.Name, s.now())...)
 }
 
-// logInternal logs an internal error, whose detail the peer does not see.
 // stillAllowed checks a socket's caller again against the store: a session
 // logged out or expired, a token revoked, or a role removed in the shop ends
 // the socket at its next frame or ping, even when another process did it.
@@ -183,6 +193,7 @@ func (s *Server) stillAllowed(ctx context.Context, c *client) error {
 	return nil
 }
 
+// logInternal logs an internal error, whose detail the peer does not see.
 func (s *Server) logInternal(err error) error {
 	if kb.ErrorCode(err) == kb.EInternal {
 		s.log.Error("websocket frame", "err", err)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +38,11 @@ func (db *DB) AddTurn(ctx context.Context, t *kb.StoredTurn) error {
 			return kb.Errorf(kb.EConflict, "conversation %s already has a turn %d", t.Conversation, t.Index)
 		}
 		return fmt.Errorf("add turn %s/%d: %w", t.Conversation, t.Index, err)
+	}
+	if t.IdempotencyKey != "" {
+		if err := db.putKey(ctx, tx, t.Shop, t.IdempotencyKey, "turn", t.Conversation, t.Index, ""); err != nil {
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("add turn %s/%d: %w", t.Conversation, t.Index, err)
@@ -105,6 +112,57 @@ func (db *DB) Turns(ctx context.Context, shop int64, conversation string) ([]kb.
 	}
 	return out, rows.Err()
 }
+
+// TurnPage returns up to limit turns of a conversation, in order, the last
+// ones before turn index before (before < 0: the conversation's last
+// turns), and whether older turns remain. It reads only that page, through
+// the turns' primary key. An unknown conversation is not_found.
+func (db *DB) TurnPage(ctx context.Context, shop int64, conversation string, before, limit int) ([]kb.StoredTurn, bool, error) {
+	if limit <= 0 {
+		return nil, false, kb.Errorf(kb.EInvalid, "limit %d: want 1 or more", limit)
+	}
+	if before < 0 {
+		before = math.MaxInt32
+	}
+	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, false, fmt.Errorf("read conversation %s: %w", conversation, err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM conversations WHERE shop_id = ? AND id = ?`, shop, conversation).Scan(&n); err != nil {
+		return nil, false, fmt.Errorf("read conversation %s: %w", conversation, err)
+	}
+	if n == 0 {
+		return nil, false, kb.Errorf(kb.ENotFound, "no conversation %q", conversation)
+	}
+	// One row past the page tells whether there is more.
+	rows, err := tx.QueryContext(ctx, turnPageQuery, shop, conversation, before, limit+1)
+	if err != nil {
+		return nil, false, fmt.Errorf("read conversation %s: %w", conversation, err)
+	}
+	defer rows.Close()
+	out := make([]kb.StoredTurn, 0, min(limit+1, 256))
+	for rows.Next() {
+		t, err := scanTurn(rows)
+		if err != nil {
+			return nil, false, fmt.Errorf("read conversation %s: %w", conversation, err)
+		}
+		out = append(out, *t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("read conversation %s: %w", conversation, err)
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	slices.Reverse(out)
+	return out, more, nil
+}
+
+// turnPageQuery walks the turns' primary key back from idx < before.
+const turnPageQuery = turnColumns + ` WHERE shop_id = ? AND conversation = ? AND idx < ? ORDER BY idx DESC LIMIT ?`
 
 // Turn returns one stored turn.
 func (db *DB) Turn(ctx context.Context, shop int64, conversation string, index int) (*kb.StoredTurn, error) {

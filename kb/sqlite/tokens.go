@@ -76,12 +76,21 @@ func (db *DB) TokenBySecret(ctx context.Context, secret string) (*kb.APIToken, e
 // Tokens lists the issued tokens, oldest first; secrets are never kept, so
 // none is shown.
 func (db *DB) Tokens(ctx context.Context) ([]kb.APIToken, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT id, shop_id, name, created_at FROM api_tokens ORDER BY id`)
+	return db.listTokens(ctx, `SELECT id, shop_id, name, created_at FROM api_tokens ORDER BY id`)
+}
+
+// ShopTokens lists one shop's tokens, oldest first, without secrets.
+func (db *DB) ShopTokens(ctx context.Context, shop int64) ([]kb.APIToken, error) {
+	return db.listTokens(ctx, `SELECT id, shop_id, name, created_at FROM api_tokens WHERE shop_id = ? ORDER BY id`, shop)
+}
+
+func (db *DB) listTokens(ctx context.Context, query string, args ...any) ([]kb.APIToken, error) {
+	rows, err := db.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
 	defer rows.Close()
-	var out []kb.APIToken
+	out := []kb.APIToken{}
 	for rows.Next() {
 		var t kb.APIToken
 		var created string
@@ -99,12 +108,22 @@ func (db *DB) Tokens(ctx context.Context) ([]kb.APIToken, error) {
 // RevokeToken deletes the token with this id; requests carrying it are
 // refused from then on. Not found if there is no such token.
 func (db *DB) RevokeToken(ctx context.Context, id int64) (*kb.APIToken, error) {
+	return db.revokeToken(ctx, `DELETE FROM api_tokens WHERE id = ? RETURNING id, shop_id, name, created_at`, id)
+}
+
+// RevokeShopToken is RevokeToken for a token of shop only: another shop's
+// token is not found.
+func (db *DB) RevokeShopToken(ctx context.Context, shop, id int64) (*kb.APIToken, error) {
+	return db.revokeToken(ctx, `DELETE FROM api_tokens WHERE id = ? AND shop_id = ? RETURNING id, shop_id, name, created_at`, id, shop)
+}
+
+func (db *DB) revokeToken(ctx context.Context, query string, id int64, args ...any) (*kb.APIToken, error) {
 	var t kb.APIToken
 	var created string
-	err := db.db.QueryRowContext(ctx, `DELETE FROM api_tokens WHERE id = ? RETURNING id, shop_id, name, created_at`, id).
+	err := db.db.QueryRowContext(ctx, query, append([]any{id}, args...)...).
 		Scan(&t.ID, &t.Shop, &t.Name, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, kb.Errorf(kb.ENotFound, "no API token with id %d", id)
+		return nil, kb.Errorf(kb.ENotFound, "没有编号为 %d 的 API 令牌 (no API token with id %d)", id, id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("revoke token %d: %w", id, err)

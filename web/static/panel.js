@@ -254,14 +254,38 @@ export function mountPanel(root, opts = {}) {
     }
   }
 
-  async function load(id) {
+  // load reads the conversation's last page of turns (all a reconnect
+  // needs); with before, the page of older turns, asked for when the agent
+  // scrolls the turn log to its top. state.older remembers where the next
+  // older page starts.
+  async function load(id, before = null) {
+    const log = turnLog.box.querySelector('.turn-log');
+    if (!log.dataset.paging) {
+      log.dataset.paging = 'on';
+      log.addEventListener('scroll', () => {
+        const o = state.older;
+        if (log.scrollTop < 24 && o && o.id === state.id && o.next != null && !o.loading) load(o.id, o.next);
+      });
+    }
+    const o = state.older;
+    const fresh = !o || o.id !== id || state.turns.size === 0 || (o.next != null && !state.turns.has(o.next));
+    if (before != null) state.older.loading = true;
+    const height = log.scrollHeight;
     try {
-      const conv = await api('GET', conversationPath(id));
+      const conv = await api('GET', conversationPath(id) + (before != null ? `?before=${before}` : ''));
       if (state.id !== id) return;
       for (const t of (conv && conv.turns) || []) {
         learn({ turn: t.turn, role: t.role, text: t.text, at: t.at, suggestions: t.suggestions || {} });
       }
+      if (before != null || fresh) state.older = { id, next: conv && conv.has_more ? conv.next : null };
+      if (before != null) {
+        state.viewing = shownTurn(); // stay where the agent is reading, not at the newest line
+        render();
+        log.scrollTop = log.scrollHeight - height;
+        return;
+      }
     } catch (err) {
+      if (before != null) state.older.loading = false;
       if (err.status === 401) return goLogin();
       if (err.status !== 404) say(`读取会话失败:${err.message}`);
     }
