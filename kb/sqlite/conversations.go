@@ -15,22 +15,22 @@ import (
 
 // AddTurn records one turn and its suggestion set, creating the conversation
 // with its first turn. It commits before returning: a caller may acknowledge
-// the turn once AddTurn returns nil.
+// the turn once AddTurn returns nil. Turns that arrive together share one
+// transaction (group commit), each answered after the commit that holds it.
 func (db *DB) AddTurn(ctx context.Context, t *kb.StoredTurn) error {
 	if t.Shop <= 0 || t.Conversation == "" || t.Index < 0 || len(t.Suggestions) == 0 {
 		return kb.Errorf(kb.EInvalid, "turn: a shop, a conversation, an index and a suggestion set are required")
 	}
-	db.writes.Lock()
-	defer db.writes.Unlock()
-	tx, err := db.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("add turn %s/%d: %w", t.Conversation, t.Index, err)
-	}
-	defer tx.Rollback()
+	return db.turns.add(t)
+}
+
+// insertTurn writes one turn inside tx: the conversation's line, the turn,
+// and its idempotency key if it has one.
+func (db *DB) insertTurn(ctx context.Context, tx *sql.Tx, t *kb.StoredTurn) error {
 	if err := db.touchConversation(ctx, tx, t); err != nil {
 		return fmt.Errorf("add turn %s/%d: %w", t.Conversation, t.Index, err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO turns (shop_id, conversation, idx, role, text, product, at, posted_by, suggestions)
+	_, err := tx.ExecContext(ctx, `INSERT INTO turns (shop_id, conversation, idx, role, text, product, at, posted_by, suggestions)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.Shop, t.Conversation, t.Index, t.Role, t.Text, t.Product,
 		t.At.Format(time.RFC3339Nano), t.PostedBy, string(t.Suggestions))
 	if err != nil {
@@ -43,9 +43,6 @@ func (db *DB) AddTurn(ctx context.Context, t *kb.StoredTurn) error {
 		if err := db.putKey(ctx, tx, t.Shop, t.IdempotencyKey, "turn", t.Conversation, t.Index, ""); err != nil {
 			return err
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("add turn %s/%d: %w", t.Conversation, t.Index, err)
 	}
 	return nil
 }

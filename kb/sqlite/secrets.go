@@ -31,7 +31,6 @@ func randomSecret(n int) (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-
 // secretHash is how session ids and API tokens are stored: they are already
 // 32 random bytes, so a fast hash is enough to make a stolen store useless.
 func secretHash(secret string) []byte {

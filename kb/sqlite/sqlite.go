@@ -29,7 +29,8 @@ type DB struct {
 	path string
 	// Now is the store's clock; tests replace it to fix "now".
 	Now    func() time.Time
-	writes fifoLock // turns and events, the frequent writes
+	writes fifoLock       // turns and events, the frequent writes
+	turns  *turnCommitter // gathers concurrent turns into one commit
 }
 
 // Open opens (creating if needed) the store at path and applies every
@@ -59,11 +60,15 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	db.turns = newTurnCommitter(db)
 	return db, nil
 }
 
 // Close closes the store.
-func (db *DB) Close() error { return db.db.Close() }
+func (db *DB) Close() error {
+	db.turns.close()
+	return db.db.Close()
+}
 
 // Path is the file the store lives in.
 func (db *DB) Path() string { return db.path }
