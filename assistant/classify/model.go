@@ -1,0 +1,315 @@
+package classify
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+)
+
+// Model is a multinomial logistic regression over the features of a turn,
+// for the turns of one role. It is read-only once trained and safe for
+// concurrent use.
+type Model struct {
+	Role    string
+	classes []string         // classes[0] is None
+	index   map[uint64]int32 // feature hash → row
+	w       []float32        // rows × classes
+	bias    []float32
+}
+
+// TrainOptions tune training; the zero value takes the defaults.
+type TrainOptions struct {
+	Epochs int     // passes over the corpus (default 12)
+	Rate   float64 // first learning rate (default 0.5)
+	L2     float64 // weight decay per update (default 1e-5)
+	Seed   uint64  // shuffling (default 1)
+}
+
+func (o TrainOptions) withDefaults() TrainOptions {
+	if o.Epochs == 0 {
+		o.Epochs = 12
+	}
+	if o.Rate == 0 {
+		o.Rate = 0.5
+	}
+	if o.L2 == 0 {
+		o.L2 = 1e-5
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	return o
+}
+
+// sample is one example as the trainer sees it.
+type sample struct {
+	rows  []int32
+	value float32 // each feature's value: 1/√n, so long and short turns weigh alike
+	class int
+}
+
+// Train fits a model to the examples of one role.
+func Train(examples []Example, role string, opt TrainOptions) *Model {
+	opt = opt.withDefaults()
+	m := &Model{Role: role, classes: []string{None}, index: map[uint64]int32{}}
+	classOf := map[string]int{None: 0}
+	var cats []string
+	for _, e := range examples {
+		if e.Role == role && e.Category != None {
+			if _, ok := classOf[e.Category]; !ok {
+				classOf[e.Category] = -1
+				cats = append(cats, e.Category)
+			}
+		}
+	}
+	sort.Strings(cats)
+	for _, c := range cats {
+		classOf[c] = len(m.classes)
+		m.classes = append(m.classes, c)
+	}
+	var samples []sample
+	var buf []feature
+	for _, e := range examples {
+		if e.Role != role {
+			continue
+		}
+		buf = features(e.Text, buf)
+		s := sample{class: classOf[e.Category]}
+		for _, f := range buf {
+			r, ok := m.index[f.hash]
+			if !ok {
+				r = int32(len(m.index))
+				m.index[f.hash] = r
+			}
+			s.rows = append(s.rows, r)
+		}
+		slices.Sort(s.rows)
+		s.rows = slices.Compact(s.rows)
+		if len(s.rows) > 0 {
+			s.value = float32(1 / math.Sqrt(float64(len(s.rows))))
+		}
+		samples = append(samples, s)
+	}
+	k := len(m.classes)
+	m.w = make([]float32, len(m.index)*k)
+	m.bias = make([]float32, k)
+	rng := rand.New(rand.NewPCG(opt.Seed, 2))
+	p := make([]float64, k)
+	order := make([]int, len(samples))
+	for i := range order {
+		order[i] = i
+	}
+	for epoch := range opt.Epochs {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		rate := opt.Rate / (1 + float64(epoch)*0.5)
+		decay := float32(1 - rate*opt.L2)
+		for _, si := range order {
+			s := &samples[si]
+			m.scoreRows(s.rows, s.value, p)
+			softmax(p)
+			for c := range k {
+				g := p[c]
+				if c == s.class {
+					g--
+				}
+				step := float32(rate * g)
+				m.bias[c] -= step
+				sv := step * s.value
+				for _, r := range s.rows {
+					w := &m.w[int(r)*k+c]
+					*w = *w*decay - sv
+				}
+			}
+		}
+	}
+	return m
+}
+
+// scoreRows fills p with the raw scores of a turn whose features are rows.
+func (m *Model) scoreRows(rows []int32, value float32, p []float64) {
+	k := len(m.classes)
+	for c := range k {
+		p[c] = float64(m.bias[c])
+	}
+	for _, r := range rows {
+		row := m.w[int(r)*k : int(r)*k+k]
+		for c, w := range row {
+			p[c] += float64(w * value)
+		}
+	}
+}
+
+func softmax(p []float64) {
+	top := p[0]
+	for _, v := range p {
+		top = max(top, v)
+	}
+	sum := 0.0
+	for i, v := range p {
+		p[i] = math.Exp(v - top)
+		sum += p[i]
+	}
+	for i := range p {
+		p[i] /= sum
+	}
+}
+
+// Classes lists the model's labels, None first.
+func (m *Model) Classes() []string { return slices.Clone(m.classes) }
+
+// Features is how many distinct features the model weighs.
+func (m *Model) Features() int { return len(m.index) }
+
+// Reading is what the model makes of one turn.
+type Reading struct {
+	m     *Model
+	text  []rune
+	feats []feature
+	rows  []int32 // per feature, -1 when unseen in training
+	value float32
+	probs []float64 // per class
+}
+
+// Read classifies one turn.
+func (m *Model) Read(text string) *Reading {
+	rd := &Reading{m: m, text: []rune(text), probs: make([]float64, len(m.classes))}
+	rd.feats = features(text, make([]feature, 0, 4*len(rd.text)+8))
+	rd.rows = make([]int32, len(rd.feats))
+	seen := make([]int32, 0, len(rd.feats))
+	for i, f := range rd.feats {
+		r, ok := m.index[f.hash]
+		if !ok {
+			rd.rows[i] = -1
+			continue
+		}
+		rd.rows[i] = r
+		seen = append(seen, r)
+	}
+	slices.Sort(seen)
+	seen = slices.Compact(seen)
+	// Unseen features count in n as in training, where every feature of a
+	// line had a row.
+	n := distinct(rd.feats)
+	if n > 0 {
+		rd.value = float32(1 / math.Sqrt(float64(n)))
+	}
+	m.scoreRows(seen, rd.value, rd.probs)
+	softmax(rd.probs)
+	return rd
+}
+
+func distinct(fs []feature) int {
+	hs := make([]uint64, len(fs))
+	for i, f := range fs {
+		hs[i] = f.hash
+	}
+	slices.Sort(hs)
+	return len(slices.Compact(hs))
+}
+
+// Prob is the probability of a category ("evidence.missing"; 0 if the
+// model has no such class).
+func (rd *Reading) Prob(category string) float64 {
+	if i := slices.Index(rd.m.classes, category); i >= 0 {
+		return rd.probs[i]
+	}
+	return 0
+}
+
+// Best is the most probable category, None included, and its probability.
+func (rd *Reading) Best() (string, float64) {
+	best := 0
+	for i, p := range rd.probs {
+		if p > rd.probs[best] {
+			best = i
+		}
+	}
+	return rd.m.classes[best], rd.probs[best]
+}
+
+// BestOf is the most probable category of one kind ("evidence") and its
+// probability; "" when the model knows no category of that kind.
+func (rd *Reading) BestOf(kind string) (string, float64) {
+	cat, top := "", -1.0
+	for i, c := range rd.m.classes {
+		if KindOf(c) == kind && rd.probs[i] > top {
+			cat, top = c, rd.probs[i]
+		}
+	}
+	if cat == "" {
+		return "", 0
+	}
+	return cat, top
+}
+
+// KindProb is the probability that the turn is of a kind, all its
+// categories together.
+func (rd *Reading) KindProb(kind string) float64 {
+	sum := 0.0
+	for i, c := range rd.m.classes {
+		if KindOf(c) == kind {
+			sum += rd.probs[i]
+		}
+	}
+	return sum
+}
+
+// Weighed is a piece of the turn and how much it pushed towards a category
+// against the line calling for nothing.
+type Weighed struct {
+	Text       string  `json:"text"`
+	Weight     float64 `json:"weight"`
+	Start, End int     `json:"-"` // runes in the turn
+}
+
+// Why lists the pieces of the turn that weighed most for a category,
+// strongest first, at most n of them; the same span is listed once (its
+// n-gram and its word add up).
+func (rd *Reading) Why(category string, n int) []Weighed {
+	ci := slices.Index(rd.m.classes, category)
+	if ci < 0 {
+		return nil
+	}
+	k := len(rd.m.classes)
+	bySpan := map[[2]int32]float64{}
+	var spans [][2]int32
+	for i, f := range rd.feats {
+		r := rd.rows[i]
+		if r < 0 {
+			continue
+		}
+		row := rd.m.w[int(r)*k : int(r)*k+k]
+		d := float64((row[ci] - row[0]) * rd.value)
+		key := [2]int32{f.start, f.end}
+		if _, ok := bySpan[key]; !ok {
+			spans = append(spans, key)
+		}
+		bySpan[key] += d
+	}
+	var out []Weighed
+	for _, s := range spans {
+		if w := bySpan[s]; w > 0 {
+			out = append(out, Weighed{Text: string(rd.text[s[0]:s[1]]), Weight: w, Start: int(s[0]), End: int(s[1])})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Weight > out[j].Weight })
+	// A piece inside a stronger one says nothing new.
+	kept := out[:0]
+	for _, w := range out {
+		inside := false
+		for _, k := range kept {
+			if k.Start <= w.Start && w.End <= k.End {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			kept = append(kept, w)
+		}
+		if len(kept) == n {
+			break
+		}
+	}
+	return kept
+}
