@@ -63,6 +63,10 @@ type Nudge struct {
 	Action    string   `json:"action"`             // what to do
 	Rule      *RuleRef `json:"rule,omitempty"`     // the rule to cite, if any
 	Suggested string   `json:"suggested,omitempty"`
+	// Why explains a nudge the classifier raised where the lexicon had no
+	// word for it: the pieces of the turn that weighed most, with their
+	// weights ("没收到 +1.62").
+	Why []string `json:"why,omitempty"`
 }
 
 // RuleRef names a rule briefly.

@@ -42,26 +42,40 @@ func mix(h uint64, r rune) uint64 {
 }
 
 // features reads a turn: character 1- to 3-grams within each run of letters
-// and digits (digits all read as 0, so 3天 and 5天 weigh alike), and the
+// and digits, a run of digits reading as one symbol (a price, a quantity or
+// an order number weighs by where it stands, not by its digits), and the
 // words gse cuts it into.
 func features(text string, buf []feature) []feature {
 	out := buf[:0]
-	runes := make([]rune, 0, len(text))
+	// syms is the turn as the n-grams read it; from[i] is where syms[i]
+	// starts in the turn's runes, from[len(syms)] where the last one ends.
+	syms := make([]rune, 0, len(text))
+	from := make([]int32, 0, len(text)+1)
+	n, digits := int32(0), false
 	for _, r := range text {
 		r = fold.Rune(r)
 		if unicode.IsDigit(r) {
-			r = '0'
+			if digits {
+				n++
+				continue
+			}
+			r, digits = '0', true
+		} else {
+			digits = false
 		}
-		runes = append(runes, r)
+		syms = append(syms, r)
+		from = append(from, n)
+		n++
 	}
-	for i := range runes {
-		if !wordRune(runes[i]) {
+	from = append(from, n)
+	for i := range syms {
+		if !wordRune(syms[i]) {
 			continue
 		}
 		h := mix(fnvOffset, rune(tagGram))
-		for n := 1; n <= maxGram && i+n <= len(runes) && wordRune(runes[i+n-1]); n++ {
-			h = mix(h, runes[i+n-1])
-			out = append(out, feature{hash: h ^ uint64(n), start: int32(i), end: int32(i + n)})
+		for k := 1; k <= maxGram && i+k <= len(syms) && wordRune(syms[i+k-1]); k++ {
+			h = mix(h, syms[i+k-1])
+			out = append(out, feature{hash: h ^ uint64(k), start: from[i], end: from[i+k]})
 		}
 	}
 	toks := segment.Tokens(text)

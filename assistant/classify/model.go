@@ -264,52 +264,46 @@ type Weighed struct {
 }
 
 // Why lists the pieces of the turn that weighed most for a category,
-// strongest first, at most n of them; the same span is listed once (its
-// n-gram and its word add up).
+// strongest first, at most n of them. The features that weighed most are
+// joined where they touch or overlap, so the panel shows 没收到 rather than
+// 没, 收 and 收到 apart, each piece with the weight of its features.
 func (rd *Reading) Why(category string, n int) []Weighed {
 	ci := slices.Index(rd.m.classes, category)
 	if ci < 0 {
 		return nil
 	}
 	k := len(rd.m.classes)
-	bySpan := map[[2]int32]float64{}
-	var spans [][2]int32
+	var ws []Weighed
 	for i, f := range rd.feats {
 		r := rd.rows[i]
 		if r < 0 {
 			continue
 		}
 		row := rd.m.w[int(r)*k : int(r)*k+k]
-		d := float64((row[ci] - row[0]) * rd.value)
-		key := [2]int32{f.start, f.end}
-		if _, ok := bySpan[key]; !ok {
-			spans = append(spans, key)
+		if d := float64((row[ci] - row[0]) * rd.value); d > 0 {
+			ws = append(ws, Weighed{Weight: d, Start: int(f.start), End: int(f.end)})
 		}
-		bySpan[key] += d
 	}
+	sort.SliceStable(ws, func(i, j int) bool { return ws[i].Weight > ws[j].Weight })
+	if len(ws) > 2*n {
+		ws = ws[:2*n]
+	}
+	sort.Slice(ws, func(i, j int) bool { return ws[i].Start < ws[j].Start })
 	var out []Weighed
-	for _, s := range spans {
-		if w := bySpan[s]; w > 0 {
-			out = append(out, Weighed{Text: string(rd.text[s[0]:s[1]]), Weight: w, Start: int(s[0]), End: int(s[1])})
+	for _, w := range ws {
+		if last := len(out) - 1; last >= 0 && w.Start <= out[last].End {
+			out[last].End = max(out[last].End, w.End)
+			out[last].Weight += w.Weight
+			continue
 		}
+		out = append(out, w)
+	}
+	for i := range out {
+		out[i].Text = string(rd.text[out[i].Start:out[i].End])
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Weight > out[j].Weight })
-	// A piece inside a stronger one says nothing new.
-	kept := out[:0]
-	for _, w := range out {
-		inside := false
-		for _, k := range kept {
-			if k.Start <= w.Start && w.End <= k.End {
-				inside = true
-				break
-			}
-		}
-		if !inside {
-			kept = append(kept, w)
-		}
-		if len(kept) == n {
-			break
-		}
+	if len(out) > n {
+		out = out[:n]
 	}
-	return kept
+	return out
 }

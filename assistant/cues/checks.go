@@ -73,10 +73,14 @@ func (d *detector) filled(from, to int) bool {
 	return reach&(1<<(to-from)) != 0
 }
 
-// conditioned: a condition word earlier in h's sentence (如果…破了), or a
-// postposed one later in its clause (掉色的话).
+// conditioned: a condition word earlier in h's sentence (如果…破了), a
+// postposed one later in its clause (掉色的话), or a retraction anywhere in
+// the turn (找到了, 是我自己的问题).
 func (d *detector) conditioned(h *hit) bool {
 	c := &d.clauses[d.at[h.start]]
+	if d.any(cRetraction, func(g *hit) bool { return !d.negated(g) }) {
+		return true
+	}
 	return d.any(cCondition, func(g *hit) bool {
 		return g.start < h.start && d.clauses[d.at[g.start]].sentence == c.sentence
 	}) || d.any(cConditionAfter, func(g *hit) bool {

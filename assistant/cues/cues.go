@@ -19,6 +19,7 @@ const (
 	Wording     Kind = "wording"      // agent uses an absolute claim (广告法 第九条)
 	AskShipping Kind = "ask_shipping" // buyer asks when it ships or arrives
 	AfterSale   Kind = "after_sale"   // returns, refunds, exchanges
+	Policy      Kind = "policy"       // buyer asks for what the platform forbids (好评返现)
 )
 
 // kindRole is whose turns each kind is read in.
@@ -27,6 +28,7 @@ var kindRole = map[Kind]string{
 	Evidence:    "buyer",
 	AskShipping: "buyer",
 	AfterSale:   "buyer",
+	Policy:      "buyer",
 	Admission:   "agent",
 	Wording:     "agent",
 }

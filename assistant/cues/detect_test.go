@@ -241,8 +241,8 @@ func TestCategories(t *testing.T) {
 			}
 		}
 	}
-	if len(cats) != 19 {
-		t.Errorf("Categories() has %d, want 19", len(cats))
+	if len(cats) != 21 {
+		t.Errorf("Categories() has %d, want 21", len(cats))
 	}
 	if c, _ := lex.Category(Evidence, "missing"); c.Label != "少件/漏发" || !strings.Contains(strings.Join(c.Query, " "), "漏发") {
 		t.Errorf("missing = %+v", c)

@@ -61,6 +61,7 @@ const (
 	cRhetorical
 	cFact
 	cTrailing
+	cRetraction
 	nClasses
 )
 
@@ -78,6 +79,7 @@ var functionSections = map[string]class{
 	"rhetorical":      cRhetorical,
 	"fact":            cFact,
 	"trailing":        cTrailing,
+	"retraction":      cRetraction,
 }
 
 // element is one thing the matcher reports: a function-word class, or one
