@@ -28,6 +28,7 @@ type raised struct {
 	query  []string // words to find its rule and phrases
 	scenes []string // phrase scenes that fit it, best first
 	prefer string   // the placeholder a fitting phrase holds, if any
+	avoid  []string // phrase scenes not to suggest beside it
 }
 
 // nudges decides what this turn calls for. Buyer turns raise upsell and
@@ -48,7 +49,7 @@ func (e *Engine) nudges(k *knowledge, c *state, t Turn, found []cues.Cue) []rais
 	}
 	for i, cue := range append(found, cuesOf(guesses)...) {
 		cat, _ := e.cues.Category(cue.Kind, cue.Category)
-		r := raised{query: cat.Query, scenes: cat.Scenes}
+		r := raised{query: cat.Query, scenes: cat.Scenes, avoid: cat.Avoid}
 		r.Kind = string(cue.Kind)
 		r.Category = cue.Category
 		r.Label = cat.Label

@@ -257,16 +257,23 @@ func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []ra
 	if err != nil {
 		return err
 	}
-	prefer := map[string]bool{}
+	prefer, avoid := map[string]bool{}, map[kb.Scene]bool{}
 	for _, n := range ns {
 		if n.prefer != "" {
 			prefer[n.prefer] = true
+		}
+		for _, sc := range n.avoid {
+			avoid[kb.Scene(sc)] = true
 		}
 	}
 	product, _ := k.shop.Product(c.product)
 	filled := map[string]string{}
 	for i := range k.shop.Phrases {
 		ph := &k.shop.Phrases[i]
+		if avoid[ph.Scene] {
+			delete(scores, ph.ID) // a moment that rules the scene out (no review request beside 好评返现)
+			continue
+		}
 		bonus := scenes[string(ph.Scene)]
 		_, matched := scores[ph.ID]
 		if matched && bonus == 0 && len(scenes) > 0 && social(ph.Scene) {

@@ -1,32 +1,193 @@
 package classify
 
 import (
+	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"assist/kb/segment"
 )
 
-func TestTrainAndCV(t *testing.T) {
+func TestParseCorpusErrors(t *testing.T) {
+	tests := []struct {
+		name, text, want string
+	}{
+		{"too few fields", "buyer\tnone\tfood\tteam-written", "c.tsv:1: want 5 tab-separated fields"},
+		{"bad role", "seller\tnone\tfood\tteam-written\t你好", "c.tsv:1: role \"seller\""},
+		{"bad category", "buyer\tEvidence\tfood\tteam-written\t你好", "c.tsv:1: category \"Evidence\""},
+		{"category without kind", "buyer\tmissing\tfood\tteam-written\t少了", "c.tsv:1: category \"missing\""},
+		{"no trade", "buyer\tnone\t\tteam-written\t你好", "c.tsv:1: trade is empty"},
+		{"no source", "buyer\tnone\tfood\t\t你好", "c.tsv:1: source is empty"},
+		{"no text, after a comment", "# head\nbuyer\tnone\tfood\tteam-written\t  ", "c.tsv:2: text is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseCorpus("c.tsv", strings.NewReader(tt.text))
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("error = %v, want it to start with %q", err, tt.want)
+			}
+		})
+	}
+	ex, err := ParseCorpus("c.tsv", strings.NewReader("# c\n\nbuyer\tevidence.missing\tfood\treal-buyer-messages:7\t少了一袋\n"))
+	if err != nil || len(ex) != 1 || ex[0].Kind() != "evidence" || ex[0].Line != 3 || ex[0].Text != "少了一袋" {
+		t.Errorf("ParseCorpus = %+v, %v", ex, err)
+	}
+}
+
+// TestEmbeddedCorpus pins what the corpus holds: every nudge category,
+// at least 15 trades besides the real lines, every real line labelled.
+func TestEmbeddedCorpus(t *testing.T) {
+	ex, err := Corpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	trades, cats, real := map[string]int{}, map[string]int{}, 0
+	for _, e := range ex {
+		if e.Role == "buyer" {
+			trades[e.Trade]++
+		}
+		cats[e.Category]++
+		if strings.HasPrefix(e.Source, "real-buyer-messages:") {
+			real++
+		}
+	}
+	if len(ex) < 4000 || len(trades) < 17 || real != 680 {
+		t.Errorf("corpus: %d lines, %d trades (%v), %d real lines; want ≥4000, ≥17 (15 trades, general, real), 680", len(ex), len(trades), trades, real)
+	}
+	for _, c := range []string{"upsell.bargain", "upsell.gift", "upsell.free_shipping", "upsell.quantity", "upsell.buy_intent",
+		"evidence.missing", "evidence.wrong_item", "evidence.damaged", "evidence.not_received", "evidence.quality",
+		"evidence.harm", "evidence.intervention", "evidence.review_extortion", "admission.early", "wording.absolute"} {
+		if cats[c] < 50 {
+			t.Errorf("%s: %d lines, want ≥50", c, cats[c])
+		}
+	}
+}
+
+var (
+	once  sync.Once
+	model *Classifier
+)
+
+func trained(t testing.TB) *Classifier {
+	once.Do(func() { model = Default() })
+	return model
+}
+
+// TestRead pins what the trained model says of lines no corpus line holds,
+// and that each verdict comes with the pieces of the turn behind it.
+func TestRead(t *testing.T) {
+	c := trained(t)
+	tests := []struct {
+		name, text, want string
+		piece            string // a piece the explanation must show
+	}{
+		{"missing", "拆开一看少了两瓶洗发水", "evidence.missing", "少了"},
+		{"not received", "查了物流说驿站签收了,我去取说找不到", "evidence.not_received", ""},
+		{"faulty", "新买的吹风机吹了两次就不出热风了", "evidence.quality", ""},
+		{"bargain", "老板再便宜个二十呗", "upsell.bargain", "便宜"},
+		{"buy", "行那我就拍两个吧", "upsell.buy_intent", "拍"},
+		{"chit-chat", "今天天气不错", None, ""},
+		{"delay", "怎么还没发货啊", None, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rd := c.Buyer.Read(tt.text)
+			got, p := rd.Best()
+			if got != tt.want {
+				t.Fatalf("Read(%q) = %s %.2f, want %s", tt.text, got, p, tt.want)
+			}
+			if tt.want == None {
+				return
+			}
+			why := rd.Why(got, 3)
+			if len(why) == 0 {
+				t.Fatalf("Why(%q) is empty", tt.text)
+			}
+			texts := []string{}
+			for _, w := range why {
+				if w.Weight <= 0 || string([]rune(tt.text)[w.Start:w.End]) != w.Text {
+					t.Errorf("piece %+v does not match the text %q", w, tt.text)
+				}
+				texts = append(texts, w.Text)
+			}
+			if tt.piece != "" && !strings.Contains(strings.Join(texts, " "), tt.piece) {
+				t.Errorf("Why(%q) = %v, want a piece holding %q", tt.text, texts, tt.piece)
+			}
+		})
+	}
+}
+
+// TestTrainIsDeterministic: the same corpus gives the same model, so the
+// figures `assist corpus` prints are the engine's.
+func TestTrainIsDeterministic(t *testing.T) {
+	ex, err := Corpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buyer []Example
+	for _, e := range ex {
+		if e.Trade == "food" || e.Trade == "general" {
+			buyer = append(buyer, e)
+		}
+	}
+	a, b := Train(buyer, "buyer", TrainOptions{}), Train(buyer, "buyer", TrainOptions{})
+	for _, text := range []string{"少了一袋", "能便宜点吗", "你好"} {
+		pa, pb := a.Read(text).probs, b.Read(text).probs
+		for i := range pa {
+			if pa[i] != pb[i] {
+				t.Fatalf("%q: %v vs %v", text, pa, pb)
+			}
+		}
+	}
+}
+
+// TestDigitsReadAsOne: an order number weighs as one symbol, and pieces
+// still point into the original text.
+func TestDigitsReadAsOne(t *testing.T) {
+	fs := features("单号123456吗", nil)
+	grams := 0
+	for _, f := range fs {
+		if f.end-f.start >= 1 && f.start == 2 && f.end == 8 {
+			grams++
+		}
+	}
+	if grams == 0 {
+		t.Errorf("no feature spans the digits 123456 as one: %+v", fs)
+	}
+}
+
+// TestTrainingTime measures training on the whole corpus, the cost of the
+// first turn a process answers (the gse dictionary aside, loaded anyway).
+func TestTrainingTime(t *testing.T) {
+	segment.LoadTime()
 	ex, err := Corpus()
 	if err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	c := New(ex, TrainOptions{})
-	t.Logf("%d examples, trained in %v, buyer features %d", len(ex), time.Since(start), c.Buyer.Features())
-	for _, th := range []float64{0.5, 0.6, 0.7, 0.8} {
-		tally := NewTally(c.Buyer.Classes())
-		LeaveOneTradeOut(ex, TrainOptions{}, func(f Fold) {
-			for _, e := range f.Held {
-				tally.Add(e.Category, Decide(f.Model.Buyer.Read(e.Text), th))
+	New(ex, TrainOptions{})
+	d := time.Since(start)
+	t.Logf("trained on %d lines in %v", len(ex), d)
+	if d > 5*time.Second {
+		t.Errorf("training took %v; the first turn waits for it", d)
+	}
+}
+
+func BenchmarkClassify(b *testing.B) {
+	c := trained(b)
+	for _, bc := range []struct{ name, text string }{
+		{"complaint", "你好,我昨天收到的东西少了一盒,而且盒子压坏了,怎么处理?"},
+		{"short", "在吗"},
+		{"bargain", "这款两个一起买能便宜点吗,包邮吗"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				rd := c.Buyer.Read(bc.text)
+				rd.KindProb("evidence")
+				rd.KindProb("upsell")
 			}
 		})
-		for _, s := range Sorted(tally.Kinds) {
-			t.Logf("th %.1f %-10s recall %.3f FA %.3f (%d/%d)", th, s.Name, s.Recall(), s.FARate(), s.FalseAlarm, s.Others)
-		}
-		if th == 0.6 {
-			for _, s := range Sorted(tally.Categories) {
-				t.Logf("   %-28s recall %.3f FA %.4f prec %.3f", s.Name, s.Recall(), s.FARate(), s.Precision())
-			}
-		}
 	}
 }

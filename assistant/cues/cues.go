@@ -49,4 +49,5 @@ type Category struct {
 	Action string   // what to do, one line of Chinese
 	Query  []string // words to search the shop's rules and phrases with
 	Scenes []string // phrase scenes that fit, best first
+	Avoid  []string // phrase scenes never suggested while it stands
 }

@@ -172,6 +172,16 @@ func (p *parser) categoryLine(ci int, section, line string, n int) error {
 			}
 			c.Scenes = append(c.Scenes, s)
 		}
+	case "avoid":
+		if err := once(c.Avoid != nil); err != nil {
+			return err
+		}
+		for _, s := range strings.Fields(value) {
+			if !slices.Contains(knownScenes, s) {
+				return p.errorf(n, "[%s] avoid: unknown scene %q, want some of %s", section, s, strings.Join(knownScenes, " "))
+			}
+			c.Avoid = append(c.Avoid, s)
+		}
 	case "check":
 		if err := once(c.checks != 0); err != nil {
 			return err
@@ -201,7 +211,7 @@ func (p *parser) categoryLine(ci int, section, line string, n int) error {
 		p.seen[key] = n
 		p.cues = append(p.cues, pendingCue{cat: ci, text: value, line: n})
 	default:
-		return p.errorf(n, "[%s]: unknown key %q, want label, action, query, scenes, check, block or cue", section, key)
+		return p.errorf(n, "[%s]: unknown key %q, want label, action, query, scenes, avoid, check, block or cue", section, key)
 	}
 	return nil
 }
