@@ -1,61 +1,80 @@
 package assistant
 
 import (
-	"bufio"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+
+	"assist/assistant/classify"
 )
 
-// TestRealBuyerLines plays every line of real buyer messages from other shops
-// (unlabelled) through the engine, each as a fresh conversation: nothing may
-// fail, and the counts per nudge are logged for a person to read. Run with
-// -v to see them and ASSIST_SHOW_LINES=1 to see the lines behind them.
+// TestRealBuyerLines plays every labelled real buyer line of the corpus
+// (from other shops, corpus/real.tsv) through the engine, each as a fresh
+// conversation, and scores the upsell and evidence nudges against the
+// labels. The engine's model has seen these lines, so the figures are
+// in-sample: the held-out figures are `assist corpus`'s real-lines fold.
+// Run with -v to see them and ASSIST_SHOW_LINES=1 to see the lines missed
+// and raised wrongly.
 func TestRealBuyerLines(t *testing.T) {
-	path := filepath.Join("..", "..", "shared", "eval", "real-buyer-messages.txt")
-	f, err := os.Open(path)
+	ex, err := classify.Corpus()
 	if err != nil {
-		t.Skipf("no real buyer lines here: %v", err)
+		t.Fatal(err)
 	}
-	defer f.Close()
 	e := newTestEngine(t)
-	counts := map[string]int{}
-	examples := map[string][]string{}
-	sc := bufio.NewScanner(f)
+	tally := map[string]*classify.Score{}
+	for _, k := range []string{NudgeUpsell, NudgeEvidence} {
+		tally[k] = &classify.Score{Name: k}
+	}
+	var lines []string
 	n := 0
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
+	for _, x := range ex {
+		if !strings.HasPrefix(x.Source, "real-buyer-messages:") {
 			continue
 		}
 		n++
-		s, err := e.Turn(NewConversation("real-"+strconv.Itoa(n)), Turn{Role: Buyer, Text: line, At: at(10, 0)})
+		s, err := e.Turn(NewConversation("real-"+strconv.Itoa(n)), Turn{Role: Buyer, Text: x.Text, At: at(10, 0)})
 		if err != nil {
-			t.Fatalf("line %d %q: %v", n, line, err)
+			t.Fatalf("%s:%d %q: %v", x.File, x.Line, x.Text, err)
 		}
-		for _, nd := range s.Nudges {
-			key := nd.Kind + "/" + nd.Category
-			counts[key]++
-			examples[key] = append(examples[key], line)
-		}
-	}
-	if n < 100 {
-		t.Fatalf("read %d lines, want the whole file", n)
-	}
-	keys := make([]string, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		t.Logf("%-28s %3d lines", k, counts[k])
-		if os.Getenv("ASSIST_SHOW_LINES") != "" {
-			for _, l := range examples[k] {
-				t.Logf("    %s", l)
+		for kind, sc := range tally {
+			raised := has(kinds(s), kind)
+			switch {
+			case x.Kind() == kind:
+				sc.Lines++
+				if raised {
+					sc.Hit++
+				} else {
+					lines = append(lines, "missed "+kind+": "+x.Text)
+				}
+			default:
+				sc.Others++
+				if raised {
+					sc.FalseAlarm++
+					lines = append(lines, "wrong "+kind+": "+x.Text)
+				}
 			}
 		}
+	}
+	if n != 680 {
+		t.Fatalf("read %d real lines, want the whole file's 680", n)
+	}
+	for _, k := range []string{NudgeEvidence, NudgeUpsell} {
+		sc := tally[k]
+		t.Logf("%-8s recall %d/%d %.3f, false alarms %d/%d %.4f", k, sc.Hit, sc.Lines, sc.Recall(), sc.FalseAlarm, sc.Others, sc.FARate())
+	}
+	if os.Getenv("ASSIST_SHOW_LINES") != "" {
+		sort.Strings(lines)
+		for _, l := range lines {
+			t.Log("  " + l)
+		}
+	}
+	// Floors, in-sample: a change that loses ground on real chat fails here.
+	if ev := tally[NudgeEvidence]; ev.Recall() < 0.84 || ev.FARate() > 0.005 {
+		t.Errorf("evidence on real lines: recall %.3f (≥0.84), false alarms %.4f (≤0.005)", ev.Recall(), ev.FARate())
+	}
+	if up := tally[NudgeUpsell]; up.Recall() < 0.9 || up.FARate() > 0.035 {
+		t.Errorf("upsell on real lines: recall %.3f (≥0.90), false alarms %.4f (≤0.035)", up.Recall(), up.FARate())
 	}
 }

@@ -34,6 +34,7 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate cue", minimal + "cue = 便宜點\n", "admin.txt:6: [upsell.bargain]: cue \"便宜點\" is already listed on line 5"},
 		{"unknown check", minimal + "check = negation questions\n", "admin.txt:6: [upsell.bargain] check: unknown check \"questions\""},
 		{"unknown scene", minimal + "scenes = upsell sale\n", "admin.txt:6: [upsell.bargain] scenes: unknown scene \"sale\""},
+		{"unknown avoided scene", minimal + "avoid = closings\n", "admin.txt:6: [upsell.bargain] avoid: unknown scene \"closings\""},
 		{"unknown block", minimal + "block = evidense\n", "admin.txt:6: [upsell.bargain] block: unknown kind \"evidense\""},
 		{"category twice", minimal + "\n[upsell.bargain]\n", "admin.txt:7: [upsell.bargain] is already defined on line 1"},
 		{"missing label", "[upsell.gift]\naction = x\nquery = 赠品\ncue = 送什么\n", "admin.txt:1: [upsell.gift]: label is missing"},
