@@ -22,7 +22,7 @@ type Model struct {
 type TrainOptions struct {
 	Epochs int     // passes over the corpus (default 12)
 	Rate   float64 // first learning rate (default 0.5)
-	L2     float64 // weight decay per update (default 1e-5)
+	L2     float64 // weight decay per update (default 1e-3)
 	Seed   uint64  // shuffling (default 1)
 }
 
@@ -34,7 +34,7 @@ func (o TrainOptions) withDefaults() TrainOptions {
 		o.Rate = 0.5
 	}
 	if o.L2 == 0 {
-		o.L2 = 1e-5
+		o.L2 = 1e-3
 	}
 	if o.Seed == 0 {
 		o.Seed = 1
