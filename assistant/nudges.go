@@ -191,6 +191,8 @@ const (
 	// modelPieces is how many pieces of a turn explain a guess and face
 	// the lexicon's checks.
 	modelPieces = 5
+	// modelLike is how many labelled lines a guess names as alike.
+	modelLike = 2
 )
 
 // modelKinds are the kinds the classifier may raise, per role: the
@@ -207,13 +209,18 @@ type guess struct {
 	cues.Cue
 	Prob   float64
 	Pieces []classify.Weighed
+	Like   []string // the nearest labelled lines of its category
 }
 
-// why is what the panel shows of a guess: the pieces that weighed most.
+// why is what the panel shows of a guess: the pieces that weighed most,
+// then the labelled lines most like the turn.
 func (g guess) why() []string {
-	out := make([]string, len(g.Pieces))
-	for i, p := range g.Pieces {
-		out[i] = fmt.Sprintf("%s %+.2f", p.Text, p.Weight)
+	out := make([]string, 0, len(g.Pieces)+len(g.Like))
+	for _, p := range g.Pieces {
+		out = append(out, fmt.Sprintf("%s %+.2f", p.Text, p.Weight))
+	}
+	for _, l := range g.Like {
+		out = append(out, "像“"+l+"”")
 	}
 	return out
 }
@@ -251,7 +258,7 @@ func modelCues(lex *cues.Lexicon, cl *classify.Classifier, threshold float64, ro
 		if !lex.Holds(role, text, kind, name, checked) {
 			continue
 		}
-		g := guess{Cue: cues.Cue{Kind: kind, Category: name}, Prob: p, Pieces: pieces}
+		g := guess{Cue: cues.Cue{Kind: kind, Category: name}, Prob: p, Pieces: pieces, Like: rd.Nearest(cat, modelLike)}
 		for _, w := range pieces[:min(3, len(pieces))] {
 			g.Words = append(g.Words, w.Text)
 		}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"assist/assistant/cues"
 	"assist/kb/bundle"
 )
 
@@ -57,8 +58,9 @@ func TestClassifierFillsTheLexiconsSilence(t *testing.T) {
 			if !ok {
 				t.Fatalf("%q: no %s/%s nudge in %+v", tt.text, tt.kind, tt.category, s.Nudges)
 			}
-			if len(n.Why) == 0 || len(n.Triggers) == 0 || !strings.Contains(n.Reason, "模型判断") {
-				t.Errorf("a classifier nudge must say why: %+v", n)
+			if len(n.Why) == 0 || len(n.Triggers) == 0 || !strings.Contains(n.Reason, "模型判断") ||
+				!strings.HasPrefix(n.Why[len(n.Why)-1], "像“") {
+				t.Errorf("a classifier nudge must say why (pieces and alike lines): %+v", n)
 			}
 			for _, w := range n.Triggers {
 				if !strings.Contains(tt.text, w) {
@@ -99,5 +101,24 @@ func TestReviewCashbackFindsTheRule(t *testing.T) {
 		if has(kinds(s), NudgeUpsell) || has(kinds(s), NudgeEvidence) {
 			t.Errorf("%q: nudges %v, want only the policy one", text, kinds(s))
 		}
+	}
+}
+
+// BenchmarkModelCues is what the statistical layer adds to a buyer turn:
+// reading it, and for a turn it raises a nudge on, the explanation, the
+// nearest labelled lines and the lexicon's checks.
+func BenchmarkModelCues(b *testing.B) {
+	lex, cl := cues.Default(), model()
+	for _, bc := range []struct{ name, text string }{
+		{"raises", "新买的鞋垫踩了两天就塌下去弹不回来了"},
+		{"silent", "你好在吗,这款有黑色的吗,尺码偏大还是偏小"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			found := lex.Detect("buyer", bc.text)
+			b.ReportAllocs()
+			for b.Loop() {
+				modelCues(lex, cl, modelThreshold, "buyer", bc.text, found)
+			}
+		})
 	}
 }

@@ -65,7 +65,7 @@ type Nudge struct {
 	Suggested string   `json:"suggested,omitempty"`
 	// Why explains a nudge the classifier raised where the lexicon had no
 	// word for it: the pieces of the turn that weighed most, with their
-	// weights ("没收到 +1.62").
+	// weights ("没收到 +1.62"), then the nearest labelled lines ("像“…”").
 	Why []string `json:"why,omitempty"`
 }
 

@@ -114,6 +114,11 @@ func TestRead(t *testing.T) {
 			if tt.piece != "" && !strings.Contains(strings.Join(texts, " "), tt.piece) {
 				t.Errorf("Why(%q) = %v, want a piece holding %q", tt.text, texts, tt.piece)
 			}
+			near := rd.Nearest(got, 2)
+			if len(near) == 0 {
+				t.Errorf("Nearest(%q, %s) found no labelled line", tt.text, got)
+			}
+			t.Logf("%q: why %v, like %q", tt.text, texts, near)
 		})
 	}
 }
@@ -190,4 +195,23 @@ func BenchmarkClassify(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkExplain is what a raised nudge adds to its reading: the pieces
+// that weighed most and the nearest labelled lines.
+func BenchmarkExplain(b *testing.B) {
+	c := trained(b)
+	text := "新买的鞋垫踩了两天就塌下去弹不回来了"
+	rd := c.Buyer.Read(text)
+	cat, _ := rd.Best()
+	b.Run("why", func(b *testing.B) {
+		for b.Loop() {
+			rd.Why(cat, 5)
+		}
+	})
+	b.Run("nearest", func(b *testing.B) {
+		for b.Loop() {
+			rd.Nearest(cat, 2)
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -16,6 +17,12 @@ type Model struct {
 	index   map[uint64]int32 // feature hash → row
 	w       []float32        // rows × classes
 	bias    []float32
+
+	// The labelled lines it learnt from, to name the nearest ones.
+	lines    []string
+	sizes    []int32             // distinct features per line
+	postings []map[int32][]int32 // class → row → lines of that class holding it
+	held     []int32             // row → lines of any class holding it
 }
 
 // TrainOptions tune training; the zero value takes the defaults.
@@ -90,6 +97,19 @@ func Train(examples []Example, role string, opt TrainOptions) *Model {
 			s.value = float32(1 / math.Sqrt(float64(len(s.rows))))
 		}
 		samples = append(samples, s)
+		m.lines = append(m.lines, e.Text)
+		m.sizes = append(m.sizes, int32(len(s.rows)))
+	}
+	m.postings = make([]map[int32][]int32, len(m.classes))
+	for c := range m.postings {
+		m.postings[c] = map[int32][]int32{}
+	}
+	m.held = make([]int32, len(m.index))
+	for i, s := range samples {
+		for _, r := range s.rows {
+			m.postings[s.class][r] = append(m.postings[s.class][r], int32(i))
+			m.held[r]++
+		}
 	}
 	k := len(m.classes)
 	m.w = make([]float32, len(m.index)*k)
@@ -284,11 +304,11 @@ func (rd *Reading) Why(category string, n int) []Weighed {
 			ws = append(ws, Weighed{Weight: d, Start: int(f.start), End: int(f.end)})
 		}
 	}
-	sort.SliceStable(ws, func(i, j int) bool { return ws[i].Weight > ws[j].Weight })
+	slices.SortStableFunc(ws, func(a, b Weighed) int { return cmp.Compare(b.Weight, a.Weight) })
 	if len(ws) > 2*n {
 		ws = ws[:2*n]
 	}
-	sort.Slice(ws, func(i, j int) bool { return ws[i].Start < ws[j].Start })
+	slices.SortFunc(ws, func(a, b Weighed) int { return cmp.Compare(a.Start, b.Start) })
 	var out []Weighed
 	for _, w := range ws {
 		if last := len(out) - 1; last >= 0 && w.Start <= out[last].End {
@@ -301,9 +321,62 @@ func (rd *Reading) Why(category string, n int) []Weighed {
 	for i := range out {
 		out[i].Text = string(rd.text[out[i].Start:out[i].End])
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Weight > out[j].Weight })
+	slices.SortStableFunc(out, func(a, b Weighed) int { return cmp.Compare(b.Weight, a.Weight) })
 	if len(out) > n {
 		out = out[:n]
+	}
+	return out
+}
+
+// maxPosting: a feature held by more lines than this (了, 的, 我) says
+// nothing about which lines are alike.
+const maxPosting = 150
+
+// Nearest lists up to n labelled lines of a category that share the most
+// features with the turn (cosine over distinct features), most alike first.
+func (rd *Reading) Nearest(category string, n int) []string {
+	ci := int32(slices.Index(rd.m.classes, category))
+	if ci < 0 || n <= 0 {
+		return nil
+	}
+	shared := make([]int32, len(rd.m.lines))
+	var touched []int32
+	rows := slices.Clone(rd.rows)
+	slices.Sort(rows)
+	rows = slices.Compact(rows)
+	for _, r := range rows {
+		if r < 0 || rd.m.held[r] > maxPosting {
+			continue
+		}
+		for _, l := range rd.m.postings[ci][r] {
+			if shared[l] == 0 {
+				touched = append(touched, l)
+			}
+			shared[l]++
+		}
+	}
+	// The best n by one pass each: n is small, the candidates many.
+	var out []string
+	taken := make([]bool, len(touched))
+	q := float64(len(rows))
+	for len(out) < n {
+		best, top := -1, 0.0
+		for i, l := range touched {
+			if taken[i] {
+				continue
+			}
+			sc := float64(shared[l]) / math.Sqrt(q*float64(rd.m.sizes[l]))
+			if best < 0 || sc > top || sc == top && l < touched[best] {
+				best, top = i, sc
+			}
+		}
+		if best < 0 {
+			break
+		}
+		taken[best] = true
+		if t := rd.m.lines[touched[best]]; t != string(rd.text) && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
 	}
 	return out
 }
