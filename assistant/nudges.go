@@ -268,10 +268,11 @@ func modelCues(lex *cues.Lexicon, cl *classify.Classifier, threshold float64, ro
 }
 
 // spoke reports whether the lexicon found a cue of kind, or one that
-// blocks it (a complaint or an after-sale turn is no moment to sell).
+// blocks it (a complaint, an after-sale turn or a question about what the
+// platform forbids is no moment to sell).
 func spoke(found []cues.Cue, kind cues.Kind) bool {
 	for _, c := range found {
-		if c.Kind == kind || (kind == cueUpsell && (c.Kind == cueEvidence || c.Kind == cueAfterSale)) {
+		if c.Kind == kind || (kind == cueUpsell && (c.Kind == cueEvidence || c.Kind == cueAfterSale || c.Kind == cuePolicy)) {
 			return true
 		}
 	}
