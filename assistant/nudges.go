@@ -31,8 +31,10 @@ type raised struct {
 	avoid  []string // phrase scenes not to suggest beside it
 }
 
-// nudges decides what this turn calls for. Buyer turns raise upsell and
-// evidence; agent turns raise shipping_promise, admission and wording.
+// nudges decides what this turn calls for. Buyer turns raise upsell,
+// evidence and policy; agent turns raise shipping_promise, admission and
+// wording. The lexicon's cues come first, then what the classifier raised
+// where the lexicon was silent (see modelCues).
 func (e *Engine) nudges(k *knowledge, c *state, t Turn, found []cues.Cue) []raised {
 	var out []raised
 	guesses := modelCues(e.cues, model(), modelThreshold, string(t.Role), t.Text, found)
@@ -47,7 +49,7 @@ func (e *Engine) nudges(k *knowledge, c *state, t Turn, found []cues.Cue) []rais
 			evidenceNow = true
 		}
 	}
-	for i, cue := range append(found, cuesOf(guesses)...) {
+	for i, cue := range append(found[:len(found):len(found)], cuesOf(guesses)...) {
 		cat, _ := e.cues.Category(cue.Kind, cue.Category)
 		r := raised{query: cat.Query, scenes: cat.Scenes, avoid: cat.Avoid}
 		r.Kind = string(cue.Kind)
@@ -298,7 +300,7 @@ const ModelThreshold = modelThreshold
 // lexicon, and the two layers together, on labelled lines.
 func ReadTurn(lex *cues.Lexicon, cl *classify.Classifier, threshold float64, role Role, text string) []string {
 	found := lex.Detect(string(role), text)
-	all := append(found, cuesOf(modelCues(lex, cl, threshold, string(role), text, found))...)
+	all := append(found[:len(found):len(found)], cuesOf(modelCues(lex, cl, threshold, string(role), text, found))...)
 	complaint := false
 	for _, c := range all {
 		complaint = complaint || c.Kind == cueEvidence || c.Kind == cueAfterSale
