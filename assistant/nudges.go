@@ -260,7 +260,7 @@ func modelCues(lex *cues.Lexicon, cl *classify.Classifier, threshold float64, ro
 		if !lex.Holds(role, text, kind, name, checked) {
 			continue
 		}
-		g := guess{Cue: cues.Cue{Kind: kind, Category: name}, Prob: p, Pieces: pieces, Like: rd.Nearest(cat, modelLike)}
+		g := guess{Cue: cues.Cue{Kind: kind, Category: name}, Prob: p, Pieces: pieces, Like: rd.Nearest(cat, pieces, modelLike)}
 		for _, w := range pieces[:min(3, len(pieces))] {
 			g.Words = append(g.Words, w.Text)
 		}

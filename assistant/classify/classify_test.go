@@ -114,7 +114,7 @@ func TestRead(t *testing.T) {
 			if tt.piece != "" && !strings.Contains(strings.Join(texts, " "), tt.piece) {
 				t.Errorf("Why(%q) = %v, want a piece holding %q", tt.text, texts, tt.piece)
 			}
-			near := rd.Nearest(got, 2)
+			near := rd.Nearest(got, why, 2)
 			if len(near) == 0 {
 				t.Errorf("Nearest(%q, %s) found no labelled line", tt.text, got)
 			}
@@ -209,9 +209,10 @@ func BenchmarkExplain(b *testing.B) {
 			rd.Why(cat, 5)
 		}
 	})
+	why := rd.Why(cat, 5)
 	b.Run("nearest", func(b *testing.B) {
 		for b.Loop() {
-			rd.Nearest(cat, 2)
+			rd.Nearest(cat, why, 2)
 		}
 	})
 }

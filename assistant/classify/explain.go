@@ -23,8 +23,12 @@ func (rd *Reading) Why(category string, n int) []Weighed {
 	if ci < 0 {
 		return nil
 	}
+	type weighed struct {
+		w          float64
+		start, end int32
+	}
 	k := len(rd.m.classes)
-	var ws []Weighed
+	ws := make([]weighed, 0, len(rd.feats))
 	for i, f := range rd.feats {
 		r := rd.rows[i]
 		if r < 0 {
@@ -32,22 +36,23 @@ func (rd *Reading) Why(category string, n int) []Weighed {
 		}
 		row := rd.m.w[int(r)*k : int(r)*k+k]
 		if d := float64((row[ci] - row[0]) * rd.value); d > 0 {
-			ws = append(ws, Weighed{Weight: d, Start: int(f.start), End: int(f.end)})
+			ws = append(ws, weighed{d, f.start, f.end})
 		}
 	}
-	slices.SortStableFunc(ws, func(a, b Weighed) int { return cmp.Compare(b.Weight, a.Weight) })
+	// The 2n strongest features, joined where they touch.
+	slices.SortStableFunc(ws, func(a, b weighed) int { return cmp.Compare(b.w, a.w) })
 	if len(ws) > 2*n {
 		ws = ws[:2*n]
 	}
-	slices.SortFunc(ws, func(a, b Weighed) int { return cmp.Compare(a.Start, b.Start) })
+	slices.SortFunc(ws, func(a, b weighed) int { return cmp.Compare(a.start, b.start) })
 	var out []Weighed
 	for _, w := range ws {
-		if last := len(out) - 1; last >= 0 && w.Start <= out[last].End {
-			out[last].End = max(out[last].End, w.End)
-			out[last].Weight += w.Weight
+		if last := len(out) - 1; last >= 0 && int(w.start) <= out[last].End {
+			out[last].End = max(out[last].End, int(w.end))
+			out[last].Weight += w.w
 			continue
 		}
-		out = append(out, w)
+		out = append(out, Weighed{Weight: w.w, Start: int(w.start), End: int(w.end)})
 	}
 	for i := range out {
 		out[i].Text = string(rd.text[out[i].Start:out[i].End])
@@ -63,20 +68,30 @@ func (rd *Reading) Why(category string, n int) []Weighed {
 // nothing about which lines are alike.
 const maxPosting = 150
 
-// Nearest lists up to n labelled lines of a category that share the most
-// features with the turn (cosine over distinct features), most alike first.
-func (rd *Reading) Nearest(category string, n int) []string {
+// Nearest lists up to n labelled lines of a category alike in what made
+// the call: the lines that share the most features lying inside the given
+// pieces of the turn (Why's), scored by cosine over distinct features,
+// most alike first.
+func (rd *Reading) Nearest(category string, pieces []Weighed, n int) []string {
 	ci := int32(slices.Index(rd.m.classes, category))
-	if ci < 0 || n <= 0 {
+	if ci < 0 || n <= 0 || len(pieces) == 0 {
 		return nil
 	}
-	shared := make([]int32, len(rd.m.lines))
-	var touched []int32
-	rows := slices.Clone(rd.rows)
+	var rows []int32
+	for i, f := range rd.feats {
+		for _, p := range pieces {
+			if int(f.start) >= p.Start && int(f.end) <= p.End && rd.rows[i] >= 0 {
+				rows = append(rows, rd.rows[i])
+				break
+			}
+		}
+	}
 	slices.Sort(rows)
 	rows = slices.Compact(rows)
+	shared := make(map[int32]int32, 64)
+	var touched []int32
 	for _, r := range rows {
-		if r < 0 || rd.m.held[r] > maxPosting {
+		if rd.m.held[r] > maxPosting {
 			continue
 		}
 		for _, l := range rd.m.postings[ci][r] {
