@@ -9,6 +9,7 @@ import (
 	"assist/assistant/promise"
 	"assist/kb/index"
 	"assist/phrases"
+	"assist/phrases/usage"
 )
 
 // Cue kinds the engine acts on (see cues/lexicon.txt).
@@ -37,7 +38,7 @@ type raised struct {
 // where the lexicon was silent (see modelCues).
 func (e *Engine) nudges(k *knowledge, c *state, t Turn, found []cues.Cue) []raised {
 	var out []raised
-	guesses := modelCues(e.cues, model(), modelThreshold, string(t.Role), t.Text, found)
+	guesses := e.taught(k, t, modelCues(e.cues, model(), modelThreshold, string(t.Role), t.Text, found))
 	evidenceNow := false
 	for _, cue := range found {
 		if cue.Kind == cueEvidence {
@@ -279,6 +280,35 @@ func spoke(found []cues.Cue, kind cues.Kind) bool {
 		}
 	}
 	return false
+}
+
+// taught drops the guesses a shop's lessons speak against: a kind whose
+// lexicon cue the shop's lessons removed from this turn (its words turned
+// off, or a line like it labelled "this nudge is wrong"), and a category the
+// shop labelled wrong for a line like this one. The classifier fills the
+// lexicon's silence, never a silence the shop asked for.
+func (e *Engine) taught(k *knowledge, t Turn, gs []guess) []guess {
+	if len(gs) == 0 || k.lessons.empty() {
+		return gs
+	}
+	role := string(t.Role)
+	_, changed := k.lessons.adjust(role, t.Text, e.cues.Detect(role, t.Text))
+	similar := func(line string) bool {
+		_, dice := usage.Default.Compare(t.Text, line)
+		return dice >= sameLine
+	}
+	out := gs[:0]
+	for _, g := range gs {
+		removed := false
+		for _, l := range changed {
+			removed = removed || (l.Effect == "removed" && classify.KindOf(l.Category) == string(g.Kind))
+		}
+		if _, wrong := k.lessons.example(role, g.Kind, g.Category, false, similar); removed || wrong {
+			continue
+		}
+		out = append(out, g)
+	}
+	return out
 }
 
 func cuesOf(gs []guess) []cues.Cue {

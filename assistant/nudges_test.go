@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"assist/assistant/cues"
+	"assist/kb"
 	"assist/kb/bundle"
 )
 
@@ -120,5 +121,20 @@ func BenchmarkModelCues(b *testing.B) {
 				modelCues(lex, cl, modelThreshold, "buyer", bc.text, found)
 			}
 		})
+	}
+}
+
+// TestClassifierHonoursTheShopsLessons: a line the shop labelled "this
+// nudge is wrong" stays quiet in that shop, whichever layer would raise it,
+// and nudges in a shop that taught nothing.
+func TestClassifierHonoursTheShopsLessons(t *testing.T) {
+	line := "新买的鞋垫踩了两天就塌下去弹不回来了"
+	taught := shoeShop(t)
+	taught.Lessons = kb.Lessons{Examples: []kb.Example{{Category: "evidence.quality", Role: "buyer", Text: line, Positive: false}}}
+	if s := turn(t, engineFor(t, taught), "l1", Buyer, line, "", at(10, 0)); has(kinds(s), NudgeEvidence) {
+		t.Errorf("the shop labelled %q wrong, yet: %+v", line, s.Nudges)
+	}
+	if s := turn(t, newTestEngine(t), "l2", Buyer, line, "", at(10, 0)); !has(kinds(s), NudgeEvidence) {
+		t.Errorf("a shop that taught nothing: %q raised %+v, want evidence", line, s.Nudges)
 	}
 }
