@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"assist/assistant"
+	"assist/assistant/classify"
 	"assist/kb"
 	"assist/kb/index"
 	"assist/kb/sqlite"
@@ -157,6 +158,7 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 	s.stopWarming, s.warmed = stopWarming, make(chan struct{})
 	go func() {
 		defer close(s.warmed)
+		classify.Default() // the nudge model trains once per process: not on the first turn
 		for _, sh := range shops[:min(len(shops), warmShops)] {
 			if wctx.Err() != nil { // shutting down: the rest load on demand next time
 				return

@@ -7,6 +7,7 @@ export const KINDS = {
   shipping_promise: { label: '发货承诺风险', hint: '风险' },
   admission: { label: '过早认责', hint: '风险' },
   wording: { label: '广告法用语', hint: '风险' },
+  policy: { label: '平台规则', hint: '风险' },
 };
 
 export const SCENES = {
