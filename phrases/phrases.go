@@ -110,7 +110,16 @@ func FormatHours(h int) string {
 // Fill replaces every placeholder in text with its value for product p. It
 // returns the filled text and the names it could not fill; when missing is not
 // empty the text still holds those raw {…} and must not be shown as is.
+// A placeholder may carry a fallback after a bar, {买家|亲}: the fallback
+// stands in when the value is unknown, so it is never missing.
 func Fill(s *kb.Shop, p *kb.Product, text string) (filled string, missing []string) {
+	return FillFor(s, p, People{}, text)
+}
+
+// FillFor is Fill with the people of the conversation known: {买家} and
+// {客服} take their names. Words the engine writes (a shipping window)
+// follow the script of the phrase, else of the shop.
+func FillFor(s *kb.Shop, p *kb.Product, people People, text string) (filled string, missing []string) {
 	names := Placeholders(text)
 	if len(names) == 0 {
 		return text, nil
@@ -122,7 +131,17 @@ func Fill(s *kb.Shop, p *kb.Product, text string) (filled string, missing []stri
 			continue
 		}
 		seen[n] = true
-		v, ok := Value(s, p, n)
+		key, fallback, hasFallback := strings.Cut(n, "|")
+		v, ok := people.value(key)
+		if !ok {
+			v, ok = Value(s, p, key)
+			if ok && (key == ShipTime || key == Price) {
+				v = InScript(textScript(s, text), v)
+			}
+		}
+		if !ok && hasFallback {
+			v, ok = fallback, true
+		}
 		if !ok {
 			missing = append(missing, n)
 			continue
