@@ -4,6 +4,7 @@ import (
 	"assist/assistant/cues"
 	"assist/kb"
 	"assist/kb/fold"
+	"assist/phrases"
 )
 
 // Conversation is what the engine remembers of one chat between turns. Its
@@ -25,6 +26,8 @@ type state struct {
 	product   string // the product in view: given by the platform or named lately
 	afterSale bool   // a complaint or after-sale request was seen: no upsell from then on
 	lastBuyer string // the buyer's latest words, context for the agent's reply
+	buyerName string // the buyer's name on the platform, once given
+	agentName string // the agent the conversation is with, once known
 }
 
 // observe takes a turn into the conversation's state.
@@ -39,7 +42,21 @@ func (c *state) observe(k *knowledge, found []cues.Cue, t Turn) {
 	if t.Role == Buyer {
 		c.lastBuyer = t.Text
 	}
+	if t.BuyerName != "" {
+		c.buyerName = t.BuyerName
+	}
+	if t.Assignee != "" {
+		c.agentName = t.Assignee
+	}
 }
+
+// people are the chat's two sides as far as known, for {买家} and {客服}.
+func (c *state) people() phrases.People {
+	return phrases.People{Buyer: c.buyerName, Agent: c.agentName}
+}
+
+// BuyerName is the buyer's name as the platform last gave it; "" if never.
+func (c *Conversation) BuyerName() string { return c.buyerName }
 
 // productAfter is the product in view once t is taken in: the platform's word
 // first, then a product the buyer names (the one in view wins a tie), else the

@@ -178,7 +178,8 @@ func (d *Desk) TurnOnce(ctx context.Context, shop int64, conv, key string, t Tur
 			return fmt.Errorf("encode suggestions of %s/%d: %w", conv, sugg.Turn, err)
 		}
 		stored := &kb.StoredTurn{Shop: shop, Conversation: conv, Index: sugg.Turn, Role: string(t.Role), Text: t.Text,
-			Product: t.Product, At: t.At, PostedBy: postedBy, Suggestions: data, IdempotencyKey: key}
+			Product: t.Product, At: t.At, PostedBy: postedBy, Suggestions: data, IdempotencyKey: key,
+			BuyerName: t.BuyerName, Assignee: t.Assignee}
 		// The engine has counted the turn: finish the write even if the
 		// caller hangs up, or memory and log would disagree.
 		if err := d.cfg.Log.AddTurn(context.WithoutCancel(ctx), stored); err != nil {
@@ -373,7 +374,7 @@ func (d *Desk) withConversation(ctx context.Context, eng *Engine, shop int64, id
 		}
 		turns := make([]Turn, len(stored))
 		for i, t := range stored {
-			turns[i] = Turn{Role: Role(t.Role), Text: t.Text, Product: t.Product, At: t.At}
+			turns[i] = Turn{Role: Role(t.Role), Text: t.Text, Product: t.Product, At: t.At, BuyerName: t.BuyerName, Assignee: t.Assignee}
 		}
 		eng.Replay(c.chat, turns)
 		c.loaded = true

@@ -145,7 +145,7 @@ func (e *Engine) findSafeShipping(k *knowledge, productID string) string {
 			return text
 		}
 	}
-	if text, missing := phrases.Fill(k.shop, p, k.terms.SafeShipping); len(missing) == 0 {
+	if text, missing := phrases.Fill(k.shop, p, phrases.ForShop(k.shop, k.terms.SafeShipping)); len(missing) == 0 {
 		return text
 	}
 	return ""

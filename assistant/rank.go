@@ -194,7 +194,7 @@ func (e *Engine) rankProducts(k *knowledge, c *state, t Turn, terms []index.Term
 			continue
 		}
 		s.Products = append(s.Products, ProductHit{ID: p.ID, Title: p.Title, Price: p.Price,
-			ShipTime: phrases.FormatHours(k.shop.ShipHours(p)), Facts: relevantFacts(p, terms),
+			ShipTime: phrases.ShipTimeFor(k.shop, k.shop.ShipHours(p)), Facts: relevantFacts(p, terms),
 			InView: p.ID == c.product, Score: h.score})
 	}
 	return nil
@@ -291,7 +291,7 @@ func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []ra
 			// speaks to what was said.
 			bonus *= sceneOnly
 		}
-		text, missing := phrases.Fill(k.shop, product, ph.Text)
+		text, missing := phrases.FillFor(k.shop, product, c.people(), ph.Text)
 		if len(missing) > 0 {
 			delete(scores, ph.ID) // never shown with a raw {…}
 			continue

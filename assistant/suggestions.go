@@ -37,6 +37,13 @@ type Turn struct {
 	Text    string
 	Product string    // id of the product the platform says the buyer is viewing; "" if unknown
 	At      time.Time // when it was sent; zero means now
+
+	// The people, where the platform names them; "" keeps what the
+	// conversation knew. BuyerName fills {买家}; Assignee is the agent the
+	// conversation is with (the one who answered, or the platform's word)
+	// and fills {客服}.
+	BuyerName string
+	Assignee  string
 }
 
 // Suggestions is what the panel shows after one turn.

@@ -86,6 +86,8 @@ type StoredTurn struct {
 	// IdempotencyKey is the key the poster sent with the turn ("" for
 	// none); the store keeps it with the turn, so a retry finds the turn.
 	IdempotencyKey string
+	BuyerName      string // the buyer's name, if the platform gave it with this turn
+	Assignee       string // the agent the conversation is with, if this turn says
 }
 
 // ConversationSummary is a line of the conversation list.
@@ -94,6 +96,9 @@ type ConversationSummary struct {
 	Turns     int
 	LastText  string
 	UpdatedAt time.Time
+	BuyerName string // the latest the platform gave; "" if never
+	Product   string // the product in view at the latest turn that named one
+	Assignee  string // the agent it is with; "" if none yet
 }
 
 // Action is what happened to a suggestion.

@@ -13,21 +13,39 @@ import (
 const maxListedConversations = 200
 
 type conversationLine struct {
-	ID        string    `json:"id"`
-	Turns     int       `json:"turns"`
-	LastText  string    `json:"last_text"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID           string    `json:"id"`
+	Turns        int       `json:"turns"`
+	LastText     string    `json:"last_text"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	BuyerName    string    `json:"buyer_name,omitempty"`
+	Product      string    `json:"product,omitempty"`
+	ProductTitle string    `json:"product_title,omitempty"`
+	Assignee     string    `json:"assignee,omitempty"`
+	Mine         bool      `json:"mine,omitempty"` // assigned to the caller
 }
 
-// listConversations is GET /api/v1/conversations, the latest first.
+// listConversations is GET /api/v1/shops/{shop}/conversations: those
+// assigned to the caller first, each group the latest first.
 func (s *Server) listConversations(w http.ResponseWriter, r *http.Request, p *principal) error {
-	list, err := s.store.Conversations(r.Context(), p.Shop, maxListedConversations)
+	me := ""
+	if p.person() {
+		me = p.Name
+	}
+	list, err := s.store.ConversationsFor(r.Context(), p.Shop, me, maxListedConversations)
+	if err != nil {
+		return err
+	}
+	shop, err := s.desk.Knowledge(r.Context(), p.Shop)
 	if err != nil {
 		return err
 	}
 	out := make([]conversationLine, len(list))
 	for i, c := range list {
-		out[i] = conversationLine{ID: c.ID, Turns: c.Turns, LastText: c.LastText, UpdatedAt: c.UpdatedAt}
+		out[i] = conversationLine{ID: c.ID, Turns: c.Turns, LastText: c.LastText, UpdatedAt: c.UpdatedAt,
+			BuyerName: c.BuyerName, Product: c.Product, Assignee: c.Assignee, Mine: me != "" && c.Assignee == me}
+		if prod, ok := shop.Product(c.Product); ok {
+			out[i].ProductTitle = prod.Title
+		}
 	}
 	writeJSON(w, http.StatusOK, struct {
 		Conversations []conversationLine `json:"conversations"`

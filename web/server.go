@@ -58,6 +58,8 @@ type Store interface {
 
 	Conversations(ctx context.Context, shop int64, limit int) ([]kb.ConversationSummary, error)
 	TurnPage(ctx context.Context, shop int64, conv string, before, limit int) ([]kb.StoredTurn, bool, error)
+	ConversationsFor(ctx context.Context, shop int64, assignee string, limit int) ([]kb.ConversationSummary, error)
+	Conversation(ctx context.Context, shop int64, id string) (*kb.ConversationSummary, error)
 	Turn(ctx context.Context, shop int64, conv string, index int) (*kb.StoredTurn, error)
 	AddEvents(ctx context.Context, events ...kb.Event) error
 	AddEventOnce(ctx context.Context, key string, e kb.Event) (replayed bool, err error)
@@ -68,6 +70,11 @@ type Store interface {
 	DecideFlag(ctx context.Context, shop, id int64, d kb.FlagDecision) (*kb.Flag, error)
 	PutShopCue(ctx context.Context, shop int64, c kb.ShopCue, by string) error
 	DeleteShopCue(ctx context.Context, shop int64, word, category string) error
+
+	PersonalPhrases(ctx context.Context, shop, user int64) ([]kb.PersonalPhrase, error)
+	AddPersonalPhrase(ctx context.Context, p *kb.PersonalPhrase) error
+	UpdatePersonalPhrase(ctx context.Context, p *kb.PersonalPhrase) error
+	DeletePersonalPhrase(ctx context.Context, shop, user, id int64) error
 }
 
 // Config is what a Server is built from. Store, Desk and Hub are required;
@@ -192,6 +199,11 @@ func (s *Server) routes() {
 	s.handle("POST "+shopAPI+"/check", s.check, panelRoles...)
 	s.handle("POST "+shopAPI+"/events", s.postEvent, members...)
 	s.handle("GET "+shopAPI+"/products", s.listProducts, members...)
+	s.handle("GET "+shopAPI+"/phrases", s.searchPhrases, panelRoles...)
+	s.handle("GET "+shopAPI+"/phrases/mine", s.listPersonal, panelRoles...)
+	s.handle("POST "+shopAPI+"/phrases/mine", s.addPersonal, panelRoles...)
+	s.handle("PUT "+shopAPI+"/phrases/mine/{id}", s.putPersonal, panelRoles...)
+	s.handle("DELETE "+shopAPI+"/phrases/mine/{id}", s.deletePersonal, panelRoles...)
 
 	s.handle("GET "+shopAPI+"/admin/phrases", s.listPhrases, kb.RoleAdmin)
 	s.handle("PUT "+shopAPI+"/admin/phrases/{id}", s.putPhrase, kb.RoleAdmin)

@@ -2,24 +2,39 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"assist/assistant"
 	"assist/kb"
 )
 
 type turnRequest struct {
-	Role    string `json:"role"`
-	Text    string `json:"text"`
-	Product string `json:"product"`
-	At      string `json:"at"`
+	Role      string `json:"role"`
+	Text      string `json:"text"`
+	Product   string `json:"product"`
+	At        string `json:"at"`
+	BuyerName string `json:"buyer_name"` // the buyer's name or nickname on the platform
+	Assignee  string `json:"assignee"`   // the agent the conversation is with, by login name
 }
+
+// maxNameRunes bounds a person's name in a turn.
+const maxNameRunes = 64
 
 // turn decodes the request's fields into an engine turn. Whether the role
 // and product fit the shop is the Desk's to say.
 func (req turnRequest) turn() (assistant.Turn, error) {
-	t := assistant.Turn{Role: assistant.Role(req.Role), Text: req.Text, Product: req.Product}
+	t := assistant.Turn{Role: assistant.Role(req.Role), Text: req.Text, Product: req.Product,
+		BuyerName: strings.TrimSpace(req.BuyerName), Assignee: strings.TrimSpace(req.Assignee)}
 	if err := validText(req.Text); err != nil {
+		return t, err
+	}
+	if err := validName("buyer_name", t.BuyerName); err != nil {
+		return t, err
+	}
+	if err := validName("assignee", t.Assignee); err != nil {
 		return t, err
 	}
 	if req.At != "" {
@@ -30,6 +45,29 @@ func (req turnRequest) turn() (assistant.Turn, error) {
 		t.At = at
 	}
 	return t, nil
+}
+
+// validName checks a person's name a turn carries: short, one line.
+func validName(field, name string) error {
+	switch {
+	case !utf8.ValidString(name):
+		return kb.Errorf(kb.EInvalid, "%s is not valid UTF-8", field)
+	case utf8.RuneCountInString(name) > maxNameRunes:
+		return kb.Errorf(kb.EInvalid, "%s has %d characters: at most %d", field, utf8.RuneCountInString(name), maxNameRunes)
+	case strings.ContainsFunc(name, unicode.IsControl):
+		return kb.Errorf(kb.EInvalid, "%s holds a control character", field)
+	}
+	return nil
+}
+
+// answeredBy assigns an agent's turn posted by a person to that person,
+// unless the turn names its assignee: a conversation is with the agent who
+// last answered it. A token posting for the platform assigns nobody.
+func answeredBy(t assistant.Turn, p *principal) assistant.Turn {
+	if t.Assignee == "" && t.Role == assistant.Agent && p.person() {
+		t.Assignee = p.Name
+	}
+	return t
 }
 
 // postTurn is POST /api/v1/shops/{shop}/conversations/{id}/turns: the Desk
@@ -52,6 +90,7 @@ func (s *Server) postTurn(w http.ResponseWriter, r *http.Request, p *principal) 
 	if err != nil {
 		return err
 	}
+	t = answeredBy(t, p)
 	_, data, err := s.desk.TurnOnce(r.Context(), p.Shop, conv, key, t, p.Name)
 	if err != nil {
 		return err

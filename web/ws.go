@@ -129,6 +129,7 @@ func (s *Server) answerFrame(ctx context.Context, c *client, f *clientFrame) ([]
 		if err != nil {
 			return nil, err
 		}
+		t = answeredBy(t, c.who)
 		sugg, _, err := s.desk.TurnOnce(ctx, c.topic.shop, c.topic.conv, key, t, c.who.Name)
 		if err != nil {
 			return nil, err

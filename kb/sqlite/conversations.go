@@ -30,9 +30,9 @@ func (db *DB) insertTurn(ctx context.Context, tx *sql.Tx, t *kb.StoredTurn) erro
 	if err := db.touchConversation(ctx, tx, t); err != nil {
 		return fmt.Errorf("add turn %s/%d: %w", t.Conversation, t.Index, err)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO turns (shop_id, conversation, idx, role, text, product, at, posted_by, suggestions)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.Shop, t.Conversation, t.Index, t.Role, t.Text, t.Product,
-		t.At.Format(time.RFC3339Nano), t.PostedBy, string(t.Suggestions))
+	_, err := tx.ExecContext(ctx, `INSERT INTO turns (shop_id, conversation, idx, role, text, product, at, posted_by, suggestions, buyer_name, assignee)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.Shop, t.Conversation, t.Index, t.Role, t.Text, t.Product,
+		t.At.Format(time.RFC3339Nano), t.PostedBy, string(t.Suggestions), t.BuyerName, t.Assignee)
 	if err != nil {
 		if strings.Contains(err.Error(), duplicateKeyError) {
 			return kb.Errorf(kb.EConflict, "conversation %s already has a turn %d", t.Conversation, t.Index)
@@ -49,32 +49,68 @@ func (db *DB) insertTurn(ctx context.Context, tx *sql.Tx, t *kb.StoredTurn) erro
 
 func (db *DB) touchConversation(ctx context.Context, tx *sql.Tx, t *kb.StoredTurn) error {
 	now := stamp(db.Now())
-	_, err := tx.ExecContext(ctx, `INSERT INTO conversations (shop_id, id, turns, last_text, created_at, updated_at)
-		VALUES (?, ?, 1, ?, ?, ?)
-		ON CONFLICT (shop_id, id) DO UPDATE SET turns = turns + 1, last_text = excluded.last_text, updated_at = excluded.updated_at`,
-		t.Shop, t.Conversation, t.Text, now, now)
+	// Each of buyer, assignee and product keeps its last known value: a turn
+	// that does not say leaves it as it was.
+	_, err := tx.ExecContext(ctx, `INSERT INTO conversations (shop_id, id, turns, last_text, created_at, updated_at, buyer_name, assignee, product)
+		VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (shop_id, id) DO UPDATE SET turns = turns + 1, last_text = excluded.last_text, updated_at = excluded.updated_at,
+			buyer_name = CASE WHEN excluded.buyer_name != '' THEN excluded.buyer_name ELSE buyer_name END,
+			assignee = CASE WHEN excluded.assignee != '' THEN excluded.assignee ELSE assignee END,
+			product = CASE WHEN excluded.product != '' THEN excluded.product ELSE product END`,
+		t.Shop, t.Conversation, t.Text, now, now, t.BuyerName, t.Assignee, t.Product)
 	return err
+}
+
+// Conversation is one line of the list, for one conversation; an unknown
+// one is not_found.
+func (db *DB) Conversation(ctx context.Context, shop int64, id string) (*kb.ConversationSummary, error) {
+	row := db.db.QueryRowContext(ctx, conversationColumns+` WHERE shop_id = ? AND id = ?`, shop, id)
+	c, err := scanConversation(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, kb.Errorf(kb.ENotFound, "没有会话 %q (no conversation)", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read conversation %s: %w", id, err)
+	}
+	return c, nil
+}
+
+const conversationColumns = `SELECT id, turns, last_text, updated_at, buyer_name, product, assignee FROM conversations`
+
+func scanConversation(row interface{ Scan(...any) error }) (*kb.ConversationSummary, error) {
+	var c kb.ConversationSummary
+	var updated string
+	if err := row.Scan(&c.ID, &c.Turns, &c.LastText, &updated, &c.BuyerName, &c.Product, &c.Assignee); err != nil {
+		return nil, err
+	}
+	var err error
+	if c.UpdatedAt, err = parseStamp(updated); err != nil {
+		return nil, fmt.Errorf("conversation %s: updated_at: %w", c.ID, err)
+	}
+	return &c, nil
 }
 
 // Conversations lists up to limit conversations, the latest updated first.
 func (db *DB) Conversations(ctx context.Context, shop int64, limit int) ([]kb.ConversationSummary, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT id, turns, last_text, updated_at FROM conversations
-		WHERE shop_id = ? ORDER BY updated_at DESC, id LIMIT ?`, shop, limit)
+	return db.ConversationsFor(ctx, shop, "", limit)
+}
+
+// ConversationsFor lists up to limit conversations of shop, those assigned
+// to assignee first, each group the latest updated first; "" is nobody.
+func (db *DB) ConversationsFor(ctx context.Context, shop int64, assignee string, limit int) ([]kb.ConversationSummary, error) {
+	rows, err := db.db.QueryContext(ctx, conversationColumns+`
+		WHERE shop_id = ? ORDER BY (? != '' AND assignee = ?) DESC, updated_at DESC, id LIMIT ?`, shop, assignee, assignee, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list conversations: %w", err)
 	}
 	defer rows.Close()
 	out := []kb.ConversationSummary{}
 	for rows.Next() {
-		var c kb.ConversationSummary
-		var updated string
-		if err := rows.Scan(&c.ID, &c.Turns, &c.LastText, &updated); err != nil {
+		c, err := scanConversation(rows)
+		if err != nil {
 			return nil, fmt.Errorf("list conversations: %w", err)
 		}
-		if c.UpdatedAt, err = parseStamp(updated); err != nil {
-			return nil, fmt.Errorf("list conversations: %s: %w", c.ID, err)
-		}
-		out = append(out, c)
+		out = append(out, *c)
 	}
 	return out, rows.Err()
 }
@@ -174,12 +210,12 @@ func (db *DB) Turn(ctx context.Context, shop int64, conversation string, index i
 	return t, nil
 }
 
-const turnColumns = `SELECT shop_id, conversation, idx, role, text, product, at, posted_by, suggestions FROM turns`
+const turnColumns = `SELECT shop_id, conversation, idx, role, text, product, at, posted_by, suggestions, buyer_name, assignee FROM turns`
 
 func scanTurn(row interface{ Scan(...any) error }) (*kb.StoredTurn, error) {
 	var t kb.StoredTurn
 	var at, sugg string
-	if err := row.Scan(&t.Shop, &t.Conversation, &t.Index, &t.Role, &t.Text, &t.Product, &at, &t.PostedBy, &sugg); err != nil {
+	if err := row.Scan(&t.Shop, &t.Conversation, &t.Index, &t.Role, &t.Text, &t.Product, &at, &t.PostedBy, &sugg, &t.BuyerName, &t.Assignee); err != nil {
 		return nil, err
 	}
 	var err error
