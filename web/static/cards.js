@@ -28,13 +28,16 @@ export function suggestedBlock(text, onUse, label = '建议说法') {
 // nudgeCard renders one nudge. When its suggested wording is also one of the
 // top phrases (phraseIndex >= 0), the card points at that phrase instead of
 // showing the same text twice.
-export function nudgeCard(n, { onUse, onDismiss, phraseIndex = -1, onPhrase }) {
+export function nudgeCard(n, { onUse, onDismiss, phraseIndex = -1, onPhrase, folded = false }) {
   const triggers = n.triggers || [];
   const reason = h('p', { class: 'reason' }, highlight(n.reason || '', triggers));
   const loose = mentions(n.reason || '', triggers) ? null
     : h('p', { class: 'triggers' }, '触发词 ', triggers.map((w) => h('mark', { text: w })));
-  return h('article', { class: `nudge kind-${n.kind}`, dataset: { kind: n.kind, category: n.category || '' } },
-    h('header', {},
+  const card = h('article', { class: `nudge kind-${n.kind}${folded ? ' folded' : ''}`, dataset: { kind: n.kind, category: n.category || '' } },
+    h('header', {
+      title: folded ? '点击展开' : null,
+      onclick: (e) => { if (!e.target.closest('button')) card.classList.remove('folded'); },
+    },
       h('span', { class: 'kind', text: kindLabel(n.kind) }),
       n.label ? h('span', { class: 'category', text: n.label }) : null,
       h('button', { type: 'button', class: 'dismiss', title: '忽略此提醒', 'aria-label': '忽略此提醒', onclick: onDismiss }, '×')),
@@ -46,12 +49,13 @@ export function nudgeCard(n, { onUse, onDismiss, phraseIndex = -1, onPhrase }) {
         h('button', { type: 'button', class: 'btn small', onclick: onPhrase }, `使用话术 ${phraseIndex + 1}`))
       : n.suggested ? suggestedBlock(n.suggested, onUse) : null,
     citation(n.rule));
+  return card;
 }
 
 export function phraseItem(p, index, onUse) {
   return h('li', {},
     h('button', {
-      type: 'button', class: 'phrase', title: `按 ${index + 1} 使用`,
+      type: 'button', class: 'phrase', title: `按 ${index + 1} 使用(打字时 Alt+${index + 1})`,
       dataset: { phraseId: p.id, scene: p.scene || '' }, onclick: () => onUse(p, index),
     },
     h('span', { class: 'num', text: String(index + 1) }),

@@ -1,9 +1,15 @@
 // The agent's conversation list: the conversations of every shop the agent
-// serves, most recent first, each tagged with its shop; refreshed now and
-// then, and bumped at once when the open conversation gets a turn.
+// serves, those assigned to the agent first, then the most recent, each
+// showing the buyer and the product in view (and its shop); refreshed now
+// and then, and bumped at once when the open conversation gets a turn.
 
 import { api, goLogin, shopPath } from './api.js';
 import { h, clock } from './dom.js';
+import { humanError } from './errors.js';
+
+// newer puts the agent's own conversations first, then the latest.
+const order = (a, b) => (Number(!!b.mine) - Number(!!a.mine)) || String(b.updated_at).localeCompare(String(a.updated_at));
+const buyerOf = (c) => c.buyer_name || `会话 ${c.id}`;
 
 const REFRESH_MS = 15000;
 
@@ -21,7 +27,9 @@ export function mountConversations(box, { onPick, shops }) {
 
   function render() {
     count.textContent = items.length ? String(items.length) : '';
-    label.textContent = current ? (many ? `${shopName.get(current.shop) || ''} · ${current.id}` : current.id) : '';
+    const open = current && items.find((c) => same(c, current.shop, current.id));
+    const name = open ? buyerOf(open) : current ? current.id : '';
+    label.textContent = current ? (many ? `${shopName.get(current.shop) || ''} · ${name}` : name) : '';
     if (!items.length) {
       list.replaceChildren(h('li', { class: 'empty' }, '还没有会话。打开 ', h('a', { href: '/demo', text: '演示页' }), ' 试一试。'));
       return;
@@ -33,10 +41,13 @@ export function mountConversations(box, { onPick, shops }) {
         onclick: () => { details.open = false; onPick(c.shop, c.id); },
       },
       many ? h('span', { class: 'conv-shop', text: shopName.get(c.shop) || '' }) : null,
-      h('span', { class: 'conv-id', text: c.id }),
+      h('span', { class: 'conv-id', title: `会话 ${c.id}` },
+        h('span', { class: 'conv-buyer', text: buyerOf(c) }),
+        c.mine ? h('span', { class: 'mine-tag', text: '我的' }) : c.assignee ? h('small', { class: 'conv-assignee', text: c.assignee }) : null),
       h('time', { text: clock(c.updated_at) }),
-      h('span', { class: 'conv-last', text: c.last_text || '' }),
-      h('small', { text: `${c.turns} 句` })))));
+      h('span', { class: 'conv-product', text: c.product_title ? `在看:${c.product_title}` : '未选商品' }),
+      h('small', { text: `${c.turns} 句` }),
+      h('span', { class: 'conv-last', text: c.last_text || '' })))));
   }
 
   // refresh reloads every shop's list and returns the newest conversation
@@ -48,9 +59,10 @@ export function mountConversations(box, { onPick, shops }) {
         return ((res && res.conversations) || []).map((c) => ({ ...c, shop: sh.id }));
       }));
       items = lists.flat();
-      items.sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)));
+      items.sort(order);
     } catch (err) {
       if (err.status === 401) goLogin();
+      list.replaceChildren(h('li', { class: 'error', text: humanError(err, '读取会话列表') }));
       return null;
     }
     render();
@@ -78,6 +90,7 @@ export function mountConversations(box, { onPick, shops }) {
       c.last_text = msg.text;
       c.updated_at = msg.at;
       items.unshift(c);
+      items.sort(order);
       render();
     },
   };

@@ -3,6 +3,7 @@
 
 import { api, chooseShop, conversationPath, currentShop, goLogin, me, shopPath } from './api.js';
 import { h, clock } from './dom.js';
+import { humanError } from './errors.js';
 import { kindLabel, roleLabel } from './labels.js';
 import { mountPanel } from './panel.js';
 
@@ -32,6 +33,8 @@ const agentForm = document.getElementById('agent-form');
 const buyerInput = document.getElementById('buyer-input');
 const agentInput = document.getElementById('agent-input');
 const notice = document.getElementById('demo-notice');
+const agentCheck = document.getElementById('agent-check');
+let panel = null; // mounted once the person's shop is known
 const bubbles = new Map(); // turn -> <li>
 
 document.getElementById('conversation-id').textContent = id;
@@ -81,7 +84,7 @@ async function send(role, text) {
     return true;
   } catch (err) {
     if (err.status === 401) goLogin();
-    notice.textContent = `发送失败:${err.message}`;
+    notice.textContent = humanError(err, '发送');
     notice.hidden = false;
     return false;
   }
@@ -90,8 +93,16 @@ async function send(role, text) {
 function wire(form, input, role) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    // The agent's reply is checked before it goes: flags not yet seen hold
+    // it once; sending again sends it as it is.
+    if (role === 'agent' && panel && input.value.trim() && !(await panel.gate())) {
+      notice.textContent = '这句回复有风险,已在回复框下标出:按 Alt+Enter 换成建议说法,或再按一次发送仍然发出。';
+      notice.hidden = false;
+      return;
+    }
     const text = input.value;
     input.value = ''; // cleared at once; put back if the send fails
+    if (role === 'agent') input.dispatchEvent(new Event('input'));
     if (!(await send(role, text)) && !input.value) input.value = text;
     // Refocus only if the person has not moved on to the other box meanwhile.
     if (!document.activeElement || document.activeElement === document.body || form.contains(document.activeElement)) {
@@ -124,6 +135,8 @@ async function loadProducts() {
     picker.append(...list.map((p) => h('option', { value: p.id, text: p.title })));
   } catch (err) {
     if (err.status === 401) goLogin();
+    notice.textContent = humanError(err, '读取商品');
+    notice.hidden = false;
   }
 }
 
@@ -131,24 +144,38 @@ me().then((u) => {
   if (!u) return goLogin();
   const shop = chooseShop(u);
   if (!shop) {
-    notice.textContent = '你还不属于任何店铺:请店主在“店铺管理”里把你加入一个店铺。';
+    notice.replaceChildren('你还不属于任何店铺:', u.owner
+      ? h('span', {}, '请在 ', h('a', { href: '/owner', text: '店铺管理' }), ' 里建一个店铺,或把自己加入一个店铺。')
+      : '请店主在“店铺管理”里把你加入一个店铺,再刷新本页。');
     notice.hidden = false;
+    return;
+  }
+  if (shop.role === 'manager') {
+    // A manager does not post replies: the demo would refuse every line.
+    notice.replaceChildren('演示页需要客服或知识管理员身份。你在这个店铺是主管:请打开 ',
+      h('a', { href: `/?shop=${shop.id}`, text: '助手面板' }), ' 查看会话和建议的使用情况。');
+    notice.hidden = false;
+    showShops(u, shop);
+    for (const el of document.querySelectorAll('.say textarea, .say button')) el.disabled = true;
     return;
   }
   showShops(u, shop);
   loadProducts();
-  mountPanel(document.getElementById('panel'), {
+  panel = mountPanel(document.getElementById('panel'), {
     conversation: id,
     embed: true,
     onTurn: showBubble,
+    replyBox: { area: agentInput, result: agentCheck },
+    product: () => picker.value,
     onInsert(text) {
       agentInput.value = text;
+      agentInput.dispatchEvent(new Event('input'));
       agentInput.focus();
       agentInput.classList.add('flash');
       setTimeout(() => agentInput.classList.remove('flash'), 600);
     },
   });
 }).catch((err) => {
-  notice.textContent = `无法连接服务器:${err.message}`;
+  notice.textContent = humanError(err, '连接服务器');
   notice.hidden = false;
 });

@@ -6,9 +6,11 @@ import { api, chooseShop, conversationPath, currentShop, goLogin, logout, me, se
 import { copyText } from './clipboard.js';
 import { h, clock } from './dom.js';
 import { nudgeCard, nudgeID, phraseItem, productItem, ruleItem } from './cards.js';
-import { mountCheck } from './check.js';
+import { attachReplyCheck, mountCheck } from './check.js';
+import { humanError } from './errors.js';
+import { attachPhraseSearch, savePersonal } from './phrase-search.js';
+import { memberRoleLabel as roleLabelOf, roleLabel } from './labels.js';
 import { flagControl } from './flags.js';
-import { roleLabel } from './labels.js';
 import { mountConversations } from './conversations.js';
 import { LiveSocket } from './socket.js';
 import { mountTurnLog } from './turnlog.js';
@@ -26,6 +28,9 @@ const STATES = {
 // opts.conversation: the id to open first (null: the most recent one)
 // opts.embed: no conversation list or turn log (the host page shows the chat)
 // opts.onInsert(text): put a phrase into the host's reply box instead of the clipboard
+// opts.product(): the product in view as the host knows it, for the phrase search
+// opts.replyBox: {area, result} the host's reply box and where its check shows;
+//   without one the panel has its own (the panel page's reply box)
 // opts.onTurn(entry): told of every turn the panel learns of, pushed or loaded
 // opts.onSwitch(shop, id): told when the panel opens another conversation
 export function mountPanel(root, opts = {}) {
@@ -38,13 +43,15 @@ export function mountPanel(root, opts = {}) {
     phrases: [], // the top phrases on screen, for keys 1/2/3
     phrasesTurn: null, // the turn they were suggested for
     opened: false, // the socket has been open once; a later open is a reconnect
+    role: '', // the person's role in the current shop
   };
 
   const conn = h('span', { class: 'conn', dataset: { state: 'closed' } }, h('i'), h('span', { text: STATES.closed }));
   const who = h('span', { class: 'who' });
+  // The toast sits in the header, in place of the brand: it covers nothing.
   const toast = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite' });
   const head = h('header', { class: 'bar' },
-    h('span', { class: 'brand', text: '客服助手' }), conn, who,
+    h('span', { class: 'brand', text: '客服助手' }), toast, conn, who,
     opts.embed ? null : h('button', { type: 'button', class: 'btn small ghost', onclick: logout }, '退出'));
 
   const shopBar = h('nav', { class: 'shops', 'aria-label': '店铺' });
@@ -62,28 +69,90 @@ export function mountPanel(root, opts = {}) {
 
   const scroll = h('div', { class: 'scroll' },
     opts.embed ? null : shopBar,
-    opts.embed ? null : convBox,
-    opts.embed ? null : turnLog.box,
+    opts.embed ? null : h('div', { class: 'folds' }, convBox, turnLog.box),
     now,
     nudges,
     h('section', { class: 'block' },
-      h('div', { class: 'section-head' }, h('h2', { text: '推荐话术' }), h('small', { text: '点击或按 1 / 2 / 3 使用' })),
+      h('div', { class: 'section-head' }, h('h2', { text: '推荐话术' }),
+        h('small', { class: 'keys', text: '点击或按 1/2/3 · 打字时 Alt+1/2/3 · / 搜全部话术' })),
       phraseList),
     h('section', { class: 'block' }, h('div', { class: 'section-head' }, h('h2', { text: '相关规则' })), rules),
     h('section', { class: 'block' }, h('div', { class: 'section-head' }, h('h2', { text: '商品信息' })), products));
   root.classList.add('panel');
   if (opts.embed) root.classList.add('embed');
-  root.replaceChildren(head, scroll, checkBox, toast);
+  const managerNote = h('section', { class: 'manager-note', hidden: true });
+  root.replaceChildren(head, managerNote, scroll, opts.replyBox ? null : checkBox);
+  // On a phone-width screen the suggestions come first: the log folds away.
+  const narrow = window.matchMedia('(max-width: 480px)');
+  if (!opts.embed && narrow.matches) turnLog.box.open = false;
 
   let convs = null; // the list, once the person's shops are known
   let shops = []; // [{id, name, role}] the person belongs to
-  const checker = mountCheck(checkBox, {
-    // Drafts are checked against the open conversation's product; with none
-    // open, against the shop's own terms.
+  // Replies are checked against the open conversation's product; with none
+  // open, against the shop's own terms. A draft is not a turn yet: nothing
+  // was stored to record feedback against.
+  const checkOpts = {
     conversation: () => state.id || 'draft-check',
-    // A draft is not a turn yet: nothing was stored to record feedback against.
-    onUse: (text) => deliver(text, '已换成建议说法'),
+    onUse: () => say('已换成建议说法'),
+  };
+  let replyArea;
+  let checker;
+  if (opts.replyBox) {
+    replyArea = opts.replyBox.area;
+    checker = attachReplyCheck(replyArea, opts.replyBox.result, checkOpts);
+  } else {
+    const box = mountCheck(checkBox, {
+      ...checkOpts,
+      onCopy: async (text) => {
+        const ok = await copyText(text);
+        say(ok ? '已复制,去聊天窗口粘贴发送' : '复制失败,请手动选中文字复制');
+      },
+    });
+    replyArea = box.area;
+    checker = { set: box.setDraft, recheck: box.recheck };
+  }
+  const search = attachPhraseSearch(replyArea, {
+    context: () => {
+      const n = shownTurn();
+      const entry = n == null ? null : state.turns.get(n);
+      const product = (opts.product && opts.product()) || (entry && entry.suggestions && entry.suggestions.product) || '';
+      return { conversation: state.id, product };
+    },
+    onPick: (p) => {
+      say(p.mine ? '已放入我的话术' : '已放入话术');
+      if (!p.mine) feedback(shownTurn(), p.id, 'phrase', 'used');
+    },
   });
+  if (!opts.replyBox) {
+    // Keeping the reply as one of the agent's own phrases, with a short code.
+    const code = h('input', { class: 'keep-code', maxlength: '16', placeholder: '短码(可不填),如 dd', 'aria-label': '短码' });
+    const form = h('form', { class: 'keep-form', hidden: true },
+      h('span', { class: 'muted', text: '存为我的话术,短码' }), code,
+      h('button', { type: 'submit', class: 'btn small primary' }, '保存'),
+      h('button', { type: 'button', class: 'btn small ghost', onclick: () => { form.hidden = true; } }, '取消'));
+    const keep = h('button', { type: 'button', class: 'btn small ghost keep', title: '把回复框里的话存为只有你能看到的话术' }, '存为我的话术');
+    checkBox.querySelector('.section-head').append(keep);
+    checkBox.append(form);
+    keep.addEventListener('click', () => {
+      if (!replyArea.value.trim() || replyArea.value.trim().startsWith('/')) {
+        say('先在回复框写好要保存的话');
+        return;
+      }
+      form.hidden = false;
+      code.focus();
+    });
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try {
+        await savePersonal({ text: replyArea.value.trim(), code: code.value.trim() });
+        say(code.value.trim() ? `已存为我的话术 /${code.value.trim()}` : '已存为我的话术');
+        form.hidden = true;
+        code.value = '';
+      } catch (err) {
+        say(humanError(err, '保存'));
+      }
+    });
+  }
 
   // --- delivering text and recording what the agent did ---
 
@@ -96,7 +165,7 @@ export function mountPanel(root, opts = {}) {
   }
 
   async function deliver(text, done) {
-    if (opts.onInsert) {
+    if (opts.replyBox || opts.onInsert) {
       opts.onInsert(text);
       say(done || '已插入回复框');
       return true;
@@ -106,8 +175,11 @@ export function mountPanel(root, opts = {}) {
       say(done || '已插入回复框');
       return true;
     }
+    // The panel page: the phrase goes into its reply box (checked there) and
+    // onto the clipboard, ready to paste into the chat tool.
+    checker.set(text);
     const ok = await copyText(text);
-    say(ok ? (done ? `${done},已复制` : '已复制到剪贴板') : '复制失败,请手动选中文字');
+    say(ok ? (done ? `${done},已复制` : '已放入回复框并复制') : '已放入回复框;复制失败,请手动复制');
     return ok;
   }
 
@@ -124,6 +196,38 @@ export function mountPanel(root, opts = {}) {
     if (item && item.isConnected) {
       item.classList.add('used');
       item.querySelector('.state').textContent = '已使用';
+    }
+  }
+
+  // --- what the person's role in the shop lets them do ---
+
+  // applyRole fits the panel to the role: a manager reads conversations and
+  // suggestions and sees how the phrases fare, but has no reply box (replies
+  // are the agents'); agents and admins get everything.
+  function applyRole(role) {
+    state.role = role || '';
+    const manager = role === 'manager';
+    root.classList.toggle('manager', manager);
+    checkBox.hidden = manager;
+    managerNote.hidden = !manager;
+    if (manager) showReport();
+  }
+
+  async function showReport() {
+    managerNote.replaceChildren(h('p', {}, h('b', { text: '主管视图' }),
+      ':可以查看每个会话和助手给出的建议;回复由客服完成,所以这里没有回复框。'));
+    try {
+      const res = await api('GET', shopPath('/reports/suggestions'));
+      const rows = ((res && res.suggestions) || []).filter((r) => r.shown > 0)
+        .sort((a, b) => b.shown - a.shown).slice(0, 5);
+      managerNote.append(rows.length
+        ? h('table', { class: 'report' },
+          h('tr', {}, h('th', { text: '建议' }), h('th', { text: '展示' }), h('th', { text: '使用' }), h('th', { text: '使用率' })),
+          rows.map((r) => h('tr', {}, h('td', { text: r.suggestion_id }), h('td', { text: String(r.shown) }),
+            h('td', { text: String(r.used) }), h('td', { text: `${Math.round(r.use_rate * 100)}%` }))))
+        : h('p', { class: 'muted', text: '还没有建议被展示过:客服开始接待后,这里会显示各条建议的使用情况。' }));
+    } catch (err) {
+      managerNote.append(h('p', { class: 'error', text: humanError(err, '读取使用情况') }));
     }
   }
 
@@ -175,7 +279,10 @@ export function mountPanel(root, opts = {}) {
     const turn = entry ? entry.turn : null;
     const top = (s.phrases || []).slice(0, TOP_PHRASES);
     const shown = (s.nudges || []).filter((n) => !state.dismissed.has(`${turn}|${nudgeID(n)}`));
-    nudges.replaceChildren(...shown.map((n) => nudgeCard(n, {
+    nudges.replaceChildren(...shown.map((n, i) => nudgeCard(n, {
+      // On a narrow screen only the first nudge is open, so the phrases
+      // stay in the first screen; the others open with a click.
+      folded: narrow.matches && i > 0,
       phraseIndex: n.suggested ? top.findIndex((p) => p.text === n.suggested) : -1,
       onPhrase: () => {
         const i = top.findIndex((p) => p.text === n.suggested);
@@ -207,7 +314,7 @@ export function mountPanel(root, opts = {}) {
       : [h('p', { class: 'empty', text: entry ? '没有相关规则' : '—' })]));
 
     products.replaceChildren(...((s.products || []).length
-      ? s.products.map((p, i) => productItem(p, i === 0))
+      ? s.products.map((p) => productItem(p, !!p.in_view))
       : [h('p', { class: 'empty', text: entry ? '没有相关商品' : '—' })]));
   }
 
@@ -229,7 +336,7 @@ export function mountPanel(root, opts = {}) {
         if (convs) convs.touch(currentShop(), state.id, msg);
         break;
       case 'error':
-        say(`服务器:${msg.reason || '出错了'}`);
+        say(humanError({ status: 400, reason: msg.reason || '' }));
         break;
       default:
         break; // ack and anything newer: nothing to show
@@ -287,7 +394,7 @@ export function mountPanel(root, opts = {}) {
     } catch (err) {
       if (before != null) state.older.loading = false;
       if (err.status === 401) return goLogin();
-      if (err.status !== 404) say(`读取会话失败:${err.message}`);
+      if (err.status !== 404) say(humanError(err, '读取会话'));
     }
     render();
   }
@@ -306,6 +413,7 @@ export function mountPanel(root, opts = {}) {
   async function switchShop(id) {
     if (id === currentShop()) return;
     setShop(id);
+    applyRole((shops.find((sh) => sh.id === id) || {}).role);
     renderShops();
     const newest = convs ? await convs.refresh(id) : null;
     open(newest ? newest.id : null, id);
@@ -314,6 +422,7 @@ export function mountPanel(root, opts = {}) {
   function open(id, shop = currentShop()) {
     if (shop !== currentShop()) {
       setShop(shop);
+      applyRole((shops.find((sh) => sh.id === shop) || {}).role);
       renderShops();
     }
     if (state.socket) state.socket.close();
@@ -331,8 +440,18 @@ export function mountPanel(root, opts = {}) {
     load(state.id);
   }
 
-  // Keys 1/2/3 use a phrase, but never while the agent is typing somewhere.
+  // Keys 1/2/3 use a phrase; while the agent types, Alt+1/2/3 does (e.code:
+  // Alt turns the digit into another character on some layouts). / outside
+  // a text box opens the phrase search in the reply box.
   document.addEventListener('keydown', (e) => {
+    const digit = ['Digit1', 'Digit2', 'Digit3'].indexOf(e.code);
+    if (e.altKey && !e.ctrlKey && !e.metaKey && digit >= 0) {
+      if (state.phrases[digit]) {
+        e.preventDefault();
+        usePhrase(state.phrases[digit], digit, state.phrasesTurn);
+      }
+      return;
+    }
     if (e.altKey && !e.ctrlKey && !e.metaKey && (e.key === 's' || e.key === 'S' || e.code === 'KeyS') && shops.length > 1) {
       e.preventDefault();
       const i = shops.findIndex((sh) => sh.id === currentShop());
@@ -342,6 +461,11 @@ export function mountPanel(root, opts = {}) {
     if (e.altKey || e.ctrlKey || e.metaKey || e.isComposing) return;
     const t = e.target;
     if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) return;
+    if (e.key === '/' && state.role !== 'manager') {
+      e.preventDefault();
+      search.open();
+      return;
+    }
     const i = ['1', '2', '3'].indexOf(e.key);
     if (i >= 0 && state.phrases[i]) {
       e.preventDefault();
@@ -355,7 +479,7 @@ export function mountPanel(root, opts = {}) {
     try {
       u = await me();
     } catch (err) {
-      say(`无法连接服务器:${err.message}`);
+      now.replaceChildren(h('p', { class: 'error', text: humanError(err, '连接服务器') }));
       return;
     }
     if (!u) return goLogin();
@@ -369,7 +493,8 @@ export function mountPanel(root, opts = {}) {
         u.owner ? h('span', {}, ',或打开 ', h('a', { href: '/owner', text: '店铺管理' }), '。') : '。'));
       return;
     }
-    who.title = `${shop.name} · ${shop.role}`;
+    who.title = `${shop.name} · ${roleLabelOf(shop.role)}`;
+    applyRole(shop.role);
     renderShops();
     let id = opts.conversation;
     if (!opts.embed) {
@@ -383,6 +508,8 @@ export function mountPanel(root, opts = {}) {
   return {
     open,
     get conversation() { return state.id; },
-    checkDraft: (text) => checker.setDraft(text),
+    checkDraft: (text) => checker.set(text),
+    // gate: may the host's reply go out (see attachReplyCheck)?
+    gate: () => (checker.gate ? checker.gate() : Promise.resolve(true)),
   };
 }

@@ -1,0 +1,134 @@
+// Calling up any phrase of the shop from the reply box: typing / and a short
+// code, a title or a few words lists the matching phrases (the shop's and
+// the agent's own, tagged 「我的」), filled for the product in view; arrows
+// move, Enter or a click puts the phrase in the box, Esc closes.
+
+import { api, shopPath } from './api.js';
+import { h } from './dom.js';
+import { humanError } from './errors.js';
+import { sceneLabel } from './labels.js';
+
+const DEBOUNCE_MS = 120;
+const SHOWN = 8;
+
+// slashQuery is what the agent searches for, when the box holds only "/…".
+export const slashQuery = (text) => (/^[//]\S{0,32}$/.test(text) ? text.slice(1) : null);
+
+// attachPhraseSearch turns area into a / search box. context() gives
+// {conversation, product} to fill phrases for; onPick(phrase) is told of a
+// phrase put in the box.
+export function attachPhraseSearch(area, { context, onPick }) {
+  const list = h('ul', { class: 'search-list', role: 'listbox', 'aria-label': '话术搜索结果' });
+  const note = h('p', { class: 'search-note' });
+  const pop = h('div', { class: 'phrase-search', hidden: true }, note, list);
+  area.insertAdjacentElement('beforebegin', pop);
+  area.parentElement.classList.add('has-search');
+
+  let found = [];
+  let active = 0;
+  let timer = 0;
+  let seq = 0;
+
+  function close() {
+    pop.hidden = true;
+    found = [];
+  }
+
+  async function search(q) {
+    const mine = ++seq;
+    const { conversation, product } = context();
+    const params = new URLSearchParams({ q });
+    if (conversation) params.set('conversation', conversation);
+    if (product) params.set('product', product);
+    try {
+      const res = await api('GET', shopPath(`/phrases?${params}`));
+      if (mine !== seq || slashQuery(area.value) !== q) return;
+      found = ((res && res.phrases) || []).slice(0, SHOWN);
+      active = Math.max(0, found.findIndex((p) => !(p.missing || []).length));
+      render(q);
+    } catch (err) {
+      if (mine !== seq) return;
+      found = [];
+      list.replaceChildren();
+      note.textContent = humanError(err, '搜索话术');
+      pop.hidden = false;
+    }
+  }
+
+  function render(q) {
+    note.textContent = found.length
+      ? `↑↓ 选择 · 回车使用 · Esc 关闭${q ? '' : ' · 输入短码或关键词缩小范围'}`
+      : `没有找到“${q}”的话术:换个短码或关键词试试`;
+    list.replaceChildren(...found.map((p, i) => {
+      const missing = p.missing || [];
+      return h('li', {
+        class: `search-item${i === active ? ' active' : ''}${missing.length ? ' unfilled' : ''}`,
+        role: 'option', 'aria-selected': String(i === active),
+        dataset: { phraseId: p.id, mine: p.mine ? '1' : '' },
+        onmousedown: (e) => { e.preventDefault(); pick(i); },
+      },
+      h('div', { class: 'search-head' },
+        p.code ? h('code', { text: `/${p.code}` }) : null,
+        h('span', { class: 'search-title', text: p.title || '' }),
+        p.mine ? h('span', { class: 'mine-tag', text: '我的' }) : p.scene ? h('small', { text: sceneLabel(p.scene) }) : null),
+      h('div', { class: 'search-text', text: p.text }),
+      missing.length ? h('div', { class: 'search-missing', text: `缺少 ${missing.map((m) => `{${m}}`).join(' ')}:请先让买家选定商品` }) : null);
+    }));
+    pop.hidden = false;
+  }
+
+  function pick(i) {
+    const p = found[i];
+    if (!p || (p.missing || []).length) return;
+    close();
+    area.value = p.text;
+    area.dispatchEvent(new Event('input', { bubbles: true }));
+    area.focus();
+    onPick && onPick(p);
+  }
+
+  area.addEventListener('input', () => {
+    const q = slashQuery(area.value);
+    clearTimeout(timer);
+    if (q == null) {
+      seq++;
+      close();
+      return;
+    }
+    timer = setTimeout(() => search(q), DEBOUNCE_MS);
+  });
+  area.addEventListener('keydown', (e) => {
+    if (pop.hidden || e.isComposing) return;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      if (!found.length) return;
+      active = (active + (e.key === 'ArrowDown' ? 1 : found.length - 1)) % found.length;
+      render(slashQuery(area.value) || '');
+    } else if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      e.stopImmediatePropagation(); // the box's own Enter (send) must not run
+      pick(active);
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      close();
+    }
+  }, true);
+  area.addEventListener('blur', () => setTimeout(close, 150));
+
+  return {
+    // open starts a search from elsewhere (the / key outside the box).
+    open() {
+      area.focus();
+      if (slashQuery(area.value) == null) {
+        area.value = '/';
+        area.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+    },
+    get isOpen() { return !pop.hidden; },
+  };
+}
+
+// savePersonal stores text as one of the agent's own phrases.
+export function savePersonal({ title, text, code }) {
+  return api('POST', shopPath('/phrases/mine'), { title: title || '', text, code: code || '' });
+}
