@@ -66,11 +66,13 @@ func TestPanelInBrowser(t *testing.T) {
 	savePanel(t, ctx, "panel.png")
 	saveArtifact(t, "demo.png", run(t, ctx, chromedp.FullScreenshot(100)))
 
+	// The reply box is checked as the agent types.
 	const draft = "亲,今天一定给您发出,保证明天到"
-	do(t, ctx, "check a risky draft",
-		chromedp.SendKeys(chromedp.CSS(`.panel .check textarea.draft`), draft),
-		chromedp.WaitVisible(chromedp.CSS(`.panel .check .issue[data-kind="shipping_promise"]`)))
-	issues := run(t, ctx, chromedp.Evaluate[[]shownIssue](`[...document.querySelectorAll('.panel .check .issue')].map(d => ({
+	do(t, ctx, "type a risky reply",
+		setBox(`#agent-input`, ""),
+		chromedp.SendKeys(chromedp.CSS(`#agent-input`), draft),
+		chromedp.WaitVisible(chromedp.CSS(`#agent-check .issue[data-kind="shipping_promise"]`)))
+	issues := run(t, ctx, chromedp.Evaluate[[]shownIssue](`[...document.querySelectorAll('#agent-check .issue')].map(d => ({
 		kind: d.dataset.kind, marked: [...d.querySelectorAll('.reason mark, .triggers mark')].map(m => m.textContent),
 		suggested: (d.querySelector('.suggested p') || {}).textContent || ''}))`))
 	var fix string
@@ -93,12 +95,12 @@ func TestPanelInBrowser(t *testing.T) {
 	if fix == "" || strings.ContainsAny(fix, "{}") {
 		t.Fatalf("shipping-promise warning offers no usable wording: %+v", issues)
 	}
-	savePanel(t, ctx, "panel-draft.png")
+	saveArtifact(t, "demo-draft.png", run(t, ctx, chromedp.FullScreenshot(100)))
 
 	// One click takes the compliant wording, and the checker passes it.
 	do(t, ctx, "use the compliant wording",
-		chromedp.Click(chromedp.CSS(`.panel .check .issue[data-kind="shipping_promise"] .suggested button`)),
-		chromedp.WaitVisible(chromedp.CSS(`.panel .check .ok`)))
+		chromedp.Click(chromedp.CSS(`#agent-check .issue[data-kind="shipping_promise"] .suggested button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#agent-check .ok`)))
 	if got := run(t, ctx, chromedp.Value(chromedp.CSS(`#agent-input`))); got != fix {
 		t.Errorf("agent input after using the wording = %q, want %q", got, fix)
 	}

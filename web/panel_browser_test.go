@@ -6,10 +6,13 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"assist/kb"
@@ -27,6 +30,36 @@ func rectOf(t *testing.T, ctx context.Context, selector string) box {
 	t.Helper()
 	return run(t, ctx, chromedp.Evaluate[box](`(r => ({top: r.top, bottom: r.bottom, left: r.left, right: r.right}))(document.querySelector(`+
 		"`"+selector+"`"+`).getBoundingClientRect())`))
+}
+
+// enter presses Enter as a keyboard does: one keydown that carries the
+// text, so a handler that prevents the keydown keeps the newline out (the
+// separate char event of chromedp.KeyEvent would type it regardless).
+func enter(mods ...chromedp.Modifier) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		var m int64
+		for _, x := range mods {
+			m |= int64(x)
+		}
+		down := input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeKeyDown, Key: "Enter", Code: "Enter",
+			WindowsVirtualKeyCode: 13, NativeVirtualKeyCode: 13, Modifiers: m, Text: "\r", UnmodifiedText: "\r"}
+		if m != 0 {
+			down.Text, down.UnmodifiedText = "", ""
+		}
+		if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, down); err != nil {
+			return err
+		}
+		up := down
+		up.Type, up.Text, up.UnmodifiedText = input.DispatchKeyEventTypeKeyUp, "", ""
+		_, err := cdp.Call(ctx, t, input.DispatchKeyEvent, up)
+		return err
+	})
+}
+
+// setBox puts text in the box the selector finds, as typing it at once would.
+func setBox(selector, text string) chromedp.Action[chromedp.Void] {
+	js, _ := json.Marshal(text)
+	return chromedp.Evaluate[chromedp.Void](`(a => { a.value = ` + string(js) + `; a.dispatchEvent(new Event('input', {bubbles: true})); })(document.querySelector('` + selector + `'))`)
 }
 
 // codedPhrase gives the demo shop's first phrase of scene a short code and
@@ -130,6 +163,12 @@ func TestReplyBoxCheck(t *testing.T) {
 		t.Errorf("the demo shows %d extra draft boxes beside its reply box", n)
 	}
 
+	do(t, ctx, "the buyer asks about shipping",
+		chromedp.SendKeys(chromedp.CSS(`#buyer-input`), "今天下单什么时候发货"),
+		chromedp.Click(chromedp.CSS(`#buyer-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#messages .msg[data-turn="0"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.panel .now-text`)))
+
 	const risky = "亲,今天一定给您发出,保证明天到"
 	do(t, ctx, "type a risky reply",
 		chromedp.SendKeys(chromedp.CSS(`#agent-input`), risky),
@@ -145,34 +184,34 @@ func TestReplyBoxCheck(t *testing.T) {
 		t.Errorf("no Alt+Enter hint under the box: %q", hint)
 	}
 	fix := run(t, ctx, chromedp.TextContent(chromedp.CSS(`#agent-check .issue[data-kind="shipping_promise"] .suggested p`)))
-	saveArtifact(t, "demo-reply-check.png", run(t, ctx, chromedp.FullScreenshot(90)))
+	saveArtifact(t, "demo-reply-check.png", run(t, ctx, chromedp.FullScreenshot(100)))
 
 	// Enter holds the reply once: nothing is sent, the notice says why.
 	do(t, ctx, "try to send it",
-		chromedp.KeyEvent("\r"),
+		enter(),
 		chromedp.WaitVisible(chromedp.CSS(`#demo-notice`)))
-	if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#messages .msg').length`)); n != 0 {
+	if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#messages .msg.role-agent').length`)); n != 0 {
 		t.Errorf("a reply with unseen flags was sent (%d messages)", n)
 	}
 
 	do(t, ctx, "take the compliant wording with Alt+Enter",
 		chromedp.Focus(chromedp.CSS(`#agent-input`)),
-		chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierAlt)),
+		enter(chromedp.ModifierAlt),
 		chromedp.WaitVisible(chromedp.CSS(`#agent-check .ok`)))
 	if got := run(t, ctx, chromedp.Value(chromedp.CSS(`#agent-input`))); got != fix {
 		t.Errorf("reply box after Alt+Enter = %q, want the compliant wording %q", got, fix)
 	}
 	do(t, ctx, "send the clean reply",
-		chromedp.KeyEvent("\r"),
+		enter(),
 		chromedp.WaitVisible(chromedp.CSS(`#messages .msg.role-agent`)))
 
 	// A risky reply sent anyway: the second Enter sends it.
 	do(t, ctx, "send a flagged reply on purpose",
 		chromedp.SendKeys(chromedp.CSS(`#agent-input`), risky),
 		chromedp.WaitVisible(chromedp.CSS(`#agent-check .draft-echo mark`)),
-		chromedp.KeyEvent("\r"), chromedp.WaitVisible(chromedp.CSS(`#demo-notice`)),
-		chromedp.KeyEvent("\r"),
-		chromedp.WaitVisible(chromedp.CSS(`#messages .msg[data-turn="1"]`)))
+		enter(), chromedp.WaitVisible(chromedp.CSS(`#demo-notice`)),
+		enter(),
+		chromedp.WaitVisible(chromedp.CSS(`#messages .msg[data-turn="2"]`)))
 	console.check(t)
 }
 
@@ -200,11 +239,14 @@ func TestSlashSearchAndAltKeys(t *testing.T) {
 	do(t, ctx, "press / and type the code",
 		chromedp.Blur(chromedp.CSS(`.panel textarea.draft`)),
 		chromedp.KeyEvent("/"),
-		chromedp.SendKeys(chromedp.CSS(`.panel textarea.draft`), "hi"),
+		chromedp.KeyEvent("hi"),
 		chromedp.WaitVisible(chromedp.CSS(`.panel .phrase-search .search-item[data-phrase-id="`+greeting.ID+`"]`)))
+	if typed := run(t, ctx, chromedp.Value(chromedp.CSS(`.panel textarea.draft`))); typed != "/hi" {
+		t.Errorf("after / and hi the reply box holds %q, want /hi", typed)
+	}
 	saveArtifact(t, "panel-slash.png", run(t, ctx, chromedp.Screenshot(chromedp.CSS(`#panel`))))
 	do(t, ctx, "Enter inserts it",
-		chromedp.KeyEvent("\r"),
+		enter(),
 		chromedp.WaitNotVisible(chromedp.CSS(`.panel .phrase-search`)))
 	if got := run(t, ctx, chromedp.Value(chromedp.CSS(`.panel textarea.draft`))); got != greeting.Text {
 		t.Errorf("reply box after /hi Enter = %q, want %q", got, greeting.Text)
@@ -216,19 +258,19 @@ func TestSlashSearchAndAltKeys(t *testing.T) {
 
 	// A phrase of the agent's own, found by its code, filled for the product.
 	do(t, ctx, "keep a personal phrase",
-		chromedp.SetValue(chromedp.CSS(`.panel textarea.draft`), "{商品}今天拍下我给您备注好"),
+		setBox(`.panel textarea.draft`, "{商品}今天拍下我给您备注好"),
 		chromedp.Click(chromedp.CSS(`.panel .keep`)),
 		chromedp.SendKeys(chromedp.CSS(`.panel .keep-code`), "bz"),
 		chromedp.Click(chromedp.CSS(`.panel .keep-form button[type=submit]`)),
 		chromedp.WaitNotVisible(chromedp.CSS(`.panel .keep-form`)),
-		chromedp.SetValue(chromedp.CSS(`.panel textarea.draft`), ""),
+		setBox(`.panel textarea.draft`, ""),
 		chromedp.SendKeys(chromedp.CSS(`.panel textarea.draft`), "/bz"),
 		chromedp.WaitVisible(chromedp.CSS(`.panel .search-item[data-mine="1"] .mine-tag`)))
 	mine := run(t, ctx, chromedp.TextContent(chromedp.CSS(`.panel .search-item[data-mine="1"] .search-text`)))
 	if mine != product.Title+"今天拍下我给您备注好" {
 		t.Errorf("personal phrase shows %q, want it filled with %q", mine, product.Title)
 	}
-	do(t, ctx, "close the search", chromedp.KeyEvent("\x1b"), chromedp.SetValue(chromedp.CSS(`.panel textarea.draft`), "亲,"))
+	do(t, ctx, "close the search", chromedp.KeyEvent("\x1b"), setBox(`.panel textarea.draft`, "亲,"))
 
 	// Alt+1 while typing in the reply box uses the top phrase.
 	first := run(t, ctx, chromedp.TextContent(chromedp.CSS(`.panel .phrases li:first-child .phrase-text`)))

@@ -81,7 +81,7 @@ export function mountPanel(root, opts = {}) {
   root.classList.add('panel');
   if (opts.embed) root.classList.add('embed');
   const managerNote = h('section', { class: 'manager-note', hidden: true });
-  root.replaceChildren(head, managerNote, scroll, opts.replyBox ? null : checkBox);
+  root.replaceChildren(...[head, managerNote, scroll, opts.replyBox ? null : checkBox].filter(Boolean));
   // On a phone-width screen the suggestions come first: the log folds away.
   const narrow = window.matchMedia('(max-width: 480px)');
   if (!opts.embed && narrow.matches) turnLog.box.open = false;
@@ -462,8 +462,7 @@ export function mountPanel(root, opts = {}) {
     const t = e.target;
     if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) return;
     if (e.key === '/' && state.role !== 'manager') {
-      e.preventDefault();
-      search.open();
+      search.open(e);
       return;
     }
     const i = ['1', '2', '3'].indexOf(e.key);

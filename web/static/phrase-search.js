@@ -116,13 +116,18 @@ export function attachPhraseSearch(area, { context, onPick }) {
   area.addEventListener('blur', () => setTimeout(close, 150));
 
   return {
-    // open starts a search from elsewhere (the / key outside the box).
-    open() {
-      area.focus();
-      if (slashQuery(area.value) == null) {
-        area.value = '/';
-        area.dispatchEvent(new Event('input', { bubbles: true }));
+    // open answers the / key pressed outside the box: focus moves to the
+    // box during the keydown, so an empty box receives the / itself and the
+    // search starts; a box holding a draft only takes the focus.
+    open(e) {
+      if (area.value.trim()) {
+        e.preventDefault();
+        area.focus();
+        area.setSelectionRange(area.value.length, area.value.length);
+        return;
       }
+      area.value = '';
+      area.focus();
     },
     get isOpen() { return !pop.hidden; },
   };
