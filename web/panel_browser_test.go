@@ -270,6 +270,16 @@ func TestSlashSearchAndAltKeys(t *testing.T) {
 	if mine != product.Title+"今天拍下我给您备注好" {
 		t.Errorf("personal phrase shows %q, want it filled with %q", mine, product.Title)
 	}
+	do(t, ctx, "delete it from the search",
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('.panel .search-item[data-mine="1"] .search-delete').dispatchEvent(new MouseEvent('mousedown', {bubbles: true}))`),
+		chromedp.WaitNotPresent(chromedp.CSS(`.panel .search-item[data-mine="1"]`)))
+	agent, err := app.db.User(context.Background(), app.agent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left, err := app.db.PersonalPhrases(context.Background(), app.shopID, agent.ID); err != nil || len(left) != 0 {
+		t.Errorf("after delete the store holds %+v, %v", left, err)
+	}
 	do(t, ctx, "close the search", chromedp.KeyEvent("\x1b"), setBox(`.panel textarea.draft`, "亲,"))
 
 	// Alt+1 while typing in the reply box uses the top phrase.

@@ -70,11 +70,24 @@ export function attachPhraseSearch(area, { context, onPick }) {
       h('div', { class: 'search-head' },
         p.code ? h('code', { text: `/${p.code}` }) : null,
         h('span', { class: 'search-title', text: p.title || '' }),
-        p.mine ? h('span', { class: 'mine-tag', text: '我的' }) : p.scene ? h('small', { text: sceneLabel(p.scene) }) : null),
+        p.mine ? h('span', { class: 'mine-tag', text: '我的' }) : p.scene ? h('small', { text: sceneLabel(p.scene) }) : null,
+        p.mine ? h('button', {
+          type: 'button', class: 'search-delete', title: '删除这条我的话术', 'aria-label': '删除这条我的话术',
+          onmousedown: (e) => { e.preventDefault(); e.stopPropagation(); remove(p, q); },
+        }, '删除') : null),
       h('div', { class: 'search-text', text: p.text }),
       missing.length ? h('div', { class: 'search-missing', text: `缺少 ${missing.map((m) => `{${m}}`).join(' ')}:请先让买家选定商品` }) : null);
     }));
     pop.hidden = false;
+  }
+
+  async function remove(p, q) {
+    try {
+      await api('DELETE', shopPath(`/phrases/mine/${encodeURIComponent(p.id)}`));
+      search(q);
+    } catch (err) {
+      note.textContent = humanError(err, '删除');
+    }
   }
 
   function pick(i) {
