@@ -8,7 +8,8 @@ import { h, clock } from './dom.js';
 import { nudgeCard, nudgeID, phraseItem, productItem, ruleItem } from './cards.js';
 import { attachReplyCheck, mountCheck } from './check.js';
 import { humanError } from './errors.js';
-import { attachPhraseSearch, savePersonal } from './phrase-search.js';
+import { attachPhraseSearch, mountKeep } from './phrase-search.js';
+import { showManagerNote } from './manager.js';
 import { memberRoleLabel as roleLabelOf, roleLabel } from './labels.js';
 import { flagControl } from './flags.js';
 import { mountConversations } from './conversations.js';
@@ -123,36 +124,7 @@ export function mountPanel(root, opts = {}) {
       if (!p.mine) feedback(shownTurn(), p.id, 'phrase', 'used');
     },
   });
-  if (!opts.replyBox) {
-    // Keeping the reply as one of the agent's own phrases, with a short code.
-    const code = h('input', { class: 'keep-code', maxlength: '16', placeholder: '短码(可不填),如 dd', 'aria-label': '短码' });
-    const form = h('form', { class: 'keep-form', hidden: true },
-      h('span', { class: 'muted', text: '存为我的话术,短码' }), code,
-      h('button', { type: 'submit', class: 'btn small primary' }, '保存'),
-      h('button', { type: 'button', class: 'btn small ghost', onclick: () => { form.hidden = true; } }, '取消'));
-    const keep = h('button', { type: 'button', class: 'btn small ghost keep', title: '把回复框里的话存为只有你能看到的话术' }, '存为我的话术');
-    checkBox.querySelector('.section-head').append(keep);
-    checkBox.append(form);
-    keep.addEventListener('click', () => {
-      if (!replyArea.value.trim() || replyArea.value.trim().startsWith('/')) {
-        say('先在回复框写好要保存的话');
-        return;
-      }
-      form.hidden = false;
-      code.focus();
-    });
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      try {
-        await savePersonal({ text: replyArea.value.trim(), code: code.value.trim() });
-        say(code.value.trim() ? `已存为我的话术 /${code.value.trim()}` : '已存为我的话术');
-        form.hidden = true;
-        code.value = '';
-      } catch (err) {
-        say(humanError(err, '保存'));
-      }
-    });
-  }
+  if (!opts.replyBox) mountKeep(checkBox, replyArea, say);
 
   // --- delivering text and recording what the agent did ---
 
@@ -183,8 +155,10 @@ export function mountPanel(root, opts = {}) {
     return ok;
   }
 
+  // feedback records what an agent did with a suggestion. A manager looking
+  // on is not serving the buyer: their clicks would skew the reports.
   function feedback(turn, id, kind, action) {
-    if (state.id == null || turn == null || !id) return;
+    if (state.id == null || turn == null || !id || state.role === 'manager') return;
     api('POST', shopPath('/events'), { conversation: state.id, turn, suggestion_id: id, kind, action })
       .catch((err) => console.warn('assist: feedback not recorded:', err.message));
   }
@@ -210,25 +184,7 @@ export function mountPanel(root, opts = {}) {
     root.classList.toggle('manager', manager);
     checkBox.hidden = manager;
     managerNote.hidden = !manager;
-    if (manager) showReport();
-  }
-
-  async function showReport() {
-    managerNote.replaceChildren(h('p', {}, h('b', { text: '主管视图' }),
-      ':可以查看每个会话和助手给出的建议;回复由客服完成,所以这里没有回复框。'));
-    try {
-      const res = await api('GET', shopPath('/reports/suggestions'));
-      const rows = ((res && res.suggestions) || []).filter((r) => r.shown > 0)
-        .sort((a, b) => b.shown - a.shown).slice(0, 5);
-      managerNote.append(rows.length
-        ? h('table', { class: 'report' },
-          h('tr', {}, h('th', { text: '建议' }), h('th', { text: '展示' }), h('th', { text: '使用' }), h('th', { text: '使用率' })),
-          rows.map((r) => h('tr', {}, h('td', { text: r.suggestion_id }), h('td', { text: String(r.shown) }),
-            h('td', { text: String(r.used) }), h('td', { text: `${Math.round(r.use_rate * 100)}%` }))))
-        : h('p', { class: 'muted', text: '还没有建议被展示过:客服开始接待后,这里会显示各条建议的使用情况。' }));
-    } catch (err) {
-      managerNote.append(h('p', { class: 'error', text: humanError(err, '读取使用情况') }));
-    }
+    if (manager) showManagerNote(managerNote);
   }
 
   // --- which turn the panel shows ---

@@ -150,3 +150,37 @@ export function attachPhraseSearch(area, { context, onPick }) {
 export function savePersonal({ title, text, code }) {
   return api('POST', shopPath('/phrases/mine'), { title: title || '', text, code: code || '' });
 }
+
+// mountKeep adds to the panel's reply box a way to keep its text as one of
+// the agent's own phrases, with a short code; say(text) reports the outcome.
+export function mountKeep(root, area, say) {
+  const code = h('input', { class: 'keep-code', maxlength: '16', placeholder: '短码(可不填),如 dd', 'aria-label': '短码' });
+  const form = h('form', { class: 'keep-form', hidden: true },
+    h('span', { class: 'muted', text: '存为我的话术,短码' }), code,
+    h('button', { type: 'submit', class: 'btn small primary' }, '保存'),
+    h('button', { type: 'button', class: 'btn small ghost', onclick: () => { form.hidden = true; } }, '取消'));
+  const keep = h('button', { type: 'button', class: 'btn small ghost keep', title: '把回复框里的话存为只有你能看到的话术' }, '存为我的话术');
+  root.querySelector('.section-head').append(keep);
+  root.append(form);
+  keep.addEventListener('click', () => {
+    const text = area.value.trim();
+    if (!text || slashQuery(text) != null) {
+      say('先在回复框写好要保存的话');
+      return;
+    }
+    form.hidden = false;
+    code.focus();
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const c = code.value.trim();
+    try {
+      await savePersonal({ text: area.value.trim(), code: c });
+      say(c ? `已存为我的话术 /${c}` : '已存为我的话术');
+      form.hidden = true;
+      code.value = '';
+    } catch (err) {
+      say(humanError(err, '保存'));
+    }
+  });
+}
