@@ -54,6 +54,9 @@ func TestFill(t *testing.T) {
 		{"missing fact", candle, "这款是{口味}味", "这款是{口味}味", []string{"口味"}},
 		{"no product", nil, "选{套餐}", "选{套餐}", []string{"套餐"}},
 		{"shop name needs no product", nil, "欢迎光临{店铺}", "欢迎光临麦香烘焙", nil},
+		{"nested braces keep the outer ones", cake, "{{口味}}", "{草莓奶油}", nil},
+		{"empty braces and repeats", cake, "{}{口味}/{口味}{", "{}草莓奶油/草莓奶油{", nil},
+		{"filled beside missing", candle, "{商品}:{口味}", "数字蜡烛:{口味}", []string{"口味"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, missing := Fill(s, tc.p, tc.text)
