@@ -44,6 +44,10 @@ export function nudgeCard(n, { onUse, onDismiss, phraseIndex = -1, onPhrase, fol
     reason,
     loose,
     n.action ? h('p', { class: 'action' }, h('b', { text: '怎么做 ' }), n.action) : null,
+    // A nudge the statistical layer raised says why: the words that weighed
+    // most and the nearest labelled lines.
+    (n.why || []).length ? h('details', { class: 'why' }, h('summary', { text: '为什么提醒' }),
+      h('ul', {}, n.why.map((w) => h('li', { text: w })))) : null,
     phraseIndex >= 0
       ? h('p', { class: 'see-phrase' }, '建议回复:',
         h('button', { type: 'button', class: 'btn small', onclick: onPhrase }, `使用话术 ${phraseIndex + 1}`))

@@ -226,7 +226,7 @@ export function mountPanel(root, opts = {}) {
         h('span', { class: `role-tag role-${entry.role}`, text: roleLabel(entry.role) }),
         h('span', { class: 'muted', text: `第 ${entry.turn + 1} 句 · ${clock(entry.at)}` }),
         pinned ? h('button', { type: 'button', class: 'btn small ghost', onclick: () => { state.viewing = null; render(); } }, '回到最新') : null,
-        flagControl(entry, { conversation: state.id, shop: currentShop(), say })),
+        state.role === 'manager' ? null : flagControl(entry, { conversation: state.id, shop: currentShop(), say })),
       h('p', { class: 'now-text', text: entry.text }));
   }
 
