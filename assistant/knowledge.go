@@ -1,7 +1,6 @@
 package assistant
 
 import (
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -10,20 +9,32 @@ import (
 	"assist/kb"
 	"assist/kb/fold"
 	"assist/kb/index"
+	"assist/phrases"
 )
 
 // knowledge is one shop's knowledge prepared for answering turns: lookups by
 // id, names to spot products in text, and each product's shipping terms.
 // It is read-only once built, so turns share it without locks.
 type knowledge struct {
-	shop     *kb.Shop
-	index    *index.Index
-	terms    *Terms
-	loc      *time.Location
-	cutoff   *promise.Clock
-	mentions []mention // longest name first
-	shipping map[string]promise.Terms
-	presale  map[string]bool
+	shop   *kb.Shop
+	index  *index.Index
+	terms  *Terms
+	loc    *time.Location
+	cutoff *promise.Clock
+	names  *names
+	// Each document's position in the shop, to break ties in ranking.
+	productPos, rulePos, phrasePos map[string]int
+	// The phrases of each scene, in shop order, all of them and by each
+	// placeholder they hold: ranking walks them best first and stops.
+	sceneList        map[string][]int
+	scenePlaceholder map[string]map[string][]int
+	placeholders     [][]string // each phrase's placeholders
+	// Premises (terms.txt [premise]) each phrase takes for granted, and
+	// those each product meets.
+	phrasePremises [][]int
+	productMeets   map[string][]bool
+	shipping       map[string]promise.Terms
+	presale        map[string]bool
 	// madeToOrder holds, for each made-to-order product, the marker words
 	// its facts use.
 	madeToOrder map[string][]string
@@ -54,13 +65,6 @@ func (k *knowledge) ruleFor(query []string) (string, error) {
 	return id, nil
 }
 
-// mention is a folded product name (title or alias) to find in turn text.
-type mention struct {
-	name    string
-	product string
-	pos     int // the product's position in the shop, to break ties
-}
-
 func newKnowledge(shop *kb.Shop, idx *index.Index, terms *Terms) (*knowledge, error) {
 	loc, err := shop.Location()
 	if err != nil {
@@ -71,14 +75,19 @@ func newKnowledge(shop *kb.Shop, idx *index.Index, terms *Terms) (*knowledge, er
 	if h, m, ok := shop.Cutoff(); ok {
 		k.cutoff = &promise.Clock{Hour: h, Minute: m}
 	}
+	k.names = newNames(shop)
+	k.productPos = positions(len(shop.Products), func(i int) string { return shop.Products[i].ID })
+	k.rulePos = positions(len(shop.Rules), func(i int) string { return shop.Rules[i].ID })
+	k.phrasePos = positions(len(shop.Phrases), func(i int) string { return shop.Phrases[i].ID })
+	k.productMeets = make(map[string][]bool, len(shop.Products))
 	for i := range shop.Products {
 		p := &shop.Products[i]
-		for _, name := range append([]string{p.Title}, p.Aliases...) {
-			if n := withoutDe(fold.String(strings.TrimSpace(name))); n != "" {
-				k.mentions = append(k.mentions, mention{name: n, product: p.ID, pos: i})
-			}
-		}
 		facts := factText(p)
+		meets := make([]bool, len(terms.Premises))
+		for g, words := range terms.Premises {
+			meets[g] = containsAny(facts, words)
+		}
+		k.productMeets[p.ID] = meets
 		k.presale[p.ID] = containsAny(facts, terms.PreSale)
 		for _, w := range terms.MadeToOrder {
 			if strings.Contains(facts, w) {
@@ -93,10 +102,49 @@ func newKnowledge(shop *kb.Shop, idx *index.Index, terms *Terms) (*knowledge, er
 			Location:        loc,
 		}
 	}
-	sort.SliceStable(k.mentions, func(i, j int) bool {
-		return len(k.mentions[i].name) > len(k.mentions[j].name)
-	})
+	k.sceneList = map[string][]int{}
+	k.scenePlaceholder = map[string]map[string][]int{}
+	k.placeholders = make([][]string, len(shop.Phrases))
+	k.phrasePremises = make([][]int, len(shop.Phrases))
+	for i := range shop.Phrases {
+		ph := &shop.Phrases[i]
+		scene := string(ph.Scene)
+		k.sceneList[scene] = append(k.sceneList[scene], i)
+		k.placeholders[i] = phrases.Placeholders(ph.Text)
+		for _, name := range k.placeholders[i] {
+			byName := k.scenePlaceholder[scene]
+			if byName == nil {
+				byName = map[string][]int{}
+				k.scenePlaceholder[scene] = byName
+			}
+			if list := byName[name]; len(list) == 0 || list[len(list)-1] != i {
+				byName[name] = append(list, i)
+			}
+		}
+		said := fold.String(ph.Title + " " + strings.Join(ph.Tags, " "))
+		for g, words := range terms.Premises {
+			if containsAny(said, words) {
+				k.phrasePremises[i] = append(k.phrasePremises[i], g)
+			}
+		}
+	}
 	return k, nil
+}
+
+// contradicts reports whether phrase i takes for granted something product
+// (the one in view; "" for none) lacks: pre-sale wording for a product in
+// stock, engraving for a product that is not engraved.
+func (k *knowledge) contradicts(product string, i int) bool {
+	meets, ok := k.productMeets[product]
+	if !ok {
+		return false
+	}
+	for _, g := range k.phrasePremises[i] {
+		if !meets[g] {
+			return true
+		}
+	}
+	return false
 }
 
 // factText is a product's title and facts, folded, for marker words.
@@ -110,35 +158,6 @@ func factText(p *kb.Product) string {
 		b.WriteString(f.Value)
 	}
 	return fold.String(b.String())
-}
-
-// mentioned returns the products named in folded text, most specific name
-// first, each once. A name inside a longer name already matched (短裤 inside
-// 亚麻短裤) does not count again.
-func (k *knowledge) mentioned(folded string) []string {
-	folded = withoutDe(folded)
-	var ids []string
-	var taken []([2]int)
-	for _, m := range k.mentions {
-		start := 0
-		for {
-			i := strings.Index(folded[start:], m.name)
-			if i < 0 {
-				break
-			}
-			i += start
-			span := [2]int{i, i + len(m.name)}
-			start = span[1]
-			if overlaps(taken, span) {
-				continue
-			}
-			taken = append(taken, span)
-			if !contains(ids, m.product) {
-				ids = append(ids, m.product)
-			}
-		}
-	}
-	return ids
 }
 
 // withoutDe drops the particle 的, which buyers put between a name's

@@ -186,15 +186,14 @@ func (e *Engine) rankProducts(k *knowledge, c *state, t Turn, terms []index.Term
 	if c.product != "" {
 		scores[c.product] += bonusInView
 	}
-	order := positions(len(k.shop.Products), func(i int) string { return k.shop.Products[i].ID })
 	s.Products = make([]ProductHit, 0, topN)
-	for _, h := range best(scores, order, topN) {
+	for _, h := range best(scores, k.productPos, topN) {
 		p, ok := k.shop.Product(h.id)
 		if !ok {
 			continue
 		}
 		s.Products = append(s.Products, ProductHit{ID: p.ID, Title: p.Title, Price: p.Price,
-			ShipTime: phrases.ShipTimeFor(k.shop, k.shop.ShipHours(p)), Facts: relevantFacts(p, terms),
+			ShipTime: phrases.FormatHours(k.shop.ShipHours(p)), Facts: relevantFacts(p, terms),
 			InView: p.ID == c.product, Score: h.score})
 	}
 	return nil
@@ -227,7 +226,6 @@ func (e *Engine) rankRules(k *knowledge, terms []index.Term, ns []raised, s *Sug
 	if err != nil {
 		return err
 	}
-	order := positions(len(k.shop.Rules), func(i int) string { return k.shop.Rules[i].ID })
 	for i := range ns {
 		if len(ns[i].query) == 0 {
 			continue
@@ -242,7 +240,7 @@ func (e *Engine) rankRules(k *knowledge, terms []index.Term, ns []raised, s *Sug
 		}
 	}
 	s.Rules = make([]RuleHit, 0, topN)
-	for _, h := range best(scores, order, topN) {
+	for _, h := range best(scores, k.rulePos, topN) {
 		if r, ok := k.shop.Rule(h.id); ok {
 			s.Rules = append(s.Rules, RuleHit{ID: r.ID, Title: r.Title, Source: r.Source, Text: r.Text, Score: h.score,
 				Articles: articlesOf(r.Source)})
@@ -251,9 +249,18 @@ func (e *Engine) rankRules(k *knowledge, terms []index.Term, ns []raised, s *Sug
 	return nil
 }
 
+// rankPhrases picks the phrases to show. A phrase's score is known before
+// it is filled: its text score (for a phrase the search found), its scene's
+// bonus (a share of it for a phrase the search did not find) and the bonus
+// for holding a placeholder the moment prefers. So candidates are taken best
+// first, ties in shop order, and filled one by one until topN can be shown;
+// a phrase its product cannot fill, or whose premise the product in view
+// contradicts, is passed over. Phrases that only fit the scene all score the
+// same within their scene, so they are taken in shop order from the
+// knowledge's lists, never all looked at.
 func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []raised,
 	scenes map[string]float64, s *Suggestions) error {
-	scores, err := normalized(k, index.Phrase, terms, candidates*2)
+	matched, err := normalized(k, index.Phrase, terms, candidates*2)
 	if err != nil {
 		return err
 	}
@@ -266,52 +273,96 @@ func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []ra
 			avoid[kb.Scene(sc)] = true
 		}
 	}
-	product, _ := k.shop.Product(c.product)
-	filled := map[string]string{}
-	for i := range k.shop.Phrases {
+	prefers := func(i int) bool {
+		for _, name := range k.placeholders[i] {
+			if prefer[name] {
+				return true
+			}
+		}
+		return false
+	}
+
+	// The phrases the search found, with their whole score.
+	found := make([]phraseCandidate, 0, len(matched))
+	isFound := make(map[int]bool, len(matched))
+	for id, text := range matched {
+		i, ok := k.phrasePos[id]
+		if !ok {
+			continue // not in the shop: an index out of step with it
+		}
 		ph := &k.shop.Phrases[i]
 		if avoid[ph.Scene] {
 			delete(scores, ph.ID) // a moment that rules the scene out (no review request beside 好评返现)
 			continue
 		}
 		bonus := scenes[string(ph.Scene)]
-		_, matched := scores[ph.ID]
-		if matched && bonus == 0 && len(scenes) > 0 && social(ph.Scene) {
+		if bonus == 0 && len(scenes) > 0 && social(ph.Scene) {
 			// A greeting or a goodbye is not the answer to a complaint, a
 			// bargain or a shipping question, whatever product word it
 			// shares with the turn.
-			scores[ph.ID] *= socialOffMoment
+			text *= socialOffMoment
 		}
-		if bonus == 0 && !matched {
+		if prefers(i) {
+			bonus += bonusPrefer
+		}
+		found = append(found, phraseCandidate{i: i, score: text + bonus})
+		isFound[i] = true
+	}
+	sort.Slice(found, func(a, b int) bool { return found[a].before(found[b]) })
+
+	// The phrases that only fit the moment's scenes: one run per scene and
+	// kind, each run of equal score, in shop order.
+	var runs []*phraseRun
+	for scene, bonus := range scenes {
+		if bonus == 0 {
 			continue
 		}
-		if !matched {
-			// Fitting the moment without a word in common with it is a weak
-			// sign: such a phrase fills a gap but never displaces one that
-			// speaks to what was said.
-			bonus *= sceneOnly
-		}
-		text, missing := phrases.FillFor(k.shop, product, c.people(), ph.Text)
-		if len(missing) > 0 {
-			delete(scores, ph.ID) // never shown with a raw {…}
-			continue
-		}
-		filled[ph.ID] = text
-		for _, name := range phrases.Placeholders(ph.Text) {
-			if prefer[name] {
-				bonus += bonusPrefer
-				break
+		// Fitting the moment without a word in common with it is a weak
+		// sign: such a phrase fills a gap but never displaces one that
+		// speaks to what was said.
+		bonus *= sceneOnly
+		runs = append(runs, &phraseRun{list: k.sceneList[scene], score: bonus,
+			skip: func(i int) bool { return isFound[i] || prefers(i) }})
+		for name := range prefer {
+			if list := k.scenePlaceholder[scene][name]; len(list) > 0 {
+				runs = append(runs, &phraseRun{list: list, score: bonus + bonusPrefer,
+					skip: func(i int) bool { return isFound[i] }})
 			}
 		}
-		scores[ph.ID] += bonus
 	}
-	order := positions(len(k.shop.Phrases), func(i int) string { return k.shop.Phrases[i].ID })
+
+	product, _ := k.shop.Product(c.product)
+	taken := make(map[int]bool, topN)
 	s.Phrases = make([]PhraseHit, 0, topN)
-	for _, h := range best(scores, order, topN) {
-		if ph, ok := k.shop.Phrase(h.id); ok {
-			s.Phrases = append(s.Phrases, PhraseHit{ID: ph.ID, Scene: string(ph.Scene), Title: ph.Title,
-				Text: filled[ph.ID], Score: h.score})
+	for len(s.Phrases) < topN {
+		next, from := phraseCandidate{i: -1}, -1
+		if len(found) > 0 {
+			next = found[0]
 		}
+		for r, run := range runs {
+			if h, ok := run.head(); ok && (next.i < 0 || h.before(next)) {
+				next, from = h, r
+			}
+		}
+		if next.i < 0 {
+			break
+		}
+		if from < 0 {
+			found = found[1:]
+		} else {
+			runs[from].pos++
+		}
+		if taken[next.i] || k.contradicts(c.product, next.i) {
+			continue
+		}
+		taken[next.i] = true
+		ph := &k.shop.Phrases[next.i]
+		text, missing := phrases.Fill(k.shop, product, ph.Text)
+		if len(missing) > 0 {
+			continue // never shown with a raw {…}
+		}
+		s.Phrases = append(s.Phrases, PhraseHit{ID: ph.ID, Scene: string(ph.Scene), Title: ph.Title,
+			Text: text, Score: next.score})
 	}
 	for i := range ns {
 		if ns[i].Kind == NudgeUpsell && ns[i].Suggested == "" && len(s.Phrases) > 0 {
@@ -319,6 +370,39 @@ func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []ra
 		}
 	}
 	return nil
+}
+
+// phraseCandidate is phrase i of the shop and its score.
+type phraseCandidate struct {
+	i     int
+	score float64
+}
+
+// before orders candidates best first, ties in shop order.
+func (a phraseCandidate) before(b phraseCandidate) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.i < b.i
+}
+
+// phraseRun is a list of phrases in shop order that all score the same,
+// less those skip leaves out.
+type phraseRun struct {
+	list  []int
+	pos   int
+	score float64
+	skip  func(int) bool
+}
+
+func (r *phraseRun) head() (phraseCandidate, bool) {
+	for r.pos < len(r.list) && r.skip(r.list[r.pos]) {
+		r.pos++
+	}
+	if r.pos == len(r.list) {
+		return phraseCandidate{}, false
+	}
+	return phraseCandidate{i: r.list[r.pos], score: r.score}, true
 }
 
 // social reports whether phrases of scene are formulas of politeness.
@@ -331,33 +415,4 @@ func positions(n int, id func(int) string) map[string]int {
 		m[id(i)] = i
 	}
 	return m
-}
-
-// answer handles one turn (or a draft, when record is false, on a copy of the
-// conversation's state).
-func (e *Engine) answer(k *knowledge, c *Conversation, t Turn, record bool) (*Suggestions, error) {
-	found, _ := e.detect(k, string(t.Role), t.Text)
-	st := &c.state
-	if !record {
-		cp := c.state
-		st = &cp
-	}
-	lastBuyer := st.lastBuyer
-	st.observe(k, found, t)
-	ctx := *st
-	ctx.lastBuyer = lastBuyer
-	ns := e.nudges(k, &ctx, t, found)
-	s := &Suggestions{Conversation: c.ID, Turn: st.turns - 1, Role: t.Role, Text: t.Text, At: t.At,
-		Product: st.product}
-	if err := e.rank(k, &ctx, t, found, ns, s); err != nil {
-		return nil, err
-	}
-	s.Nudges = make([]Nudge, len(ns))
-	for i := range ns {
-		s.Nudges[i] = ns[i].Nudge
-		if s.Nudges[i].Triggers == nil {
-			s.Nudges[i].Triggers = []string{}
-		}
-	}
-	return s, nil
 }

@@ -20,6 +20,9 @@ type Terms struct {
 	PreSaleQuery []string
 	Prefer       map[string]string // upsell category → placeholder
 	SafeShipping string
+	// Premises are groups of words a phrase's title or tags may take for
+	// granted about its product (see [premise] in terms.txt).
+	Premises [][]string
 }
 
 // DefaultTerms parses the embedded terms.txt.
@@ -63,6 +66,12 @@ func ParseTerms(file string, data []byte) (*Terms, error) {
 				return lexfile.Errorf(file, l.N, "[prefer]: want category = placeholder")
 			}
 			t.Prefer[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		case "premise":
+			var group []string
+			for _, w := range strings.Fields(l.Text) {
+				group = append(group, fold.String(w))
+			}
+			t.Premises = append(t.Premises, group)
 		case "safe_shipping":
 			t.SafeShipping = l.Text
 		default:

@@ -6,9 +6,12 @@ package kb
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
+	"weak"
 )
 
 // Shop is everything one shop knows: its shipping terms and its knowledge.
@@ -114,8 +117,12 @@ func (s Scene) Valid() bool {
 
 // Product returns the product with the given id.
 func (s *Shop) Product(id string) (*Product, bool) {
+	if i, ok := s.lookup().products[id]; ok && i < len(s.Products) && s.Products[i].ID == id {
+		return &s.Products[i], true
+	}
 	for i := range s.Products {
 		if s.Products[i].ID == id {
+			s.reindex()
 			return &s.Products[i], true
 		}
 	}
@@ -124,8 +131,12 @@ func (s *Shop) Product(id string) (*Product, bool) {
 
 // Rule returns the rule with the given id.
 func (s *Shop) Rule(id string) (*Rule, bool) {
+	if i, ok := s.lookup().rules[id]; ok && i < len(s.Rules) && s.Rules[i].ID == id {
+		return &s.Rules[i], true
+	}
 	for i := range s.Rules {
 		if s.Rules[i].ID == id {
+			s.reindex()
 			return &s.Rules[i], true
 		}
 	}
@@ -134,12 +145,60 @@ func (s *Shop) Rule(id string) (*Rule, bool) {
 
 // Phrase returns the phrase with the given id.
 func (s *Shop) Phrase(id string) (*Phrase, bool) {
+	if i, ok := s.lookup().phrases[id]; ok && i < len(s.Phrases) && s.Phrases[i].ID == id {
+		return &s.Phrases[i], true
+	}
 	for i := range s.Phrases {
 		if s.Phrases[i].ID == id {
+			s.reindex()
 			return &s.Phrases[i], true
 		}
 	}
 	return nil, false
+}
+
+// ids maps each id to its position in the shop's lists; the first of
+// duplicate ids wins, as in a scan.
+type ids struct {
+	products, rules, phrases map[string]int
+}
+
+// byID holds each shop's id maps, built on its first lookup by id, beside
+// the shop rather than in it: a Shop stays a plain value that can be copied
+// and compared, and a shop no longer used takes its maps with it.
+var byID sync.Map // weak.Pointer[Shop] → *ids
+
+// lookup returns the shop's id maps, building them on first use. A shop
+// edited after its maps were built is caught by the lookups, which check
+// what a map points at and fall back to a scan (rebuilding the maps) when it
+// is stale.
+func (s *Shop) lookup() *ids {
+	if m, ok := byID.Load(weak.Make(s)); ok {
+		return m.(*ids)
+	}
+	return s.reindex()
+}
+
+func (s *Shop) reindex() *ids {
+	m := &ids{
+		products: make(map[string]int, len(s.Products)),
+		rules:    make(map[string]int, len(s.Rules)),
+		phrases:  make(map[string]int, len(s.Phrases)),
+	}
+	for i := len(s.Products) - 1; i >= 0; i-- {
+		m.products[s.Products[i].ID] = i
+	}
+	for i := len(s.Rules) - 1; i >= 0; i-- {
+		m.rules[s.Rules[i].ID] = i
+	}
+	for i := len(s.Phrases) - 1; i >= 0; i-- {
+		m.phrases[s.Phrases[i].ID] = i
+	}
+	key := weak.Make(s)
+	if _, loaded := byID.Swap(key, m); !loaded {
+		runtime.AddCleanup(s, func(key weak.Pointer[Shop]) { byID.Delete(key) }, key)
+	}
+	return m
 }
 
 // ShipHours is the product's shipping window in hours: its own, else the shop's.
