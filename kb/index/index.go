@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -36,6 +37,19 @@ const (
 type Index struct {
 	kinds map[Kind]bleve.Index
 	dir   string
+
+	mu sync.RWMutex // guards what follows; held for writing by the Put and Delete methods
+	// common holds, per kind, the terms so frequent that a search lets them
+	// weigh documents but not bring them in (see Search).
+	common map[Kind]map[string]bool
+	// version is the store version the index reflects, written to the
+	// marker on a clean Close (see OpenOrBuild); dirty says the files have
+	// changed since the marker was last written.
+	version string
+	dirty   bool
+	// staleWords says a Put taught the segmenter a word: documents indexed
+	// before were cut without it, so the next start rebuilds.
+	staleWords bool
 }
 
 // fieldText is the one searched field of a document.
@@ -99,13 +113,15 @@ type keyed struct {
 // Build creates a fresh index of shop in dir, replacing whatever dir held.
 // The shop's own vocabulary (titles, aliases, fact names, tags) is taught to
 // the segmenter first, so its words are cut whole on both index and query side.
-func Build(dir string, shop *kb.Shop) (*Index, error) {
+// The index is written beside dir and moved into place once complete, so
+// dir never holds half an index.
+func Build(dir string, shop *kb.Shop) (*Index, error) { return build(dir, shop, "") }
+
+func build(dir string, shop *kb.Shop, v string) (*Index, error) {
 	if dir == "" {
 		return nil, errors.New("build index: no directory")
 	}
-	if err := os.RemoveAll(dir); err != nil {
-		return nil, fmt.Errorf("build index %s: %w", dir, err)
-	}
+	dir = filepath.Clean(dir)
 	segment.AddWords(Vocabulary(shop))
 	docs := map[Kind][]keyed{}
 	for i := range shop.Products {
@@ -113,22 +129,47 @@ func Build(dir string, shop *kb.Shop) (*Index, error) {
 		docs[Product] = append(docs[Product], keyed{p.ID, productDoc(p)})
 	}
 	for _, r := range shop.Rules {
-		docs[Rule] = append(docs[Rule], keyed{r.ID, newDocument(r.Title, r.Tags, r.Text)})
+		docs[Rule] = append(docs[Rule], keyed{r.ID, ruleDoc(&r)})
 	}
 	for _, ph := range shop.Phrases {
-		docs[Phrase] = append(docs[Phrase], keyed{ph.ID, newDocument(ph.Title, ph.Tags, ph.Text)})
+		docs[Phrase] = append(docs[Phrase], keyed{ph.ID, phraseDoc(&ph)})
 	}
-	ix := &Index{kinds: map[Kind]bleve.Index{}, dir: dir}
-	for _, k := range []Kind{Product, Rule, Phrase} {
-		bi, err := buildKind(filepath.Join(dir, string(k)), docs[k])
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return nil, fmt.Errorf("build index %s: %w", dir, err)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), filepath.Base(dir)+".build-")
+	if err != nil {
+		return nil, fmt.Errorf("build index %s: %w", dir, err)
+	}
+	defer os.RemoveAll(tmp) // gone once renamed; cleans up after a failure
+	for _, k := range kinds {
+		bi, err := buildKind(filepath.Join(tmp, string(k)), docs[k])
 		if err != nil {
-			ix.Close()
 			return nil, fmt.Errorf("build index %s: %s: %w", dir, k, err)
 		}
-		ix.kinds[k] = bi
+		if err := bi.Close(); err != nil {
+			return nil, fmt.Errorf("build index %s: %s: %w", dir, k, err)
+		}
 	}
+	if err := writeMarker(tmp, v); err != nil {
+		return nil, fmt.Errorf("build index %s: %w", dir, err)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, fmt.Errorf("build index %s: %w", dir, err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return nil, fmt.Errorf("build index %s: %w", dir, err)
+	}
+	ix, err := open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("build index %s: %w", dir, err)
+	}
+	ix.version = v
 	return ix, nil
 }
+
+// kinds are the kinds of document, one bleve index each.
+var kinds = []Kind{Product, Rule, Phrase}
 
 func buildKind(dir string, docs []keyed) (bleve.Index, error) {
 	bi, err := bleve.NewUsing(dir, newMapping(), scorch.Name, scorch.Name, nil)
@@ -165,6 +206,10 @@ func productDoc(p *kb.Product) document {
 	return newDocument(p.Title, p.Aliases, body.String())
 }
 
+func ruleDoc(r *kb.Rule) document { return newDocument(r.Title, r.Tags, r.Text) }
+
+func phraseDoc(ph *kb.Phrase) document { return newDocument(ph.Title, ph.Tags, ph.Text) }
+
 // Vocabulary is the shop's own words: product titles and aliases, fact
 // names, rule and phrase tags.
 func Vocabulary(shop *kb.Shop) []string {
@@ -182,15 +227,6 @@ func Vocabulary(shop *kb.Shop) []string {
 		words = append(words, ph.Tags...)
 	}
 	return words
-}
-
-// Close releases the index files.
-func (ix *Index) Close() error {
-	var errs []error
-	for _, bi := range ix.kinds {
-		errs = append(errs, bi.Close())
-	}
-	return errors.Join(errs...)
 }
 
 // Dir is where the index lives.

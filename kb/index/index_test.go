@@ -30,7 +30,7 @@ func chargerShop() *kb.Shop {
 	}
 }
 
-func build(t *testing.T) *Index {
+func buildCharger(t *testing.T) *Index {
 	t.Helper()
 	ix, err := Build(filepath.Join(t.TempDir(), "index"), chargerShop())
 	if err != nil {
@@ -53,7 +53,7 @@ func top(t *testing.T, ix *Index, kind Kind, text string) string {
 }
 
 func TestSearchFindsByTitleAliasFactAndTags(t *testing.T) {
-	ix := build(t)
+	ix := buildCharger(t)
 	for _, tc := range []struct {
 		name, text string
 		kind       Kind
@@ -78,7 +78,7 @@ func TestSearchFindsByTitleAliasFactAndTags(t *testing.T) {
 }
 
 func TestSearchKeepsKindsApart(t *testing.T) {
-	ix := build(t)
+	ix := buildCharger(t)
 	hits, err := ix.Search(Phrase, Terms(segment.Words("退货 充电宝 差评")), 10)
 	if err != nil {
 		t.Fatal(err)
@@ -152,7 +152,7 @@ func TestAWordCountsOnceWhereverItIs(t *testing.T) {
 }
 
 func TestNoTermsNoHits(t *testing.T) {
-	ix := build(t)
+	ix := buildCharger(t)
 	hits, err := ix.Search(Product, nil, 3)
 	if err != nil || len(hits) != 0 {
 		t.Errorf("empty query gave %v, %v", hits, err)

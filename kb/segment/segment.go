@@ -12,6 +12,9 @@ import (
 	"github.com/go-ego/gse"
 )
 
+// gseVersion is the gse release whose dictionary is loaded (go.mod).
+const gseVersion = "gse v0.80.3 zh_s"
+
 // minDictTokens guards against a silently empty dictionary: gse's loaders
 // return nil even when they read nothing.
 const minDictTokens = 100_000

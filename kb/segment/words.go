@@ -2,8 +2,11 @@ package segment
 
 import (
 	"bufio"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -75,6 +78,17 @@ func parseWords(text, name string) ([]word, error) {
 	return words, sc.Err()
 }
 
+// Fingerprint identifies the embedded word lists (words.txt, stopwords.txt)
+// and the gse dictionary they are added to: text cut under one fingerprint
+// may be cut otherwise under another, so an index records it.
+func Fingerprint() string {
+	h := sha256.New()
+	io.WriteString(h, gseVersion)
+	io.WriteString(h, embeddedWords)
+	io.WriteString(h, embeddedStopwords)
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
 // LoadWordsFile adds the words of a file in the format of words.txt, so an
 // admin can teach the segmenter words without a rebuild.
 func LoadWordsFile(path string) error {
@@ -98,8 +112,9 @@ func LoadWordsFile(path string) error {
 // into dictionary words. Words already known keep their weight.
 //
 // Adding words re-weighs the whole dictionary (a few hundred ms), so pass
-// all of a shop's words in one call. Safe to call while Tokens runs.
-func AddWords(words []string) {
+// all of a shop's words in one call. Safe to call while Tokens runs. It
+// returns how many words were new.
+func AddWords(words []string) int {
 	var add []word
 	for _, s := range words {
 		for _, piece := range strings.FieldsFunc(fold.String(s), notWordRune) {
@@ -108,10 +123,10 @@ func AddWords(words []string) {
 			}
 		}
 	}
-	addWords(add)
+	return addWords(add)
 }
 
-func addWords(words []word) {
+func addWords(words []word) int {
 	s := Segmenter()
 	mu.Lock()
 	defer mu.Unlock()
@@ -130,6 +145,7 @@ func addWords(words []word) {
 		// New words have no weight or sub-words until CalcToken runs.
 		s.CalcToken()
 	}
+	return added
 }
 
 func notWordRune(r rune) bool {
