@@ -131,6 +131,12 @@ func newKnowledge(shop *kb.Shop, idx *index.Index, terms *Terms) (*knowledge, er
 	return k, nil
 }
 
+// contradictsPhrase is contradicts for a phrase given by id.
+func (k *knowledge) contradictsPhrase(product, phraseID string) bool {
+	i, ok := k.phrasePos[phraseID]
+	return ok && k.contradicts(product, i)
+}
+
 // contradicts reports whether phrase i takes for granted something product
 // (the one in view; "" for none) lacks: pre-sale wording for a product in
 // stock, engraving for a product that is not engraved.

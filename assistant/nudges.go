@@ -135,7 +135,7 @@ func (e *Engine) findSafeShipping(k *knowledge, productID string) string {
 	hits, _ := k.index.Search(index.Phrase, index.Terms(words), 10)
 	for _, h := range hits {
 		ph, ok := k.shop.Phrase(h.ID)
-		if !ok || string(ph.Scene) != "shipping" {
+		if !ok || string(ph.Scene) != "shipping" || k.contradictsPhrase(productID, h.ID) {
 			continue
 		}
 		if !k.presale[productID] && !strings.Contains(ph.Text, "{"+phrases.ShipTime+"}") {

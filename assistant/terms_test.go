@@ -24,6 +24,15 @@ func TestDefaultTerms(t *testing.T) {
 			t.Errorf("%s words %v lack %q", c.what, c.list, c.want)
 		}
 	}
+	premises := map[string]bool{}
+	for _, group := range terms.Premises {
+		premises[group[0]] = true
+	}
+	for _, want := range []string{"预售", "刻字", "定制"} {
+		if !premises[want] {
+			t.Errorf("premises %v lack a line for %s", terms.Premises, want)
+		}
+	}
 	if terms.Prefer["bargain"] != "套餐" || terms.Prefer["buy_intent"] != "搭配商品" {
 		t.Errorf("prefer = %v, want bargain→套餐 and buy_intent→搭配商品", terms.Prefer)
 	}
