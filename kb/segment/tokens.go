@@ -4,8 +4,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/go-ego/gse"
-
 	"assist/kb/fold"
 )
 
@@ -36,14 +34,12 @@ func Tokens(text string) []Token {
 	if folded == "" {
 		return nil
 	}
-	s := Segmenter()
-	mu.RLock()
-	defer mu.RUnlock()
-	segs := s.Segment([]byte(folded))
-	toks := make([]Token, 0, len(segs)+len(segs)/2)
+	d := dict()
+	cuts := d.cut(lowerASCII(folded), false)
+	toks := make([]Token, 0, len(cuts)+len(cuts)/2)
 	pos := 0
-	for _, sg := range segs {
-		term := folded[sg.Start():sg.End()]
+	for _, c := range cuts {
+		term := folded[c.start:c.end]
 		if !hasWord(term) {
 			continue
 		}
@@ -51,26 +47,23 @@ func Tokens(text string) []Token {
 		if stop[term] {
 			continue
 		}
-		toks = append(toks, Token{Term: term, Start: sg.Start(), End: sg.End(), Position: pos})
-		toks = appendSubwords(toks, folded, sg.Token(), sg.Start(), pos)
+		toks = append(toks, Token{Term: term, Start: c.start, End: c.end, Position: pos})
+		toks = appendSubwords(toks, d, folded, c.tok, c.start, pos)
 	}
 	return toks
 }
 
-// appendSubwords walks gse's tree of sub-words below tok, whose text starts
-// at byte base of folded.
-func appendSubwords(toks []Token, folded string, tok *gse.Token, base, pos int) []Token {
-	if tok == nil {
-		return toks
-	}
-	for _, sub := range tok.Segments() {
-		start, end := base+sub.Start(), base+sub.End()
+// appendSubwords walks the tree of sub-words below tok, whose text starts at
+// byte base of folded.
+func appendSubwords(toks []Token, d *dictionary, folded string, tok *token, base, pos int) []Token {
+	for _, sub := range d.subwords(tok) {
+		start, end := base+sub.start, base+sub.end
 		term := folded[start:end]
 		if utf8.RuneCountInString(term) < 2 || !hasWord(term) || stop[term] {
 			continue
 		}
 		toks = append(toks, Token{Term: term, Start: start, End: end, Position: pos})
-		toks = appendSubwords(toks, folded, sub.Token(), start, pos)
+		toks = appendSubwords(toks, d, folded, sub.tok, start, pos)
 	}
 	return toks
 }

@@ -83,7 +83,7 @@ func parseWords(text, name string) ([]word, error) {
 // may be cut otherwise under another, so an index records it.
 func Fingerprint() string {
 	h := sha256.New()
-	io.WriteString(h, gseVersion)
+	io.WriteString(h, embeddedDict[:strings.IndexByte(embeddedDict, '\n')+1]) // the dictionary's source line
 	io.WriteString(h, embeddedWords)
 	io.WriteString(h, embeddedStopwords)
 	return hex.EncodeToString(h.Sum(nil)[:16])
@@ -111,8 +111,8 @@ func LoadWordsFile(path string) error {
 // already keeps runs of letters and digits together and cuts long titles
 // into dictionary words. Words already known keep their weight.
 //
-// Adding words re-weighs the whole dictionary (a few hundred ms), so pass
-// all of a shop's words in one call. Safe to call while Tokens runs. It
+// Adding words copies the words added before (not the dictionary) and
+// swaps the copy in: cutting goes on meanwhile, with the words it had. It
 // returns how many words were new.
 func AddWords(words []string) int {
 	var add []word
@@ -126,26 +126,35 @@ func AddWords(words []string) int {
 	return addWords(add)
 }
 
+// addWords adds the words not yet known as words or beginnings of words,
+// as gse did; a word given twice keeps its first frequency. The words are
+// added beside the dictionary in use, which is swapped for the new one:
+// text being cut meanwhile is cut with the old.
 func addWords(words []word) int {
-	s := Segmenter()
-	mu.Lock()
-	defer mu.Unlock()
-	added := 0
+	d := dict()
+	addMu.Lock()
+	defer addMu.Unlock()
+	d = current.Load()
+	b := builder{m: make(map[string]*token, len(d.added)+2*len(words)), known: func(key string) (*token, bool) {
+		t, ok := d.base[key]
+		return t, ok
+	}}
+	for k, t := range d.added {
+		b.m[k] = t
+	}
 	for _, w := range words {
-		if _, _, known := s.Find(w.text); known {
+		if _, ok := d.base[w.text]; ok {
 			continue
 		}
-		// gse's trie only fails on keys it cannot store (empty text);
-		// such a word is simply not learned.
-		if s.AddToken(w.text, w.freq) == nil {
-			added++
+		if _, ok := b.m[w.text]; ok {
+			continue
 		}
+		b.add(w.text, w.freq)
 	}
-	if added > 0 {
-		// New words have no weight or sub-words until CalcToken runs.
-		s.CalcToken()
+	if b.added > 0 {
+		publish(d, d.base, b.m, max(d.maxUnits, b.maxUnits), d.total+b.total)
 	}
-	return added
+	return b.added
 }
 
 func notWordRune(r rune) bool {

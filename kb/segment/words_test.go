@@ -107,7 +107,7 @@ func TestLoadWordsFile(t *testing.T) {
 // TestAddWordsWhileCutting runs Tokens while words are added; run with
 // -race to check the lock.
 func TestAddWordsWhileCutting(t *testing.T) {
-	Segmenter()
+	Load()
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	for range 2 {
@@ -148,11 +148,8 @@ func TestStopwords(t *testing.T) {
 			t.Errorf("%q is both a domain word (words.txt) and a stop word", w.text)
 		}
 	}
-	s := Segmenter()
 	for w := range stop {
-		mu.RLock()
-		segs := s.Segment([]byte(w))
-		mu.RUnlock()
+		segs := dict().cut(w, false)
 		if len(segs) != 1 {
 			t.Errorf("stop word %q is cut into %d pieces, so it never matches a token", w, len(segs))
 		}
