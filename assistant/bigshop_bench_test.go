@@ -3,10 +3,13 @@ package assistant
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"testing"
 	"time"
 
+	"assist/kb"
 	"assist/kb/index"
 	"assist/kb/synth"
 )
@@ -63,4 +66,61 @@ func benchTurns(b *testing.B, e *Engine, lines []Turn) {
 	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
 	b.ReportMetric(float64(took[len(took)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
+}
+
+// BenchmarkPhraseEditLive is one phrase edit made live on a shop of 2,000
+// products and 1,000 phrases, each edit with a tag word new to the
+// segmenter: the index rebuilt whole (as cmd/assist's reloader does) beside
+// the phrase put in place; both then swap the engine's knowledge.
+//
+//	go test ./assistant -run X -bench PhraseEditLive -benchtime 5x -count 3
+func BenchmarkPhraseEditLive(b *testing.B) {
+	base := synth.Shop(synth.Size{Products: 2000, Phrases: 1000})
+	edited := func(i int) *kb.Shop {
+		shop := *base
+		shop.Phrases = slices.Clone(base.Phrases)
+		ph := &shop.Phrases[i%len(shop.Phrases)]
+		ph.Text += "(第" + strconv.Itoa(i) + "版)"
+		// A tag no dictionary holds: the segmenter learns a word.
+		ph.Tags = append(slices.Clone(ph.Tags), string([]rune{0x4E00 + rune(i%20000), 0x9FA0 - rune(i%500), 0x5000 + rune(b.N%997)}))
+		return &shop
+	}
+	start := func(b *testing.B) (*Engine, *index.Index) {
+		idx, err := index.Build(filepath.Join(b.TempDir(), "index"), base)
+		if err != nil {
+			b.Fatal(err)
+		}
+		e, err := New(Config{Shop: base, Index: idx})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { e.Close() })
+		return e, idx
+	}
+	b.Run("rebuild", func(b *testing.B) {
+		e, _ := start(b)
+		dirs := [2]string{filepath.Join(b.TempDir(), "a"), filepath.Join(b.TempDir(), "b")}
+		for i := 0; b.Loop(); i++ {
+			shop := edited(i)
+			idx, err := index.Build(dirs[i%2], shop)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := e.Reload(shop, idx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("put", func(b *testing.B) {
+		e, idx := start(b)
+		for i := 0; b.Loop(); i++ {
+			shop := edited(i)
+			if err := idx.PutPhrase(&shop.Phrases[i%len(shop.Phrases)]); err != nil {
+				b.Fatal(err)
+			}
+			if err := e.Reload(shop, idx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
