@@ -49,7 +49,10 @@ func unitEnds(text string, ends []int) []int {
 	return ends
 }
 
-func countUnits(text string) int { return len(unitEnds(text, nil)) }
+func countUnits(text string) int {
+	var buf [32]int
+	return len(unitEnds(text, buf[:0]))
+}
 
 // pseudoDistance is what a unit no word covers costs.
 const pseudoDistance = 32

@@ -10,7 +10,6 @@
 package segment
 
 import (
-	"bufio"
 	"fmt"
 	"strings"
 	"sync"
@@ -50,9 +49,12 @@ func load() {
 	for _, w := range words {
 		b.add(w.text, w.freq)
 	}
-	sc := bufio.NewScanner(strings.NewReader(embeddedDict))
-	for sc.Scan() {
-		b.addDictLine(sc.Text())
+	// Lines are cut out of the embedded text, not copied: the words stay
+	// in the binary's read-only data.
+	for rest := embeddedDict; rest != ""; {
+		line, next, _ := strings.Cut(rest, "\n")
+		b.addDictLine(line)
+		rest = next
 	}
 	if b.added < minDictTokens {
 		panic(fmt.Sprintf("segment: zh_s.txt gives %d words, want at least %d", b.added, minDictTokens))
