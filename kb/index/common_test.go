@@ -20,19 +20,19 @@ func containsWord(p *kb.Product, word string) bool {
 // documents.
 func TestCommonTermsInABigShop(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds a 1,500-product index")
+		t.Skip("builds a 600-product index")
 	}
-	shop := synth.Shop(synth.Size{Products: 400, Phrases: 20})
+	shop := synth.Shop(synth.Size{Products: 600, Phrases: 20})
 	ix, err := Build(filepath.Join(t.TempDir(), "index"), shop)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	if !ix.common[Product]["材质"] {
-		t.Fatalf("材质, a fact of all 400 products, is not common: %v", ix.common[Product])
+	if n := ix.df[Product]["材质"]; n != 600 {
+		t.Fatalf("材质, a fact of all 600 products, counted in %d", n)
 	}
-	if len(ix.common[Phrase]) != 0 {
-		t.Errorf("a kind of 20 documents has common terms: %v", ix.common[Phrase])
+	if ix.df[Phrase] != nil {
+		t.Errorf("a kind of 20 documents is not searched exactly")
 	}
 	p := &shop.Products[42]
 	hits, err := ix.Search(Product, Terms([]string{p.Aliases[0], "材质"}), 12)
@@ -54,5 +54,33 @@ func TestCommonTermsInABigShop(t *testing.T) {
 	}
 	if len(only) != 5 {
 		t.Errorf("a query of common terms only found %d products, want 5", len(only))
+	}
+}
+
+func TestRarest(t *testing.T) {
+	df := map[string]int{"材质": 10000, "纯棉": 480, "衬衫": 330, "纯棉衬衫": 17, "两件": 9999, "刻字": 60}
+	terms := func(words ...string) []Term { return Terms(words) }
+	texts := func(ts []Term) string {
+		var out []string
+		for _, t := range ts {
+			out = append(out, t.Text)
+		}
+		return strings.Join(out, " ")
+	}
+	for _, tc := range []struct {
+		name  string
+		terms []Term
+		want  string
+	}{
+		{"rarest first, within the budget", terms("材质", "纯棉", "衬衫", "纯棉衬衫"), "纯棉衬衫 衬衫"},
+		{"the rarest kept however common", terms("两件", "材质"), "两件"},
+		{"unknown terms dropped", terms("没有的词", "刻字"), "刻字"},
+		{"all within the budget", terms("刻字", "纯棉衬衫"), "纯棉衬衫 刻字"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := texts(rarest(tc.terms, df)); got != tc.want {
+				t.Errorf("rarest = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

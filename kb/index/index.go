@@ -39,9 +39,9 @@ type Index struct {
 	dir   string
 
 	mu sync.RWMutex // guards what follows; held for writing by the Put and Delete methods
-	// common holds, per kind, the terms so frequent that a search lets them
-	// weigh documents but not bring them in (see Search).
-	common map[Kind]map[string]bool
+	// df counts, per kind of more than exactDocs documents, how many
+	// documents hold each term (see Search).
+	df map[Kind]map[string]int
 	// version is the store version the index reflects, written to the
 	// marker on a clean Close (see OpenOrBuild); dirty says the files have
 	// changed since the marker was last written.

@@ -97,7 +97,7 @@ func open(dir string) (*Index, error) {
 		}
 		ix.kinds[k] = bi
 	}
-	if err := ix.findCommon(); err != nil {
+	if err := ix.countTerms(); err != nil {
 		ix.Close()
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}

@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -35,23 +36,24 @@ func Terms(words []string) []Term {
 	return out
 }
 
-// commonDocs is how many documents of a kind a term must be in to be
-// common. A search visits every document that holds one of its terms (bleve
-// walks a term's postings even to skip them); a term held by hundreds (a
-// fact name every product has, a category word, the 亲 that opens every
-// phrase) would make a turn's cost grow with the shop while telling little
-// about which of those hundreds is meant. Kinds with no more documents than
-// this are searched exactly as ever.
-const commonDocs = 200
+// A search visits every document that holds one of its terms (bleve walks
+// a term's postings even to skip them), so in a big shop a term held by
+// thousands (a fact name every product has, a category word, the 亲 that
+// opens every phrase) makes a turn's cost grow with the shop while telling
+// little about which of those thousands is meant. Kinds of more than
+// exactDocs documents are therefore searched by a query's rarest terms
+// only, as many as fit in searchBudget postings (the rarest always, however
+// common); smaller kinds are searched exactly by every term, as ever.
+const (
+	exactDocs    = 200
+	searchBudget = 500
+)
 
 // Search returns up to size documents of kind that match any of terms, best
 // first by BM25. Terms must already be analysed (folded and segmented, as
 // segment.Words gives them): they are matched exactly, so a turn is segmented
-// once however many searches it needs.
-//
-// In a kind with common terms (see commonDocs), a query that also holds
-// rarer terms is searched by those alone; a query of common terms only is
-// searched as it is.
+// once however many searches it needs. In a big kind only the rarest terms
+// count (see exactDocs).
 func (ix *Index) Search(kind Kind, terms []Term, size int) ([]Hit, error) {
 	if len(terms) == 0 || size <= 0 {
 		return nil, nil
@@ -61,24 +63,20 @@ func (ix *Index) Search(kind Kind, terms []Term, size int) ([]Hit, error) {
 		return nil, fmt.Errorf("search: no documents of kind %q", kind)
 	}
 	ix.mu.RLock()
-	frequent := ix.common[kind]
+	df := ix.df[kind]
 	ix.mu.RUnlock()
-	var rare, common []query.Query
-	for _, t := range terms {
-		text := strings.ToLower(t.Text)
-		q := bleve.NewTermQuery(text)
+	if df != nil {
+		terms = rarest(terms, df)
+	}
+	qs := make([]query.Query, len(terms))
+	for i, t := range terms {
+		q := bleve.NewTermQuery(strings.ToLower(t.Text))
 		q.SetField(fieldText)
 		q.SetBoost(t.Boost)
-		if frequent[text] {
-			common = append(common, q)
-		} else {
-			rare = append(rare, q)
-		}
+		qs[i] = q
 	}
-	if len(rare) == 0 {
-		rare = common
-	}
-	res, err := bi.Search(bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(rare...), size, 0, false))
+	q := bleve.NewDisjunctionQuery(qs...)
+	res, err := bi.Search(bleve.NewSearchRequestOptions(q, size, 0, false))
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %w", kind, err)
 	}
@@ -89,30 +87,54 @@ func (ix *Index) Search(kind Kind, terms []Term, size int) ([]Hit, error) {
 	return hits, nil
 }
 
-// findCommon counts the common terms of every kind.
-func (ix *Index) findCommon() error {
+// rarest keeps the terms, rarest first, whose documents fit in
+// searchBudget together; the rarest is kept whatever its count. Terms no
+// document holds cost nothing and are dropped.
+func rarest(terms []Term, df map[string]int) []Term {
+	sorted := make([]Term, 0, len(terms))
+	for _, t := range terms {
+		if df[strings.ToLower(t.Text)] > 0 {
+			sorted = append(sorted, t)
+		}
+	}
+	slices.SortStableFunc(sorted, func(a, b Term) int {
+		return df[strings.ToLower(a.Text)] - df[strings.ToLower(b.Text)]
+	})
+	total := 0
+	for i, t := range sorted {
+		total += df[strings.ToLower(t.Text)]
+		if i > 0 && total > searchBudget {
+			return sorted[:i]
+		}
+	}
+	return sorted
+}
+
+// countTerms counts, for every kind big enough to need it, how many
+// documents hold each term.
+func (ix *Index) countTerms() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	for _, k := range kinds {
-		if err := ix.countCommon(k); err != nil {
+		if err := ix.countKind(k); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// countCommon lists the common terms of kind; the caller holds ix.mu.
-func (ix *Index) countCommon(kind Kind) error {
-	if ix.common == nil {
-		ix.common = map[Kind]map[string]bool{}
+// countKind counts the terms of kind; the caller holds ix.mu.
+func (ix *Index) countKind(kind Kind) error {
+	if ix.df == nil {
+		ix.df = map[Kind]map[string]int{}
 	}
 	bi := ix.kinds[kind]
 	n, err := bi.DocCount()
 	if err != nil {
 		return fmt.Errorf("count %s: %w", kind, err)
 	}
-	if n <= commonDocs {
-		delete(ix.common, kind)
+	if n <= exactDocs {
+		delete(ix.df, kind)
 		return nil
 	}
 	dict, err := bi.FieldDict(fieldText)
@@ -120,7 +142,7 @@ func (ix *Index) countCommon(kind Kind) error {
 		return fmt.Errorf("terms of %s: %w", kind, err)
 	}
 	defer dict.Close()
-	common := map[string]bool{}
+	df := map[string]int{}
 	for {
 		e, err := dict.Next()
 		if err != nil {
@@ -129,10 +151,8 @@ func (ix *Index) countCommon(kind Kind) error {
 		if e == nil {
 			break
 		}
-		if e.Count > commonDocs {
-			common[e.Term] = true
-		}
+		df[e.Term] = int(e.Count)
 	}
-	ix.common[kind] = common
+	ix.df[kind] = df
 	return nil
 }

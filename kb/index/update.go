@@ -53,7 +53,7 @@ func (ix *Index) put(kind Kind, id string, doc document, words []string) error {
 	if err := ix.kinds[kind].Index(id, doc); err != nil {
 		return fmt.Errorf("index %s %q: %w", kind, id, err)
 	}
-	return ix.countCommon(kind)
+	return ix.countKind(kind)
 }
 
 func (ix *Index) delete(kind Kind, id string) error {
@@ -65,7 +65,7 @@ func (ix *Index) delete(kind Kind, id string) error {
 	if err := ix.kinds[kind].Delete(id); err != nil {
 		return fmt.Errorf("index: delete %s %q: %w", kind, id, err)
 	}
-	return ix.countCommon(kind)
+	return ix.countKind(kind)
 }
 
 // touch takes the ready marker away before the first change: until Close
