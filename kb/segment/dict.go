@@ -99,7 +99,7 @@ func dict() *dictionary {
 // builder gathers words into a dictionary map.
 type builder struct {
 	m        map[string]*token
-	slab     []token // tokens are allocated in blocks: fewer objects for the GC
+	slab     []token                     // tokens are allocated in blocks: fewer objects for the GC
 	known    func(string) (*token, bool) // words already in an older map
 	maxUnits int
 	total    float64
