@@ -134,3 +134,44 @@ func BenchmarkPhraseEditLive(b *testing.B) {
 		}
 	})
 }
+
+// TestShopMemory reports the heap one loaded shop takes: its knowledge and
+// the open index (bleve maps the index files; their pages are not heap).
+//
+//	go test ./assistant -run ShopMemory -v -count 1
+func TestShopMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds big indexes")
+	}
+	for _, size := range []synth.Size{{Products: 20, Phrases: 60}, {Products: 2000, Phrases: 1000}, {Products: 10000, Phrases: 5000}} {
+		shop := synth.Shop(size)
+		dir := filepath.Join(t.TempDir(), "index")
+		idx, _, err := index.OpenOrBuild(dir, shop, "v1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		idx.Close()
+		heap := func() uint64 {
+			var m runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&m)
+			return m.HeapAlloc
+		}
+		before := heap()
+		idx, reused, err := index.OpenOrBuild(dir, shop, "v1")
+		if err != nil || !reused {
+			t.Fatalf("reopen: reused %v, %v", reused, err)
+		}
+		e, err := New(Config{Shop: shop, Index: idx})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Turn("c", Turn{Role: Buyer, Text: "纯棉衬衫有优惠吗", Product: "p1"}); err != nil {
+			t.Fatal(err)
+		}
+		after := heap()
+		t.Logf("%d products, %d phrases: %.1f MiB of heap for the open index and the engine", size.Products, size.Phrases,
+			float64(int64(after)-int64(before))/(1<<20))
+		e.Close()
+	}
+}
