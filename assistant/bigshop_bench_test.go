@@ -55,7 +55,7 @@ func benchTurns(b *testing.B, e *Engine, lines []Turn) {
 	for i := range 500 {
 		t := lines[i%len(lines)]
 		t.At = at(10, 0)
-		if _, err := e.Turn("warm-up", t); err != nil {
+		if _, err := e.Turn(chat(e, "warm-up"), t); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -166,7 +166,7 @@ func TestShopMemory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.Turn("c", Turn{Role: Buyer, Text: "纯棉衬衫有优惠吗", Product: "p1"}); err != nil {
+		if _, err := e.Turn(chat(e, "c"), Turn{Role: Buyer, Text: "纯棉衬衫有优惠吗", Product: "p1"}); err != nil {
 			t.Fatal(err)
 		}
 		after := heap()

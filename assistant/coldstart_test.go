@@ -56,7 +56,7 @@ func TestColdStart(t *testing.T) {
 	}
 	opened := time.Since(start)
 	defer e.Close()
-	if _, err := e.Turn("c", Turn{Role: Buyer, Text: "在吗"}); err != nil {
+	if _, err := e.Turn(chat(e, "c"), Turn{Role: Buyer, Text: "在吗"}); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%s: dictionary %v; index built + engine %v (cold start %v); index reused + engine %v (cold start %v)",
