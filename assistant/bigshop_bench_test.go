@@ -135,17 +135,15 @@ func BenchmarkPhraseEditLive(b *testing.B) {
 	})
 }
 
-// TestShopMemory reports the heap one loaded shop takes: its knowledge and
-// the open index (bleve maps the index files; their pages are not heap).
+// BenchmarkShopMemory reports the heap one loaded shop takes: its knowledge
+// and the open index (bleve maps the index files; their pages are not heap).
 //
-//	go test ./assistant -run ShopMemory -v -count 1
-func TestShopMemory(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds big indexes")
-	}
+//	go test ./assistant -run X -bench ShopMemory -benchtime 1x
+func BenchmarkShopMemory(b *testing.B) {
+	t := b
 	for _, size := range []synth.Size{{Products: 20, Phrases: 60}, {Products: 2000, Phrases: 1000}, {Products: 10000, Phrases: 5000}} {
 		shop := synth.Shop(size)
-		dir := filepath.Join(t.TempDir(), "index")
+		dir := filepath.Join(b.TempDir(), "index")
 		idx, _, err := index.OpenOrBuild(dir, shop, "v1")
 		if err != nil {
 			t.Fatal(err)
@@ -170,8 +168,7 @@ func TestShopMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 		after := heap()
-		t.Logf("%d products, %d phrases: %.1f MiB of heap for the open index and the engine", size.Products, size.Phrases,
-			float64(int64(after)-int64(before))/(1<<20))
+		b.ReportMetric(float64(int64(after)-int64(before))/(1<<20), fmt.Sprintf("MiB-%dproducts", size.Products))
 		e.Close()
 	}
 }
