@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"assist/kb"
 )
@@ -21,9 +22,11 @@ func (d Dirs) Dir(info kb.ShopInfo) string {
 	return filepath.Join(d.Root, fmt.Sprintf("shop-%d", info.ID), fmt.Sprintf("v%d", info.Version))
 }
 
-// Index builds the index of shop at info's version.
+// Index opens the index of shop at info's version when a complete one is
+// there (a restart), else builds it.
 func (d Dirs) Index(info kb.ShopInfo, shop *kb.Shop) (*Index, error) {
-	return Build(d.Dir(info), shop)
+	ix, _, err := OpenOrBuild(d.Dir(info), shop, strconv.FormatInt(info.Version, 10))
+	return ix, err
 }
 
 // Discard removes the index of a version no engine uses any more. A failure

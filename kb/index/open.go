@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/blevesearch/bleve/v2"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"assist/kb"
 	"assist/kb/segment"
@@ -25,6 +26,9 @@ const format = "assist-index/1"
 // after Put or Delete changed it: an index without one (a build cut short,
 // a process killed after an update) is never reused.
 const markerFile = "READY"
+
+// lockWait is how long opening waits for an index open elsewhere.
+const lockWait = "1s"
 
 // marker says what a complete index on disk was built from.
 type marker struct {
@@ -64,9 +68,15 @@ func OpenOrBuild(dir string, shop *kb.Shop, version string) (ix *Index, reused b
 	if version != "" && readyFor(dir, version) {
 		// The query side must cut the shop's words as the index did.
 		segment.AddWords(Vocabulary(shop))
-		if ix, err := open(dir); err == nil {
+		ix, err := open(dir)
+		if err == nil {
 			ix.version = version
 			return ix, true, nil
+		}
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			// Open elsewhere in this process: rebuilding would pull the
+			// files from under it.
+			return nil, false, fmt.Errorf("open index %s: in use by another index value: %w", dir, err)
 		}
 	}
 	ix, err = build(dir, shop, version)
@@ -90,7 +100,9 @@ func readyFor(dir, version string) bool {
 func open(dir string) (*Index, error) {
 	ix := &Index{kinds: map[Kind]bleve.Index{}, dir: dir}
 	for _, k := range kinds {
-		bi, err := bleve.Open(filepath.Join(dir, string(k)))
+		// An index open elsewhere holds a lock; wait for it a little, not
+		// for ever.
+		bi, err := bleve.OpenUsing(filepath.Join(dir, string(k)), map[string]any{"bolt_timeout": lockWait})
 		if err != nil {
 			ix.Close()
 			return nil, fmt.Errorf("open index %s: %s: %w", dir, k, err)

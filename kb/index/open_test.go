@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"assist/kb"
@@ -184,5 +185,40 @@ func TestFingerprintFollowsContent(t *testing.T) {
 	b.Phrases[0].Text += "~"
 	if Fingerprint(a) == Fingerprint(b) {
 		t.Error("a phrase edit left the fingerprint unchanged")
+	}
+}
+
+// An index open in this process is neither waited for nor rebuilt under it.
+func TestOpenOrBuildRefusesAnIndexInUse(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, _ := openOrBuild(t, dir, chargerShop(), "v1")
+	defer ix.Close()
+	if _, _, err := OpenOrBuild(dir, chargerShop(), "v1"); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("opening an index in use: %v, want an error saying so", err)
+	}
+	if got := ids(t, ix, Product, "充电宝"); len(got) == 0 {
+		t.Error("the index in use no longer answers")
+	}
+}
+
+// Dirs reopens a shop's index at the same version after a restart.
+func TestDirsReopenAVersion(t *testing.T) {
+	d := Dirs{Root: t.TempDir()}
+	info := kb.ShopInfo{ID: 3, Version: 12}
+	ix, err := d.Index(info, chargerShop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	if !readyFor(d.Dir(info), "12") {
+		t.Fatal("index of version 12 not marked ready")
+	}
+	ix, err = d.Index(info, chargerShop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if got := ids(t, ix, Product, "充电宝"); len(got) == 0 || got[0] != "pb" {
+		t.Errorf("reopened index: %v", got)
 	}
 }
