@@ -107,8 +107,8 @@ func LoadWordsFile(path string) error {
 // AddWords teaches the segmenter a shop's words (product titles, aliases,
 // tags) so they are cut whole on both the index and the query side. Each
 // string is folded and split at spaces and punctuation; pieces with no
-// Chinese character, or longer than 20 characters, are skipped because gse
-// already keeps runs of letters and digits together and cuts long titles
+// Chinese character, or longer than 20 characters, are skipped because the
+// cut already keeps runs of letters and digits together and cuts long titles
 // into dictionary words. Words already known keep their weight.
 //
 // Adding words copies the words added before (not the dictionary) and
@@ -131,10 +131,10 @@ func AddWords(words []string) int {
 // added beside the dictionary in use, which is swapped for the new one:
 // text being cut meanwhile is cut with the old.
 func addWords(words []word) int {
-	d := dict()
+	dict() // loaded first
 	addMu.Lock()
 	defer addMu.Unlock()
-	d = current.Load()
+	d := current.Load()
 	b := builder{m: make(map[string]*token, len(d.added)+2*len(words)), known: func(key string) (*token, bool) {
 		t, ok := d.base[key]
 		return t, ok
