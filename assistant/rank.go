@@ -249,15 +249,8 @@ func (e *Engine) rankRules(k *knowledge, terms []index.Term, ns []raised, s *Sug
 	return nil
 }
 
-// rankPhrases picks the phrases to show. A phrase's score is known before
-// it is filled: its text score (for a phrase the search found), its scene's
-// bonus (a share of it for a phrase the search did not find) and the bonus
-// for holding a placeholder the moment prefers. So candidates are taken best
-// first, ties in shop order, and filled one by one until topN can be shown;
-// a phrase its product cannot fill, or whose premise the product in view
-// contradicts, is passed over. Phrases that only fit the scene all score the
-// same within their scene, so they are taken in shop order from the
-// knowledge's lists, never all looked at.
+// rankPhrases searches the phrases for the turn's terms and picks those to
+// show; an upsell nudge offers the first.
 func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []raised,
 	scenes map[string]float64, s *Suggestions) error {
 	matched, err := normalized(k, index.Phrase, terms, candidates*2)
@@ -273,6 +266,27 @@ func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []ra
 			avoid[kb.Scene(sc)] = true
 		}
 	}
+	s.Phrases = k.pickPhrases(c.product, matched, scenes, prefer)
+	for i := range ns {
+		if ns[i].Kind == NudgeUpsell && ns[i].Suggested == "" && len(s.Phrases) > 0 {
+			ns[i].Suggested = s.Phrases[0].Text
+		}
+	}
+	return nil
+}
+
+// pickPhrases picks the topN phrases for the product in view from those the
+// search matched (id → text score) and those that fit the moment's scenes.
+//
+// A phrase's score is known before it is filled: its text score (for a
+// phrase the search found), its scene's bonus (a share of it for a phrase the
+// search did not find) and the bonus for holding a placeholder the moment
+// prefers. So candidates are taken best first, ties in shop order, and filled
+// one by one until topN can be shown; a phrase its product cannot fill, or
+// whose premise the product in view contradicts, is passed over. Phrases
+// that only fit the scene all score the same within their scene, so they are
+// taken in shop order from the knowledge's lists, never all looked at.
+func (k *knowledge) pickPhrases(productID string, matched, scenes map[string]float64, prefer map[string]bool) []PhraseHit {
 	prefers := func(i int) bool {
 		for _, name := range k.placeholders[i] {
 			if prefer[name] {
@@ -331,10 +345,10 @@ func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []ra
 		}
 	}
 
-	product, _ := k.shop.Product(c.product)
+	product, _ := k.shop.Product(productID)
 	taken := make(map[int]bool, topN)
-	s.Phrases = make([]PhraseHit, 0, topN)
-	for len(s.Phrases) < topN {
+	hits := make([]PhraseHit, 0, topN)
+	for len(hits) < topN {
 		next, from := phraseCandidate{i: -1}, -1
 		if len(found) > 0 {
 			next = found[0]
@@ -352,7 +366,7 @@ func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []ra
 		} else {
 			runs[from].pos++
 		}
-		if taken[next.i] || k.contradicts(c.product, next.i) {
+		if taken[next.i] || k.contradicts(productID, next.i) {
 			continue
 		}
 		taken[next.i] = true
@@ -361,15 +375,10 @@ func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []ra
 		if len(missing) > 0 {
 			continue // never shown with a raw {…}
 		}
-		s.Phrases = append(s.Phrases, PhraseHit{ID: ph.ID, Scene: string(ph.Scene), Title: ph.Title,
+		hits = append(hits, PhraseHit{ID: ph.ID, Scene: string(ph.Scene), Title: ph.Title,
 			Text: text, Score: next.score})
 	}
-	for i := range ns {
-		if ns[i].Kind == NudgeUpsell && ns[i].Suggested == "" && len(s.Phrases) > 0 {
-			ns[i].Suggested = s.Phrases[0].Text
-		}
-	}
-	return nil
+	return hits
 }
 
 // phraseCandidate is phrase i of the shop and its score.
