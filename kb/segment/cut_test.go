@@ -153,8 +153,8 @@ func corpus(t *testing.T) []string {
 // sub-word, on every line of the test shops and cases, before and after a
 // shop's words are added.
 func TestCutMatchesGse(t *testing.T) {
-	if testing.Short() {
-		t.Skip("loads gse's dictionary")
+	if testing.Short() || raceEnabled {
+		t.Skip("loads gse's dictionary and compares single-threaded: nothing for -race to find")
 	}
 	lines := corpus(t)
 	seg := gseSegmenter(t)
