@@ -9,6 +9,8 @@ require (
 	github.com/go-ego/gse v0.80.3
 	github.com/gorilla/websocket v1.5.3
 	github.com/mattn/go-sqlite3 v1.14.53
+	go.etcd.io/bbolt v1.4.0
+	golang.org/x/sys v0.45.0
 )
 
 require (
@@ -37,7 +39,5 @@ require (
 	github.com/json-iterator/go v0.0.0-20171115153421-f7279a603ede // indirect
 	github.com/mschoch/smat v0.2.0 // indirect
 	github.com/vcaesar/cedar v0.20.2 // indirect
-	go.etcd.io/bbolt v1.4.0 // indirect
-	golang.org/x/sys v0.45.0 // indirect
 	google.golang.org/protobuf v1.36.6 // indirect
 )
