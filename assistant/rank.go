@@ -266,7 +266,7 @@ func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []ra
 			avoid[kb.Scene(sc)] = true
 		}
 	}
-	s.Phrases = k.pickPhrases(c.product, matched, scenes, prefer)
+	s.Phrases = k.pickPhrases(c.product, matched, scenes, prefer, avoid)
 	for i := range ns {
 		if ns[i].Kind == NudgeUpsell && ns[i].Suggested == "" && len(s.Phrases) > 0 {
 			ns[i].Suggested = s.Phrases[0].Text
@@ -283,10 +283,12 @@ func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []ra
 // search did not find) and the bonus for holding a placeholder the moment
 // prefers. So candidates are taken best first, ties in shop order, and filled
 // one by one until topN can be shown; a phrase its product cannot fill, or
-// whose premise the product in view contradicts, is passed over. Phrases
+// whose premise the product in view contradicts, is passed over, and so is
+// every phrase of a scene the moment avoids. Phrases
 // that only fit the scene all score the same within their scene, so they are
 // taken in shop order from the knowledge's lists, never all looked at.
-func (k *knowledge) pickPhrases(productID string, matched, scenes map[string]float64, prefer map[string]bool) []PhraseHit {
+func (k *knowledge) pickPhrases(productID string, matched, scenes map[string]float64, prefer map[string]bool,
+	avoid map[kb.Scene]bool) []PhraseHit {
 	prefers := func(i int) bool {
 		for _, name := range k.placeholders[i] {
 			if prefer[name] {
@@ -306,8 +308,7 @@ func (k *knowledge) pickPhrases(productID string, matched, scenes map[string]flo
 		}
 		ph := &k.shop.Phrases[i]
 		if avoid[ph.Scene] {
-			delete(scores, ph.ID) // a moment that rules the scene out (no review request beside 好评返现)
-			continue
+			continue // a moment that rules the scene out (no review request beside 好评返现)
 		}
 		bonus := scenes[string(ph.Scene)]
 		if bonus == 0 && len(scenes) > 0 && social(ph.Scene) {
@@ -328,7 +329,7 @@ func (k *knowledge) pickPhrases(productID string, matched, scenes map[string]flo
 	// kind, each run of equal score, in shop order.
 	var runs []*phraseRun
 	for scene, bonus := range scenes {
-		if bonus == 0 {
+		if bonus == 0 || avoid[kb.Scene(scene)] {
 			continue
 		}
 		// Fitting the moment without a word in common with it is a weak

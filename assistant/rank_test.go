@@ -13,7 +13,8 @@ import (
 // pickPhrasesByScan is how phrases were picked before candidates were taken
 // best first: every phrase scored, every candidate filled, all sorted. The
 // premise check is applied the same way to both.
-func pickPhrasesByScan(k *knowledge, productID string, matched, scenes map[string]float64, prefer map[string]bool) []PhraseHit {
+func pickPhrasesByScan(k *knowledge, productID string, matched, scenes map[string]float64, prefer map[string]bool,
+	avoid map[kb.Scene]bool) []PhraseHit {
 	scores := map[string]float64{}
 	for id, s := range matched {
 		scores[id] = s
@@ -22,6 +23,10 @@ func pickPhrasesByScan(k *knowledge, productID string, matched, scenes map[strin
 	filled := map[string]string{}
 	for i := range k.shop.Phrases {
 		ph := &k.shop.Phrases[i]
+		if avoid[ph.Scene] {
+			delete(scores, ph.ID)
+			continue
+		}
 		bonus := scenes[string(ph.Scene)]
 		_, isMatched := scores[ph.ID]
 		if isMatched && bonus == 0 && len(scenes) > 0 && social(ph.Scene) {
@@ -115,8 +120,12 @@ func TestPickPhrasesAgreesWithAScan(t *testing.T) {
 					product = "p0"
 				}
 			}
-			got := k.pickPhrases(product, matched, scenes, prefer)
-			want := pickPhrasesByScan(k, product, matched, scenes, prefer)
+			avoid := map[kb.Scene]bool{}
+			if r.IntN(3) == 0 {
+				avoid[kb.Scene(pick(sceneNames))] = true
+			}
+			got := k.pickPhrases(product, matched, scenes, prefer, avoid)
+			want := pickPhrasesByScan(k, product, matched, scenes, prefer, avoid)
 			if !slices.Equal(got, want) {
 				ids := func(hs []PhraseHit) []string {
 					var out []string
@@ -125,8 +134,8 @@ func TestPickPhrasesAgreesWithAScan(t *testing.T) {
 					}
 					return out
 				}
-				t.Fatalf("round %d: product %q, matched %v, scenes %v, prefer %v:\n got %v\nwant %v",
-					round, product, matched, scenes, prefer, ids(got), ids(want))
+				t.Fatalf("round %d: product %q, matched %v, scenes %v, prefer %v, avoid %v:\n got %v\nwant %v",
+					round, product, matched, scenes, prefer, avoid, ids(got), ids(want))
 			}
 		}
 	}
