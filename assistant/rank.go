@@ -193,7 +193,7 @@ func (e *Engine) rankProducts(k *knowledge, c *state, t Turn, terms []index.Term
 			continue
 		}
 		s.Products = append(s.Products, ProductHit{ID: p.ID, Title: p.Title, Price: p.Price,
-			ShipTime: phrases.FormatHours(k.shop.ShipHours(p)), Facts: relevantFacts(p, terms),
+			ShipTime: phrases.ShipTimeFor(k.shop, k.shop.ShipHours(p)), Facts: relevantFacts(p, terms),
 			InView: p.ID == c.product, Score: h.score})
 	}
 	return nil
@@ -266,7 +266,7 @@ func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []ra
 			avoid[kb.Scene(sc)] = true
 		}
 	}
-	s.Phrases = k.pickPhrases(c.product, matched, scenes, prefer, avoid)
+	s.Phrases = k.pickPhrases(c.product, c.people(), matched, scenes, prefer, avoid)
 	for i := range ns {
 		if ns[i].Kind == NudgeUpsell && ns[i].Suggested == "" && len(s.Phrases) > 0 {
 			ns[i].Suggested = s.Phrases[0].Text
@@ -284,11 +284,12 @@ func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []ra
 // prefers. So candidates are taken best first, ties in shop order, and filled
 // one by one until topN can be shown; a phrase its product cannot fill, or
 // whose premise the product in view contradicts, is passed over, and so is
-// every phrase of a scene the moment avoids. Phrases
-// that only fit the scene all score the same within their scene, so they are
-// taken in shop order from the knowledge's lists, never all looked at.
-func (k *knowledge) pickPhrases(productID string, matched, scenes map[string]float64, prefer map[string]bool,
-	avoid map[kb.Scene]bool) []PhraseHit {
+// every phrase of a scene the moment avoids. Phrases that only fit the scene
+// all score the same within their scene, so they are taken in shop order from
+// the knowledge's lists, never all looked at. Phrases are filled with the
+// people of the chat as well as the product.
+func (k *knowledge) pickPhrases(productID string, people phrases.People, matched, scenes map[string]float64,
+	prefer map[string]bool, avoid map[kb.Scene]bool) []PhraseHit {
 	prefers := func(i int) bool {
 		for _, name := range k.placeholders[i] {
 			if prefer[name] {
@@ -372,7 +373,7 @@ func (k *knowledge) pickPhrases(productID string, matched, scenes map[string]flo
 		}
 		taken[next.i] = true
 		ph := &k.shop.Phrases[next.i]
-		text, missing := phrases.Fill(k.shop, product, ph.Text)
+		text, missing := phrases.FillFor(k.shop, product, people, ph.Text)
 		if len(missing) > 0 {
 			continue // never shown with a raw {…}
 		}

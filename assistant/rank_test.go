@@ -124,7 +124,7 @@ func TestPickPhrasesAgreesWithAScan(t *testing.T) {
 			if r.IntN(3) == 0 {
 				avoid[kb.Scene(pick(sceneNames))] = true
 			}
-			got := k.pickPhrases(product, matched, scenes, prefer, avoid)
+			got := k.pickPhrases(product, phrases.People{}, matched, scenes, prefer, avoid)
 			want := pickPhrasesByScan(k, product, matched, scenes, prefer, avoid)
 			if !slices.Equal(got, want) {
 				ids := func(hs []PhraseHit) []string {
