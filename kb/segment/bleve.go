@@ -56,7 +56,7 @@ func FoldFilterConstructor(config map[string]interface{}, cache *registry.Cache)
 // TokenizerConstructor loads the dictionary now, so opening an index pays
 // for it rather than the first chat message.
 func TokenizerConstructor(config map[string]interface{}, cache *registry.Cache) (analysis.Tokenizer, error) {
-	Load()
+	Segmenter()
 	return Tokenizer{}, nil
 }
 

@@ -1,64 +1,76 @@
-// Package segment cuts Chinese chat and knowledge text into words and
-// registers the result as a bleve analyzer. One dictionary serves the whole
-// process: the index, the query side and the nudge logic all cut text the
-// same way, and it loads once.
-//
-// The cut is gse's shortest-path cut over gse's dictionary (zh_s.txt), done
-// here over a plain map: it loads in a fraction of gse's time, and words are
-// added beside the dictionary in use and swapped in, so cutting never waits
-// for an addition.
+// Package segment cuts Chinese chat and knowledge text into words with gse
+// and registers the result as a bleve analyzer. One segmenter serves the
+// whole process: the index, the query side and the nudge logic all cut text
+// the same way, and the dictionary (about a second and 100+ MB) loads once.
 package segment
 
 import (
 	"fmt"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/go-ego/gse"
 )
 
-// minDictTokens guards against a silently empty dictionary.
+// minDictTokens guards against a silently empty dictionary: gse's loaders
+// return nil even when they read nothing.
 const minDictTokens = 100_000
 
 var (
 	once     sync.Once
+	seg      gse.Segmenter
 	loadTime time.Duration
+
+	// mu guards seg.Dict: gse's AddToken and CalcToken rewrite the
+	// dictionary in place, so AddWords must not run while text is cut.
+	mu sync.RWMutex
 )
 
-// Load loads the dictionary now rather than on the first cut; it is safe to
-// call more than once.
+// Segmenter returns the process-wide segmenter, loading it on first use from
+// gse's embedded simplified dictionary plus words.txt. Text is folded to
+// simplified Chinese before it is cut, so the traditional dictionary is not
+// loaded. Add words through AddWords, never on the segmenter directly: it
+// holds the lock that keeps cutting safe.
 //
 // A dictionary that fails to load is a broken build, not a runtime
-// condition, so loading panics with the reason.
-func Load() { once.Do(load) }
+// condition, so Segmenter panics with the reason.
+func Segmenter() *gse.Segmenter {
+	once.Do(load)
+	return &seg
+}
 
-// LoadTime is how long loading the dictionary took.
+// LoadTime is how long the first Segmenter call took to load the dictionary.
 func LoadTime() time.Duration {
-	Load()
+	Segmenter()
 	return loadTime
 }
 
 func load() {
 	start := time.Now()
+	seg.SkipLog = true
+	// Segment cuts by the dictionary's shortest path; the HMM model only
+	// serves Cut with hmm=true, which this package does not use.
+	seg.NotLoadHMM = true
+
 	words, err := parseWords(embeddedWords, "words.txt")
 	if err != nil {
 		panic(fmt.Sprintf("segment: %v", err))
 	}
-	// Domain words go in first: the first frequency given for a word
-	// stands, so ours override the general dictionary.
-	b := builder{m: make(map[string]*token, 800_000)}
+	// Domain words go in first: gse keeps the first frequency it sees for a
+	// word, so ours override the general dictionary, and its CalcToken at
+	// the end of loading weighs them without a second pass.
+	seg.Dict = gse.NewDict()
+	seg.Init()
 	for _, w := range words {
-		b.add(w.text, w.freq)
+		if err := seg.AddToken(w.text, w.freq); err != nil {
+			panic(fmt.Sprintf("segment: words.txt: add %q: %v", w.text, err))
+		}
 	}
-	// Lines are cut out of the embedded text, not copied: the words stay
-	// in the binary's read-only data.
-	for rest := embeddedDict; rest != ""; {
-		line, next, _ := strings.Cut(rest, "\n")
-		b.addDictLine(line)
-		rest = next
+	if err := seg.LoadDictEmbed("zh_s"); err != nil {
+		panic(fmt.Sprintf("segment: load gse dictionary zh_s: %v", err))
 	}
-	if b.added < minDictTokens {
-		panic(fmt.Sprintf("segment: zh_s.txt gives %d words, want at least %d", b.added, minDictTokens))
+	if n := seg.Dict.NumTokens(); n < minDictTokens {
+		panic(fmt.Sprintf("segment: gse dictionary zh_s has %d words, want at least %d", n, minDictTokens))
 	}
-	publish(nil, b.m, nil, b.maxUnits, b.total)
 	loadTime = time.Since(start)
 }

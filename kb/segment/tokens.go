@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/go-ego/gse"
+
 	"assist/kb/fold"
 )
 
@@ -34,12 +36,14 @@ func Tokens(text string) []Token {
 	if folded == "" {
 		return nil
 	}
-	d := dict()
-	cuts := d.cut(lowerASCII(folded), false)
-	toks := make([]Token, 0, len(cuts)+len(cuts)/2)
+	s := Segmenter()
+	mu.RLock()
+	defer mu.RUnlock()
+	segs := s.Segment([]byte(folded))
+	toks := make([]Token, 0, len(segs)+len(segs)/2)
 	pos := 0
-	for _, c := range cuts {
-		term := folded[c.start:c.end]
+	for _, sg := range segs {
+		term := folded[sg.Start():sg.End()]
 		if !hasWord(term) {
 			continue
 		}
@@ -47,23 +51,26 @@ func Tokens(text string) []Token {
 		if stop[term] {
 			continue
 		}
-		toks = append(toks, Token{Term: term, Start: c.start, End: c.end, Position: pos})
-		toks = appendSubwords(toks, d, folded, c.tok, c.start, pos)
+		toks = append(toks, Token{Term: term, Start: sg.Start(), End: sg.End(), Position: pos})
+		toks = appendSubwords(toks, folded, sg.Token(), sg.Start(), pos)
 	}
 	return toks
 }
 
-// appendSubwords walks the tree of sub-words below tok, whose text starts at
-// byte base of folded.
-func appendSubwords(toks []Token, d *dictionary, folded string, tok *token, base, pos int) []Token {
-	for _, sub := range d.subwords(tok) {
-		start, end := base+sub.start, base+sub.end
+// appendSubwords walks gse's tree of sub-words below tok, whose text starts
+// at byte base of folded.
+func appendSubwords(toks []Token, folded string, tok *gse.Token, base, pos int) []Token {
+	if tok == nil {
+		return toks
+	}
+	for _, sub := range tok.Segments() {
+		start, end := base+sub.Start(), base+sub.End()
 		term := folded[start:end]
 		if utf8.RuneCountInString(term) < 2 || !hasWord(term) || stop[term] {
 			continue
 		}
 		toks = append(toks, Token{Term: term, Start: start, End: end, Position: pos})
-		toks = appendSubwords(toks, d, folded, sub.tok, start, pos)
+		toks = appendSubwords(toks, folded, sub.Token(), start, pos)
 	}
 	return toks
 }

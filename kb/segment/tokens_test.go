@@ -127,7 +127,7 @@ func TestLoadCost(t *testing.T) {
 	var m runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&m)
-	n := dict().numWords()
+	n := Segmenter().Dict.NumTokens()
 	t.Logf("dictionary: %d words, loaded in %v, heap after load %d MiB", n, d.Round(1e6), m.HeapAlloc>>20)
 	if n < minDictTokens {
 		t.Errorf("dictionary has %d words", n)
@@ -138,7 +138,7 @@ func TestLoadCost(t *testing.T) {
 const chatLine = "亲，这款充电器支持快充吗？今天下单什么时候发货，包邮吗"
 
 func BenchmarkTokens(b *testing.B) {
-	Load()
+	Segmenter()
 	b.ReportAllocs()
 	for b.Loop() {
 		Tokens(chatLine)
@@ -146,7 +146,7 @@ func BenchmarkTokens(b *testing.B) {
 }
 
 func BenchmarkTokensTraditional(b *testing.B) {
-	Load()
+	Segmenter()
 	line := "親，這款充電器支援快充嗎？今天下單什麼時候發貨，包郵嗎"
 	b.ReportAllocs()
 	for b.Loop() {

@@ -78,17 +78,6 @@ func parseWords(text, name string) ([]word, error) {
 	return words, sc.Err()
 }
 
-// Fingerprint identifies the embedded word lists (words.txt, stopwords.txt)
-// and the gse dictionary they are added to: text cut under one fingerprint
-// may be cut otherwise under another, so an index records it.
-func Fingerprint() string {
-	h := sha256.New()
-	io.WriteString(h, embeddedDict[:strings.IndexByte(embeddedDict, '\n')+1]) // the dictionary's source line
-	io.WriteString(h, embeddedWords)
-	io.WriteString(h, embeddedStopwords)
-	return hex.EncodeToString(h.Sum(nil)[:16])
-}
-
 // LoadWordsFile adds the words of a file in the format of words.txt, so an
 // admin can teach the segmenter words without a rebuild.
 func LoadWordsFile(path string) error {
@@ -107,12 +96,12 @@ func LoadWordsFile(path string) error {
 // AddWords teaches the segmenter a shop's words (product titles, aliases,
 // tags) so they are cut whole on both the index and the query side. Each
 // string is folded and split at spaces and punctuation; pieces with no
-// Chinese character, or longer than 20 characters, are skipped because the
-// cut already keeps runs of letters and digits together and cuts long titles
+// Chinese character, or longer than 20 characters, are skipped because gse
+// already keeps runs of letters and digits together and cuts long titles
 // into dictionary words. Words already known keep their weight.
 //
-// Adding words copies the words added before (not the dictionary) and
-// swaps the copy in: cutting goes on meanwhile, with the words it had. It
+// Adding words re-weighs the whole dictionary (a few hundred ms), so pass
+// all of a shop's words in one call. Safe to call while Tokens runs. It
 // returns how many words were new.
 func AddWords(words []string) int {
 	var add []word
@@ -126,36 +115,43 @@ func AddWords(words []string) int {
 	return addWords(add)
 }
 
-// addWords adds the words not yet known as words or beginnings of words,
-// as gse did; a word given twice keeps its first frequency. The words are
-// added beside the dictionary in use, which is swapped for the new one:
-// text being cut meanwhile is cut with the old.
 func addWords(words []word) int {
-	dict() // loaded first
-	addMu.Lock()
-	defer addMu.Unlock()
-	d := current.Load()
-	b := builder{m: make(map[string]*token, len(d.added)+2*len(words)), known: func(key string) (*token, bool) {
-		t, ok := d.base[key]
-		return t, ok
-	}}
-	for k, t := range d.added {
-		b.m[k] = t
-	}
+	s := Segmenter()
+	mu.Lock()
+	defer mu.Unlock()
+	added := 0
 	for _, w := range words {
-		if _, ok := d.base[w.text]; ok {
+		if _, _, known := s.Find(w.text); known {
 			continue
 		}
-		if _, ok := b.m[w.text]; ok {
-			continue
+		// gse's trie only fails on keys it cannot store (empty text);
+		// such a word is simply not learned.
+		if s.AddToken(w.text, w.freq) == nil {
+			added++
 		}
-		b.add(w.text, w.freq)
 	}
-	if b.added > 0 {
-		publish(d, d.base, b.m, max(d.maxUnits, b.maxUnits), d.total+b.total)
+	if added > 0 {
+		// New words have no weight or sub-words until CalcToken runs.
+		s.CalcToken()
 	}
-	return b.added
+	return added
 }
+
+// Fingerprint names the word lists text is cut with (gse's dictionary, as
+// pinned by go.sum, plus this package's words and stop words): an index
+// built under another fingerprint would not match the words queries are
+// cut into, so it is rebuilt.
+func Fingerprint() string {
+	h := sha256.New()
+	io.WriteString(h, gseVersion)
+	io.WriteString(h, embeddedWords)
+	io.WriteString(h, embeddedStopwords)
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// gseVersion is the gse module whose dictionary is loaded; change it with
+// go.mod's, so indexes built with the old dictionary are rebuilt.
+const gseVersion = "github.com/go-ego/gse v0.80.3"
 
 func notWordRune(r rune) bool {
 	return !unicode.IsLetter(r) && !unicode.IsNumber(r)

@@ -107,7 +107,7 @@ func TestLoadWordsFile(t *testing.T) {
 // TestAddWordsWhileCutting runs Tokens while words are added; run with
 // -race to check the lock.
 func TestAddWordsWhileCutting(t *testing.T) {
-	Load()
+	Segmenter()
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	for range 2 {
@@ -148,13 +148,28 @@ func TestStopwords(t *testing.T) {
 			t.Errorf("%q is both a domain word (words.txt) and a stop word", w.text)
 		}
 	}
+	s := Segmenter()
 	for w := range stop {
-		segs := dict().cut(w, false)
+		mu.RLock()
+		segs := s.Segment([]byte(w))
+		mu.RUnlock()
 		if len(segs) != 1 {
 			t.Errorf("stop word %q is cut into %d pieces, so it never matches a token", w, len(segs))
 		}
 		if got := Words(w); len(got) != 0 {
 			t.Errorf("Words(%q) = %v, want nothing", w, got)
 		}
+	}
+}
+
+// The fingerprint names the gse module go.mod pins: a dictionary upgrade
+// must change it, so indexes cut with the old dictionary are rebuilt.
+func TestFingerprintNamesTheGseInGoMod(t *testing.T) {
+	b, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), gseVersion) {
+		t.Errorf("go.mod does not require %q: update gseVersion with it", gseVersion)
 	}
 }

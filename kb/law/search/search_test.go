@@ -20,7 +20,7 @@ var (
 // load dominates and is paid once per process in the product too.
 func shared(t testing.TB) *Index {
 	once.Do(func() {
-		segment.Load()
+		segment.Segmenter()
 		start := time.Now()
 		index = New(law.Default())
 		built = time.Since(start)
