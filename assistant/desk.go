@@ -53,6 +53,11 @@ type DeskConfig struct {
 	Library   Library
 	Indexer   Indexer
 	Publisher Publisher        // nil: nobody is told
+	// AfterCommit, if set, is called after each turn is committed and
+	// published, with the conversation still held (so calls come in turn
+	// order); it must be quick. The review uses it to find shown phrases
+	// an agent typed instead of clicking.
+	AfterCommit func(ctx context.Context, shop int64, conv string, stored *kb.StoredTurn, s *Suggestions)
 	Now       func() time.Time // nil: time.Now
 
 	Cues     *cues.Lexicon    // nil: the embedded default
@@ -187,6 +192,9 @@ func (d *Desk) TurnOnce(ctx context.Context, shop int64, conv, key string, t Tur
 		}
 		if d.cfg.Publisher != nil {
 			d.cfg.Publisher.Publish(shop, conv, sugg, data)
+		}
+		if d.cfg.AfterCommit != nil {
+			d.cfg.AfterCommit(context.WithoutCancel(ctx), shop, conv, stored, sugg)
 		}
 		return nil
 	})

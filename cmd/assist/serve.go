@@ -107,7 +107,7 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 	// Every shop of the store is served; each loads on its first turn.
 	hub := web.NewHub()
 	desk, err := assistant.NewDesk(assistant.DeskConfig{Log: db, Library: db, Publisher: hub,
-		Indexer: index.Dirs{Root: indexPath(o.data)}})
+		Indexer: index.Dirs{Root: indexPath(o.data)}, AfterCommit: web.NewUsageRecorder(db, log).AfterCommit})
 	if err != nil {
 		return nil, err
 	}
