@@ -384,11 +384,16 @@ func (s *Server) reviewConversation(w http.ResponseWriter, r *http.Request, p *p
 	if csv {
 		return writeTurnsCSV(w, id, lines, outcomes)
 	}
+	zone := ""
+	if shop, err := s.desk.Knowledge(ctx, p.Shop); err == nil {
+		zone = shop.Timezone
+	}
 	writeJSON(w, http.StatusOK, struct {
 		ID       string           `json:"id"`
+		Timezone string           `json:"timezone"` // the shop's, for showing times
 		Turns    []reviewTurnLine `json:"turns"`
 		Outcomes []kb.Outcome     `json:"outcomes"`
-	}{id, lines, outcomes})
+	}{id, zone, lines, outcomes})
 	return nil
 }
 

@@ -38,6 +38,9 @@ type ReviewDemo struct {
 	Days     int       // 0: 7
 	PerDay   int       // conversations a day; 0: 18
 	Seed     uint64
+	// Tag starts every conversation id, so a second play adds beside the
+	// first instead of colliding with it; "" is "demo".
+	Tag string
 }
 
 // DemoAgent is an agent's name and a session of theirs (the cookie value).
@@ -125,7 +128,11 @@ func (d *ReviewDemo) Play(ctx context.Context) (DemoStats, error) {
 			start := d.Start.AddDate(0, 0, day).Add(9*time.Hour + time.Duration(rnd.IntN(14*3600+1800))*time.Second)
 			n := rnd.IntN(len(d.Agents) * 10)
 			agent, prof := d.Agents[n%len(d.Agents)], demoProfiles[n%len(d.Agents)%len(demoProfiles)]
-			conv := fmt.Sprintf("demo-%s-%02d", start.Format("0102"), i)
+			tag := d.Tag
+			if tag == "" {
+				tag = "demo"
+			}
+			conv := fmt.Sprintf("%s-%s-%02d", tag, start.Format("0102"), i)
 			if err := d.chat(ctx, rnd, conv, start, agent, prof, &st); err != nil {
 				return st, fmt.Errorf("demo chat %s: %w", conv, err)
 			}
@@ -215,7 +222,7 @@ func (d *ReviewDemo) chat(ctx context.Context, rnd *rand.Rand, conv string, star
 			st.Dismissed++
 		}
 	}
-	if rnd.Float64() < p.greet {
+	if rnd.Float64() < p.greet && !strings.HasPrefix(text, "您好") {
 		text = "亲,您好~" + text
 	}
 	if err := c.agent(ctx, text); err != nil {

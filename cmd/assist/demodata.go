@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -137,7 +138,8 @@ func playDemo(ctx context.Context, db *sqlite.DB, info kb.ShopInfo, days, perDay
 	y, m, d := time.Now().In(loc).Date()
 	start := time.Date(y, m, d, 0, 0, 0, 0, loc).AddDate(0, 0, -days)
 	play := &web.ReviewDemo{BaseURL: "http://" + ln.Addr().String(), Shop: info.ID, Token: secret, Agents: people,
-		SetClock: func(t time.Time) { clock.Store(t.UnixNano()) }, Start: start, Days: days, PerDay: perDay, Seed: seed}
+		SetClock: func(t time.Time) { clock.Store(t.UnixNano()) }, Start: start, Days: days, PerDay: perDay, Seed: seed,
+		Tag: "demo" + strconv.FormatInt(time.Now().Unix()%1_000_000, 36)}
 	stats, err = play.Play(ctx)
 	if err != nil {
 		return stats, err

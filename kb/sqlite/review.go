@@ -347,7 +347,8 @@ func (db *DB) writeRollup(ctx context.Context, shop int64, convs []string, r *ro
 	}
 	defer tx.Rollback()
 	in, args := inList(shop, convs)
-	old, err := tx.QueryContext(ctx, `SELECT DISTINCT day FROM review_sugg_conv WHERE shop_id = ? AND conversation IN `+in, args...)
+	old, err := tx.QueryContext(ctx, `SELECT day FROM review_sugg_conv WHERE shop_id = ? AND conversation IN `+in+`
+		UNION SELECT day FROM review_conv WHERE shop_id = ? AND conversation IN `+in, append(args, args...)...)
 	if err != nil {
 		return fmt.Errorf("refresh review: %w", err)
 	}
@@ -385,6 +386,7 @@ func (db *DB) writeRollup(ctx context.Context, shop int64, convs []string, r *ro
 			score, q.Promise, q.Admission, q.Wording, q.Discount, q.Greeting, q.Closing); err != nil {
 			return fmt.Errorf("refresh review: %s: %w", c.conv, err)
 		}
+		days[c.day] = true
 	}
 	suggStmt, err := tx.PrepareContext(ctx, `INSERT INTO review_sugg_conv (shop_id, conversation, kind, sid, agent,
 		product, scene, day, shown, used, typed, edited, dismissed, used_conv,
@@ -413,36 +415,51 @@ func (db *DB) writeRollup(ctx context.Context, shop int64, convs []string, r *ro
 // signalColumns are the s_* columns in the order of review.Signals.
 var signalColumns = []string{"paid", "cancelled", "refund", "dispute", "won", "lost", "good", "bad"}
 
-// rollDays recomputes the day rows of the suggestions from their
-// conversation rows, one day per transaction.
+// rollDays recomputes the day rows of the agents and the suggestions from
+// their conversation rows, one day per transaction.
 func (db *DB) rollDays(ctx context.Context, shop int64, days map[string]bool) error {
-	var sums []string
-	for _, c := range signalColumns {
-		sums = append(sums, "SUM(CASE WHEN used_conv THEN s_"+c+" ELSE 0 END)")
-	}
-	for _, c := range signalColumns {
-		sums = append(sums, "SUM(CASE WHEN used_conv THEN 0 ELSE s_"+c+" END)")
-	}
-	var cols []string
-	for _, p := range []string{"u_", "n_"} {
-		for _, c := range signalColumns {
-			cols = append(cols, p+c)
-		}
-	}
-	insert := `INSERT INTO review_sugg_day (shop_id, day, agent, kind, sid, scene, shown, used, typed, edited, dismissed,
-		conv_used, conv_unused, ` + strings.Join(cols, ", ") + `)
-		SELECT shop_id, day, agent, kind, sid, MAX(scene), SUM(shown), SUM(used), SUM(typed), SUM(edited), SUM(dismissed),
-		SUM(used_conv), SUM(1 - used_conv), ` + strings.Join(sums, ", ") + `
-		FROM review_sugg_conv WHERE shop_id = ? AND day = ? GROUP BY agent, kind, sid`
 	for day := range days {
-		if err := db.rollDay(ctx, shop, day, insert); err != nil {
+		if err := db.rollDay(ctx, shop, day); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (db *DB) rollDay(ctx context.Context, shop int64, day, insert string) error {
+// dayRollups are the statements that rebuild one day's rows, each taking
+// the shop and the day.
+var dayRollups = func() []string {
+	var sums, cols []string
+	for _, c := range signalColumns {
+		sums = append(sums, "SUM(CASE WHEN used_conv THEN s_"+c+" ELSE 0 END)")
+		cols = append(cols, "u_"+c)
+	}
+	for _, c := range signalColumns {
+		sums = append(sums, "SUM(CASE WHEN used_conv THEN 0 ELSE s_"+c+" END)")
+		cols = append(cols, "n_"+c)
+	}
+	sugg := func(table, keys string) string {
+		return `INSERT INTO ` + table + ` (shop_id, day, ` + keys + `, kind, sid, scene, shown, used, typed, edited, dismissed,
+		conv_used, conv_unused, ` + strings.Join(cols, ", ") + `)
+		SELECT shop_id, day, ` + keys + `, kind, sid, MAX(scene), SUM(shown), SUM(used), SUM(typed), SUM(edited), SUM(dismissed),
+		SUM(used_conv), SUM(1 - used_conv), ` + strings.Join(sums, ", ") + `
+		FROM review_sugg_conv WHERE shop_id = ? AND day = ? GROUP BY ` + keys + `, kind, sid`
+	}
+	return []string{
+		sugg("review_sugg_day", "agent"),
+		sugg("review_sugg_pday", "agent, product"),
+		`INSERT INTO review_agent_day (shop_id, day, agent, product, week, consultations, replied, converted,
+		paid_orders, paid_amount, responses, response_ms, first_responses, first_ms, checked, score_sum,
+		qc_promise, qc_admission, qc_wording, qc_discount, qc_greeting, qc_closing)
+		SELECT shop_id, day, agent, product, week, SUM(consultations), SUM(replied), SUM(converted),
+		SUM(paid_orders), SUM(paid_amount), SUM(responses), SUM(response_ms), SUM(first_responses), SUM(first_ms),
+		SUM(qc_score >= 0), SUM(MAX(qc_score, 0)), SUM(qc_promise), SUM(qc_admission), SUM(qc_wording),
+		SUM(qc_discount), SUM(qc_greeting), SUM(qc_closing)
+		FROM review_conv WHERE shop_id = ? AND day = ? GROUP BY agent, product, week`,
+	}
+}()
+
+func (db *DB) rollDay(ctx context.Context, shop int64, day string) error {
 	db.writes.Lock()
 	defer db.writes.Unlock()
 	tx, err := db.db.BeginTx(ctx, nil)
@@ -450,11 +467,15 @@ func (db *DB) rollDay(ctx context.Context, shop int64, day, insert string) error
 		return fmt.Errorf("refresh review day %s: %w", day, err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM review_sugg_day WHERE shop_id = ? AND day = ?`, shop, day); err != nil {
-		return fmt.Errorf("refresh review day %s: %w", day, err)
+	for _, table := range []string{"review_sugg_day", "review_sugg_pday", "review_agent_day"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE shop_id = ? AND day = ?`, shop, day); err != nil {
+			return fmt.Errorf("refresh review day %s: %w", day, err)
+		}
 	}
-	if _, err := tx.ExecContext(ctx, insert, shop, day); err != nil {
-		return fmt.Errorf("refresh review day %s: %w", day, err)
+	for _, q := range dayRollups {
+		if _, err := tx.ExecContext(ctx, q, shop, day); err != nil {
+			return fmt.Errorf("refresh review day %s: %w", day, err)
+		}
 	}
 	return tx.Commit()
 }

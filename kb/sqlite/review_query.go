@@ -47,9 +47,9 @@ func (db *DB) ReviewAgents(ctx context.Context, shop int64, f review.Filter) ([]
 	w := reviewWhere(shop, f, true)
 	rows, err := db.db.QueryContext(ctx, `SELECT agent, week, SUM(consultations), SUM(replied), SUM(converted),
 		SUM(paid_orders), SUM(paid_amount), SUM(responses), SUM(response_ms), SUM(first_responses), SUM(first_ms),
-		SUM(qc_score >= 0), SUM(MAX(qc_score, 0)), SUM(qc_promise), SUM(qc_admission), SUM(qc_wording),
+		SUM(checked), SUM(score_sum), SUM(qc_promise), SUM(qc_admission), SUM(qc_wording),
 		SUM(qc_discount), SUM(qc_greeting), SUM(qc_closing)
-		FROM review_conv`+w.String()+` GROUP BY agent, week ORDER BY week, agent`, w.args...)
+		FROM review_agent_day`+w.String()+` GROUP BY agent, week ORDER BY week, agent`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("review agents: %w", err)
 	}
@@ -130,8 +130,7 @@ func (db *DB) ReviewConversations(ctx context.Context, shop int64, f review.Filt
 
 // ReviewSuggestions is the suggestions page: per suggestion, its figures
 // over the filter, most shown first; and the trend of all of them per day.
-// Without a product filter it reads the day rows; with one, the
-// conversation rows of that product.
+// It reads the day rows, those kept per product when it filters by one.
 func (db *DB) ReviewSuggestions(ctx context.Context, shop int64, f review.Filter) ([]review.SuggestionRow, []review.TrendPoint, error) {
 	table, w := "review_sugg_day", reviewWhere(shop, f, false)
 	cols := []string{"SUM(shown)", "SUM(used)", "SUM(typed)", "SUM(edited)", "SUM(dismissed)", "SUM(conv_used)", "SUM(conv_unused)"}
@@ -141,13 +140,7 @@ func (db *DB) ReviewSuggestions(ctx context.Context, shop int64, f review.Filter
 		}
 	}
 	if f.Product != "" {
-		table, w = "review_sugg_conv", reviewWhere(shop, f, true)
-		cols = []string{"SUM(shown)", "SUM(used)", "SUM(typed)", "SUM(edited)", "SUM(dismissed)", "SUM(used_conv)", "SUM(1 - used_conv)"}
-		for _, used := range []string{"used_conv", "1 - used_conv"} {
-			for _, c := range signalColumns {
-				cols = append(cols, "SUM(CASE WHEN "+used+" THEN s_"+c+" ELSE 0 END)")
-			}
-		}
+		table, w = "review_sugg_pday", reviewWhere(shop, f, true)
 	}
 	if f.Scene != "" {
 		w.add("scene = ?", f.Scene)

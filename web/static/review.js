@@ -84,8 +84,8 @@ function drawSuggestions() {
   const points = res[state.period] || [];
   chart('chart-suggestions').setOption({
     tooltip: { trigger: 'axis', renderMode: 'richText' },
-    legend: { data: ['展示', '使用', '手打使用', '使用率'] },
-    grid: { left: 50, right: 60, top: 36, bottom: 30 },
+    legend: { top: 0, data: ['展示', '使用', '手打使用', '使用率'] },
+    grid: { left: 50, right: 60, top: 48, bottom: 30 },
     xAxis: { type: 'category', data: points.map((p) => p.period) },
     yAxis: [{ type: 'value', name: '次数' }, { type: 'value', name: '使用率', max: 1, axisLabel: { formatter: (v) => `${Math.round(v * 100)}%` } }],
     series: [
@@ -99,7 +99,8 @@ function drawSuggestions() {
   $('table-suggestions').tHead.replaceChildren(h('tr', {},
     ['类型', '名称', '场景'].map((t) => h('th', { text: t })),
     ['展示', '使用', '使用率', '手打', '改动', '关闭', `用后${label}`, `未用${label}`].map((t) => h('th', { class: 'num', text: t }))));
-  const rows = res.suggestions.map((s) => {
+  const kinds = $('kinds').value.split(',');
+  const rows = res.suggestions.filter((s) => kinds.includes(s.kind)).map((s) => {
     const a = s.after.find((x) => x.signal === state.signal) || { used: 0, used_with: 0, unused: 0, unused_with: 0, used_rate: 0, unused_rate: 0 };
     const few = a.used < 10 || a.unused < 10;
     const cmp = few ? 'noise' : a.used_rate > a.unused_rate ? 'better' : a.used_rate < a.unused_rate ? 'worse' : '';
@@ -125,14 +126,14 @@ async function loadAgents() {
   const labels = rows.map((r) => `${r.agent} ${r.week.slice(5)}`);
   chart('chart-agents').setOption({
     tooltip: { trigger: 'axis', renderMode: 'richText' },
-    legend: { data: ['回复率', '咨询转化率', '质检均分', '均响(秒)'] },
-    grid: { left: 50, right: 60, top: 36, bottom: 40 },
+    legend: { top: 0, data: ['回复率', '咨询转化率', '质检均分', '均响(秒)'] },
+    grid: { left: 50, right: 60, top: 48, bottom: 30 },
     xAxis: { type: 'category', data: labels },
     yAxis: [{ type: 'value', name: '比率/分', max: 100 }, { type: 'value', name: '秒' }],
     series: [
-      { name: '回复率', type: 'bar', data: rows.map((r) => Number((r.reply_rate * 100).toFixed(1))) },
-      { name: '咨询转化率', type: 'bar', data: rows.map((r) => Number((r.conversion_rate * 100).toFixed(1))) },
-      { name: '质检均分', type: 'bar', data: rows.map((r) => Number(r.avg_score.toFixed(1))) },
+      { name: '回复率', type: 'bar', barMaxWidth: 36, data: rows.map((r) => Number((r.reply_rate * 100).toFixed(1))) },
+      { name: '咨询转化率', type: 'bar', barMaxWidth: 36, data: rows.map((r) => Number((r.conversion_rate * 100).toFixed(1))) },
+      { name: '质检均分', type: 'bar', barMaxWidth: 36, data: rows.map((r) => Number(r.avg_score.toFixed(1))) },
       { name: '均响(秒)', type: 'line', yAxisIndex: 1, data: rows.map((r) => Number(r.avg_response_s.toFixed(1))) },
     ],
   }, true);
@@ -195,16 +196,27 @@ async function loadConversation() {
   const path = shopPath(`/review/conversations/${encodeURIComponent(id)}`);
   const res = await api('GET', path);
   $('conv-title').textContent = `会话 ${id}`;
+  const zone = { timeZone: res.timezone || 'Asia/Shanghai' };
   $('csv-conversation').href = `${path}?format=csv`;
   $('csv-conversation').hidden = false;
   $('conv-outcomes').replaceChildren(...(res.outcomes.length ? res.outcomes.map((o) => h('li', {},
     h('strong', { text: OUTCOMES[o.kind] || o.kind }), ' ',
     o.amount ? `¥${Number(o.amount).toFixed(2)} ` : '', RESULTS[o.result] || RESULTS[o.rating] || '',
-    h('span', { class: 'muted', text: ` ${new Date(o.at).toLocaleString('zh-CN')}` }))) : [h('li', { class: 'muted', text: '没有订单、退款、介入或评价' })]));
+    h('span', { class: 'muted', text: ` ${new Date(o.at).toLocaleString('zh-CN', zone)}` }))) : [h('li', { class: 'muted', text: '没有订单、退款、介入或评价' })]));
   list.replaceChildren(...res.turns.map((t) => {
     const s = t.suggestions || {};
-    const used = (kind, sid) => t.used.filter((u) => u.kind === kind && u.id === sid);
-    const usedTag = (u) => h('span', { class: 'tag ok', text: `${u.agent}${u.typed ? '手打' : '点击'}${u.edited ? '(改动)' : ''}使用` });
+    // One tag per agent and suggestion: a click, a typed use, or a click sent with changes.
+    const used = (kind, sid) => {
+      const by = new Map();
+      for (const u of t.used.filter((x) => x.kind === kind && x.id === sid)) {
+        const m = by.get(u.agent) || { agent: u.agent, clicked: false, typed: false, edited: false };
+        if (u.typed) m.typed = true; else m.clicked = true;
+        m.edited = m.edited || u.edited;
+        by.set(u.agent, m);
+      }
+      return [...by.values()];
+    };
+    const usedTag = (u) => h('span', { class: 'tag ok', text: `${u.agent}${u.clicked ? '点击' : '手打'}使用${u.edited ? '(发送时有改动)' : ''}` });
     const offered = [];
     for (const n of s.nudges || []) {
       const sid = n.category ? `${n.kind}:${n.category}` : n.kind;
@@ -215,7 +227,7 @@ async function loadConversation() {
     }
     for (const u of t.dismissed) offered.push(h('div', { class: 'muted', text: `${u.agent} 关闭了 ${KIND_NAMES[u.kind] || u.kind} ${u.id}` }));
     return h('li', { class: `role-${t.role}`, dataset: { turn: String(t.turn) } },
-      h('div', { class: 'who' }, h('strong', { text: roleLabel(t.role) }), h('br'), new Date(t.at).toLocaleTimeString('zh-CN')),
+      h('div', { class: 'who' }, h('strong', { text: roleLabel(t.role) }), h('br'), new Date(t.at).toLocaleString('zh-CN', { ...zone, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' })),
       h('div', { class: 'said' }, t.text, t.role === 'agent' ? h('span', { class: 'sub muted small', text: ` — ${t.posted_by}` }) : null),
       h('div', { class: 'offered' }, offered.length ? offered : h('span', { class: 'muted', text: '—' }),
         t.shown_to.length ? h('div', { class: 'muted', text: `展示给:${t.shown_to.join('、')}` }) : null));
@@ -300,6 +312,7 @@ async function start() {
   });
   $('signal').replaceChildren(...Object.entries(SIGNALS).map(([v, t]) => h('option', { value: v, text: t })));
   $('signal').addEventListener('change', () => { state.signal = $('signal').value; drawSuggestions(); });
+  $('kinds').addEventListener('change', () => drawSuggestions());
   $('period').addEventListener('change', () => { state.period = $('period').value; drawSuggestions(); });
   for (const b of $('tabs').querySelectorAll('button')) {
     b.addEventListener('click', () => { showTab(b.dataset.tab); refresh(); });
@@ -318,6 +331,7 @@ async function start() {
   showTab(state.tab);
   try {
     await fillChoices();
+    readURL(); // the choices exist now: select the ones the address names
   } catch (err) {
     if (err.status === 403) {
       form.hidden = true;

@@ -99,10 +99,38 @@ CREATE TABLE review_sugg_conv (
     s_bad        INTEGER NOT NULL,
     PRIMARY KEY (shop_id, conversation, kind, sid)
 ) WITHOUT ROWID;
-CREATE INDEX review_sugg_conv_product ON review_sugg_conv(shop_id, product, day);
+CREATE INDEX review_sugg_conv_day ON review_sugg_conv(shop_id, day);
 
--- review_sugg_conv summed per day, agent and suggestion: what the
--- suggestions page reads unless it filters by product.
+-- review_conv summed per day, agent, product and week: what the agents
+-- page reads (a few thousand rows a month, not one per conversation).
+CREATE TABLE review_agent_day (
+    shop_id         INTEGER NOT NULL,
+    day             TEXT NOT NULL,
+    agent           TEXT NOT NULL,
+    product         TEXT NOT NULL,
+    week            TEXT NOT NULL,
+    consultations   INTEGER NOT NULL,
+    replied         INTEGER NOT NULL,
+    converted       INTEGER NOT NULL,
+    paid_orders     INTEGER NOT NULL,
+    paid_amount     INTEGER NOT NULL,
+    responses       INTEGER NOT NULL,
+    response_ms     INTEGER NOT NULL,
+    first_responses INTEGER NOT NULL,
+    first_ms        INTEGER NOT NULL,
+    checked         INTEGER NOT NULL,
+    score_sum       INTEGER NOT NULL,
+    qc_promise      INTEGER NOT NULL,
+    qc_admission    INTEGER NOT NULL,
+    qc_wording      INTEGER NOT NULL,
+    qc_discount     INTEGER NOT NULL,
+    qc_greeting     INTEGER NOT NULL,
+    qc_closing      INTEGER NOT NULL,
+    PRIMARY KEY (shop_id, day, agent, product, week)
+) WITHOUT ROWID;
+
+-- review_sugg_conv summed per day, agent and suggestion (review_sugg_day),
+-- and per product too (review_sugg_pday, for a page filtered by product).
 CREATE TABLE review_sugg_day (
     shop_id     INTEGER NOT NULL,
     day         TEXT NOT NULL,
@@ -122,4 +150,25 @@ CREATE TABLE review_sugg_day (
     n_paid INTEGER NOT NULL, n_cancelled INTEGER NOT NULL, n_refund INTEGER NOT NULL, n_dispute INTEGER NOT NULL,
     n_won  INTEGER NOT NULL, n_lost      INTEGER NOT NULL, n_good   INTEGER NOT NULL, n_bad     INTEGER NOT NULL,
     PRIMARY KEY (shop_id, day, agent, kind, sid)
+) WITHOUT ROWID;
+CREATE TABLE review_sugg_pday (
+    shop_id     INTEGER NOT NULL,
+    day         TEXT NOT NULL,
+    agent       TEXT NOT NULL,
+    product     TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    sid         TEXT NOT NULL,
+    scene       TEXT NOT NULL,
+    shown       INTEGER NOT NULL,
+    used        INTEGER NOT NULL,
+    typed       INTEGER NOT NULL,
+    edited      INTEGER NOT NULL,
+    dismissed   INTEGER NOT NULL,
+    conv_used   INTEGER NOT NULL,
+    conv_unused INTEGER NOT NULL,
+    u_paid INTEGER NOT NULL, u_cancelled INTEGER NOT NULL, u_refund INTEGER NOT NULL, u_dispute INTEGER NOT NULL,
+    u_won  INTEGER NOT NULL, u_lost      INTEGER NOT NULL, u_good   INTEGER NOT NULL, u_bad     INTEGER NOT NULL,
+    n_paid INTEGER NOT NULL, n_cancelled INTEGER NOT NULL, n_refund INTEGER NOT NULL, n_dispute INTEGER NOT NULL,
+    n_won  INTEGER NOT NULL, n_lost      INTEGER NOT NULL, n_good   INTEGER NOT NULL, n_bad     INTEGER NOT NULL,
+    PRIMARY KEY (shop_id, product, day, agent, kind, sid)
 ) WITHOUT ROWID;
