@@ -18,6 +18,10 @@ import (
 // maxReviewTurns bounds the turns of one conversation on its page (its last ones).
 const maxReviewTurns = 1000
 
+// reviewRefreshBudget is how long a page may spend bringing rollups up to
+// date; what is left waits for the server's background refresh.
+const reviewRefreshBudget = 150 * time.Millisecond
+
 // maxReviewConversations bounds the conversations listed behind a figure.
 const maxReviewConversations = 500
 
@@ -107,7 +111,7 @@ func (s *Server) reviewSuggestions(w http.ResponseWriter, r *http.Request, p *pr
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.RefreshReview(r.Context(), p.Shop); err != nil {
+	if _, err := s.store.RefreshReviewFor(r.Context(), p.Shop, reviewRefreshBudget); err != nil {
 		return err
 	}
 	rows, trend, err := s.store.ReviewSuggestions(r.Context(), p.Shop, f)
@@ -199,7 +203,7 @@ func (s *Server) reviewAgents(w http.ResponseWriter, r *http.Request, p *princip
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.RefreshReview(r.Context(), p.Shop); err != nil {
+	if _, err := s.store.RefreshReviewFor(r.Context(), p.Shop, reviewRefreshBudget); err != nil {
 		return err
 	}
 	rows, err := s.store.ReviewAgents(r.Context(), p.Shop, f)
@@ -263,7 +267,7 @@ func (s *Server) reviewConversations(w http.ResponseWriter, r *http.Request, p *
 	if !review.ValidFigure(figure) {
 		return kb.Errorf(kb.EInvalid, "figure=%q 不可用 (unknown figure)", clip(figure))
 	}
-	if _, err := s.store.RefreshReview(r.Context(), p.Shop); err != nil {
+	if _, err := s.store.RefreshReviewFor(r.Context(), p.Shop, reviewRefreshBudget); err != nil {
 		return err
 	}
 	rows, err := s.store.ReviewConversations(r.Context(), p.Shop, f, week, figure, maxReviewConversations)

@@ -117,6 +117,9 @@ func startReviewApp(t *testing.T) *reviewApp {
 		t.Fatal(err)
 	}
 	clock.Store(0)
+	if _, err := db.RefreshReview(ctx, info.ID); err != nil { // as assist demo-data does: pages then have nothing left to roll up
+		t.Fatal(err)
+	}
 	t.Logf("demo: %+v", stats)
 	if stats.Clicks == 0 || stats.Typed == 0 || stats.Outcomes == 0 {
 		t.Fatalf("the demo played no clicks, typed uses or outcomes: %+v", stats)

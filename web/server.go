@@ -80,7 +80,7 @@ type Store interface {
 	AddOutcome(ctx context.Context, shop int64, o *kb.Outcome) (created bool, err error)
 	Outcomes(ctx context.Context, shop int64, conv string) ([]kb.Outcome, error)
 	ConversationEvents(ctx context.Context, shop int64, conv string) ([]kb.Event, error)
-	RefreshReview(ctx context.Context, shop int64) (int, error)
+	RefreshReviewFor(ctx context.Context, shop int64, budget time.Duration) (int, error)
 	ReviewAgents(ctx context.Context, shop int64, f review.Filter) ([]review.AgentRow, error)
 	ReviewAgentNames(ctx context.Context, shop int64) ([]string, error)
 	ReviewConversations(ctx context.Context, shop int64, f review.Filter, week, figure string, limit int) ([]review.ConversationRow, error)

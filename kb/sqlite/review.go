@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"assist/kb"
@@ -20,12 +21,34 @@ import (
 // conversations per transaction, so turns waiting for the write lock wait
 // for one chunk at most.
 
-// refreshChunk conversations are read and rewritten per transaction.
-const refreshChunk = 200
+// refreshChunk conversations are read and rewritten per transaction: the
+// write lock is held for their rows only (a few milliseconds).
+const refreshChunk = 50
+
+// backgroundBudget bounds one shop's refresh in RefreshReviewEvery, so a
+// shop whose turns arrive faster than they are rolled up does not hold the
+// loop: the rest waits for the next tick.
+const backgroundBudget = 10 * time.Second
+
+// refreshLocks holds a mutex per open store (*DB).
+var refreshLocks sync.Map
 
 // RefreshReview brings a shop's review rollups up to date and reports how
 // many conversations it recomputed.
 func (db *DB) RefreshReview(ctx context.Context, shop int64) (int, error) {
+	return db.RefreshReviewFor(ctx, shop, 0)
+}
+
+// RefreshReviewFor is RefreshReview that starts no new chunk once budget
+// has passed (0: no limit), so a page answers in time after a burst of
+// traffic and leaves the rest to RefreshReviewEvery.
+func (db *DB) RefreshReviewFor(ctx context.Context, shop int64, budget time.Duration) (int, error) {
+	// One refresh at a time per store: a day's sums are read before they
+	// are written, and a refresh running beside must not write older ones.
+	mu, _ := refreshLocks.LoadOrStore(db, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
+	start := time.Now()
 	rc, err := db.reviewContext(ctx, shop)
 	if err != nil {
 		return 0, err
@@ -33,7 +56,10 @@ func (db *DB) RefreshReview(ctx context.Context, shop int64) (int, error) {
 	days := map[string]bool{}
 	total := 0
 	for {
-		convs, err := db.claimDirty(ctx, shop, refreshChunk)
+		var convs []string
+		if budget <= 0 || time.Since(start) < budget {
+			convs, err = db.claimDirty(ctx, shop, refreshChunk)
+		}
 		if err != nil || len(convs) == 0 {
 			if err == nil {
 				err = db.rollDays(ctx, shop, days)
@@ -51,6 +77,46 @@ func (db *DB) RefreshReview(ctx context.Context, shop int64) (int, error) {
 		}
 		total += len(convs)
 	}
+}
+
+// RefreshReviewEvery refreshes every shop's review at the given interval
+// until ctx ends, so pages find little left to do.
+func (db *DB) RefreshReviewEvery(ctx context.Context, every time.Duration, onError func(error)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		shops, err := db.dirtyShops(ctx)
+		for _, shop := range shops {
+			if err == nil {
+				_, err = db.RefreshReviewFor(ctx, shop, backgroundBudget)
+			}
+		}
+		if err != nil && ctx.Err() == nil && onError != nil {
+			onError(err)
+		}
+	}
+}
+
+func (db *DB) dirtyShops(ctx context.Context) ([]int64, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT DISTINCT shop_id FROM review_dirty`)
+	if err != nil {
+		return nil, fmt.Errorf("review: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }
 
 // reviewCtx is what every conversation's rollup needs of its shop.
@@ -459,7 +525,43 @@ var dayRollups = func() []string {
 	}
 }()
 
+// rollDay rebuilds one day's rows. The sums are read outside the write
+// lock (a day of a large shop is tens of thousands of conversation rows);
+// only the swap of the day's few thousand rows holds it, so a turn waits
+// for milliseconds, not for the sums.
 func (db *DB) rollDay(ctx context.Context, shop int64, day string) error {
+	type swap struct {
+		insert string // INSERT INTO table (columns)
+		rows   [][]any
+	}
+	var swaps []swap
+	for _, q := range dayRollups {
+		head, sel, _ := strings.Cut(q, "\n\t\tSELECT ")
+		rows, err := db.db.QueryContext(ctx, "SELECT "+sel, shop, day)
+		if err != nil {
+			return fmt.Errorf("refresh review day %s: %w", day, err)
+		}
+		cols, _ := rows.Columns()
+		sw := swap{insert: head}
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return fmt.Errorf("refresh review day %s: %w", day, err)
+			}
+			sw.rows = append(sw.rows, vals)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("refresh review day %s: %w", day, err)
+		}
+		swaps = append(swaps, sw)
+	}
+
 	db.writes.Lock()
 	defer db.writes.Unlock()
 	tx, err := db.db.BeginTx(ctx, nil)
@@ -472,9 +574,20 @@ func (db *DB) rollDay(ctx context.Context, shop int64, day string) error {
 			return fmt.Errorf("refresh review day %s: %w", day, err)
 		}
 	}
-	for _, q := range dayRollups {
-		if _, err := tx.ExecContext(ctx, q, shop, day); err != nil {
-			return fmt.Errorf("refresh review day %s: %w", day, err)
+	for _, sw := range swaps {
+		for len(sw.rows) > 0 {
+			cols := len(sw.rows[0])
+			n := min(len(sw.rows), 900/cols)
+			row := "(" + strings.TrimSuffix(strings.Repeat("?,", cols), ",") + ")"
+			args := make([]any, 0, n*cols)
+			for _, r := range sw.rows[:n] {
+				args = append(args, r...)
+			}
+			q := sw.insert + " VALUES " + strings.TrimSuffix(strings.Repeat(row+",", n), ",")
+			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+				return fmt.Errorf("refresh review day %s: %w", day, err)
+			}
+			sw.rows = sw.rows[n:]
 		}
 	}
 	return tx.Commit()

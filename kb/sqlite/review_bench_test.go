@@ -225,8 +225,11 @@ func BenchmarkReviewPages(b *testing.B) {
 }
 
 // BenchmarkTurnDuringReview measures what a turn writes (AddTurn and its
-// shown events) while a manager's pages run back to back, beside the same
-// turns with nobody reading, and reports the p50 and p99 of each.
+// shown events) while a manager's pages run back to back (each refreshing
+// for at most 150 ms, then reading the suggestions and the agents over the
+// whole month), beside the same turns with nobody reading, and reports the
+// p50 and p99 of each. Each turn opens a new conversation, so every page
+// has rollups to refresh.
 func BenchmarkTurnDuringReview(b *testing.B) {
 	db := reviewBenchStore(b)
 	ctx := context.Background()
@@ -258,7 +261,7 @@ func BenchmarkTurnDuringReview(b *testing.B) {
 						return
 					default:
 					}
-					db.RefreshReview(ctx, 1)
+					db.RefreshReviewFor(ctx, 1, 150*time.Millisecond) // as a page does
 					db.ReviewSuggestions(ctx, 1, review.Filter{})
 					db.ReviewAgents(ctx, 1, review.Filter{})
 					pages.Add(1)
@@ -267,13 +270,13 @@ func BenchmarkTurnDuringReview(b *testing.B) {
 		}
 		var lat []time.Duration
 		for b.Loop() {
-			for range 200 {
+			for range 100 {
 				d, err := turn()
 				if err != nil {
 					b.Fatal(err)
 				}
 				lat = append(lat, d)
-				time.Sleep(2 * time.Millisecond) // turns arrive; they do not queue back to back
+				time.Sleep(20 * time.Millisecond) // 50 turns a second: a busy shop's peak many times over
 			}
 		}
 		close(stop)
