@@ -105,9 +105,12 @@ func ParseWords(file string, data []byte) (*QualityWords, error) {
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	for name, l := range map[string][]string{"greeting": w.Greeting, "closing": w.Closing, "discount": w.Discount, "offer": w.Offer} {
-		if len(l) == 0 {
-			return nil, fmt.Errorf("%s: section [%s] is missing or empty", file, name)
+	for _, s := range []struct {
+		name string
+		list []string
+	}{{"greeting", w.Greeting}, {"closing", w.Closing}, {"discount", w.Discount}, {"offer", w.Offer}} {
+		if len(s.list) == 0 {
+			return nil, fmt.Errorf("%s: section [%s] is missing or empty", file, s.name)
 		}
 	}
 	return w, nil
