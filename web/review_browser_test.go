@@ -165,6 +165,8 @@ func TestReviewInBrowser(t *testing.T) {
 	if len(before.Rows) < 4 || len(before.Labels) != len(before.Rows) {
 		t.Fatalf("agents before filtering: %+v, want several agents and weeks, one chart group each", before)
 	}
+	do(t, ctx, "let the chart settle", chromedp.Sleep(400*time.Millisecond))
+	saveArtifact(t, "review-agents-all.png", run(t, ctx, chromedp.FullScreenshot(100)))
 
 	// One agent, one week.
 	do(t, ctx, "filter to xiaoli in 2026-W47",

@@ -6,8 +6,12 @@ import (
 )
 
 func TestQualityCheck(t *testing.T) {
-	b := func(text string, nudges ...string) QualityTurn { return QualityTurn{Role: Buyer, Text: text, Nudges: nudges} }
-	a := func(text string, nudges ...string) QualityTurn { return QualityTurn{Role: Agent, Text: text, Nudges: nudges} }
+	b := func(text string, nudges ...string) QualityTurn {
+		return QualityTurn{Role: Buyer, Text: text, Nudges: nudges}
+	}
+	a := func(text string, nudges ...string) QualityTurn {
+		return QualityTurn{Role: Agent, Text: text, Nudges: nudges}
+	}
 	tests := []struct {
 		name    string
 		turns   []QualityTurn
