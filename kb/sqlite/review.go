@@ -17,9 +17,9 @@ import (
 // mark a conversation in review_dirty whenever a turn, an event or an
 // outcome of it is written; a refresh recomputes the marked conversations'
 // rows with kb/review (so the SQL sums are the pure functions' figures) and
-// the suggestions' day rows of the days they touch. It works a chunk of
-// conversations per transaction, so turns waiting for the write lock wait
-// for one chunk at most.
+// moves the day rows the pages read by the difference (old rows out, new
+// rows in). It works a chunk of conversations per transaction, so turns
+// waiting for the write lock wait for one chunk at most.
 
 // refreshChunk conversations are read and rewritten per transaction: the
 // write lock is held for their rows only (a few milliseconds).
@@ -53,7 +53,6 @@ func (db *DB) RefreshReviewFor(ctx context.Context, shop int64, budget time.Dura
 	if err != nil {
 		return 0, err
 	}
-	days := map[string]bool{}
 	total := 0
 	for {
 		var convs []string
@@ -61,9 +60,6 @@ func (db *DB) RefreshReviewFor(ctx context.Context, shop int64, budget time.Dura
 			convs, err = db.claimDirty(ctx, shop, refreshChunk)
 		}
 		if err != nil || len(convs) == 0 {
-			if err == nil {
-				err = db.rollDays(ctx, shop, days)
-			}
 			return total, err
 		}
 		rows, err := db.computeRollup(ctx, rc, convs)
@@ -71,7 +67,7 @@ func (db *DB) RefreshReviewFor(ctx context.Context, shop int64, budget time.Dura
 			db.markDirty(context.WithoutCancel(ctx), shop, convs)
 			return total, err
 		}
-		if err := db.writeRollup(ctx, shop, convs, rows, days); err != nil {
+		if err := db.writeRollup(ctx, shop, convs, rows); err != nil {
 			db.markDirty(context.WithoutCancel(ctx), shop, convs)
 			return total, err
 		}
@@ -404,7 +400,7 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 	return out, nil
 }
 
-func (db *DB) writeRollup(ctx context.Context, shop int64, convs []string, r *rollup, days map[string]bool) error {
+func (db *DB) writeRollup(ctx context.Context, shop int64, convs []string, r *rollup) error {
 	db.writes.Lock()
 	defer db.writes.Unlock()
 	tx, err := db.db.BeginTx(ctx, nil)
@@ -413,20 +409,11 @@ func (db *DB) writeRollup(ctx context.Context, shop int64, convs []string, r *ro
 	}
 	defer tx.Rollback()
 	in, args := inList(shop, convs)
-	old, err := tx.QueryContext(ctx, `SELECT day FROM review_sugg_conv WHERE shop_id = ? AND conversation IN `+in+`
-		UNION SELECT day FROM review_conv WHERE shop_id = ? AND conversation IN `+in, append(args, args...)...)
-	if err != nil {
-		return fmt.Errorf("refresh review: %w", err)
+	// The day rows lose these conversations' old rows and gain their new
+	// ones: a chunk touches only its own rows, whatever the size of a day.
+	if err := applyToDays(ctx, tx, "-", in, args); err != nil {
+		return err
 	}
-	for old.Next() {
-		var d string
-		if err := old.Scan(&d); err != nil {
-			old.Close()
-			return err
-		}
-		days[d] = true
-	}
-	old.Close()
 	for _, table := range []string{"review_conv", "review_sugg_conv"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE shop_id = ? AND conversation IN `+in, args...); err != nil {
 			return fmt.Errorf("refresh review: %w", err)
@@ -452,7 +439,6 @@ func (db *DB) writeRollup(ctx context.Context, shop int64, convs []string, r *ro
 			score, q.Promise, q.Admission, q.Wording, q.Discount, q.Greeting, q.Closing); err != nil {
 			return fmt.Errorf("refresh review: %s: %w", c.conv, err)
 		}
-		days[c.day] = true
 	}
 	suggStmt, err := tx.PrepareContext(ctx, `INSERT INTO review_sugg_conv (shop_id, conversation, kind, sid, agent,
 		product, scene, day, shown, used, typed, edited, dismissed, used_conv,
@@ -473,7 +459,9 @@ func (db *DB) writeRollup(ctx context.Context, shop int64, convs []string, r *ro
 		if _, err := suggStmt.ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("refresh review: %s: %w", s.conv, err)
 		}
-		days[s.day] = true
+	}
+	if err := applyToDays(ctx, tx, "+", in, args); err != nil {
+		return err
 	}
 	return tx.Commit()
 }
@@ -481,114 +469,65 @@ func (db *DB) writeRollup(ctx context.Context, shop int64, convs []string, r *ro
 // signalColumns are the s_* columns in the order of review.Signals.
 var signalColumns = []string{"paid", "cancelled", "refund", "dispute", "won", "lost", "good", "bad"}
 
-// rollDays recomputes the day rows of the agents and the suggestions from
-// their conversation rows, one day per transaction.
-func (db *DB) rollDays(ctx context.Context, shop int64, days map[string]bool) error {
-	for day := range days {
-		if err := db.rollDay(ctx, shop, day); err != nil {
-			return err
-		}
-	}
-	return nil
+// dayTable is a rollup of conversation rows by day: the table, its key
+// after shop_id and day, the conversation table it sums, and each value
+// column with the sum that fills it.
+type dayTable struct {
+	table, src string
+	keys       []string
+	conflict   string // its primary key, for the upsert
+	cols, sums []string
 }
 
-// dayRollups are the statements that rebuild one day's rows, each taking
-// the shop and the day.
-var dayRollups = func() []string {
-	var sums, cols []string
+var dayTables = func() []dayTable {
+	suggCols := []string{"shown", "used", "typed", "edited", "dismissed", "conv_used", "conv_unused"}
+	suggSums := []string{"SUM(shown)", "SUM(used)", "SUM(typed)", "SUM(edited)", "SUM(dismissed)", "SUM(used_conv)", "SUM(1 - used_conv)"}
 	for _, c := range signalColumns {
-		sums = append(sums, "SUM(CASE WHEN used_conv THEN s_"+c+" ELSE 0 END)")
-		cols = append(cols, "u_"+c)
+		suggCols = append(suggCols, "u_"+c)
+		suggSums = append(suggSums, "SUM(CASE WHEN used_conv THEN s_"+c+" ELSE 0 END)")
 	}
 	for _, c := range signalColumns {
-		sums = append(sums, "SUM(CASE WHEN used_conv THEN 0 ELSE s_"+c+" END)")
-		cols = append(cols, "n_"+c)
+		suggCols = append(suggCols, "n_"+c)
+		suggSums = append(suggSums, "SUM(CASE WHEN used_conv THEN 0 ELSE s_"+c+" END)")
 	}
-	sugg := func(table, keys string) string {
-		return `INSERT INTO ` + table + ` (shop_id, day, ` + keys + `, kind, sid, scene, shown, used, typed, edited, dismissed,
-		conv_used, conv_unused, ` + strings.Join(cols, ", ") + `)
-		SELECT shop_id, day, ` + keys + `, kind, sid, MAX(scene), SUM(shown), SUM(used), SUM(typed), SUM(edited), SUM(dismissed),
-		SUM(used_conv), SUM(1 - used_conv), ` + strings.Join(sums, ", ") + `
-		FROM review_sugg_conv WHERE shop_id = ? AND day = ? GROUP BY ` + keys + `, kind, sid`
-	}
-	return []string{
-		sugg("review_sugg_day", "agent"),
-		sugg("review_sugg_pday", "agent, product"),
-		`INSERT INTO review_agent_day (shop_id, day, agent, product, week, consultations, replied, converted,
-		paid_orders, paid_amount, responses, response_ms, first_responses, first_ms, checked, score_sum,
-		qc_promise, qc_admission, qc_wording, qc_discount, qc_greeting, qc_closing)
-		SELECT shop_id, day, agent, product, week, SUM(consultations), SUM(replied), SUM(converted),
-		SUM(paid_orders), SUM(paid_amount), SUM(responses), SUM(response_ms), SUM(first_responses), SUM(first_ms),
-		SUM(qc_score >= 0), SUM(MAX(qc_score, 0)), SUM(qc_promise), SUM(qc_admission), SUM(qc_wording),
-		SUM(qc_discount), SUM(qc_greeting), SUM(qc_closing)
-		FROM review_conv WHERE shop_id = ? AND day = ? GROUP BY agent, product, week`,
+	return []dayTable{
+		{table: "review_sugg_day", src: "review_sugg_conv", keys: []string{"agent", "kind", "sid"},
+			conflict: "shop_id, day, agent, kind, sid", cols: suggCols, sums: suggSums},
+		{table: "review_sugg_pday", src: "review_sugg_conv", keys: []string{"agent", "product", "kind", "sid"},
+			conflict: "shop_id, product, day, agent, kind, sid", cols: suggCols, sums: suggSums},
+		{table: "review_agent_day", src: "review_conv", keys: []string{"agent", "product", "week"},
+			conflict: "shop_id, day, agent, product, week",
+			cols: []string{"consultations", "replied", "converted", "paid_orders", "paid_amount", "responses", "response_ms",
+				"first_responses", "first_ms", "checked", "score_sum", "qc_promise", "qc_admission", "qc_wording",
+				"qc_discount", "qc_greeting", "qc_closing"},
+			sums: []string{"SUM(consultations)", "SUM(replied)", "SUM(converted)", "SUM(paid_orders)", "SUM(paid_amount)",
+				"SUM(responses)", "SUM(response_ms)", "SUM(first_responses)", "SUM(first_ms)", "SUM(qc_score >= 0)",
+				"SUM(MAX(qc_score, 0))", "SUM(qc_promise)", "SUM(qc_admission)", "SUM(qc_wording)", "SUM(qc_discount)",
+				"SUM(qc_greeting)", "SUM(qc_closing)"}},
 	}
 }()
 
-// rollDay rebuilds one day's rows. The sums are read outside the write
-// lock (a day of a large shop is tens of thousands of conversation rows);
-// only the swap of the day's few thousand rows holds it, so a turn waits
-// for milliseconds, not for the sums.
-func (db *DB) rollDay(ctx context.Context, shop int64, day string) error {
-	type swap struct {
-		insert string // INSERT INTO table (columns)
-		rows   [][]any
-	}
-	var swaps []swap
-	for _, q := range dayRollups {
-		head, sel, _ := strings.Cut(q, "\n\t\tSELECT ")
-		rows, err := db.db.QueryContext(ctx, "SELECT "+sel, shop, day)
-		if err != nil {
-			return fmt.Errorf("refresh review day %s: %w", day, err)
+// applyToDays adds (sign "+") or takes away (sign "-") the conversation
+// rows of the conversations in `in` to or from the day rows.
+func applyToDays(ctx context.Context, tx *sql.Tx, sign, in string, args []any) error {
+	for _, t := range dayTables {
+		keys := strings.Join(t.keys, ", ")
+		insertCols, selectCols, updates := []string{}, []string{}, []string{}
+		if t.src == "review_sugg_conv" {
+			insertCols, selectCols = append(insertCols, "scene"), append(selectCols, "MAX(scene)")
 		}
-		cols, _ := rows.Columns()
-		sw := swap{insert: head}
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				rows.Close()
-				return fmt.Errorf("refresh review day %s: %w", day, err)
-			}
-			sw.rows = append(sw.rows, vals)
+		for i, c := range t.cols {
+			insertCols = append(insertCols, c)
+			selectCols = append(selectCols, sign+"("+t.sums[i]+")")
+			updates = append(updates, c+" = "+c+" + excluded."+c)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("refresh review day %s: %w", day, err)
-		}
-		swaps = append(swaps, sw)
-	}
-
-	db.writes.Lock()
-	defer db.writes.Unlock()
-	tx, err := db.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("refresh review day %s: %w", day, err)
-	}
-	defer tx.Rollback()
-	for _, table := range []string{"review_sugg_day", "review_sugg_pday", "review_agent_day"} {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE shop_id = ? AND day = ?`, shop, day); err != nil {
-			return fmt.Errorf("refresh review day %s: %w", day, err)
+		q := `INSERT INTO ` + t.table + ` (shop_id, day, ` + keys + `, ` + strings.Join(insertCols, ", ") + `)
+			SELECT shop_id, day, ` + keys + `, ` + strings.Join(selectCols, ", ") + ` FROM ` + t.src + `
+			WHERE shop_id = ? AND conversation IN ` + in + ` GROUP BY day, ` + keys + `
+			ON CONFLICT (` + t.conflict + `) DO UPDATE SET ` + strings.Join(updates, ", ")
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("refresh review: %s: %w", t.table, err)
 		}
 	}
-	for _, sw := range swaps {
-		for len(sw.rows) > 0 {
-			cols := len(sw.rows[0])
-			n := min(len(sw.rows), 900/cols)
-			row := "(" + strings.TrimSuffix(strings.Repeat("?,", cols), ",") + ")"
-			args := make([]any, 0, n*cols)
-			for _, r := range sw.rows[:n] {
-				args = append(args, r...)
-			}
-			q := sw.insert + " VALUES " + strings.TrimSuffix(strings.Repeat(row+",", n), ",")
-			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-				return fmt.Errorf("refresh review day %s: %w", day, err)
-			}
-			sw.rows = sw.rows[n:]
-		}
-	}
-	return tx.Commit()
+	return nil
 }

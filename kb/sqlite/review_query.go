@@ -49,7 +49,8 @@ func (db *DB) ReviewAgents(ctx context.Context, shop int64, f review.Filter) ([]
 		SUM(paid_orders), SUM(paid_amount), SUM(responses), SUM(response_ms), SUM(first_responses), SUM(first_ms),
 		SUM(checked), SUM(score_sum), SUM(qc_promise), SUM(qc_admission), SUM(qc_wording),
 		SUM(qc_discount), SUM(qc_greeting), SUM(qc_closing)
-		FROM review_agent_day`+w.String()+` GROUP BY agent, week ORDER BY week, agent`, w.args...)
+		FROM review_agent_day`+w.String()+` GROUP BY agent, week
+		HAVING SUM(consultations) > 0 OR SUM(responses) > 0 ORDER BY week, agent`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("review agents: %w", err)
 	}
@@ -146,7 +147,7 @@ func (db *DB) ReviewSuggestions(ctx context.Context, shop int64, f review.Filter
 		w.add("scene = ?", f.Scene)
 	}
 	rows, err := db.db.QueryContext(ctx, `SELECT kind, sid, MAX(scene), `+strings.Join(cols, ", ")+` FROM `+table+w.String()+
-		` GROUP BY kind, sid ORDER BY 4 DESC, kind, sid`, w.args...)
+		` GROUP BY kind, sid HAVING SUM(shown) > 0 ORDER BY 4 DESC, kind, sid`, w.args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("review suggestions: %w", err)
 	}
@@ -177,7 +178,7 @@ func (db *DB) ReviewSuggestions(ctx context.Context, shop int64, f review.Filter
 		return nil, nil, err
 	}
 	rows, err = db.db.QueryContext(ctx, `SELECT day, SUM(shown), SUM(used), SUM(typed), SUM(dismissed) FROM `+table+
-		w.String()+` GROUP BY day ORDER BY day`, w.args...)
+		w.String()+` GROUP BY day HAVING SUM(shown) > 0 ORDER BY day`, w.args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("review trend: %w", err)
 	}
@@ -227,7 +228,8 @@ func (db *DB) titleSuggestions(ctx context.Context, shop int64, rows []review.Su
 // ReviewAgentNames lists the agents the review has rows of, for a filter's
 // choices.
 func (db *DB) ReviewAgentNames(ctx context.Context, shop int64) ([]string, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT DISTINCT agent FROM review_conv WHERE shop_id = ? ORDER BY agent`, shop)
+	rows, err := db.db.QueryContext(ctx, `SELECT agent FROM review_agent_day WHERE shop_id = ?
+		GROUP BY agent HAVING SUM(consultations) > 0 OR SUM(responses) > 0 ORDER BY agent`, shop)
 	if err != nil {
 		return nil, fmt.Errorf("review agents: %w", err)
 	}
