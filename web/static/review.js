@@ -147,7 +147,7 @@ async function loadAgents() {
   }, text));
   const body = rows.map((r) => h('tr', { dataset: { agent: r.agent, week: r.week } },
     td(r.agent), td(r.week),
-    fig(r, r.consultations, ''), fig(r, secs(r.first_response_s), ''), fig(r, secs(r.avg_response_s), ''),
+    fig(r, r.consultations, ''), fig(r, r.responses ? secs(r.first_response_s) : '—', ''), fig(r, r.responses ? secs(r.avg_response_s) : '—', ''),
     fig(r, pct(r.reply_rate), 'unreplied'), fig(r, pct(r.conversion_rate), 'converted'), fig(r, `¥${r.paid_amount}`, 'converted'),
     fig(r, r.checked ? r.avg_score.toFixed(1) : '—', 'low_score'),
     fig(r, r.promise, 'promise'), fig(r, r.admission, 'admission'), fig(r, r.wording, 'wording'), fig(r, r.discount, 'discount'),
