@@ -65,6 +65,12 @@ type DeskConfig struct {
 	MaxHeld   int           // 0: 20,000
 	IdleAfter time.Duration // 0: 2 hours
 	ShopIdle  time.Duration // 0: 1 hour
+
+	// AfterCommit, if set, is called after each turn is committed and
+	// published, with the conversation still held (so calls come in turn
+	// order); it must be quick. The review uses it to find shown phrases
+	// an agent typed instead of clicking.
+	AfterCommit func(ctx context.Context, shop int64, conv string, stored *kb.StoredTurn, s *Suggestions)
 }
 
 // Desk is the one owner of every conversation's life, in every shop: for a
@@ -187,6 +193,9 @@ func (d *Desk) TurnOnce(ctx context.Context, shop int64, conv, key string, t Tur
 		}
 		if d.cfg.Publisher != nil {
 			d.cfg.Publisher.Publish(shop, conv, sugg, data)
+		}
+		if d.cfg.AfterCommit != nil {
+			d.cfg.AfterCommit(context.WithoutCancel(ctx), shop, conv, stored, sugg)
 		}
 		return nil
 	})

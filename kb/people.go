@@ -139,6 +139,8 @@ type Event struct {
 	Kind         string
 	Action       Action
 	At           time.Time
+	Typed        bool // a use found in the agent's text (phrases/usage), not clicked
+	Edited       bool // a use sent with changes
 }
 
 // SuggestionStats counts what happened to one suggestion.

@@ -95,7 +95,7 @@ func newEnv(t testing.TB, tune ...func(*Config)) *env {
 	}
 	hub := NewHub()
 	desk, err := assistant.NewDesk(assistant.DeskConfig{Log: store, Library: store, Publisher: hub,
-		Indexer: index.Dirs{Root: filepath.Join(dir, "index")}})
+		Indexer: index.Dirs{Root: filepath.Join(dir, "index")}, AfterCommit: NewUsageRecorder(store, nil).AfterCommit})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,6 +46,11 @@ var shopRoutes = []struct {
 	{"POST", "/phrases/mine", `{"title":"我的","text":"亲,稍等我查一下"}`},
 	{"PUT", "/phrases/mine/mine-1", `{"title":"我的","text":"亲,稍等"}`},
 	{"DELETE", "/phrases/mine/mine-1", ""},
+	{"POST", "/outcomes", `{"id":"pay-iso-1","conversation":"same","kind":"order_paid","at":"2026-11-30T10:00:00+08:00","order":"o-1","amount":"45.00","items":[{"product":"p1","quantity":1}]}`},
+	{"GET", "/review/suggestions", ""},
+	{"GET", "/review/agents", ""},
+	{"GET", "/review/conversations", ""},
+	{"GET", "/review/conversations/same", ""},
 }
 
 func TestEveryShopRouteIsCovered(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"assist/assistant"
 	"assist/assistant/cues"
 	"assist/kb"
+	"assist/kb/review"
 )
 
 // Desk answers turns and draft checks, one conversation at a time, in
@@ -75,6 +76,15 @@ type Store interface {
 	AddPersonalPhrase(ctx context.Context, p *kb.PersonalPhrase) error
 	UpdatePersonalPhrase(ctx context.Context, p *kb.PersonalPhrase) error
 	DeletePersonalPhrase(ctx context.Context, shop, user, id int64) error
+
+	AddOutcome(ctx context.Context, shop int64, o *kb.Outcome) (created bool, err error)
+	Outcomes(ctx context.Context, shop int64, conv string) ([]kb.Outcome, error)
+	ConversationEvents(ctx context.Context, shop int64, conv string) ([]kb.Event, error)
+	RefreshReviewFor(ctx context.Context, shop int64, budget time.Duration) (int, error)
+	ReviewAgents(ctx context.Context, shop int64, f review.Filter) ([]review.AgentRow, error)
+	ReviewAgentNames(ctx context.Context, shop int64) ([]string, error)
+	ReviewConversations(ctx context.Context, shop int64, f review.Filter, week, figure string, limit int) ([]review.ConversationRow, error)
+	ReviewSuggestions(ctx context.Context, shop int64, f review.Filter) ([]review.SuggestionRow, []review.TrendPoint, error)
 }
 
 // Config is what a Server is built from. Store, Desk and Hub are required;
@@ -167,11 +177,12 @@ func New(cfg Config) (*Server, error) {
 // Who may do what, in the shop a route addresses. People log in and hold a
 // role per shop; roleToken is a platform integration of that shop.
 var (
-	members     = []kb.Role{kb.RoleAgent, kb.RoleAdmin, kb.RoleManager}
-	panelRoles  = []kb.Role{kb.RoleAgent, kb.RoleAdmin}
-	turnRoles   = []kb.Role{kb.RoleAgent, kb.RoleAdmin, roleToken}
-	socketRoles = []kb.Role{kb.RoleAgent, kb.RoleAdmin, kb.RoleManager, roleToken}
-	reportRoles = []kb.Role{kb.RoleManager, kb.RoleAdmin}
+	members      = []kb.Role{kb.RoleAgent, kb.RoleAdmin, kb.RoleManager}
+	panelRoles   = []kb.Role{kb.RoleAgent, kb.RoleAdmin}
+	turnRoles    = []kb.Role{kb.RoleAgent, kb.RoleAdmin, roleToken}
+	socketRoles  = []kb.Role{kb.RoleAgent, kb.RoleAdmin, kb.RoleManager, roleToken}
+	reportRoles  = []kb.Role{kb.RoleManager, kb.RoleAdmin}
+	outcomeRoles = []kb.Role{roleToken, kb.RoleAdmin}
 )
 
 // shopAPI is the prefix of every route that belongs to one shop.
@@ -209,6 +220,11 @@ func (s *Server) routes() {
 	s.handle("PUT "+shopAPI+"/admin/phrases/{id}", s.putPhrase, kb.RoleAdmin)
 	s.handle("PUT "+shopAPI+"/admin/bundle", s.putBundle, kb.RoleAdmin)
 	s.handle("GET "+shopAPI+"/reports/suggestions", s.suggestionReport, reportRoles...)
+	s.handle("POST "+shopAPI+"/outcomes", s.postOutcome, outcomeRoles...)
+	s.handle("GET "+shopAPI+"/review/suggestions", s.reviewSuggestions, reportRoles...)
+	s.handle("GET "+shopAPI+"/review/agents", s.reviewAgents, reportRoles...)
+	s.handle("GET "+shopAPI+"/review/conversations", s.reviewConversations, reportRoles...)
+	s.handle("GET "+shopAPI+"/review/conversations/{id}", s.reviewConversation, reportRoles...)
 
 	s.handle("GET "+shopAPI+"/categories", s.listCategories, members...)
 	s.handle("POST "+shopAPI+"/flags", s.postFlag, panelRoles...)
@@ -224,6 +240,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /login", s.page("login.html", false))
 	s.mux.HandleFunc("GET /owner", s.page("owner.html", true))
 	s.mux.HandleFunc("GET /learn", s.page("learn.html", true))
+	s.mux.HandleFunc("GET /review", s.page("review.html", true))
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(s.pages)))
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, kb.Errorf(kb.ENotFound, "no route %s %s", r.Method, r.URL.Path))

@@ -165,9 +165,10 @@ func (s *Server) answerFrame(ctx context.Context, c *client, f *clientFrame) ([]
 }
 
 // recordShown is called by a socket's writer after it sent a suggestion set:
-// every suggestion in it was shown to that person.
+// every suggestion in it was shown to that person. Only an agent's panel
+// counts: a manager or an admin watching is not serving the buyer.
 func (s *Server) recordShown(c *client, sugg *assistant.Suggestions) {
-	if !c.who.person() {
+	if !c.who.person() || c.who.Role != kb.RoleAgent {
 		return
 	}
 	s.events.add(shownEvents(c.topic.shop, sugg, c.who.Name, s.now())...)

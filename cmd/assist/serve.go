@@ -107,7 +107,7 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 	// Every shop of the store is served; each loads on its first turn.
 	hub := web.NewHub()
 	desk, err := assistant.NewDesk(assistant.DeskConfig{Log: db, Library: db, Publisher: hub,
-		Indexer: index.Dirs{Root: indexPath(o.data)}})
+		Indexer: index.Dirs{Root: indexPath(o.data)}, AfterCommit: web.NewUsageRecorder(db, log).AfterCommit})
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +173,13 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 	s.stopCheckpoints, s.checkpoints = cancel, make(chan struct{})
 	go func() {
 		defer close(s.checkpoints)
+		review := make(chan struct{}) // the review's rollups are refreshed beside the traffic too
+		go func() {
+			defer close(review)
+			db.RefreshReviewEvery(cctx, 30*time.Second, func(err error) { log.Warn("review refresh", "err", err) })
+		}()
 		db.CheckpointEvery(cctx, 100*time.Millisecond, func(err error) { log.Warn("checkpoint", "err", err) })
+		<-review
 	}()
 	for _, sh := range shops {
 		fmt.Fprintf(stdout, "assist: serving shop %q (id %d)\n", sh.Name, sh.ID)

@@ -45,18 +45,18 @@ const eventsPerInsert = 64
 
 func (db *DB) insertEvents(ctx context.Context, tx *sql.Tx, events []kb.Event) error {
 	var q strings.Builder
-	q.WriteString(`INSERT INTO events (shop_id, conversation, turn, agent, suggestion_id, kind, action, at) VALUES `)
-	args := make([]any, 0, 8*len(events))
+	q.WriteString(`INSERT INTO events (shop_id, conversation, turn, agent, suggestion_id, kind, action, at, typed, edited) VALUES `)
+	args := make([]any, 0, 10*len(events))
 	for i, e := range events {
 		if i > 0 {
 			q.WriteByte(',')
 		}
-		q.WriteString(`(?, ?, ?, ?, ?, ?, ?, ?)`)
+		q.WriteString(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		at := e.At
 		if at.IsZero() {
 			at = db.Now()
 		}
-		args = append(args, e.Shop, e.Conversation, e.Turn, e.Agent, e.SuggestionID, e.Kind, string(e.Action), stamp(at))
+		args = append(args, e.Shop, e.Conversation, e.Turn, e.Agent, e.SuggestionID, e.Kind, string(e.Action), stamp(at), e.Typed, e.Edited)
 	}
 	_, err := tx.ExecContext(ctx, q.String(), args...)
 	return err

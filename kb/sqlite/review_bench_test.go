@@ -1,0 +1,294 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"assist/kb"
+	"assist/kb/review"
+)
+
+// The review at the issue's scale: 100,000 conversations of 6 turns over
+// four weeks, 1,000,000 events (3 suggestions shown per turn to the agent,
+// a use or a dismissal in most conversations), 12 agents, 12 products, an
+// order in one conversation out of three. Generated once per process
+// straight into the tables (the triggers mark every conversation), then
+// rolled up by RefreshReview, whose time is logged: that is the one-off
+// cost of a store upgraded with history. Run with
+//
+//	go test ./kb/sqlite -run '^$' -bench Review -benchtime 5x -count 1
+
+const (
+	benchConvs  = 100_000
+	benchEvents = 1_000_000
+)
+
+var benchStore struct {
+	once sync.Once
+	db   *DB
+	dir  string
+	err  error
+}
+
+func reviewBenchStore(b *testing.B) *DB {
+	b.Helper()
+	benchStore.once.Do(func() {
+		benchStore.dir, benchStore.err = os.MkdirTemp("", "assist-review-bench-")
+		if benchStore.err != nil {
+			return
+		}
+		benchStore.db, benchStore.err = generateReview(b, filepath.Join(benchStore.dir, "assist.db"))
+	})
+	if benchStore.err != nil {
+		b.Fatal(benchStore.err)
+	}
+	return benchStore.db
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchStore.db != nil {
+		benchStore.db.Close()
+		os.RemoveAll(benchStore.dir)
+	}
+	os.Exit(code)
+}
+
+func generateReview(b *testing.B, path string) (*DB, error) {
+	ctx := context.Background()
+	db, err := Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.ImportShop(ctx, teaShop()); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	rng := rand.New(rand.NewPCG(3, 4))
+	first := time.Date(2026, 11, 2, 0, 0, 0, 0, cst)
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	insert := func(table string, cols int, rows [][]any) error {
+		if len(rows) == 0 {
+			return nil
+		}
+		row := "(" + strings.TrimSuffix(strings.Repeat("?,", cols), ",") + ")"
+		q := "INSERT INTO " + table + " VALUES " + strings.TrimSuffix(strings.Repeat(row+",", len(rows)), ",")
+		args := make([]any, 0, cols*len(rows))
+		for _, r := range rows {
+			args = append(args, r...)
+		}
+		_, err := tx.ExecContext(ctx, q, args...)
+		return err
+	}
+	var convRows, turnRows, eventRows, outcomeRows [][]any
+	flush := func(force bool) error {
+		force = force || len(turnRows) >= 300 // conversations go in before their turns
+		for _, t := range []struct {
+			name string
+			cols int
+			rows *[][]any
+		}{{"conversations (shop_id, id, turns, last_text, created_at, updated_at)", 6, &convRows},
+			{"turns (shop_id, conversation, idx, role, text, product, at, posted_by, suggestions)", 9, &turnRows},
+			{"events (shop_id, conversation, turn, agent, suggestion_id, kind, action, at, typed, edited)", 10, &eventRows},
+			{"outcomes (shop_id, id, conversation, kind, at, amount, details, received_at)", 8, &outcomeRows}} {
+			if force && len(*t.rows) > 0 || len(*t.rows) >= 3000/t.cols && t.cols != 9 && t.cols != 6 {
+				if err := insert(t.name, t.cols, *t.rows); err != nil {
+					return fmt.Errorf("%s: %w", t.name, err)
+				}
+				*t.rows = (*t.rows)[:0]
+			}
+		}
+		return nil
+	}
+	events := 0
+	for c := range benchConvs {
+		conv := fmt.Sprintf("c%06d", c)
+		agent := fmt.Sprintf("agent%02d", rng.IntN(12))
+		product := fmt.Sprintf("p%02d", rng.IntN(12))
+		at := first.Add(time.Duration(rng.IntN(28*24*3600)) * time.Second)
+		convRows = append(convRows, []any{1, conv, 6, "好的", stamp(at), stamp(at)})
+		perConv := benchEvents / benchConvs
+		for i := range 6 {
+			role, who, nudges := "buyer", "token:qn", `[]`
+			if i%2 == 1 {
+				role, who = "agent", agent
+				if rng.IntN(20) == 0 {
+					nudges = `[{"kind":"shipping_promise","category":"ship"}]`
+				}
+			} else if rng.IntN(4) == 0 {
+				nudges = `[{"kind":"upsell","category":"bargain"}]`
+			}
+			sugg := `{"conversation":"` + conv + `","turn":` + fmt.Sprint(i) + `,"product":"` + product + `","nudges":` + nudges + `}`
+			turnRows = append(turnRows, []any{1, conv, i, role, "亲,您好,这款可以的", product, at.Format(time.RFC3339Nano), who, sugg})
+			if i < 3 {
+				for s := range 3 {
+					kind, id := kb.SuggestionPhrase, fmt.Sprintf("h%02d", rng.IntN(25))
+					if s == 0 && rng.IntN(3) == 0 {
+						kind, id = kb.SuggestionNudge, []string{"upsell:bargain", "evidence:damaged", "shipping_promise:ship"}[rng.IntN(3)]
+					}
+					eventRows = append(eventRows, []any{1, conv, i * 2, agent, id, kind, "shown", stamp(at), 0, 0})
+					events++
+				}
+			}
+			at = at.Add(time.Duration(5+rng.IntN(120)) * time.Second)
+		}
+		if perConv > 9 { // the tenth event: a use, typed now and then, or a dismissal
+			action, typed := "used", rng.IntN(3) == 0
+			if rng.IntN(3) == 0 {
+				action, typed = "dismissed", false
+			}
+			eventRows = append(eventRows, []any{1, conv, 0, agent, eventRows[len(eventRows)-9][4], eventRows[len(eventRows)-9][5], action, stamp(at), typed, typed && rng.IntN(2) == 0})
+			events++
+		}
+		if c%3 == 0 {
+			outcomeRows = append(outcomeRows, []any{1, "pay-" + conv, conv, "order_paid", stamp(at.Add(10 * time.Minute)), 9900,
+				`{"id":"pay-` + conv + `","conversation":"` + conv + `","kind":"order_paid","at":"` + at.Add(10*time.Minute).Format(time.RFC3339) + `","order":"o","amount":99.00}`, stamp(at)})
+		}
+		if err := flush(false); err != nil {
+			return nil, err
+		}
+	}
+	if err := flush(true); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	b.Logf("generated %d conversations, %d turns, %d events in %v", benchConvs, benchConvs*6, events, time.Since(start).Round(time.Millisecond))
+	start = time.Now()
+	n, err := db.RefreshReview(ctx, 1)
+	if err != nil {
+		return nil, err
+	}
+	b.Logf("first refresh (the rollup of all history): %d conversations in %v", n, time.Since(start).Round(time.Millisecond))
+	return db, nil
+}
+
+// BenchmarkReviewPages times each page's queries, rollups fresh.
+func BenchmarkReviewPages(b *testing.B) {
+	db := reviewBenchStore(b)
+	ctx := context.Background()
+	week := review.Filter{From: "2026-11-16", To: "2026-11-22"}
+	pages := []struct {
+		name string
+		run  func() error
+	}{
+		{"agents/all", func() error { _, err := db.ReviewAgents(ctx, 1, review.Filter{}); return err }},
+		{"agents/week+agent", func() error {
+			f := week
+			f.Agent = "agent03"
+			_, err := db.ReviewAgents(ctx, 1, f)
+			return err
+		}},
+		{"suggestions/all", func() error { _, _, err := db.ReviewSuggestions(ctx, 1, review.Filter{}); return err }},
+		{"suggestions/week", func() error { _, _, err := db.ReviewSuggestions(ctx, 1, week); return err }},
+		{"suggestions/product", func() error {
+			_, _, err := db.ReviewSuggestions(ctx, 1, review.Filter{Product: "p05"})
+			return err
+		}},
+		{"suggestions/product+week", func() error {
+			f := week
+			f.Product = "p05"
+			_, _, err := db.ReviewSuggestions(ctx, 1, f)
+			return err
+		}},
+		{"conversations/behind-figure", func() error {
+			_, err := db.ReviewConversations(ctx, 1, review.Filter{Agent: "agent03"}, "2026-W47", review.FigureConverted, 500)
+			return err
+		}},
+	}
+	for _, p := range pages {
+		b.Run(p.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := db.RefreshReview(ctx, 1); err != nil { // what every page does first
+					b.Fatal(err)
+				}
+				if err := p.run(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkTurnDuringReview measures what a turn writes (AddTurn and its
+// shown events) while a manager's pages run back to back (each refreshing
+// for at most 150 ms, then reading the suggestions and the agents over the
+// whole month), beside the same turns with nobody reading, and reports the
+// p50 and p99 of each. Each turn opens a new conversation, so every page
+// has rollups to refresh.
+func BenchmarkTurnDuringReview(b *testing.B) {
+	db := reviewBenchStore(b)
+	ctx := context.Background()
+	var seq atomic.Int64
+	turn := func() (time.Duration, error) {
+		n := seq.Add(1)
+		conv := fmt.Sprintf("live%07d", n)
+		at := time.Date(2026, 11, 29, 12, 0, 0, 0, cst)
+		start := time.Now()
+		err := db.AddTurn(ctx, &kb.StoredTurn{Shop: 1, Conversation: conv, Index: 0, Role: "buyer", Text: "能便宜点吗",
+			At: at, PostedBy: "token:qn", Suggestions: []byte(`{"product":"p01","nudges":[]}`)})
+		if err == nil {
+			err = db.AddEvents(ctx, kb.Event{Shop: 1, Conversation: conv, Agent: "agent01", Kind: "phrase", SuggestionID: "h01", Action: kb.ActionShown, At: at},
+				kb.Event{Shop: 1, Conversation: conv, Agent: "agent01", Kind: "phrase", SuggestionID: "h02", Action: kb.ActionShown, At: at})
+		}
+		return time.Since(start), err
+	}
+	measure := func(b *testing.B, reading bool) {
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		var pages atomic.Int64
+		if reading {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					db.RefreshReviewFor(ctx, 1, 150*time.Millisecond) // as a page does
+					db.ReviewSuggestions(ctx, 1, review.Filter{})
+					db.ReviewAgents(ctx, 1, review.Filter{})
+					pages.Add(1)
+				}
+			}()
+		}
+		var lat []time.Duration
+		for b.Loop() {
+			for range 100 {
+				d, err := turn()
+				if err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, d)
+				time.Sleep(20 * time.Millisecond) // 50 turns a second: a busy shop's peak many times over
+			}
+		}
+		close(stop)
+		wg.Wait()
+		slices.Sort(lat)
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
+		if reading {
+			b.ReportMetric(float64(pages.Load()), "pages")
+		}
+	}
+	b.Run("alone", func(b *testing.B) { measure(b, false) })
+	b.Run("during-review", func(b *testing.B) { measure(b, true) })
+}
