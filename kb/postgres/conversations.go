@@ -1,0 +1,128 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"assist/kb"
+)
+
+// AddTurn records one turn and its suggestion set, creating the conversation
+// with its first turn. It commits before returning: a caller may acknowledge
+// the turn once AddTurn returns nil. A turn index the conversation already
+// has is a conflict: two instances answering the same conversation at once
+// cannot both number a turn n; the second learns it and starts again from
+// the log. Once Announce was called, the commit also tells every listening
+// instance (in commit order, and only if it commits).
+func (db *DB) AddTurn(ctx context.Context, t *kb.StoredTurn) error {
+	if t.Shop <= 0 || t.Conversation == "" || t.Index < 0 || len(t.Suggestions) == 0 {
+		return kb.Errorf(kb.EInvalid, "turn: a shop, a conversation, an index and a suggestion set are required")
+	}
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		now := db.now()
+		// The conversation row is locked by this upsert until commit, so
+		// turns of one conversation commit one after another.
+		_, err := tx.Exec(ctx, `INSERT INTO conversations (shop_id, id, turns, last_text, created_at, updated_at)
+			VALUES ($1, $2, 1, $3, $4, $4)
+			ON CONFLICT (shop_id, id) DO UPDATE SET turns = conversations.turns + 1,
+				last_text = excluded.last_text, updated_at = excluded.updated_at`,
+			t.Shop, t.Conversation, t.Text, now)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO turns (shop_id, conversation, idx, role, text, product, at, posted_by, suggestions)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, t.Shop, t.Conversation, t.Index, t.Role, t.Text, t.Product,
+			t.At, t.PostedBy, string(t.Suggestions))
+		if isCode(err, uniqueViolation) {
+			return kb.Errorf(kb.EConflict, "conversation %s already has a turn %d", t.Conversation, t.Index)
+		}
+		if err != nil {
+			return err
+		}
+		if db.origin == "" {
+			return nil
+		}
+		payload, err := json.Marshal(TurnNotice{Origin: db.origin, Shop: t.Shop, Conversation: t.Conversation, Index: t.Index})
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `SELECT pg_notify($1, $2)`, db.channel, string(payload))
+		return err
+	})
+	if err != nil && kb.ErrorCode(err) == kb.EInternal {
+		if isCode(err, foreignKeyViolation) {
+			return kb.Errorf(kb.ENotFound, "no shop %d in the store", t.Shop)
+		}
+		return fmt.Errorf("add turn %s/%d: %w", t.Conversation, t.Index, err)
+	}
+	return err
+}
+
+// Conversations lists up to limit conversations, the latest updated first.
+func (db *DB) Conversations(ctx context.Context, shop int64, limit int) ([]kb.ConversationSummary, error) {
+	rows, err := db.pool.Query(ctx, `SELECT id, turns, last_text, updated_at FROM conversations
+		WHERE shop_id = $1 ORDER BY updated_at DESC, id COLLATE "C" LIMIT $2`, shop, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list conversations: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (kb.ConversationSummary, error) {
+		var c kb.ConversationSummary
+		err := r.Scan(&c.ID, &c.Turns, &c.LastText, &c.UpdatedAt)
+		c.UpdatedAt = c.UpdatedAt.UTC()
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list conversations: %w", err)
+	}
+	return out, nil
+}
+
+// Turns returns a conversation's turns in order; an unknown conversation is
+// not_found.
+func (db *DB) Turns(ctx context.Context, shop int64, conversation string) ([]kb.StoredTurn, error) {
+	rows, err := db.pool.Query(ctx, turnColumns+` WHERE shop_id = $1 AND conversation = $2 ORDER BY idx`, shop, conversation)
+	if err != nil {
+		return nil, fmt.Errorf("read conversation %s: %w", conversation, err)
+	}
+	out, err := pgx.CollectRows(rows, scanTurn)
+	if err != nil {
+		return nil, fmt.Errorf("read conversation %s: %w", conversation, err)
+	}
+	// A conversation is created with its first turn and its turns go with
+	// it, so no turns means no conversation.
+	if len(out) == 0 {
+		return nil, kb.Errorf(kb.ENotFound, "no conversation %q", conversation)
+	}
+	return out, nil
+}
+
+// Turn returns one stored turn.
+func (db *DB) Turn(ctx context.Context, shop int64, conversation string, index int) (*kb.StoredTurn, error) {
+	rows, err := db.pool.Query(ctx, turnColumns+` WHERE shop_id = $1 AND conversation = $2 AND idx = $3`, shop, conversation, index)
+	if err != nil {
+		return nil, fmt.Errorf("read turn %s/%d: %w", conversation, index, err)
+	}
+	t, err := pgx.CollectOneRow(rows, scanTurn)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, kb.Errorf(kb.ENotFound, "conversation %q has no turn %d", conversation, index)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read turn %s/%d: %w", conversation, index, err)
+	}
+	return &t, nil
+}
+
+const turnColumns = `SELECT shop_id, conversation, idx, role, text, product, at, posted_by, suggestions FROM turns`
+
+func scanTurn(r pgx.CollectableRow) (kb.StoredTurn, error) {
+	var t kb.StoredTurn
+	var sugg string
+	err := r.Scan(&t.Shop, &t.Conversation, &t.Index, &t.Role, &t.Text, &t.Product, &t.At, &t.PostedBy, &sugg)
+	t.At = t.At.UTC()
+	t.Suggestions = []byte(sugg)
+	return t, err
+}
