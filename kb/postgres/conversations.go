@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -42,6 +44,11 @@ func (db *DB) AddTurn(ctx context.Context, t *kb.StoredTurn) error {
 		}
 		if err != nil {
 			return err
+		}
+		if t.IdempotencyKey != "" {
+			if err := db.putKey(ctx, tx, t.Shop, t.IdempotencyKey, "turn", t.Conversation, t.Index, ""); err != nil {
+				return err
+			}
 		}
 		if db.origin == "" {
 			return nil
@@ -98,6 +105,43 @@ func (db *DB) Turns(ctx context.Context, shop int64, conversation string) ([]kb.
 		return nil, kb.Errorf(kb.ENotFound, "no conversation %q", conversation)
 	}
 	return out, nil
+}
+
+// TurnPage returns up to limit turns of a conversation, in order, the last
+// ones before turn index before (before < 0: the conversation's last
+// turns), and whether older turns remain. An unknown conversation is
+// not_found.
+func (db *DB) TurnPage(ctx context.Context, shop int64, conversation string, before, limit int) ([]kb.StoredTurn, bool, error) {
+	if limit <= 0 {
+		return nil, false, kb.Errorf(kb.EInvalid, "limit %d: want 1 or more", limit)
+	}
+	if before < 0 {
+		before = math.MaxInt32
+	}
+	var exists bool
+	err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM conversations WHERE shop_id = $1 AND id = $2)`, shop, conversation).Scan(&exists)
+	if err != nil {
+		return nil, false, fmt.Errorf("read conversation %s: %w", conversation, err)
+	}
+	if !exists {
+		return nil, false, kb.Errorf(kb.ENotFound, "no conversation %q", conversation)
+	}
+	// One row past the page tells whether there is more.
+	rows, err := db.pool.Query(ctx, turnColumns+` WHERE shop_id = $1 AND conversation = $2 AND idx < $3 ORDER BY idx DESC LIMIT $4`,
+		shop, conversation, before, limit+1)
+	if err != nil {
+		return nil, false, fmt.Errorf("read conversation %s: %w", conversation, err)
+	}
+	out, err := pgx.CollectRows(rows, scanTurn)
+	if err != nil {
+		return nil, false, fmt.Errorf("read conversation %s: %w", conversation, err)
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	slices.Reverse(out)
+	return out, more, nil
 }
 
 // Turn returns one stored turn.

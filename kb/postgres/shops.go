@@ -219,6 +219,9 @@ func (db *DB) ShopByID(ctx context.Context, id int64) (*kb.Shop, kb.ShopInfo, er
 	if shop.Phrases, err = readPhrases(ctx, tx, id); err != nil {
 		return nil, info, fmt.Errorf("read shop %q: %w", info.Name, err)
 	}
+	if shop.Lessons, err = readLessons(ctx, tx, id); err != nil {
+		return nil, info, fmt.Errorf("read shop %q: lessons: %w", info.Name, err)
+	}
 	return shop, info, nil
 }
 

@@ -63,11 +63,20 @@ func (db *DB) TokenBySecret(ctx context.Context, secret string) (*kb.APIToken, e
 // Tokens lists the issued tokens, oldest first; secrets are never kept, so
 // none is shown.
 func (db *DB) Tokens(ctx context.Context) ([]kb.APIToken, error) {
-	rows, err := db.pool.Query(ctx, `SELECT id, shop_id, name, created_at FROM api_tokens ORDER BY id`)
+	return db.listTokens(ctx, `SELECT id, shop_id, name, created_at FROM api_tokens ORDER BY id`)
+}
+
+// ShopTokens lists one shop's tokens, oldest first, without secrets.
+func (db *DB) ShopTokens(ctx context.Context, shop int64) ([]kb.APIToken, error) {
+	return db.listTokens(ctx, `SELECT id, shop_id, name, created_at FROM api_tokens WHERE shop_id = $1 ORDER BY id`, shop)
+}
+
+func (db *DB) listTokens(ctx context.Context, query string, args ...any) ([]kb.APIToken, error) {
+	rows, err := db.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
-	out, err := pgx.AppendRows([]kb.APIToken(nil), rows, func(r pgx.CollectableRow) (kb.APIToken, error) {
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (kb.APIToken, error) {
 		var t kb.APIToken
 		err := r.Scan(&t.ID, &t.Shop, &t.Name, &t.CreatedAt)
 		t.CreatedAt = t.CreatedAt.UTC()
@@ -80,13 +89,23 @@ func (db *DB) Tokens(ctx context.Context) ([]kb.APIToken, error) {
 }
 
 // RevokeToken deletes the token with this id; requests carrying it are
-// refused from then on. Not found if there is no such token.
+// refused from then on, by every instance. Not found if there is no such
+// token.
 func (db *DB) RevokeToken(ctx context.Context, id int64) (*kb.APIToken, error) {
+	return db.revokeToken(ctx, `DELETE FROM api_tokens WHERE id = $1 RETURNING id, shop_id, name, created_at`, id)
+}
+
+// RevokeShopToken is RevokeToken for a token of shop only: another shop's
+// token is not found.
+func (db *DB) RevokeShopToken(ctx context.Context, shop, id int64) (*kb.APIToken, error) {
+	return db.revokeToken(ctx, `DELETE FROM api_tokens WHERE id = $1 AND shop_id = $2 RETURNING id, shop_id, name, created_at`, id, shop)
+}
+
+func (db *DB) revokeToken(ctx context.Context, query string, id int64, args ...any) (*kb.APIToken, error) {
 	var t kb.APIToken
-	err := db.pool.QueryRow(ctx, `DELETE FROM api_tokens WHERE id = $1 RETURNING id, shop_id, name, created_at`, id).
-		Scan(&t.ID, &t.Shop, &t.Name, &t.CreatedAt)
+	err := db.pool.QueryRow(ctx, query, append([]any{id}, args...)...).Scan(&t.ID, &t.Shop, &t.Name, &t.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, kb.Errorf(kb.ENotFound, "no API token with id %d", id)
+		return nil, kb.Errorf(kb.ENotFound, "没有编号为 %d 的 API 令牌 (no API token with id %d)", id, id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("revoke token %d: %w", id, err)
