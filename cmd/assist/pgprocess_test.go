@@ -15,24 +15,14 @@ import (
 	"assist/kb/storetest"
 )
 
-// asMainEnv makes the test binary be assist itself: the multi-process
-// tests start it as "assist serve …" and may kill -9 it.
-const asMainEnv = "ASSIST_TEST_AS_MAIN"
-
-func TestMain(m *testing.M) {
-	if os.Getenv(asMainEnv) == "1" {
-		main()
-	}
-	os.Exit(m.Run())
-}
-
 // serveProcess starts assist serve as a process of its own on the shared
 // store and returns its URL, output and the process.
 func serveProcess(t *testing.T, dsn string) (string, *syncBuffer, *os.Process) {
 	t.Helper()
 	out := &syncBuffer{}
-	cmd := exec.Command(os.Args[0], "serve", "-data", t.TempDir(), "-store", dsn, "-addr", "127.0.0.1:0")
-	cmd.Env = append(os.Environ(), asMainEnv+"=1")
+	// The test binary is assist itself when ASSIST_TEST_ARGS is set (TestMain).
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "ASSIST_TEST_ARGS=serve -data "+t.TempDir()+" -store "+dsn+" -addr 127.0.0.1:0")
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
