@@ -30,9 +30,11 @@ type colKind int
 const (
 	colText colKind = iota
 	colInt
+	colIntOrNull
 	colReal
-	colBool // SQLite 0/1
-	colTime // SQLite RFC 3339 text
+	colBool       // SQLite 0/1
+	colTime       // SQLite RFC 3339 text
+	colTimeOrNull // as colTime; '' (not yet) becomes NULL
 	colBlob
 )
 
@@ -50,14 +52,14 @@ func cols(spec string) []migrateColumn {
 	var out []migrateColumn
 	for _, f := range strings.Fields(spec) {
 		name, kind, _ := strings.Cut(f, ":")
-		k := map[string]colKind{"": colText, "int": colInt, "real": colReal, "bool": colBool, "time": colTime, "blob": colBlob}[kind]
+		k := map[string]colKind{"": colText, "int": colInt, "int?": colIntOrNull, "real": colReal, "bool": colBool, "time": colTime, "time?": colTimeOrNull, "blob": colBlob}[kind]
 		out = append(out, migrateColumn{name, k})
 	}
 	return out
 }
 
-// migrateTables are the store's tables as of migration 004, parents before
-// children; JSON list columns travel as text.
+// migrateTables are the store's tables as of the migrations in
+// migrateKnows, parents before children; JSON list columns travel as text.
 var migrateTables = []migrateTable{
 	{"shops", cols("id:int name ship_within_hours:int same_day_cutoff timezone updated_at:time version:int")},
 	{"products", cols("shop_id:int id pos:int title aliases price:real ship_within_hours:int facts pairs_with bundles")},
@@ -70,10 +72,14 @@ var migrateTables = []migrateTable{
 	{"conversations", cols("shop_id:int id turns:int last_text created_at:time updated_at:time")},
 	{"turns", cols("shop_id:int conversation idx:int role text product at:time posted_by suggestions")},
 	{"events", cols("id:int shop_id:int conversation turn:int agent suggestion_id kind action at:time")},
+	{"flags", cols("id:int shop_id:int conversation turn:int kind category role text flagged_by at:time status decided_by decided_at:time? learned_as")},
+	{"shop_examples", cols("id:int shop_id:int category role text positive:bool flag_id:int? added_by at:time")},
+	{"shop_cues", cols("shop_id:int word category enabled:bool added_by at:time")},
 }
 
-// migrateUpTo is the last migration whose tables migrateTables knows.
-const migrateUpTo = 4
+// migrateKnows are the SQLite migrations whose tables migrateTables copies.
+// A store with another one is refused: its data would be left behind.
+var migrateKnows = map[int]bool{1: true, 2: true, 3: true, 4: true, 9: true}
 
 func (c *migrateCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags(c, stderr, "-data DIR -to postgres://user@host/db")
@@ -109,14 +115,22 @@ func (c *migrateCmd) Run(ctx context.Context, args []string, stdout, stderr io.W
 			}
 			copied[t.name] = n
 		}
-		// A token id issued then revoked is never issued again.
-		var seq sql.NullInt64
-		err := src.SQL().QueryRowContext(ctx, `SELECT seq FROM sqlite_sequence WHERE name = 'api_tokens'`).Scan(&seq)
-		if err != nil && err != sql.ErrNoRows {
-			return fmt.Errorf("read the last token id: %w", err)
+		// An id issued then deleted (a revoked token) is never issued
+		// again: SQLite's AUTOINCREMENT remembers the highest.
+		rows, err := src.SQL().QueryContext(ctx, `SELECT name, seq FROM sqlite_sequence`)
+		if err != nil {
+			return fmt.Errorf("read the last ids: %w", err)
 		}
-		l.KeepIDsAbove("api_tokens", seq.Int64)
-		return nil
+		defer rows.Close()
+		for rows.Next() {
+			var name string
+			var seq int64
+			if err := rows.Scan(&name, &seq); err != nil {
+				return fmt.Errorf("read the last ids: %w", err)
+			}
+			l.KeepIDsAbove(name, seq)
+		}
+		return rows.Err()
 	})
 	if err != nil {
 		return fmt.Errorf("migrate %s into %s: %w", storePath(*data), postgres.Redact(*to), err)
@@ -160,8 +174,8 @@ func checkMigrations(ctx context.Context, src *sqlite.DB, dst *postgres.DB) erro
 		if err := rows.Scan(&v, &name); err != nil {
 			return err
 		}
-		if v > migrateUpTo {
-			return kb.Errorf(kb.EInvalid, "the SQLite store has migration %s, which assist migrate does not copy yet (it knows 001 to %03d): its data would be left behind", name, migrateUpTo)
+		if !migrateKnows[v] {
+			return kb.Errorf(kb.EInvalid, "the SQLite store has migration %s, whose tables assist migrate does not copy yet: its data would be left behind", name)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -171,8 +185,14 @@ func checkMigrations(ctx context.Context, src *sqlite.DB, dst *postgres.DB) erro
 	if err != nil {
 		return err
 	}
-	if len(applied) == 0 || applied[len(applied)-1] < migrateUpTo {
-		return fmt.Errorf("the PostgreSQL store is at migrations %v, want up to %03d", applied, migrateUpTo)
+	have := map[int]bool{}
+	for _, v := range applied {
+		have[v] = true
+	}
+	for v := range migrateKnows {
+		if !have[v] {
+			return fmt.Errorf("the PostgreSQL store lacks migration %03d (it has %v)", v, applied)
+		}
 	}
 	return nil
 }
@@ -266,6 +286,16 @@ func convertValue(v any, kind colKind) (any, error) {
 			return nil, fmt.Errorf("want 0 or 1, have %T", v)
 		}
 		return n != 0, nil
+	case colIntOrNull:
+		if v == nil {
+			return nil, nil
+		}
+		return convertValue(v, colInt)
+	case colTimeOrNull:
+		if s, ok := v.(string); v == nil || ok && s == "" {
+			return nil, nil
+		}
+		return convertValue(v, colTime)
 	case colTime:
 		if tm, ok := v.(time.Time); ok {
 			return tm, nil

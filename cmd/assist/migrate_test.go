@@ -77,9 +77,27 @@ func TestMigrateSQLiteIntoPostgres(t *testing.T) {
 		Kind: kb.SuggestionProduct, Action: kb.ActionUsed, At: at}); err != nil {
 		t.Fatal(err)
 	}
+	// What the shop taught: one flag accepted as an example, one as a cue
+	// word, one still open.
+	for i, d := range []*kb.FlagDecision{{Accept: true, As: "example", By: "boss"}, {Accept: true, As: "cue", Word: "发货", By: "boss"}, nil} {
+		id, err := src.AddFlag(ctx, &kb.Flag{Shop: tea.ID, Conversation: "c1", Turn: i, Kind: kb.FlagMissed,
+			Category: "evidence.missing", Role: "buyer", Text: "什么时候发货", FlaggedBy: "xiaoli"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d != nil {
+			if _, err := src.DecideFlag(ctx, tea.ID, id, *d); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	wantFlags, _ := src.Flags(ctx, tea.ID, "", 10)
 	wantReport, _ := src.SuggestionReport(ctx, tea.ID)
 	wantTurns, _ := src.Turns(ctx, tea.ID, "c1")
-	wantShop, _, _ := src.ShopByID(ctx, tea.ID)
+	wantShop, teaNow, _ := src.ShopByID(ctx, tea.ID)
+	if len(wantShop.Lessons.Examples) != 1 || len(wantShop.Lessons.Cues) != 1 {
+		t.Fatalf("lessons before migrate %+v: want an example and a cue", wantShop.Lessons)
+	}
 	src.Close()
 
 	dsn := storetest.PostgresDSN(t)
@@ -87,7 +105,7 @@ func TestMigrateSQLiteIntoPostgres(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "counts agree") {
 		t.Fatalf("migrate: %d\n%s%s", code, stdout, stderr)
 	}
-	for _, line := range []string{"turns", "events", "api_tokens"} {
+	for _, line := range []string{"turns", "events", "api_tokens", "flags", "shop_examples", "shop_cues"} {
 		if !strings.Contains(stdout, line) {
 			t.Errorf("the count table has no line for %s:\n%s", line, stdout)
 		}
@@ -127,10 +145,19 @@ func TestMigrateSQLiteIntoPostgres(t *testing.T) {
 	if got, _ := dst.SuggestionReport(ctx, tea.ID); !reflect.DeepEqual(got, wantReport) {
 		t.Errorf("report after migrate %+v, want %+v", got, wantReport)
 	}
-	if got, info, err := dst.ShopByID(ctx, tea.ID); err != nil || !reflect.DeepEqual(got, wantShop) || info.Version != tea.Version {
-		t.Errorf("shop after migrate differs (%v, version %d want %d)", err, info.Version, tea.Version)
+	if got, info, err := dst.ShopByID(ctx, tea.ID); err != nil || !reflect.DeepEqual(got, wantShop) || info.Version != teaNow.Version {
+		t.Errorf("shop after migrate differs (%v, version %d want %d)", err, info.Version, teaNow.Version)
 	}
 
+	gotFlags, err := dst.Flags(ctx, tea.ID, "", 10)
+	if err != nil || len(gotFlags) != len(wantFlags) {
+		t.Errorf("flags after migrate: %d, %v; want %d", len(gotFlags), err, len(wantFlags))
+	}
+	for i := range gotFlags {
+		if g, w := gotFlags[i], wantFlags[i]; g.ID != w.ID || g.Status != w.Status || g.LearnedAs != w.LearnedAs || !g.At.Equal(w.At.Truncate(time.Microsecond)) {
+			t.Errorf("flag %d after migrate %+v, want %+v", i, g, w)
+		}
+	}
 	// A second migrate into the same database is refused: it would mix two stores.
 	code, _, stderr = runAssist(t, "migrate", "-data", data, "-to", dsn)
 	if code == 0 || !strings.Contains(stderr, "not empty") {

@@ -48,6 +48,12 @@ type Store interface {
 	AddEvents(ctx context.Context, events ...kb.Event) error
 	Events(ctx context.Context, shop int64, conv string) ([]kb.Event, error)
 	SuggestionReport(ctx context.Context, shop int64) ([]kb.SuggestionStats, error)
+
+	AddFlag(ctx context.Context, f *kb.Flag) (int64, error)
+	Flags(ctx context.Context, shop int64, status string, limit int) ([]kb.Flag, error)
+	DecideFlag(ctx context.Context, shop, id int64, d kb.FlagDecision) (*kb.Flag, error)
+	PutShopCue(ctx context.Context, shop int64, c kb.ShopCue, by string) error
+	DeleteShopCue(ctx context.Context, shop int64, word, category string) error
 }
 
 // Factory opens an empty store whose clock is now, closed when t ends.
@@ -65,6 +71,7 @@ func Run(t *testing.T, f Factory) {
 	t.Run("concurrent turns", func(t *testing.T) { testConcurrentTurns(t, f) })
 	t.Run("events", func(t *testing.T) { testEvents(t, f) })
 	t.Run("report", func(t *testing.T) { testReport(t, f) })
+	t.Run("lessons", func(t *testing.T) { testLessons(t, f) })
 }
 
 // clock is a settable "now" for the store under test.
