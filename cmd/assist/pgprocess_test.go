@@ -48,7 +48,12 @@ func TestTwoProcessesAndAKill(t *testing.T) {
 	dsn := storetest.PostgresDSN(t)
 	a, outA, procA := serveProcess(t, dsn)
 	waitFor(t, outA, adminPassRe)
-	b, _, _ := serveProcess(t, dsn)
+	b, outB, _ := serveProcess(t, dsn)
+	defer func() {
+		if t.Failed() {
+			t.Logf("A:\n%s\nB:\n%s", outA, outB)
+		}
+	}()
 
 	ctx := context.Background()
 	db, err := postgres.Open(ctx, dsn)
@@ -73,6 +78,8 @@ func TestTwoProcessesAndAKill(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	warm(t, a, token, shop)
+	warm(t, b, token, shop)
 	ws := panel(t, a, loginCookie(t, b, "xiaoli", "agent-password"), fmt.Sprintf("/api/v1/shops/%d/conversations/k0/ws", shop))
 	postTurn(t, b, token, shop, "k0", "你好,在吗")
 	if got, err := nextPush(t, ws); err != nil || got.Turn != 0 || got.Conversation != "k0" {

@@ -109,6 +109,25 @@ func tryTurn(url, token string, shop int64, conv, text string) (assistant.Sugges
 	return s, json.Unmarshal(body, &s)
 }
 
+// warm waits until an instance answers turns: its first turn loads the
+// shop (dictionary, index), which on a loaded machine may outlast the
+// server's 30 s write timeout. The load goes on after a timed-out request,
+// so asking again gets there.
+func warm(t *testing.T, url, token string, shop int64) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		_, err := tryTurn(url, token, shop, "warm-up", "你好")
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s answers no turn after 3 minutes: %v", url, err)
+		}
+		time.Sleep(time.Second)
+	}
+}
+
 // Two instances on one PostgreSQL behave as one server: a turn posted to
 // one is pushed to a panel on the other, a session made on one holds on
 // the other, turns of one conversation posted to both at once are
@@ -142,6 +161,9 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
+	warm(t, a, token, shop)
+	warm(t, b, token, shop)
 
 	// Logged in through A, watching through B.
 	cookie := loginCookie(t, a, "xiaoli", "agent-password")
