@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"assist/assistant"
@@ -47,14 +48,18 @@ func (d retryDesk) Turn(ctx context.Context, shop int64, conv string, t assistan
 
 // relay pushes every committed turn, whichever instance took it, to this
 // instance's panels: it listens for the store's turn notices, which arrive
-// in commit order, reads each turn's stored suggestion set and publishes it
-// to the local hub. It runs on one goroutine, so pushes keep that order.
+// in commit order, and publishes each turn's suggestion set to the local
+// hub in that order. A set this instance answered itself is kept from the
+// Desk (Publish); any other is read from the store, the notices that queued
+// up meanwhile in one query.
 type relay struct {
-	db   *postgres.DB
-	hub  *web.Hub
-	log  *slog.Logger
-	last map[convKey]pushedTurn // the last turn pushed, per conversation
+	db  *postgres.DB
+	hub *web.Hub
+	log *slog.Logger
 
+	mu    sync.Mutex
+	last  map[convKey]pushedTurn       // the last turn pushed, per conversation
+	stash map[postgres.TurnKey]stashed // sets this instance answered, not yet pushed
 	swept time.Time
 }
 
@@ -68,72 +73,159 @@ type pushedTurn struct {
 	at    time.Time
 }
 
-// relayForget is how long a quiet conversation's last pushed index is kept.
-// A notice for it after that is pushed as it comes, without filling gaps.
-const relayForget = time.Hour
+type stashed struct {
+	sugg *assistant.Suggestions
+	data []byte
+	at   time.Time
+}
+
+// relayForget is how long a quiet conversation's last pushed index is kept
+// (a notice for it after that is pushed without filling gaps), and a set
+// whose notice never came (the listening connection was lost) is kept.
+const (
+	relayForget   = time.Hour
+	relayStashFor = time.Minute
+	relayBatch    = 256 // notices read from the store in one query, at most
+)
 
 // startRelay announces this instance's turns and starts pushing everyone's.
 // It returns once listening, so no turn committed after is missed.
-func startRelay(ctx context.Context, db *postgres.DB, hub *web.Hub, log *slog.Logger) (stop func(), err error) {
+func startRelay(ctx context.Context, db *postgres.DB, hub *web.Hub, log *slog.Logger) (r *relay, stop func(), err error) {
 	host, _ := os.Hostname()
 	db.Announce(fmt.Sprintf("%s/%d/%d", host, os.Getpid(), time.Now().UnixNano()))
 	l, err := db.Listen(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	l.OnReconnect = func(err error) {
 		log.Warn("turn notices: connection lost and opened again; a turn committed meanwhile is pushed with the next turn of its conversation", "err", err)
 	}
-	r := &relay{db: db, hub: hub, log: log, last: map[convKey]pushedTurn{}, swept: time.Now()}
+	r = &relay{db: db, hub: hub, log: log, last: map[convKey]pushedTurn{}, stash: map[postgres.TurnKey]stashed{}, swept: time.Now()}
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	done := make(chan struct{})
+	notices := make(chan postgres.TurnNotice, 4096)
+	var wg sync.WaitGroup
+	wg.Add(2)
 	go func() {
-		defer close(done)
+		defer wg.Done()
+		defer close(notices)
 		defer l.Close()
 		for {
 			n, err := l.Next(rctx)
 			if err != nil {
 				return
 			}
-			r.push(rctx, n)
+			notices <- n
 		}
 	}()
-	return func() { cancel(); <-done }, nil
+	go func() {
+		defer wg.Done()
+		for n := range notices {
+			batch := []postgres.TurnNotice{n}
+		more:
+			for len(batch) < relayBatch {
+				select {
+				case n, ok := <-notices:
+					if !ok {
+						break more
+					}
+					batch = append(batch, n)
+				default:
+					break more
+				}
+			}
+			r.push(rctx, batch)
+		}
+	}()
+	return r, func() { cancel(); wg.Wait() }, nil
 }
 
-// push publishes the turn a notice names, after any turn of the same
-// conversation whose notice was lost (a gap since the last one pushed), and
-// never a turn twice.
-func (r *relay) push(ctx context.Context, n postgres.TurnNotice) {
-	now := time.Now()
-	key := convKey{n.Shop, n.Conversation}
-	from := n.Index
-	if p, ok := r.last[key]; ok {
-		if n.Index <= p.index {
-			return
-		}
-		from = p.index + 1
+// Publish is the Desk's publisher: it keeps the set of a turn this instance
+// answered until the turn's notice comes, so that pushes keep commit order
+// across instances without reading the set back.
+func (r *relay) Publish(shop int64, conv string, sugg *assistant.Suggestions, data []byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if p, ok := r.last[convKey{shop, conv}]; ok && sugg.Turn <= p.index {
+		return // its notice came first and the set was read from the store
 	}
-	for i := from; i <= n.Index; i++ {
-		t, err := r.db.Turn(ctx, n.Shop, n.Conversation, i)
-		if err != nil {
-			r.log.Warn("push turn", "shop", n.Shop, "conversation", n.Conversation, "turn", i, "err", err)
+	r.stash[postgres.TurnKey{Shop: shop, Conversation: conv, Index: sugg.Turn}] = stashed{sugg, data, time.Now()}
+}
+
+// push publishes the turns a batch of notices names, in order, after any
+// turn of the same conversation whose notice was lost (a gap since the last
+// one pushed), and never a turn twice.
+func (r *relay) push(ctx context.Context, batch []postgres.TurnNotice) {
+	now := time.Now()
+	var plan []postgres.TurnKey
+	r.mu.Lock()
+	for _, n := range batch {
+		key := convKey{n.Shop, n.Conversation}
+		from := n.Index
+		if p, ok := r.last[key]; ok {
+			if n.Index <= p.index {
+				continue
+			}
+			from = p.index + 1
+		}
+		for i := from; i <= n.Index; i++ {
+			plan = append(plan, postgres.TurnKey{Shop: n.Shop, Conversation: n.Conversation, Index: i})
+		}
+		r.last[key] = pushedTurn{index: n.Index, at: now}
+	}
+	var missing []postgres.TurnKey
+	kept := map[postgres.TurnKey]stashed{}
+	for _, k := range plan {
+		if st, ok := r.stash[k]; ok {
+			kept[k] = st
+			delete(r.stash, k)
+		} else {
+			missing = append(missing, k)
+		}
+	}
+	r.sweep(now)
+	r.mu.Unlock()
+
+	var read map[postgres.TurnKey][]byte
+	if len(missing) > 0 {
+		var err error
+		if read, err = r.db.SuggestionSets(ctx, missing); err != nil {
+			r.log.Warn("push turns: read their suggestion sets", "turns", len(missing), "err", err)
+		}
+	}
+	for _, k := range plan {
+		if st, ok := kept[k]; ok {
+			r.hub.Publish(k.Shop, k.Conversation, st.sugg, st.data)
+			continue
+		}
+		data, ok := read[k]
+		if !ok {
+			r.log.Warn("push turn: not in the store", "shop", k.Shop, "conversation", k.Conversation, "turn", k.Index)
 			continue
 		}
 		var sugg assistant.Suggestions
-		if err := json.Unmarshal(t.Suggestions, &sugg); err != nil {
-			r.log.Warn("push turn: stored suggestions", "shop", n.Shop, "conversation", n.Conversation, "turn", i, "err", err)
+		if err := json.Unmarshal(data, &sugg); err != nil {
+			r.log.Warn("push turn: stored suggestions", "shop", k.Shop, "conversation", k.Conversation, "turn", k.Index, "err", err)
 			continue
 		}
-		r.hub.Publish(n.Shop, n.Conversation, &sugg, t.Suggestions)
+		r.hub.Publish(k.Shop, k.Conversation, &sugg, data)
 	}
-	r.last[key] = pushedTurn{index: n.Index, at: now}
-	if now.Sub(r.swept) > time.Minute {
-		r.swept = now
-		for k, p := range r.last {
-			if now.Sub(p.at) > relayForget {
-				delete(r.last, k)
-			}
+}
+
+// sweep forgets quiet conversations and sets whose notice never came, at
+// most once a minute; r.mu is held.
+func (r *relay) sweep(now time.Time) {
+	if now.Sub(r.swept) < time.Minute {
+		return
+	}
+	r.swept = now
+	for k, p := range r.last {
+		if now.Sub(p.at) > relayForget {
+			delete(r.last, k)
+		}
+	}
+	for k, st := range r.stash {
+		if now.Sub(st.at) > relayStashFor {
+			delete(r.stash, k)
 		}
 	}
 }

@@ -134,13 +134,23 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 	}
 	// Every shop of the store is served; each loads on its first turn.
 	hub := web.NewHub()
-	// With PostgreSQL, every push, this instance's turns included, comes
-	// from the relay, in the order the turns committed; the index stays
+	// With PostgreSQL, every push, this instance's turns included, goes
+	// through the relay, in the order the turns committed; the index stays
 	// on this instance's disk.
 	var publisher assistant.Publisher = hub
 	pg, shared := db.(*postgres.DB)
+	var rl *relay
+	stopRelay := func() {}
 	if shared {
-		publisher = nil
+		if rl, stopRelay, err = startRelay(ctx, pg, hub, log); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err != nil {
+				stopRelay()
+			}
+		}()
+		publisher = rl
 	}
 	desk, err := assistant.NewDesk(assistant.DeskConfig{Log: db, Library: db, Publisher: publisher,
 		Indexer: index.Dirs{Root: indexPath(o.data)}})
@@ -153,17 +163,8 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 		}
 	}()
 	var webDesk web.Desk = desk
-	stopRelay := func() {}
 	if shared {
 		webDesk = retryDesk{desk}
-		if stopRelay, err = startRelay(ctx, pg, hub, log); err != nil {
-			return nil, err
-		}
-		defer func() {
-			if err != nil {
-				stopRelay()
-			}
-		}()
 	}
 	w, err := web.New(web.Config{Store: db, Desk: webDesk, Hub: hub, Origins: o.origins, TrustedProxies: o.proxies,
 		Logger: log, Now: time.Now})

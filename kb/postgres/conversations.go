@@ -170,3 +170,38 @@ func scanTurn(r pgx.CollectableRow) (kb.StoredTurn, error) {
 	t.Suggestions = []byte(sugg)
 	return t, err
 }
+
+// TurnKey names one turn.
+type TurnKey struct {
+	Shop         int64
+	Conversation string
+	Index        int
+}
+
+// SuggestionSets reads the stored suggestion sets of many turns in one
+// query; a turn not stored is absent from the map.
+func (db *DB) SuggestionSets(ctx context.Context, keys []TurnKey) (map[TurnKey][]byte, error) {
+	shops := make([]int64, len(keys))
+	convs := make([]string, len(keys))
+	idxs := make([]int32, len(keys))
+	for i, k := range keys {
+		shops[i], convs[i], idxs[i] = k.Shop, k.Conversation, int32(k.Index)
+	}
+	rows, err := db.pool.Query(ctx, `SELECT t.shop_id, t.conversation, t.idx, t.suggestions FROM turns t
+		JOIN unnest($1::bigint[], $2::text[], $3::integer[]) AS k(shop_id, conversation, idx)
+		  ON t.shop_id = k.shop_id AND t.conversation = k.conversation AND t.idx = k.idx`, shops, convs, idxs)
+	if err != nil {
+		return nil, fmt.Errorf("read suggestion sets: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[TurnKey][]byte, len(keys))
+	for rows.Next() {
+		var k TurnKey
+		var set string
+		if err := rows.Scan(&k.Shop, &k.Conversation, &k.Index, &set); err != nil {
+			return nil, fmt.Errorf("read suggestion sets: %w", err)
+		}
+		out[k] = []byte(set)
+	}
+	return out, rows.Err()
+}
