@@ -229,3 +229,34 @@ func (r *relay) sweep(now time.Time) {
 		}
 	}
 }
+
+// peopleStore is what assist user and assist token need of a store.
+type peopleStore interface {
+	shopFinder
+	User(ctx context.Context, name string) (*kb.User, error)
+	CreateUser(ctx context.Context, name, password string, owner bool) (*kb.User, error)
+	SetOwner(ctx context.Context, userID int64, owner bool) error
+	Grant(ctx context.Context, userID, shopID int64, role kb.Role) error
+	CreateToken(ctx context.Context, shop int64, name string) (string, *kb.APIToken, error)
+	Tokens(ctx context.Context) ([]kb.APIToken, error)
+	RevokeToken(ctx context.Context, id int64) (*kb.APIToken, error)
+	Close() error
+}
+
+// shopFinder finds shops by name.
+type shopFinder interface {
+	ShopNamed(ctx context.Context, name string) (kb.ShopInfo, error)
+	Shops(ctx context.Context) ([]kb.ShopInfo, error)
+}
+
+// openPeople opens the PostgreSQL store dsn names, or the SQLite store of
+// the data directory when dsn is "".
+func openPeople(ctx context.Context, data, dsn string) (peopleStore, error) {
+	if dsn == "" {
+		return openExisting(ctx, data)
+	}
+	if !isPostgres(dsn) {
+		return nil, kb.Errorf(kb.EInvalid, "-store %q: want a PostgreSQL DSN, postgres://user@host:5432/db", dsn)
+	}
+	return postgres.Open(ctx, dsn)
+}

@@ -157,9 +157,11 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 	if err := db.Grant(ctx, agent.ID, shop, kb.RoleAgent); err != nil {
 		t.Fatal(err)
 	}
-	token, tok, err := db.CreateToken(ctx, shop, "qianniu")
-	if err != nil {
-		t.Fatal(err)
+	// Tokens are made and revoked with the command line, on the shared store.
+	code, stdout, stderr := runAssist(t, "token", "create", "-store", dsn, "-name", "qianniu")
+	token := lastLine(stdout)
+	if code != 0 || !strings.HasPrefix(token, "ast_") {
+		t.Fatalf("token create -store: %d %s %s", code, stdout, stderr)
 	}
 
 	warm(t, a, token, shop)
@@ -239,8 +241,12 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 	}
 
 	// A token revoked once is refused by both.
-	if _, err := db.RevokeToken(ctx, tok.ID); err != nil {
-		t.Fatal(err)
+	toks, err := db.Tokens(ctx)
+	if err != nil || len(toks) != 1 {
+		t.Fatalf("tokens %+v %v", toks, err)
+	}
+	if code, stdout, stderr := runAssist(t, "token", "revoke", "-store", dsn, "-id", fmt.Sprint(toks[0].ID)); code != 0 {
+		t.Fatalf("token revoke -store: %d %s %s", code, stdout, stderr)
 	}
 	for _, url := range []string{a, b} {
 		if status, resp := post(t, fmt.Sprintf("%s/api/v1/shops/%d/conversations/c1/turns", url, shop), token,
