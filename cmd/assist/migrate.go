@@ -75,11 +75,12 @@ var migrateTables = []migrateTable{
 	{"flags", cols("id:int shop_id:int conversation turn:int kind category role text flagged_by at:time status decided_by decided_at:time? learned_as")},
 	{"shop_examples", cols("id:int shop_id:int category role text positive:bool flag_id:int? added_by at:time")},
 	{"shop_cues", cols("shop_id:int word category enabled:bool added_by at:time")},
+	{"idempotency_keys", cols("shop_id:int key kind conversation turn:int request created_at:time")},
 }
 
 // migrateKnows are the SQLite migrations whose tables migrateTables copies.
 // A store with another one is refused: its data would be left behind.
-var migrateKnows = map[int]bool{1: true, 2: true, 3: true, 4: true, 9: true}
+var migrateKnows = map[int]bool{1: true, 2: true, 3: true, 4: true, 8: true, 9: true}
 
 func (c *migrateCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags(c, stderr, "-data DIR -to postgres://user@host/db")
@@ -197,13 +198,22 @@ func checkMigrations(ctx context.Context, src *sqlite.DB, dst *postgres.DB) erro
 	return nil
 }
 
+// order keeps the copy in the order rows were written: rowid, except for
+// a WITHOUT ROWID table (idempotency_keys), which has none.
+func (t migrateTable) order() string {
+	if t.name == "idempotency_keys" {
+		return "ORDER BY shop_id, key"
+	}
+	return "ORDER BY rowid"
+}
+
 // copyTable streams one SQLite table into the loader.
 func copyTable(ctx context.Context, src *sql.DB, l *postgres.Loader, t migrateTable) (int64, error) {
 	names := make([]string, len(t.columns))
 	for i, c := range t.columns {
 		names[i] = c.name
 	}
-	rows, err := src.QueryContext(ctx, `SELECT `+strings.Join(names, ", ")+` FROM `+t.name+` ORDER BY rowid`)
+	rows, err := src.QueryContext(ctx, `SELECT `+strings.Join(names, ", ")+` FROM `+t.name+` `+t.order())
 	if err != nil {
 		return 0, fmt.Errorf("read %s: %w", t.name, err)
 	}

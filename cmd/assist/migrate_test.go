@@ -69,6 +69,9 @@ func TestMigrateSQLiteIntoPostgres(t *testing.T) {
 	for i, text := range []string{"在吗", "什么时候发货", "好的"} {
 		st := &kb.StoredTurn{Shop: tea.ID, Conversation: "c1", Index: i, Role: "buyer", Text: text, At: at.Add(time.Duration(i) * time.Second),
 			PostedBy: "qianniu", Suggestions: json.RawMessage(`{"turn":` + string(rune('0'+i)) + `,"phrases":[]}`)}
+		if i == 1 {
+			st.IdempotencyKey = "retry-1"
+		}
 		if err := src.AddTurn(ctx, st); err != nil {
 			t.Fatal(err)
 		}
@@ -149,6 +152,9 @@ func TestMigrateSQLiteIntoPostgres(t *testing.T) {
 		t.Errorf("shop after migrate differs (%v, version %d want %d)", err, info.Version, teaNow.Version)
 	}
 
+	if k, err := dst.TurnByKey(ctx, tea.ID, "retry-1"); err != nil || k.Index != 1 {
+		t.Errorf("a retry after migrate finds %+v, %v; want turn 1", k, err)
+	}
 	gotFlags, err := dst.Flags(ctx, tea.ID, "", 10)
 	if err != nil || len(gotFlags) != len(wantFlags) {
 		t.Errorf("flags after migrate: %d, %v; want %d", len(gotFlags), err, len(wantFlags))

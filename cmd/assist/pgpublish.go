@@ -35,11 +35,15 @@ type retryDesk struct{ *assistant.Desk }
 const turnAttempts = 5
 
 func (d retryDesk) Turn(ctx context.Context, shop int64, conv string, t assistant.Turn, postedBy string) (*assistant.Suggestions, []byte, error) {
+	return d.TurnOnce(ctx, shop, conv, "", t, postedBy)
+}
+
+func (d retryDesk) TurnOnce(ctx context.Context, shop int64, conv, key string, t assistant.Turn, postedBy string) (*assistant.Suggestions, []byte, error) {
 	if t.At.IsZero() {
 		t.At = time.Now() // one time for every attempt
 	}
 	for attempt := 1; ; attempt++ {
-		sugg, data, err := d.Desk.Turn(ctx, shop, conv, t, postedBy)
+		sugg, data, err := d.Desk.TurnOnce(ctx, shop, conv, key, t, postedBy)
 		if kb.ErrorCode(err) != kb.EConflict || attempt == turnAttempts || ctx.Err() != nil {
 			return sugg, data, err
 		}

@@ -39,13 +39,18 @@ type Store interface {
 	TokenBySecret(ctx context.Context, secret string) (*kb.APIToken, error)
 	Tokens(ctx context.Context) ([]kb.APIToken, error)
 	RevokeToken(ctx context.Context, id int64) (*kb.APIToken, error)
+	ShopTokens(ctx context.Context, shop int64) ([]kb.APIToken, error)
+	RevokeShopToken(ctx context.Context, shop, id int64) (*kb.APIToken, error)
 
 	AddTurn(ctx context.Context, t *kb.StoredTurn) error
 	Turns(ctx context.Context, shop int64, conv string) ([]kb.StoredTurn, error)
 	Turn(ctx context.Context, shop int64, conv string, index int) (*kb.StoredTurn, error)
 	Conversations(ctx context.Context, shop int64, limit int) ([]kb.ConversationSummary, error)
+	TurnPage(ctx context.Context, shop int64, conv string, before, limit int) ([]kb.StoredTurn, bool, error)
+	TurnByKey(ctx context.Context, shop int64, key string) (*kb.StoredTurn, error)
 
 	AddEvents(ctx context.Context, events ...kb.Event) error
+	AddEventOnce(ctx context.Context, key string, e kb.Event) (replayed bool, err error)
 	Events(ctx context.Context, shop int64, conv string) ([]kb.Event, error)
 	SuggestionReport(ctx context.Context, shop int64) ([]kb.SuggestionStats, error)
 
@@ -72,6 +77,7 @@ func Run(t *testing.T, f Factory) {
 	t.Run("events", func(t *testing.T) { testEvents(t, f) })
 	t.Run("report", func(t *testing.T) { testReport(t, f) })
 	t.Run("lessons", func(t *testing.T) { testLessons(t, f) })
+	t.Run("pages and keys", func(t *testing.T) { testPagesAndKeys(t, f) })
 }
 
 // clock is a settable "now" for the store under test.
