@@ -69,18 +69,19 @@ var migrateTables = []migrateTable{
 	{"memberships", cols("user_id:int shop_id:int role")},
 	{"sessions", cols("id_hash:blob user_id:int created_at:time expires_at:time")},
 	{"api_tokens", cols("id:int shop_id:int name token_hash:blob created_at:time")},
-	{"conversations", cols("shop_id:int id turns:int last_text created_at:time updated_at:time")},
-	{"turns", cols("shop_id:int conversation idx:int role text product at:time posted_by suggestions")},
+	{"conversations", cols("shop_id:int id turns:int last_text created_at:time updated_at:time buyer_name assignee product")},
+	{"turns", cols("shop_id:int conversation idx:int role text product at:time posted_by suggestions buyer_name assignee")},
 	{"events", cols("id:int shop_id:int conversation turn:int agent suggestion_id kind action at:time")},
 	{"flags", cols("id:int shop_id:int conversation turn:int kind category role text flagged_by at:time status decided_by decided_at:time? learned_as")},
 	{"shop_examples", cols("id:int shop_id:int category role text positive:bool flag_id:int? added_by at:time")},
 	{"shop_cues", cols("shop_id:int word category enabled:bool added_by at:time")},
+	{"personal_phrases", cols("id:int shop_id:int user_id:int title text code created_at:time updated_at:time")},
 	{"idempotency_keys", cols("shop_id:int key kind conversation turn:int request created_at:time")},
 }
 
 // migrateKnows are the SQLite migrations whose tables migrateTables copies.
 // A store with another one is refused: its data would be left behind.
-var migrateKnows = map[int]bool{1: true, 2: true, 3: true, 4: true, 8: true, 9: true}
+var migrateKnows = map[int]bool{1: true, 2: true, 3: true, 4: true, 6: true, 8: true, 9: true}
 
 func (c *migrateCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags(c, stderr, "-data DIR -to postgres://user@host/db")

@@ -28,17 +28,22 @@ func (db *DB) AddTurn(ctx context.Context, t *kb.StoredTurn) error {
 		now := db.now()
 		// The conversation row is locked by this upsert until commit, so
 		// turns of one conversation commit one after another.
-		_, err := tx.Exec(ctx, `INSERT INTO conversations (shop_id, id, turns, last_text, created_at, updated_at)
-			VALUES ($1, $2, 1, $3, $4, $4)
+		// Each of buyer, assignee and product keeps its last known value:
+		// a turn that does not say leaves it as it was.
+		_, err := tx.Exec(ctx, `INSERT INTO conversations (shop_id, id, turns, last_text, created_at, updated_at, buyer_name, assignee, product)
+			VALUES ($1, $2, 1, $3, $4, $4, $5, $6, $7)
 			ON CONFLICT (shop_id, id) DO UPDATE SET turns = conversations.turns + 1,
-				last_text = excluded.last_text, updated_at = excluded.updated_at`,
-			t.Shop, t.Conversation, t.Text, now)
+				last_text = excluded.last_text, updated_at = excluded.updated_at,
+				buyer_name = CASE WHEN excluded.buyer_name <> '' THEN excluded.buyer_name ELSE conversations.buyer_name END,
+				assignee = CASE WHEN excluded.assignee <> '' THEN excluded.assignee ELSE conversations.assignee END,
+				product = CASE WHEN excluded.product <> '' THEN excluded.product ELSE conversations.product END`,
+			t.Shop, t.Conversation, t.Text, now, t.BuyerName, t.Assignee, t.Product)
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO turns (shop_id, conversation, idx, role, text, product, at, posted_by, suggestions)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, t.Shop, t.Conversation, t.Index, t.Role, t.Text, t.Product,
-			t.At, t.PostedBy, string(t.Suggestions))
+		_, err = tx.Exec(ctx, `INSERT INTO turns (shop_id, conversation, idx, role, text, product, at, posted_by, suggestions, buyer_name, assignee)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, t.Shop, t.Conversation, t.Index, t.Role, t.Text, t.Product,
+			t.At, t.PostedBy, string(t.Suggestions), t.BuyerName, t.Assignee)
 		if isCode(err, uniqueViolation) {
 			return kb.Errorf(kb.EConflict, "conversation %s already has a turn %d", t.Conversation, t.Index)
 		}
@@ -69,19 +74,46 @@ func (db *DB) AddTurn(ctx context.Context, t *kb.StoredTurn) error {
 	return err
 }
 
+// Conversation is one line of the list, for one conversation; an unknown
+// one is not_found.
+func (db *DB) Conversation(ctx context.Context, shop int64, id string) (*kb.ConversationSummary, error) {
+	rows, err := db.pool.Query(ctx, conversationColumns+` WHERE shop_id = $1 AND id = $2`, shop, id)
+	if err != nil {
+		return nil, fmt.Errorf("read conversation %s: %w", id, err)
+	}
+	c, err := pgx.CollectOneRow(rows, scanConversation)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, kb.Errorf(kb.ENotFound, "没有会话 %q (no conversation)", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read conversation %s: %w", id, err)
+	}
+	return &c, nil
+}
+
+const conversationColumns = `SELECT id, turns, last_text, updated_at, buyer_name, product, assignee FROM conversations`
+
+func scanConversation(r pgx.CollectableRow) (kb.ConversationSummary, error) {
+	var c kb.ConversationSummary
+	err := r.Scan(&c.ID, &c.Turns, &c.LastText, &c.UpdatedAt, &c.BuyerName, &c.Product, &c.Assignee)
+	c.UpdatedAt = c.UpdatedAt.UTC()
+	return c, err
+}
+
 // Conversations lists up to limit conversations, the latest updated first.
 func (db *DB) Conversations(ctx context.Context, shop int64, limit int) ([]kb.ConversationSummary, error) {
-	rows, err := db.pool.Query(ctx, `SELECT id, turns, last_text, updated_at FROM conversations
-		WHERE shop_id = $1 ORDER BY updated_at DESC, id COLLATE "C" LIMIT $2`, shop, limit)
+	return db.ConversationsFor(ctx, shop, "", limit)
+}
+
+// ConversationsFor lists up to limit conversations of shop, those assigned
+// to assignee first, each group the latest updated first; "" is nobody.
+func (db *DB) ConversationsFor(ctx context.Context, shop int64, assignee string, limit int) ([]kb.ConversationSummary, error) {
+	rows, err := db.pool.Query(ctx, conversationColumns+`
+		WHERE shop_id = $1 ORDER BY ($2 <> '' AND assignee = $2) DESC, updated_at DESC, id COLLATE "C" LIMIT $3`, shop, assignee, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list conversations: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (kb.ConversationSummary, error) {
-		var c kb.ConversationSummary
-		err := r.Scan(&c.ID, &c.Turns, &c.LastText, &c.UpdatedAt)
-		c.UpdatedAt = c.UpdatedAt.UTC()
-		return c, err
-	})
+	out, err := pgx.CollectRows(rows, scanConversation)
 	if err != nil {
 		return nil, fmt.Errorf("list conversations: %w", err)
 	}
@@ -160,12 +192,12 @@ func (db *DB) Turn(ctx context.Context, shop int64, conversation string, index i
 	return &t, nil
 }
 
-const turnColumns = `SELECT shop_id, conversation, idx, role, text, product, at, posted_by, suggestions FROM turns`
+const turnColumns = `SELECT shop_id, conversation, idx, role, text, product, at, posted_by, suggestions, buyer_name, assignee FROM turns`
 
 func scanTurn(r pgx.CollectableRow) (kb.StoredTurn, error) {
 	var t kb.StoredTurn
 	var sugg string
-	err := r.Scan(&t.Shop, &t.Conversation, &t.Index, &t.Role, &t.Text, &t.Product, &t.At, &t.PostedBy, &sugg)
+	err := r.Scan(&t.Shop, &t.Conversation, &t.Index, &t.Role, &t.Text, &t.Product, &t.At, &t.PostedBy, &sugg, &t.BuyerName, &t.Assignee)
 	t.At = t.At.UTC()
 	t.Suggestions = []byte(sugg)
 	return t, err
