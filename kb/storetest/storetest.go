@@ -46,6 +46,12 @@ type Store interface {
 	Turns(ctx context.Context, shop int64, conv string) ([]kb.StoredTurn, error)
 	Turn(ctx context.Context, shop int64, conv string, index int) (*kb.StoredTurn, error)
 	Conversations(ctx context.Context, shop int64, limit int) ([]kb.ConversationSummary, error)
+	Conversation(ctx context.Context, shop int64, id string) (*kb.ConversationSummary, error)
+	ConversationsFor(ctx context.Context, shop int64, assignee string, limit int) ([]kb.ConversationSummary, error)
+	PersonalPhrases(ctx context.Context, shop, user int64) ([]kb.PersonalPhrase, error)
+	AddPersonalPhrase(ctx context.Context, p *kb.PersonalPhrase) error
+	UpdatePersonalPhrase(ctx context.Context, p *kb.PersonalPhrase) error
+	DeletePersonalPhrase(ctx context.Context, shop, user, id int64) error
 	TurnPage(ctx context.Context, shop int64, conv string, before, limit int) ([]kb.StoredTurn, bool, error)
 	TurnByKey(ctx context.Context, shop int64, key string) (*kb.StoredTurn, error)
 
@@ -78,6 +84,7 @@ func Run(t *testing.T, f Factory) {
 	t.Run("report", func(t *testing.T) { testReport(t, f) })
 	t.Run("lessons", func(t *testing.T) { testLessons(t, f) })
 	t.Run("pages and keys", func(t *testing.T) { testPagesAndKeys(t, f) })
+	t.Run("personal phrases and assignees", func(t *testing.T) { testPersonal(t, f) })
 }
 
 // clock is a settable "now" for the store under test.
