@@ -101,12 +101,13 @@ func startRelay(ctx context.Context, db *postgres.DB, hub *web.Hub, log *slog.Lo
 	if err != nil {
 		return nil, nil, err
 	}
+	notices := make(chan postgres.TurnNotice, 4096)
 	l.OnReconnect = func(err error) {
-		log.Warn("turn notices: connection lost and opened again; a turn committed meanwhile is pushed with the next turn of its conversation", "err", err)
+		log.Warn("turn notices: connection lost and opened again; catching up the conversations pushed lately", "err", err)
+		notices <- postgres.TurnNotice{Origin: resyncNotice}
 	}
 	r = &relay{db: db, hub: hub, log: log, last: map[convKey]pushedTurn{}, stash: map[postgres.TurnKey]stashed{}, swept: time.Now()}
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	notices := make(chan postgres.TurnNotice, 4096)
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() {
@@ -124,6 +125,10 @@ func startRelay(ctx context.Context, db *postgres.DB, hub *web.Hub, log *slog.Lo
 	go func() {
 		defer wg.Done()
 		for n := range notices {
+			if n.Origin == resyncNotice {
+				r.resync(rctx)
+				continue
+			}
 			batch := []postgres.TurnNotice{n}
 		more:
 			for len(batch) < relayBatch {
@@ -132,15 +137,51 @@ func startRelay(ctx context.Context, db *postgres.DB, hub *web.Hub, log *slog.Lo
 					if !ok {
 						break more
 					}
+					if n.Origin == resyncNotice {
+						r.push(rctx, batch)
+						r.resync(rctx)
+						batch = nil
+						break more
+					}
 					batch = append(batch, n)
 				default:
 					break more
 				}
 			}
-			r.push(rctx, batch)
+			if len(batch) > 0 {
+				r.push(rctx, batch)
+			}
 		}
 	}()
 	return r, func() { cancel(); wg.Wait() }, nil
+}
+
+// resyncNotice marks, in the relay's queue, that the listening connection
+// was lost: notices sent meanwhile are gone.
+const resyncNotice = "\x00resync"
+
+// resync pushes what the conversations this instance pushed lately gained
+// while notices were lost: each one's stored turns past the last pushed.
+func (r *relay) resync(ctx context.Context) {
+	r.mu.Lock()
+	keys := make([]postgres.TurnKey, 0, len(r.last))
+	for k := range r.last {
+		keys = append(keys, postgres.TurnKey{Shop: k.shop, Conversation: k.conv})
+	}
+	r.mu.Unlock()
+	if len(keys) == 0 {
+		return
+	}
+	last, err := r.db.LastTurns(ctx, keys)
+	if err != nil {
+		r.log.Warn("turn notices: catch up", "err", err)
+		return
+	}
+	var missed []postgres.TurnNotice
+	for k, idx := range last {
+		missed = append(missed, postgres.TurnNotice{Shop: k.Shop, Conversation: k.Conversation, Index: idx})
+	}
+	r.push(ctx, missed) // push skips what was pushed and fills what was not
 }
 
 // Publish is the Desk's publisher: it keeps the set of a turn this instance

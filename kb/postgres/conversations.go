@@ -237,3 +237,30 @@ func (db *DB) SuggestionSets(ctx context.Context, keys []TurnKey) (map[TurnKey][
 	}
 	return out, rows.Err()
 }
+
+// LastTurns is the index of the last stored turn of each conversation
+// named (shop and conversation of each key; the index is ignored); a
+// conversation with no turn is absent.
+func (db *DB) LastTurns(ctx context.Context, keys []TurnKey) (map[TurnKey]int, error) {
+	shops := make([]int64, len(keys))
+	convs := make([]string, len(keys))
+	for i, k := range keys {
+		shops[i], convs[i] = k.Shop, k.Conversation
+	}
+	rows, err := db.pool.Query(ctx, `SELECT c.shop_id, c.id, c.turns - 1 FROM conversations c
+		JOIN unnest($1::bigint[], $2::text[]) AS k(shop_id, id) ON c.shop_id = k.shop_id AND c.id = k.id`, shops, convs)
+	if err != nil {
+		return nil, fmt.Errorf("read last turns: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[TurnKey]int, len(keys))
+	for rows.Next() {
+		var k TurnKey
+		var last int
+		if err := rows.Scan(&k.Shop, &k.Conversation, &last); err != nil {
+			return nil, fmt.Errorf("read last turns: %w", err)
+		}
+		out[k] = last
+	}
+	return out, rows.Err()
+}
