@@ -13,7 +13,10 @@ const (
 	EUnauthorized = "unauthorized"
 	EForbidden    = "forbidden"
 	ETooMany      = "too_many_requests"
-	EInternal     = "internal"
+	// ENotImplemented: this deployment does not offer it (a store without
+	// the feature), not a fault of the request.
+	ENotImplemented = "not_implemented"
+	EInternal       = "internal"
 )
 
 // Error is an error a person can act on: a code and a message.

@@ -11,13 +11,14 @@ import (
 
 // statusOf is the one map from error codes to HTTP statuses.
 var statusOf = map[string]int{
-	kb.EInvalid:      http.StatusBadRequest,
-	kb.ENotFound:     http.StatusNotFound,
-	kb.EConflict:     http.StatusConflict,
-	kb.EUnauthorized: http.StatusUnauthorized,
-	kb.EForbidden:    http.StatusForbidden,
-	kb.ETooMany:      http.StatusTooManyRequests,
-	kb.EInternal:     http.StatusInternalServerError,
+	kb.EInvalid:        http.StatusBadRequest,
+	kb.ENotFound:       http.StatusNotFound,
+	kb.EConflict:       http.StatusConflict,
+	kb.EUnauthorized:   http.StatusUnauthorized,
+	kb.EForbidden:      http.StatusForbidden,
+	kb.ETooMany:        http.StatusTooManyRequests,
+	kb.ENotImplemented: http.StatusNotImplemented,
+	kb.EInternal:       http.StatusInternalServerError,
 }
 
 // errorBody is what every error answer looks like.

@@ -12,11 +12,14 @@ import (
 // answers 201, the same outcome again 200 (counted once), a different
 // outcome under a used id 409.
 func (s *Server) postOutcome(w http.ResponseWriter, r *http.Request, p *principal) error {
+	if _, err := s.reviewStore(); err != nil {
+		return err
+	}
 	var o kb.Outcome
 	if err := decodeBody(w, r, &o); err != nil {
 		return err
 	}
-	created, err := s.store.AddOutcome(r.Context(), p.Shop, &o)
+	created, err := s.review.AddOutcome(r.Context(), p.Shop, &o)
 	if err != nil {
 		return err
 	}

@@ -103,6 +103,9 @@ type trendLine struct {
 // used, dismissed, edited and the outcomes after use against no use; and
 // the trend per day and per week.
 func (s *Server) reviewSuggestions(w http.ResponseWriter, r *http.Request, p *principal) error {
+	if _, err := s.reviewStore(); err != nil {
+		return err
+	}
 	f, err := reviewFilter(r)
 	if err != nil {
 		return err
@@ -111,10 +114,10 @@ func (s *Server) reviewSuggestions(w http.ResponseWriter, r *http.Request, p *pr
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.RefreshReviewFor(r.Context(), p.Shop, reviewRefreshBudget); err != nil {
+	if _, err := s.review.RefreshReviewFor(r.Context(), p.Shop, reviewRefreshBudget); err != nil {
 		return err
 	}
-	rows, trend, err := s.store.ReviewSuggestions(r.Context(), p.Shop, f)
+	rows, trend, err := s.review.ReviewSuggestions(r.Context(), p.Shop, f)
 	if err != nil {
 		return err
 	}
@@ -195,6 +198,9 @@ type reviewAgentLine struct {
 // reviewAgents is GET .../review/agents: per agent per week, 首响, 均响,
 // 回复率, 咨询转化率 and the 质检.
 func (s *Server) reviewAgents(w http.ResponseWriter, r *http.Request, p *principal) error {
+	if _, err := s.reviewStore(); err != nil {
+		return err
+	}
 	f, err := reviewFilter(r)
 	if err != nil {
 		return err
@@ -203,10 +209,10 @@ func (s *Server) reviewAgents(w http.ResponseWriter, r *http.Request, p *princip
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.RefreshReviewFor(r.Context(), p.Shop, reviewRefreshBudget); err != nil {
+	if _, err := s.review.RefreshReviewFor(r.Context(), p.Shop, reviewRefreshBudget); err != nil {
 		return err
 	}
-	rows, err := s.store.ReviewAgents(r.Context(), p.Shop, f)
+	rows, err := s.review.ReviewAgents(r.Context(), p.Shop, f)
 	if err != nil {
 		return err
 	}
@@ -222,7 +228,7 @@ func (s *Server) reviewAgents(w http.ResponseWriter, r *http.Request, p *princip
 	if csv {
 		return writeAgentsCSV(w, out)
 	}
-	names, err := s.store.ReviewAgentNames(r.Context(), p.Shop)
+	names, err := s.review.ReviewAgentNames(r.Context(), p.Shop)
 	if err != nil {
 		return err
 	}
@@ -252,6 +258,9 @@ type reviewConversationLine struct {
 // reviewConversations is GET .../review/conversations: the conversations
 // behind an agent's figure (?week=2026-W48&figure=unreplied, …).
 func (s *Server) reviewConversations(w http.ResponseWriter, r *http.Request, p *principal) error {
+	if _, err := s.reviewStore(); err != nil {
+		return err
+	}
 	f, err := reviewFilter(r)
 	if err != nil {
 		return err
@@ -267,10 +276,10 @@ func (s *Server) reviewConversations(w http.ResponseWriter, r *http.Request, p *
 	if !review.ValidFigure(figure) {
 		return kb.Errorf(kb.EInvalid, "figure=%q 不可用 (unknown figure)", clip(figure))
 	}
-	if _, err := s.store.RefreshReviewFor(r.Context(), p.Shop, reviewRefreshBudget); err != nil {
+	if _, err := s.review.RefreshReviewFor(r.Context(), p.Shop, reviewRefreshBudget); err != nil {
 		return err
 	}
-	rows, err := s.store.ReviewConversations(r.Context(), p.Shop, f, week, figure, maxReviewConversations)
+	rows, err := s.review.ReviewConversations(r.Context(), p.Shop, f, week, figure, maxReviewConversations)
 	if err != nil {
 		return err
 	}
@@ -334,6 +343,9 @@ type reviewTurnLine struct {
 // reviewConversation is GET .../review/conversations/{id}: the turns, what
 // the panel suggested at each, what the agents used, and the outcomes.
 func (s *Server) reviewConversation(w http.ResponseWriter, r *http.Request, p *principal) error {
+	if _, err := s.reviewStore(); err != nil {
+		return err
+	}
 	id := r.PathValue("id")
 	if err := validConversationID(id); err != nil {
 		return err
@@ -347,11 +359,11 @@ func (s *Server) reviewConversation(w http.ResponseWriter, r *http.Request, p *p
 	if err != nil {
 		return err
 	}
-	events, err := s.store.ConversationEvents(ctx, p.Shop, id)
+	events, err := s.review.ConversationEvents(ctx, p.Shop, id)
 	if err != nil {
 		return err
 	}
-	outcomes, err := s.store.Outcomes(ctx, p.Shop, id)
+	outcomes, err := s.review.Outcomes(ctx, p.Shop, id)
 	if err != nil {
 		return err
 	}

@@ -76,7 +76,12 @@ type Store interface {
 	AddPersonalPhrase(ctx context.Context, p *kb.PersonalPhrase) error
 	UpdatePersonalPhrase(ctx context.Context, p *kb.PersonalPhrase) error
 	DeletePersonalPhrase(ctx context.Context, shop, user, id int64) error
+}
 
+// ReviewStore is what the managers' review reads and the outcomes route
+// writes. It is optional: a store without it (PostgreSQL, for now) serves
+// everything else, and the review routes answer that it is not there.
+type ReviewStore interface {
 	AddOutcome(ctx context.Context, shop int64, o *kb.Outcome) (created bool, err error)
 	Outcomes(ctx context.Context, shop int64, conv string) ([]kb.Outcome, error)
 	ConversationEvents(ctx context.Context, shop int64, conv string) ([]kb.Event, error)
@@ -114,6 +119,7 @@ type Config struct {
 // Server is the HTTP handler of assist serve.
 type Server struct {
 	store   Store
+	review  ReviewStore // nil when the store keeps no review
 	desk    Desk
 	origins originPolicy
 	log     *slog.Logger
@@ -147,7 +153,8 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: cfg.Store, desk: cfg.Desk, hub: cfg.Hub, origins: origins, log: cfg.Logger, now: cfg.Now,
+	review, _ := cfg.Store.(ReviewStore)
+	s := &Server{store: cfg.Store, review: review, desk: cfg.Desk, hub: cfg.Hub, origins: origins, log: cfg.Logger, now: cfg.Now,
 		sessionTTL: cfg.SessionTTL, ping: cfg.PingInterval, queueLen: cfg.SendQueue, logins: newLoginThrottle(),
 		gate: newLoginGate(cfg.LoginHashers), proxies: proxies}
 	if s.log == nil {
@@ -267,3 +274,11 @@ func (s *Server) FlushEvents(ctx context.Context) error { return s.events.flush(
 
 // Sockets is the number of open WebSockets.
 func (s *Server) Sockets() int { return s.hub.count() }
+
+// reviewStore is the store's review, or a 501 a person can act on.
+func (s *Server) reviewStore() (ReviewStore, error) {
+	if s.review == nil {
+		return nil, kb.Errorf(kb.ENotImplemented, "这个存储还不支持主管复盘与结果回传,请用 SQLite 存储 (the review and outcomes need the SQLite store for now)")
+	}
+	return s.review, nil
+}

@@ -44,8 +44,11 @@ func (*benchCmd) Synopsis() string {
 const benchAgents = 10
 
 func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags(c, stderr, "[-panels 1000] [-convs N] [-rate 200] [-duration 10s] [-json]")
+	fs := newFlags(c, stderr, "[-panels 1000] [-convs N] [-rate 200] [-duration 10s] [-store postgres://… [-instances 2]] [-json]")
 	var job driveJob
+	var where benchStore
+	fs.StringVar(&where.dsn, "store", "", "PostgreSQL DSN to bench on (a schema of its own, dropped after); default: SQLite in a temporary directory")
+	fs.IntVar(&where.instances, "instances", 1, "assist serve instances on the store (more than 1 needs -store); panels watch one, turns go to another")
 	fs.IntVar(&job.Panels, "panels", 1000, "WebSocket panels to connect (at most 10000)")
 	fs.IntVar(&job.Convs, "convs", 0, "conversations the panels watch (default: panels/4, four panels each)")
 	fs.Float64Var(&job.Rate, "rate", 200, "turns posted per second, spread over the conversations")
@@ -62,15 +65,16 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 		job.Convs = max(1, job.Panels/4)
 	}
 	if job.Panels < 1 || job.Panels > 10000 || job.Rate <= 0 || job.Rate > 5000 ||
-		job.Duration <= 0 || job.Duration > 10*time.Minute || job.Convs > job.Panels {
-		fmt.Fprintln(stderr, "bench: want 1 ≤ panels ≤ 10000, convs ≤ panels, 0 < rate ≤ 5000, 0 < duration ≤ 10m")
+		job.Duration <= 0 || job.Duration > 10*time.Minute || job.Convs > job.Panels ||
+		where.instances < 1 || where.instances > 8 || where.instances > 1 && where.dsn == "" {
+		fmt.Fprintln(stderr, "bench: want 1 ≤ panels ≤ 10000, convs ≤ panels, 0 < rate ≤ 5000, 0 < duration ≤ 10m, 1 ≤ instances ≤ 8 (more than 1 with -store)")
 		fs.Usage()
 		return errUsage
 	}
 	if err := raiseOpenFiles(uint64(job.Panels) + 512); err != nil {
 		return err
 	}
-	rep, err := c.bench(ctx, job, stderr)
+	rep, err := c.bench(ctx, job, where, stderr)
 	if err != nil {
 		return err
 	}
@@ -109,7 +113,13 @@ type memFigures struct {
 	Sockets          int     `json:"sockets"`
 }
 
-func (c *benchCmd) bench(ctx context.Context, job driveJob, stderr io.Writer) (*benchReport, error) {
+// benchStore is where the bench's servers keep their store.
+type benchStore struct {
+	dsn       string // "": SQLite
+	instances int
+}
+
+func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, stderr io.Writer) (*benchReport, error) {
 	dir, err := os.MkdirTemp("", "assist-bench-")
 	if err != nil {
 		return nil, err
@@ -117,21 +127,41 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, stderr io.Writer) (*
 	defer os.RemoveAll(dir)
 	srvCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	// The server's own chatter (first admin, URL) is not the bench's output.
-	srv, err := startServer(srvCtx, serveOptions{data: dir, addr: "127.0.0.1:0"}, io.Discard, stderr)
-	if err != nil {
-		return nil, err
+	dsn := where.dsn
+	if dsn != "" {
+		var drop func()
+		if dsn, drop, err = benchSchema(ctx, dsn); err != nil {
+			return nil, err
+		}
+		defer drop()
 	}
-	done := make(chan error, 1)
-	go func() { done <- srv.wait(srvCtx) }()
-	defer func() { stop(); <-done }()
-
-	job.URL = "http://" + srv.addr
+	// The servers run in this process, so the memory figures are theirs
+	// together. Their own chatter (first admin, URL) is not the bench's
+	// output.
+	var srv *server
+	for i := range max(1, where.instances) {
+		o := serveOptions{data: filepath.Join(dir, strconv.Itoa(i)), addr: "127.0.0.1:0", store: dsn}
+		s, err := startServer(srvCtx, o, io.Discard, stderr)
+		if err != nil {
+			return nil, err
+		}
+		done := make(chan error, 1)
+		go func() { done <- s.wait(srvCtx) }()
+		defer func() { stop(); <-done }()
+		if srv == nil {
+			srv = s
+		}
+		job.URLs = append(job.URLs, "http://"+s.addr)
+	}
+	job.URL = job.URLs[0]
 	if job.Token, err = benchCredentials(ctx, srv, &job); err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(stderr, "bench: server at %s; connecting %d panels to %d conversations, then %g turns/s for %v\n",
-		job.URL, job.Panels, job.Convs, job.Rate, job.Duration)
+	if err := warmInstances(ctx, job); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(stderr, "bench: servers at %s; connecting %d panels to %d conversations, then %g turns/s for %v\n",
+		strings.Join(job.URLs, " "), job.Panels, job.Convs, job.Rate, job.Duration)
 
 	runtime.GC()
 	idle := newMemSampler(srv)

@@ -13,7 +13,7 @@ func TestBenchSmallRun(t *testing.T) {
 	c := &benchCmd{driver: drive}
 	job := driveJob{Panels: 12, Convs: 3, Rate: 20, Duration: 500 * time.Millisecond}
 	var log strings.Builder
-	rep, err := c.bench(context.Background(), job, &log)
+	rep, err := c.bench(context.Background(), job, benchStore{}, &log)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
 	}

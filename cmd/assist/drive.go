@@ -27,6 +27,7 @@ var benchLines string
 // child process as JSON on stdin.
 type driveJob struct {
 	URL      string        `json:"url"`
+	URLs     []string      `json:"urls,omitempty"` // several instances: conversation i is posted to URLs[i], watched on URLs[i+1]
 	Shop     int64         `json:"shop"`
 	Token    string        `json:"token"`
 	Sessions []string      `json:"sessions"`
@@ -90,6 +91,7 @@ func parseBenchLines(s string) []benchTurn {
 // (the push may arrive before the POST's answer).
 type benchConv struct {
 	id       string
+	url      string     // the instance its turns are posted to
 	watchers int        // panels subscribed to it
 	post     sync.Mutex // held while a turn of it is posted
 	mu       sync.Mutex
@@ -116,7 +118,7 @@ func drive(ctx context.Context, job driveJob) (*driveResult, error) {
 	convs := make([]*benchConv, job.Convs)
 	byID := map[string]*benchConv{}
 	for i := range convs {
-		convs[i] = &benchConv{id: "bench-" + run + "-" + strconv.Itoa(i)}
+		convs[i] = &benchConv{id: "bench-" + run + "-" + strconv.Itoa(i), url: job.urlAt(i)}
 		byID[convs[i].id] = convs[i]
 	}
 	for i := range job.Panels { // panel i watches conversation i mod convs
@@ -227,7 +229,7 @@ func drive(ctx context.Context, job driveJob) (*driveResult, error) {
 // postBenchTurn posts one turn to c and returns how long the answer took.
 func postBenchTurn(ctx context.Context, client *http.Client, job driveJob, c *benchConv, t benchTurn) (time.Duration, error) {
 	body, _ := json.Marshal(map[string]string{"role": t.role, "text": t.text})
-	req, err := http.NewRequestWithContext(ctx, "POST", job.URL+shopPath(job.Shop)+"/conversations/"+c.id+"/turns", bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, "POST", c.url+shopPath(job.Shop)+"/conversations/"+c.id+"/turns", bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
@@ -261,7 +263,6 @@ func postBenchTurn(ctx context.Context, client *http.Client, job driveJob, c *be
 // at a time, each read by its own goroutine.
 func connectPanels(ctx context.Context, job driveJob, convs []*benchConv,
 	onPush func(conv string, turn int, at time.Time), onDrop func()) ([]*websocket.Conn, error) {
-	wsURL := "ws" + strings.TrimPrefix(job.URL, "http")
 	dialer := &websocket.Dialer{HandshakeTimeout: 10 * time.Second}
 	panels := make([]*websocket.Conn, job.Panels)
 	sem := make(chan struct{}, 32)
@@ -274,8 +275,12 @@ func connectPanels(ctx context.Context, job driveJob, convs []*benchConv,
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
+			// A panel watches its conversation on the instance after
+			// the one its turns go to: with several, every push crosses.
+			base := job.urlAt(i%len(convs) + 1)
+			wsURL := "ws" + strings.TrimPrefix(base, "http")
 			h := http.Header{}
-			h.Set("Origin", job.URL)
+			h.Set("Origin", base)
 			h.Set("Cookie", "assist_session="+job.Sessions[i%len(job.Sessions)])
 			conn, _, err := dialer.DialContext(ctx, wsURL+shopPath(job.Shop)+"/conversations/"+convs[i%len(convs)].id+"/ws", h)
 			if err != nil {
@@ -319,6 +324,14 @@ func readPanel(conn *websocket.Conn, onPush func(string, int, time.Time), onDrop
 			onPush(f.Conversation, f.Turn, at)
 		}
 	}
+}
+
+// urlAt is the instance for index i: with one instance, always it.
+func (j driveJob) urlAt(i int) string {
+	if len(j.URLs) == 0 {
+		return j.URL
+	}
+	return j.URLs[i%len(j.URLs)]
 }
 
 // shopPath is the API prefix of a shop's routes.

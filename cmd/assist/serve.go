@@ -17,6 +17,7 @@ import (
 	"assist/assistant/classify"
 	"assist/kb"
 	"assist/kb/index"
+	"assist/kb/postgres"
 	"assist/kb/sqlite"
 	"assist/web"
 )
@@ -37,6 +38,7 @@ const warmShops = 8
 // serveOptions is everything assist serve is started with.
 type serveOptions struct {
 	data    string
+	store   string // "": SQLite in data; postgres://…: PostgreSQL, shared by every instance
 	addr    string
 	origins []string // browser origins allowed besides the server's own
 	proxies []string // reverse proxies whose X-Forwarded-For is believed
@@ -45,10 +47,11 @@ type serveOptions struct {
 }
 
 func (c *serveCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags(c, stderr, "[-data DIR] [-addr HOST:PORT] [-origins URL,URL] [-trusted-proxy IP,CIDR] "+
+	fs := newFlags(c, stderr, "[-data DIR] [-store postgres://…] [-addr HOST:PORT] [-origins URL,URL] [-trusted-proxy IP,CIDR] "+
 		"[-max-conns N] [-max-conns-per-addr N]")
 	var o serveOptions
 	fs.StringVar(&o.data, "data", defaultDataDir, "data directory (SQLite file and index), created if missing")
+	fs.StringVar(&o.store, "store", "", "PostgreSQL DSN (postgres://user@host/db) shared by several instances; default: SQLite in -data")
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on; port 0 picks a free port")
 	origins := fs.String("origins", "", "comma-separated browser origins allowed besides the server's own, e.g. https://desk.example.com")
 	proxies := fs.String("trusted-proxy", "", "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For names the caller, e.g. 10.0.0.5")
@@ -70,7 +73,7 @@ func (c *serveCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 // server is a running assist serve.
 type server struct {
 	addr   string // the address it listens on, port resolved
-	db     *sqlite.DB
+	db     serveStore
 	desk   *assistant.Desk
 	web    *web.Server
 	http   *http.Server
@@ -81,6 +84,31 @@ type server struct {
 	warmed          chan struct{} // closed once the shops loaded at start are in, or warming stopped
 	stopCheckpoints context.CancelFunc
 	checkpoints     chan struct{} // closed when the checkpointer has stopped
+	stopRelay       func()        // PostgreSQL: stops pushing other instances' turns
+}
+
+// serveStore is what assist serve needs of its store: *sqlite.DB or
+// *postgres.DB.
+type serveStore interface {
+	web.Store
+	assistant.TurnLog
+	assistant.Library
+	CountUsers(ctx context.Context) (int, error)
+	CreateSession(ctx context.Context, user *kb.User, ttl time.Duration) (string, *kb.Session, error)
+	CreateToken(ctx context.Context, shop int64, name string) (string, *kb.APIToken, error)
+	Close() error
+}
+
+// openStore opens the store o names: SQLite in the data directory unless
+// -store names a PostgreSQL database.
+func openStore(ctx context.Context, o serveOptions) (serveStore, error) {
+	if o.store == "" {
+		return sqlite.Open(ctx, storePath(o.data))
+	}
+	if !isPostgres(o.store) {
+		return nil, kb.Errorf(kb.EInvalid, "-store %q: want a PostgreSQL DSN, postgres://user@host:5432/db", o.store)
+	}
+	return postgres.Open(ctx, o.store)
 }
 
 // startServer opens the store (importing the demo shop into an empty one),
@@ -91,7 +119,7 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 	if err := os.MkdirAll(o.data, 0o750); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	db, err := sqlite.Open(ctx, storePath(o.data))
+	db, err := openStore(ctx, o)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +134,25 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 	}
 	// Every shop of the store is served; each loads on its first turn.
 	hub := web.NewHub()
-	desk, err := assistant.NewDesk(assistant.DeskConfig{Log: db, Library: db, Publisher: hub,
+	// With PostgreSQL, every push, this instance's turns included, goes
+	// through the relay, in the order the turns committed; the index stays
+	// on this instance's disk.
+	var publisher assistant.Publisher = hub
+	pg, shared := db.(*postgres.DB)
+	var rl *relay
+	stopRelay := func() {}
+	if shared {
+		if rl, stopRelay, err = startRelay(ctx, pg, hub, log); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err != nil {
+				stopRelay()
+			}
+		}()
+		publisher = rl
+	}
+	desk, err := assistant.NewDesk(assistant.DeskConfig{Log: db, Library: db, Publisher: publisher,
 		Indexer: index.Dirs{Root: indexPath(o.data)}, AfterCommit: web.NewUsageRecorder(db, log).AfterCommit})
 	if err != nil {
 		return nil, err
@@ -116,8 +162,12 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 			desk.Close()
 		}
 	}()
-	w, err := web.New(web.Config{Store: db, Desk: desk, Hub: hub, Origins: o.origins, TrustedProxies: o.proxies,
-		Logger: log, Now: db.Now})
+	var webDesk web.Desk = desk
+	if shared {
+		webDesk = retryDesk{desk}
+	}
+	w, err := web.New(web.Config{Store: db, Desk: webDesk, Hub: hub, Origins: o.origins, TrustedProxies: o.proxies,
+		Logger: log, Now: time.Now})
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +189,7 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 		w.Close(ctx)
 		return nil, err
 	}
-	s := &server{addr: ln.Addr().String(), db: db, desk: desk, web: w, log: log, failed: make(chan error, 1),
+	s := &server{addr: ln.Addr().String(), db: db, desk: desk, web: w, log: log, failed: make(chan error, 1), stopRelay: stopRelay,
 		http: &http.Server{
 			Handler:           w,
 			ReadHeaderTimeout: 5 * time.Second,
@@ -173,12 +223,16 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 	s.stopCheckpoints, s.checkpoints = cancel, make(chan struct{})
 	go func() {
 		defer close(s.checkpoints)
+		sdb, ok := db.(*sqlite.DB)
+		if !ok {
+			return // PostgreSQL checkpoints by itself; the review's rollups are SQLite's for now
+		}
 		review := make(chan struct{}) // the review's rollups are refreshed beside the traffic too
 		go func() {
 			defer close(review)
-			db.RefreshReviewEvery(cctx, 30*time.Second, func(err error) { log.Warn("review refresh", "err", err) })
+			sdb.RefreshReviewEvery(cctx, 30*time.Second, func(err error) { log.Warn("review refresh", "err", err) })
 		}()
-		db.CheckpointEvery(cctx, 100*time.Millisecond, func(err error) { log.Warn("checkpoint", "err", err) })
+		sdb.CheckpointEvery(cctx, 100*time.Millisecond, func(err error) { log.Warn("checkpoint", "err", err) })
 		<-review
 	}()
 	for _, sh := range shops {
@@ -214,6 +268,7 @@ func (s *server) shutdown(ctx context.Context) error {
 	s.stopCheckpoints()
 	<-s.checkpoints
 	s.stopWarming() // a shop being indexed finishes; no other starts
+	s.stopRelay()
 	<-s.warmed
 	errs = append(errs, s.desk.Close(), s.db.Close())
 	return errors.Join(errs...)
@@ -221,7 +276,7 @@ func (s *server) shutdown(ctx context.Context) error {
 
 // ensureShop lists the store's shops, importing the demo shop into an empty
 // store first.
-func ensureShop(ctx context.Context, db *sqlite.DB, stdout io.Writer) ([]kb.ShopInfo, error) {
+func ensureShop(ctx context.Context, db serveStore, stdout io.Writer) ([]kb.ShopInfo, error) {
 	shops, err := db.Shops(ctx)
 	if err != nil || len(shops) > 0 {
 		return shops, err
@@ -240,7 +295,7 @@ func ensureShop(ctx context.Context, db *sqlite.DB, stdout io.Writer) ([]kb.Shop
 
 // firstAdmin creates the admin account on a first start (no users yet) and
 // prints its password this once; only its hash is stored.
-func firstAdmin(ctx context.Context, db *sqlite.DB, shop kb.ShopInfo, url string, stdout io.Writer) error {
+func firstAdmin(ctx context.Context, db serveStore, shop kb.ShopInfo, url string, stdout io.Writer) error {
 	n, err := db.CountUsers(ctx)
 	if err != nil || n > 0 {
 		return err

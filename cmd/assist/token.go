@@ -20,8 +20,9 @@ func (*tokenCmd) Synopsis() string {
 }
 
 func (c *tokenCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags(c, stderr, "create -name NAME [-shop SHOP] | list | revoke -id ID   [-data DIR]")
+	fs := newFlags(c, stderr, "create -name NAME [-shop SHOP] | list | revoke -id ID   [-data DIR | -store postgres://…]")
 	data := fs.String("data", defaultDataDir, "data directory of the server")
+	store := fs.String("store", "", "PostgreSQL DSN of the store several instances share, instead of -data")
 	name := fs.String("name", "", "create: what the token is for, e.g. the platform's name")
 	shop := fs.String("shop", "", "create: the shop the token posts to (default: the store's only shop)")
 	id := fs.Int64("id", 0, "revoke: the token's id, as list shows it")
@@ -55,7 +56,7 @@ func (c *tokenCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 		fs.Usage()
 		return errUsage
 	}
-	db, err := openExisting(ctx, *data)
+	db, err := openPeople(ctx, *data, *store)
 	if err != nil {
 		return err
 	}

@@ -27,8 +27,9 @@ func (*userCmd) Synopsis() string {
 }
 
 func (c *userCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags(c, stderr, "add [-data DIR] -name NAME [-shop SHOP] -role agent|admin|manager [-owner] [-password-stdin]")
+	fs := newFlags(c, stderr, "add [-data DIR | -store postgres://…] -name NAME [-shop SHOP] -role agent|admin|manager [-owner] [-password-stdin]")
 	data := fs.String("data", defaultDataDir, "data directory of the server")
+	store := fs.String("store", "", "PostgreSQL DSN of the store several instances share, instead of -data")
 	name := fs.String("name", "", "login name: letters, digits, _ . @ -")
 	shop := fs.String("shop", "", "the shop the role is in (default: the store's only shop)")
 	role := fs.String("role", "", "agent, admin or manager in that shop")
@@ -51,7 +52,7 @@ func (c *userCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writ
 		fs.Usage()
 		return errUsage
 	}
-	db, err := openExisting(ctx, *data)
+	db, err := openPeople(ctx, *data, *store)
 	if err != nil {
 		return err
 	}
@@ -105,7 +106,7 @@ func (c *userCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writ
 
 // pickShop finds the shop a command names; with no name, the store's only
 // shop, so a single-shop server needs no -shop.
-func pickShop(ctx context.Context, db *sqlite.DB, name string) (kb.ShopInfo, error) {
+func pickShop(ctx context.Context, db shopFinder, name string) (kb.ShopInfo, error) {
 	if name != "" {
 		return db.ShopNamed(ctx, name)
 	}
