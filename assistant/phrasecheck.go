@@ -135,3 +135,8 @@ func (is PhraseIssue) String() string {
 	}
 	return s
 }
+
+// CitedArticles is the statute articles a rule's source cites, word for
+// word, as the panel shows them beside the rule: the admin's workspace
+// shows the same.
+func CitedArticles(source string) []Article { return articlesOf(source) }
