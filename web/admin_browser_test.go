@@ -35,6 +35,9 @@ func until(expr string) chromedp.Action[chromedp.Void] {
 	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(15*time.Second))
 }
 
+// settled waits for the editor's checks, preview and history to be in.
+var settled = until(`document.querySelector('#phrase-form').dataset.pending === '0'`)
+
 func jsString(s string) string { return strconv.Quote(s) }
 
 func shot(t *testing.T, ctx context.Context, name string) {
@@ -142,7 +145,9 @@ func TestAdminWorkspaceInBrowser(t *testing.T) {
 	// Retire: gone from what the engine sees.
 	do(t, ctx, "retire",
 		chromedp.Click(chromedp.CSS(`#phrase-retire`)),
-		until(`document.querySelector('#editor-state').textContent === '已停用'`))
+		until(`document.querySelector('#editor-state').textContent === '已停用'`),
+		chromedp.WaitVisible(chromedp.CSS(`.version[data-n="3"]`)),
+		settled)
 	if shop, _, _ := app.db.ShopByID(bg, app.shopID); shop != nil {
 		if _, ok := shop.Phrase(id); ok {
 			t.Error("a retired phrase is still in the shop the engine loads")
@@ -150,6 +155,7 @@ func TestAdminWorkspaceInBrowser(t *testing.T) {
 	}
 	// Roll back to version 1: live again, with version 1's text.
 	do(t, ctx, "roll back to v1",
+		chromedp.ScrollIntoView(chromedp.CSS(`.version[data-n="1"] .rollback`)),
 		chromedp.Click(chromedp.CSS(`.version[data-n="1"] .rollback`)),
 		until(`document.querySelector('#editor-version').textContent === '第 4 版'`))
 	if got := run(t, ctx, chromedp.Value(chromedp.CSS(`#phrase-form textarea[name=text]`))); got != v1 {

@@ -82,6 +82,8 @@ function renderList() {
       h('span', { class: 'usage' + (dead ? ' dead' : ''), text: usageText(p.usage) })));
   });
   list.replaceChildren(...(rows.length ? rows : [h('li', { class: 'empty', text: '没有符合条件的话术' })]));
+  const current = list.querySelector('.row.current');
+  if (current) current.scrollIntoView({ block: 'nearest' });
 }
 
 function renderDrafts() {
@@ -111,6 +113,14 @@ const actionLabel = (a) => ACTIONS[a] || a;
 
 // ---------- the editor ----------
 
+// pending counts the editor's requests in flight (checks, preview,
+// history), so a person or a test can tell when it has settled.
+let pending = 0;
+async function track(work) {
+  form.dataset.pending = String(++pending);
+  try { return await work; } finally { form.dataset.pending = String(--pending); }
+}
+
 const form = $('phrase-form');
 const fields = form.elements;
 
@@ -132,7 +142,7 @@ async function openPhrase(id) {
   state.current = p;
   fillForm(p);
   renderList();
-  await loadHistory(p.id);
+  await track(loadHistory(p.id));
 }
 
 function fillForm(p) {
@@ -177,7 +187,8 @@ function showProblems(problems) {
 }
 
 let checkSeq = 0;
-async function check() {
+const check = () => track(checkNow());
+async function checkNow() {
   const seq = ++checkSeq;
   $('validate-state').textContent = '检查中…';
   try {
@@ -192,7 +203,8 @@ async function check() {
 }
 
 let previewSeq = 0;
-async function preview() {
+const preview = () => track(previewNow());
+async function previewNow() {
   const seq = ++previewSeq;
   const text = fields.text.value;
   const out = $('preview-text');
