@@ -305,6 +305,11 @@ func (s *Server) answerVersion(w http.ResponseWriter, r *http.Request, p *princi
 	status := http.StatusAccepted
 	if v.Status == kb.VersionLive {
 		status = http.StatusOK
+		// TODO(issue 13): the Desk reloads the shop by rebuilding its whole
+		// index (index.Dirs.Index → index.Build): 0.5-0.8 s for 2,000
+		// products and 1,000 phrases (BenchmarkPhraseEditLive), over the
+		// 300 ms target. Once (*index.Index).PutPhrase/DeletePhrase are in,
+		// a phrase change should reach the engine through them instead.
 		if _, err := s.desk.Knowledge(r.Context(), p.Shop); err != nil {
 			return fmt.Errorf("phrase %q is stored but the shop did not reload (its next turn will try again): %w", v.PhraseID, err)
 		}

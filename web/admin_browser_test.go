@@ -220,6 +220,17 @@ func TestAdminWorkspaceInBrowser(t *testing.T) {
 		chromedp.SetUploadFiles(chromedp.CSS(`#bundle-file`), []string{goodPath}),
 		chromedp.Click(chromedp.CSS(`#bundle-upload`)),
 		until(`document.querySelector('#admin-toast').textContent.startsWith('已替换')`))
+	// At 1280 px wide the workspace still fits: nothing runs off the side.
+	do(t, ctx, "a 1280 px screen",
+		chromedp.EmulateViewport(1280, 800),
+		chromedp.Click(chromedp.CSS(`.tabs a[data-tab=phrases]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#phrase-list .row`)),
+		chromedp.Click(chromedp.CSS(`#phrase-list .row`)),
+		chromedp.WaitVisible(chromedp.CSS(`#phrase-form`)), settled)
+	if wide := run(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
+		t.Error("at 1280 px the page scrolls sideways")
+	}
+	shot(t, ctx, "admin-1280.png")
 	console.check(t)
 
 	// The agent's panel shows the new wording on the shop's next turn.

@@ -254,13 +254,13 @@ type diffPiece struct {
 	Text string `json:"text"`
 }
 
-// diffStates is what changed from before (nil: the phrase is new) to after:
-// the fields, and the text character by character.
+// diffStates is what changed from before to after: the fields, and the
+// text character by character. A first version (before nil) shows its text.
 func diffStates(before *kb.PhraseState, after kb.PhraseState) ([]fieldChange, []diffPiece) {
-	var old kb.PhraseState
-	if before != nil {
-		old = *before
+	if before == nil { // a first version: its text is what there is to show
+		return nil, []diffPiece{{"+", after.Text}}
 	}
+	old := *before
 	var out []fieldChange
 	field := func(name, a, b string) {
 		if a != b {
@@ -273,7 +273,7 @@ func diffStates(before *kb.PhraseState, after kb.PhraseState) ([]fieldChange, []
 	field("tags", strings.Join(old.Tags, "、"), strings.Join(after.Tags, "、"))
 	field("code", old.Code, after.Code)
 	state := map[bool]string{false: "在用", true: "已停用"}
-	if before != nil && old.Retired != after.Retired {
+	if old.Retired != after.Retired {
 		out = append(out, fieldChange{"retired", state[old.Retired], state[after.Retired]})
 	}
 	if old.Text == after.Text {
