@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -229,5 +230,38 @@ func TestPutProductAndRuleBumpTheVersion(t *testing.T) {
 	}
 	if err := db.PutProduct(ctx, 99, p); kb.ErrorCode(err) != kb.ENotFound {
 		t.Errorf("a product in a missing shop: %v", err)
+	}
+}
+
+// Admins saving the same phrase at once each get their own version: the
+// write transactions take turns, none is lost, no number is used twice.
+func TestConcurrentEditsEachGetAVersion(t *testing.T) {
+	db, shop := adminStore(t)
+	ctx := context.Background()
+	const n = 8
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func(i int) {
+			_, err := db.ChangePhrase(ctx, shop, kb.PhraseChange{Action: kb.PhraseEdit, Author: "ann",
+				Phrase: kb.Phrase{ID: "h1", Scene: kb.SceneUpsell, Title: "套餐", Text: fmt.Sprintf("亲,{套餐}第%d稿", i), Code: "tc"}})
+			errs <- err
+		}(i)
+	}
+	for i := 0; i < n; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	hist, err := db.PhraseHistory(ctx, shop, "h1")
+	if err != nil || len(hist) != n+1 {
+		t.Fatalf("history has %d versions, %v; want the import and %d edits", len(hist), err, n)
+	}
+	for i, v := range hist {
+		if v.N != i+1 {
+			t.Errorf("version %d is numbered %d", i+1, v.N)
+		}
+	}
+	if p, _, _ := engineSees(t, db, shop, "h1"); p.Text != hist[n].State.Text {
+		t.Errorf("the engine sees %q, the last version says %q", p.Text, hist[n].State.Text)
 	}
 }
