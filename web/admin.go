@@ -38,7 +38,7 @@ type phraseLine struct {
 	Code  string   `json:"code,omitempty"`
 }
 
-func lineOf(p kb.Phrase) phraseLine {
+func phraseLineOf(p kb.Phrase) phraseLine {
 	return phraseLine{ID: p.ID, Scene: p.Scene, Title: p.Title, Text: p.Text, Tags: nonNil(p.Tags), Code: p.Code}
 }
 
@@ -122,11 +122,11 @@ func (s *Server) listPhrases(w http.ResponseWriter, r *http.Request, p *principa
 		if (a.Retired && !withRetired) || (scene != "" && a.Scene != scene) {
 			continue
 		}
-		rank, ok := matchPhrase(a.Phrase, terms)
+		rank, ok := matchAdminPhrase(a.Phrase, terms)
 		if !ok {
 			continue
 		}
-		line := adminPhraseLine{phraseLine: lineOf(a.Phrase), SceneLabel: bundle.SceneLabels[a.Scene], Retired: a.Retired,
+		line := adminPhraseLine{phraseLine: phraseLineOf(a.Phrase), SceneLabel: bundle.SceneLabels[a.Scene], Retired: a.Retired,
 			Version: a.Version, Draft: a.Draft, Usage: usageOf(usage[a.ID])}
 		if ok, missing := phrases.Fillable(shop, a.Text); !ok {
 			line.Unfillable = missing
@@ -184,10 +184,10 @@ func searchTerms(q string) []string {
 	return out
 }
 
-// matchPhrase reports whether every term is in the phrase's code, title,
+// matchAdminPhrase reports whether every term is in the phrase's code, title,
 // tags or text, and ranks the match: 0 a code typed whole, 1 a title, 2 a
 // tag, 3 the text only.
-func matchPhrase(p kb.Phrase, terms []string) (int, bool) {
+func matchAdminPhrase(p kb.Phrase, terms []string) (int, bool) {
 	if len(terms) == 0 {
 		return 0, true
 	}
@@ -231,7 +231,7 @@ type versionLine struct {
 
 func versionLineOf(v kb.PhraseVersion) versionLine {
 	l := versionLine{ID: v.PhraseID, N: v.N, Action: v.Action, Status: v.Status, Author: v.Author,
-		At: v.At.UTC().Format(timeFormat), Phrase: lineOf(v.State.Phrase), Retired: v.State.Retired, Base: v.Base,
+		At: v.At.UTC().Format(timeFormat), Phrase: phraseLineOf(v.State.Phrase), Retired: v.State.Retired, Base: v.Base,
 		RollbackTo: v.RollbackTo, ApprovedBy: v.ApprovedBy}
 	if !v.ApprovedAt.IsZero() {
 		l.ApprovedAt = v.ApprovedAt.UTC().Format(timeFormat)

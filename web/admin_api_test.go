@@ -65,7 +65,7 @@ func ids(l adminList) string {
 	return strings.Join(out, ",")
 }
 
-func TestSearchPhrases(t *testing.T) {
+func TestAdminSearchesPhrases(t *testing.T) {
 	e := newEnv(t)
 	admin := cookie(e.login(kb.RoleAdmin))
 	if status, body := e.do("PUT", shopPath("/admin/phrases/ph-ship"), admin,
