@@ -149,3 +149,52 @@ func BenchmarkAdminReadsBigShop(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkPhraseEditIncremental is the path a phrase edit could take once
+// the Desk applies edits in place (TODO in answerVersion): the store's
+// write, the shop read back, the phrase put into the shop's open index
+// ((*index.Index).PutPhrase) and the engine's knowledge swapped
+// (Engine.Reload over the same index), on the same 2,000/1,000 shop.
+func BenchmarkPhraseEditIncremental(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	store, err := sqlite.Open(ctx, filepath.Join(dir, "assist.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	info, err := store.ImportShop(ctx, bigShop())
+	if err != nil {
+		b.Fatal(err)
+	}
+	shop, _, err := store.ShopByID(ctx, info.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	idx, err := index.Build(filepath.Join(dir, "index"), shop)
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng, err := assistant.New(assistant.Config{Shop: shop, Index: idx})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { eng.Close() })
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ph := kb.Phrase{ID: "h7", Scene: kb.SceneProduct, Title: "话术7", Text: fmt.Sprintf("亲,这款{商品}是{材质}的,改过%d次", i), Tags: []string{"材质", fmt.Sprintf("新词%d", i)}}
+		if _, err := store.ChangePhrase(ctx, info.ID, kb.PhraseChange{Action: kb.PhraseEdit, Author: "admin", Phrase: ph}); err != nil {
+			b.Fatal(err)
+		}
+		next, _, err := store.ShopByID(ctx, info.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := idx.PutPhrase(&ph); err != nil {
+			b.Fatal(err)
+		}
+		if err := eng.Reload(next, idx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
