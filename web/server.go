@@ -33,6 +33,9 @@ type Desk interface {
 	Try(ctx context.Context, shop int64, role assistant.Role, text, product string) (*assistant.Suggestions, []assistant.Lesson, error)
 	// Categories are the lexicon's nudge categories.
 	Categories() []cues.Category
+	// CheckPhrase runs the panel's wording and promise checks on a phrase
+	// template (for every product it fills for, or for product alone).
+	CheckPhrase(ctx context.Context, shop int64, text, product string) ([]assistant.PhraseIssue, error)
 }
 
 // Store is what the server reads and writes besides turns: people, their
@@ -56,6 +59,20 @@ type Store interface {
 	Shops(ctx context.Context) ([]kb.ShopInfo, error)
 	ImportShop(ctx context.Context, shop *kb.Shop) (kb.ShopInfo, error)
 	PutPhrase(ctx context.Context, shopID int64, p kb.Phrase) error
+
+	// The admin's workspace (web/admin*.go).
+	AdminPhrases(ctx context.Context, shop int64) ([]kb.AdminPhrase, error)
+	ChangePhrase(ctx context.Context, shop int64, ch kb.PhraseChange) (kb.PhraseVersion, error)
+	PhraseHistory(ctx context.Context, shop int64, id string) ([]kb.PhraseVersion, error)
+	PhraseDrafts(ctx context.Context, shop int64) ([]kb.PhraseVersion, error)
+	ApprovePhrase(ctx context.Context, shop int64, id string, n int, approver string) (kb.PhraseVersion, error)
+	RejectPhrase(ctx context.Context, shop int64, id string, n int, who string) (kb.PhraseVersion, error)
+	RequireApproval(ctx context.Context, shop int64) (bool, error)
+	SetRequireApproval(ctx context.Context, shop int64, on bool) error
+	PhraseUsage(ctx context.Context, shop int64) (map[string]kb.PhraseUsage, error)
+	PutProduct(ctx context.Context, shop int64, p kb.Product) error
+	PutRule(ctx context.Context, shop int64, r kb.Rule) error
+	ReplaceKnowledge(ctx context.Context, shopID int64, shop *kb.Shop, author string) (kb.ShopInfo, error)
 
 	Conversations(ctx context.Context, shop int64, limit int) ([]kb.ConversationSummary, error)
 	TurnPage(ctx context.Context, shop int64, conv string, before, limit int) ([]kb.StoredTurn, bool, error)
@@ -223,9 +240,7 @@ func (s *Server) routes() {
 	s.handle("PUT "+shopAPI+"/phrases/mine/{id}", s.putPersonal, panelRoles...)
 	s.handle("DELETE "+shopAPI+"/phrases/mine/{id}", s.deletePersonal, panelRoles...)
 
-	s.handle("GET "+shopAPI+"/admin/phrases", s.listPhrases, kb.RoleAdmin)
-	s.handle("PUT "+shopAPI+"/admin/phrases/{id}", s.putPhrase, kb.RoleAdmin)
-	s.handle("PUT "+shopAPI+"/admin/bundle", s.putBundle, kb.RoleAdmin)
+	s.adminRoutes()
 	s.handle("GET "+shopAPI+"/reports/suggestions", s.suggestionReport, reportRoles...)
 	s.handle("POST "+shopAPI+"/outcomes", s.postOutcome, outcomeRoles...)
 	s.handle("GET "+shopAPI+"/review/suggestions", s.reviewSuggestions, reportRoles...)
@@ -248,6 +263,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /owner", s.page("owner.html", true))
 	s.mux.HandleFunc("GET /learn", s.page("learn.html", true))
 	s.mux.HandleFunc("GET /review", s.page("review.html", true))
+	s.mux.HandleFunc("GET /admin", s.page("admin.html", true))
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(s.pages)))
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, kb.Errorf(kb.ENotFound, "no route %s %s", r.Method, r.URL.Path))

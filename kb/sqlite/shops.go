@@ -238,7 +238,10 @@ func readRules(ctx context.Context, tx *sql.Tx, shopID int64) ([]kb.Rule, error)
 }
 
 func readPhrases(ctx context.Context, tx *sql.Tx, shopID int64) ([]kb.Phrase, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, scene, title, text, tags, code FROM phrases WHERE shop_id = ? ORDER BY pos`, shopID)
+	// Retired phrases stay in the table for their history and reports, but
+	// the shop the engine sees has none of them.
+	rows, err := tx.QueryContext(ctx, `SELECT id, scene, title, text, tags, code FROM phrases
+		WHERE shop_id = ? AND retired = 0 ORDER BY pos`, shopID)
 	if err != nil {
 		return nil, err
 	}
