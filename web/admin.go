@@ -101,11 +101,11 @@ func (s *Server) listPhrases(w http.ResponseWriter, r *http.Request, p *principa
 	if err != nil {
 		return err
 	}
-	all, err := s.store.AdminPhrases(ctx, p.Shop)
+	all, err := s.admin.AdminPhrases(ctx, p.Shop)
 	if err != nil {
 		return err
 	}
-	usage, err := s.store.PhraseUsage(ctx, p.Shop)
+	usage, err := s.admin.PhraseUsage(ctx, p.Shop)
 	if err != nil {
 		return err
 	}
@@ -141,11 +141,11 @@ func (s *Server) listPhrases(w http.ResponseWriter, r *http.Request, p *principa
 			}
 		}
 	}
-	approval, err := s.store.RequireApproval(ctx, p.Shop)
+	approval, err := s.admin.RequireApproval(ctx, p.Shop)
 	if err != nil {
 		return err
 	}
-	drafts, err := s.store.PhraseDrafts(ctx, p.Shop)
+	drafts, err := s.admin.PhraseDrafts(ctx, p.Shop)
 	if err != nil {
 		return err
 	}
@@ -294,7 +294,7 @@ func (s *Server) savePhrase(w http.ResponseWriter, r *http.Request, p *principal
 // live (and loaded), 202 when it is a draft waiting for a second admin.
 func (s *Server) change(w http.ResponseWriter, r *http.Request, p *principal, ch kb.PhraseChange) error {
 	ch.Author = p.Name
-	v, err := s.store.ChangePhrase(r.Context(), p.Shop, ch)
+	v, err := s.admin.ChangePhrase(r.Context(), p.Shop, ch)
 	if err != nil {
 		return err
 	}
@@ -321,7 +321,7 @@ func (s *Server) answerVersion(w http.ResponseWriter, r *http.Request, p *princi
 }
 
 func (s *Server) phraseExists(ctx context.Context, shop int64, id string) bool {
-	all, err := s.store.AdminPhrases(ctx, shop)
+	all, err := s.admin.AdminPhrases(ctx, shop)
 	if err != nil {
 		return false
 	}
@@ -335,7 +335,7 @@ func (s *Server) phraseExists(ctx context.Context, shop int64, id string) bool {
 
 // freePhraseID makes up an id for a new phrase: its scene and a number.
 func (s *Server) freePhraseID(ctx context.Context, shop int64, scene string) (string, error) {
-	all, err := s.store.AdminPhrases(ctx, shop)
+	all, err := s.admin.AdminPhrases(ctx, shop)
 	if err != nil {
 		return "", err
 	}
@@ -388,7 +388,7 @@ func (s *Server) approvePhrase(w http.ResponseWriter, r *http.Request, p *princi
 	if err := decodeBody(w, r, &body); err != nil {
 		return err
 	}
-	v, err := s.store.ApprovePhrase(r.Context(), p.Shop, r.PathValue("id"), body.Version, p.Name)
+	v, err := s.admin.ApprovePhrase(r.Context(), p.Shop, r.PathValue("id"), body.Version, p.Name)
 	if err != nil {
 		return err
 	}
@@ -401,7 +401,7 @@ func (s *Server) rejectPhrase(w http.ResponseWriter, r *http.Request, p *princip
 	if err := decodeBody(w, r, &body); err != nil {
 		return err
 	}
-	v, err := s.store.RejectPhrase(r.Context(), p.Shop, r.PathValue("id"), body.Version, p.Name)
+	v, err := s.admin.RejectPhrase(r.Context(), p.Shop, r.PathValue("id"), body.Version, p.Name)
 	if err != nil {
 		return err
 	}
@@ -412,7 +412,7 @@ func (s *Server) rejectPhrase(w http.ResponseWriter, r *http.Request, p *princip
 // phraseHistory is GET .../admin/phrases/{id}/history: every version, newest
 // first, each with what changed from the version it was made over.
 func (s *Server) phraseHistory(w http.ResponseWriter, r *http.Request, p *principal) error {
-	versions, err := s.store.PhraseHistory(r.Context(), p.Shop, r.PathValue("id"))
+	versions, err := s.admin.PhraseHistory(r.Context(), p.Shop, r.PathValue("id"))
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func (s *Server) uploadBundle(w http.ResponseWriter, r *http.Request, p *princip
 	if err != nil {
 		return err
 	}
-	info, err := s.store.ReplaceKnowledge(r.Context(), p.Shop, shop, p.Name)
+	info, err := s.admin.ReplaceKnowledge(r.Context(), p.Shop, shop, p.Name)
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func (s *Server) uploadPhrasesCSV(w http.ResponseWriter, r *http.Request, p *pri
 	if err != nil {
 		return err
 	}
-	info, err := s.store.ReplaceKnowledge(r.Context(), p.Shop, shop, p.Name)
+	info, err := s.admin.ReplaceKnowledge(r.Context(), p.Shop, shop, p.Name)
 	if err != nil {
 		return err
 	}

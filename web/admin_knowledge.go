@@ -114,7 +114,7 @@ func (s *Server) putProduct(w http.ResponseWriter, r *http.Request, p *principal
 			issues[ph.ID] = len(is)
 		}
 	}
-	if err := s.store.PutProduct(ctx, p.Shop, prod); err != nil {
+	if err := s.admin.PutProduct(ctx, p.Shop, prod); err != nil {
 		return err
 	}
 	after, err := s.desk.Knowledge(ctx, p.Shop)
@@ -271,7 +271,7 @@ func (s *Server) putRule(w http.ResponseWriter, r *http.Request, p *principal) e
 	if pr := sourceProblems(rule.Source); len(pr) > 0 {
 		return kb.Errorf(kb.EInvalid, "出处引用不存在的条款:%s (source: %s)", strings.Join(pr, ";"), strings.Join(pr, "; "))
 	}
-	if err := s.store.PutRule(r.Context(), p.Shop, rule); err != nil {
+	if err := s.admin.PutRule(r.Context(), p.Shop, rule); err != nil {
 		return err
 	}
 	if _, err := s.desk.Knowledge(r.Context(), p.Shop); err != nil {
@@ -323,7 +323,7 @@ type settingsBody struct {
 
 // adminSettings is GET .../admin/settings.
 func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request, p *principal) error {
-	on, err := s.store.RequireApproval(r.Context(), p.Shop)
+	on, err := s.admin.RequireApproval(r.Context(), p.Shop)
 	if err != nil {
 		return err
 	}
@@ -338,7 +338,7 @@ func (s *Server) putSettings(w http.ResponseWriter, r *http.Request, p *principa
 	if err := decodeBody(w, r, &body); err != nil {
 		return err
 	}
-	if err := s.store.SetRequireApproval(r.Context(), p.Shop, body.RequireApproval); err != nil {
+	if err := s.admin.SetRequireApproval(r.Context(), p.Shop, body.RequireApproval); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, body)

@@ -61,18 +61,6 @@ type Store interface {
 	PutPhrase(ctx context.Context, shopID int64, p kb.Phrase) error
 
 	// The admin's workspace (web/admin*.go).
-	AdminPhrases(ctx context.Context, shop int64) ([]kb.AdminPhrase, error)
-	ChangePhrase(ctx context.Context, shop int64, ch kb.PhraseChange) (kb.PhraseVersion, error)
-	PhraseHistory(ctx context.Context, shop int64, id string) ([]kb.PhraseVersion, error)
-	PhraseDrafts(ctx context.Context, shop int64) ([]kb.PhraseVersion, error)
-	ApprovePhrase(ctx context.Context, shop int64, id string, n int, approver string) (kb.PhraseVersion, error)
-	RejectPhrase(ctx context.Context, shop int64, id string, n int, who string) (kb.PhraseVersion, error)
-	RequireApproval(ctx context.Context, shop int64) (bool, error)
-	SetRequireApproval(ctx context.Context, shop int64, on bool) error
-	PhraseUsage(ctx context.Context, shop int64) (map[string]kb.PhraseUsage, error)
-	PutProduct(ctx context.Context, shop int64, p kb.Product) error
-	PutRule(ctx context.Context, shop int64, r kb.Rule) error
-	ReplaceKnowledge(ctx context.Context, shopID int64, shop *kb.Shop, author string) (kb.ShopInfo, error)
 
 	Conversations(ctx context.Context, shop int64, limit int) ([]kb.ConversationSummary, error)
 	TurnPage(ctx context.Context, shop int64, conv string, before, limit int) ([]kb.StoredTurn, bool, error)
@@ -93,6 +81,25 @@ type Store interface {
 	AddPersonalPhrase(ctx context.Context, p *kb.PersonalPhrase) error
 	UpdatePersonalPhrase(ctx context.Context, p *kb.PersonalPhrase) error
 	DeletePersonalPhrase(ctx context.Context, shop, user, id int64) error
+}
+
+// AdminStore is what the knowledge admin's workspace edits: phrase versions,
+// approval, usage, products, rules, whole-knowledge uploads. Optional like
+// ReviewStore: a store without it serves the panel and the API, and the
+// workspace answers 501 with a reason.
+type AdminStore interface {
+	AdminPhrases(ctx context.Context, shop int64) ([]kb.AdminPhrase, error)
+	ChangePhrase(ctx context.Context, shop int64, ch kb.PhraseChange) (kb.PhraseVersion, error)
+	PhraseHistory(ctx context.Context, shop int64, id string) ([]kb.PhraseVersion, error)
+	PhraseDrafts(ctx context.Context, shop int64) ([]kb.PhraseVersion, error)
+	ApprovePhrase(ctx context.Context, shop int64, id string, n int, approver string) (kb.PhraseVersion, error)
+	RejectPhrase(ctx context.Context, shop int64, id string, n int, who string) (kb.PhraseVersion, error)
+	RequireApproval(ctx context.Context, shop int64) (bool, error)
+	SetRequireApproval(ctx context.Context, shop int64, on bool) error
+	PhraseUsage(ctx context.Context, shop int64) (map[string]kb.PhraseUsage, error)
+	PutProduct(ctx context.Context, shop int64, p kb.Product) error
+	PutRule(ctx context.Context, shop int64, r kb.Rule) error
+	ReplaceKnowledge(ctx context.Context, shopID int64, shop *kb.Shop, author string) (kb.ShopInfo, error)
 }
 
 // ReviewStore is what the managers' review reads and the outcomes route
@@ -137,6 +144,7 @@ type Config struct {
 type Server struct {
 	store   Store
 	review  ReviewStore // nil when the store keeps no review
+	admin   AdminStore  // nil when the store keeps no versions
 	desk    Desk
 	origins originPolicy
 	log     *slog.Logger
@@ -171,7 +179,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	review, _ := cfg.Store.(ReviewStore)
-	s := &Server{store: cfg.Store, review: review, desk: cfg.Desk, hub: cfg.Hub, origins: origins, log: cfg.Logger, now: cfg.Now,
+	admin, _ := cfg.Store.(AdminStore)
+	s := &Server{store: cfg.Store, review: review, admin: admin, desk: cfg.Desk, hub: cfg.Hub, origins: origins, log: cfg.Logger, now: cfg.Now,
 		sessionTTL: cfg.SessionTTL, ping: cfg.PingInterval, queueLen: cfg.SendQueue, logins: newLoginThrottle(),
 		gate: newLoginGate(cfg.LoginHashers), proxies: proxies}
 	if s.log == nil {

@@ -78,37 +78,6 @@ func (s *Server) createShop(w http.ResponseWriter, r *http.Request, p *principal
 	return nil
 }
 
-// putBundle is PUT /api/v1/shops/{shop}/admin/bundle: the shop's knowledge
-// replaced by an uploaded bundle, in one transaction, live for the shop's
-// next turn. The bundle must name this shop.
-func (s *Server) putBundle(w http.ResponseWriter, r *http.Request, p *principal) error {
-	shop, err := readBundle(w, r)
-	if err != nil {
-		return err
-	}
-	current, err := s.desk.Knowledge(r.Context(), p.Shop)
-	if err != nil {
-		return err
-	}
-	if shop.Name != current.Name {
-		return kb.Errorf(kb.EInvalid, "这个文件是店铺 %q 的,不是 %q (the bundle names shop %q, not %q)", shop.Name, current.Name, shop.Name, current.Name)
-	}
-	info, err := s.store.ImportShop(r.Context(), shop)
-	if err != nil {
-		return err
-	}
-	if _, err := s.desk.Knowledge(r.Context(), p.Shop); err != nil {
-		return fmt.Errorf("bundle stored but the shop did not reload (its next turn will try again): %w", err)
-	}
-	writeJSON(w, http.StatusOK, struct {
-		shopLine
-		Products int `json:"products"`
-		Rules    int `json:"rules"`
-		Phrases  int `json:"phrases"`
-	}{shopLine{ID: info.ID, Name: info.Name, Version: info.Version}, len(shop.Products), len(shop.Rules), len(shop.Phrases)})
-	return nil
-}
-
 // bundleProblems is the 400 answer of a bundle with problems: each one with
 // file, line, column and field, so the admin can fix them all at once.
 type bundleProblems struct {
