@@ -302,3 +302,67 @@ func TestDeskPublishesWhatItStores(t *testing.T) {
 		t.Errorf("published %s", f.pub.all()[0].data)
 	}
 }
+
+// countingIndexer counts the indexes built, to tell an edit put in place
+// from a rebuild.
+type countingIndexer struct {
+	index.Dirs
+	mu    sync.Mutex
+	built int
+}
+
+func (c *countingIndexer) Index(info kb.ShopInfo, shop *kb.Shop) (*index.Index, error) {
+	c.mu.Lock()
+	c.built++
+	c.mu.Unlock()
+	return c.Dirs.Index(info, shop)
+}
+
+func (c *countingIndexer) builds() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.built
+}
+
+// A change of phrases alone is put into the index in use (no rebuild) and
+// the next turn suggests the new phrase and never the removed one; a change
+// of products builds a new index.
+func TestDeskPutsPhraseEditsInPlace(t *testing.T) {
+	var ix *countingIndexer
+	f := newFixture(t, func(c *assistant.DeskConfig) {
+		ix = &countingIndexer{Dirs: c.Indexer.(index.Dirs)}
+		c.Indexer = ix
+	}, "一号店")
+	a := f.shops[0].ID
+	f.turn(t, a, "c1", assistant.Buyer, "数据线能便宜点吗")
+	if ix.builds() != 1 {
+		t.Fatalf("%d builds after the first turn, want 1", ix.builds())
+	}
+	edited := deskShop("一号店")
+	edited.Phrases = []kb.Phrase{edited.Phrases[1], {ID: "p-gift", Scene: kb.SceneUpsell, Title: "满额赠品",
+		Text: "亲,满99元送收纳包哦", Tags: []string{"便宜", "优惠"}}} // p-bundle removed, p-gift new
+	if _, err := f.db.ImportShop(context.Background(), edited); err != nil {
+		t.Fatal(err)
+	}
+	s := f.turn(t, a, "c2", assistant.Buyer, "数据线能便宜点吗")
+	got := phraseIDs(s)
+	if len(got) == 0 || got[0] != "p-gift" {
+		t.Errorf("phrases after the phrase edit = %v, want p-gift first", got)
+	}
+	for _, id := range got {
+		if id == "p-bundle" {
+			t.Errorf("the removed phrase is still suggested: %v", got)
+		}
+	}
+	if ix.builds() != 1 {
+		t.Errorf("a phrase edit built a new index (%d builds), want it put in place", ix.builds())
+	}
+	edited.Products[0].Price = 25
+	if _, err := f.db.ImportShop(context.Background(), edited); err != nil {
+		t.Fatal(err)
+	}
+	f.turn(t, a, "c3", assistant.Buyer, "数据线多少钱")
+	if ix.builds() != 2 {
+		t.Errorf("a product edit: %d builds, want a new index (2)", ix.builds())
+	}
+}

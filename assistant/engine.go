@@ -82,6 +82,13 @@ func (e *Engine) Reload(shop *kb.Shop, idx *index.Index) error {
 	return nil
 }
 
+// index is the index turns search now.
+func (e *Engine) index() *index.Index {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.know.index
+}
+
 // Close releases the index once no turn is searching it.
 func (e *Engine) Close() error {
 	e.mu.Lock()
