@@ -247,25 +247,20 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 		t.Fatalf("stored %d turns, %v; want %d", len(stored), err, 2*pairs+2)
 	}
 
-	// An edit through A changes B's next turn.
-	before := postTurn(t, b, token, shop, "c2", "能便宜点吗")
-	if len(before.Phrases) == 0 {
-		t.Fatal("no phrase suggested for bargaining")
+	// An edit through A changes B's next turn: the admin adds a cue word on
+	// A, and B's next turn raises the nudge it names (the workspace's phrase
+	// editing needs the SQLite store; cue words are in every store).
+	const line = "老板砍一刀呗"
+	if before := postTurn(t, b, token, shop, "c2", line); hasNudge(before, "upsell", "bargain") {
+		t.Fatalf("%q already raises bargaining: pick a line the lexicon misses", line)
 	}
-	top := before.Phrases[0]
 	admin := loginCookie(t, a, "admin", adminPassword)
-	const edited = "亲,这周满199元包邮,再送一个旅行茶具哦"
-	body, _ := json.Marshal(map[string]any{"scene": top.Scene, "title": top.Title, "text": edited, "tags": []string{}})
-	if status, resp := put(t, fmt.Sprintf("%s/api/v1/shops/%d/admin/phrases/%s", a, shop, top.ID), admin, string(body)); status != 200 {
+	if status, resp := put(t, fmt.Sprintf("%s/api/v1/shops/%d/admin/cues", a, shop), admin,
+		`{"word":"砍一刀","category":"upsell.bargain","enabled":true}`); status != 200 {
 		t.Fatalf("edit through A: %d %s", status, resp)
 	}
-	after := postTurn(t, b, token, shop, "c2", "还能再便宜点吗")
-	found := false
-	for _, ph := range after.Phrases {
-		found = found || ph.ID == top.ID && ph.Text == edited
-	}
-	if !found {
-		t.Errorf("B's next turn suggests %+v: want %s with the text edited through A", after.Phrases, top.ID)
+	if after := postTurn(t, b, token, shop, "c2", line); !hasNudge(after, "upsell", "bargain") {
+		t.Errorf("B's next turn raises %+v: want the bargaining nudge the cue word added through A", after.Nudges)
 	}
 
 	// A token revoked once is refused by both.
@@ -282,4 +277,13 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 			t.Errorf("revoked token on %s: %d %s, want 401", url, status, resp)
 		}
 	}
+}
+
+func hasNudge(s assistant.Suggestions, kind, category string) bool {
+	for _, n := range s.Nudges {
+		if n.Kind == kind && n.Category == category {
+			return true
+		}
+	}
+	return false
 }
