@@ -48,7 +48,7 @@ type serveOptions struct {
 
 func (c *serveCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags(c, stderr, "[-data DIR] [-store postgres://…] [-addr HOST:PORT] [-origins URL,URL] [-trusted-proxy IP,CIDR] "+
-		"[-max-conns N] [-max-conns-per-addr N]")
+		"[-max-conns N] [-max-conns-per-addr N] [-demo-data]")
 	var o serveOptions
 	fs.StringVar(&o.data, "data", defaultDataDir, "data directory (SQLite file and index), created if missing")
 	fs.StringVar(&o.store, "store", "", "PostgreSQL DSN (postgres://user@host/db) shared by several instances; default: SQLite in -data")
@@ -59,10 +59,16 @@ func (c *serveCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 	o.maxHeld = held
 	fs.IntVar(&o.maxConns, "max-conns", maxConns, "connections held at once; more are answered 503 (default: 3/4 of the open-file limit)")
 	fs.IntVar(&o.maxConnsPerAddr, "max-conns-per-addr", perAddr, "connections one address may hold; more are answered 429 (trusted proxies are exempt)")
+	demo := fs.Bool("demo-data", false, "on a first start (no store yet in -data), play a simulated week into the demo shop first, so every page has something to show")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	o.origins, o.proxies = splitList(*origins), splitList(*proxies)
+	if _, err := os.Stat(storePath(o.data)); *demo && o.store == "" && errors.Is(err, os.ErrNotExist) {
+		if err := firstStartWithDemo(ctx, o, stdout, stderr); err != nil {
+			return err
+		}
+	}
 	srv, err := startServer(ctx, o, stdout, stderr)
 	if err != nil {
 		return err
@@ -316,7 +322,11 @@ func firstAdmin(ctx context.Context, db serveStore, shop kb.ShopInfo, url string
 	}
 	fmt.Fprintf(stdout, "assist: first start: created user \"admin\" with this one-time password (shown only now):\n")
 	fmt.Fprintf(stdout, "  %s\n", password)
-	fmt.Fprintf(stdout, "assist: log in at %slogin (an owner, and admin of %q); add agents with: assist user add -name NAME -shop SHOP -role agent\n", url, shop.Name)
+	where := url + "login"
+	if url == "" {
+		where = "/login on the address below"
+	}
+	fmt.Fprintf(stdout, "assist: log in at %s (an owner, and admin of %q); add agents with: assist user add -name NAME -shop SHOP -role agent\n", where, shop.Name)
 	return nil
 }
 
@@ -344,4 +354,28 @@ func connectionCaps() (served, perAddr, held int) {
 	limit := int(rl.Cur)
 	served = max(16, limit*3/4)
 	return served, min(1000, max(4, served/4)), max(served, limit-48)
+}
+
+// firstStartWithDemo makes a new data directory as a first start does (the
+// demo shop, the owner "admin" and their one-time password), then plays the
+// demo week into it, before the server starts on it.
+func firstStartWithDemo(ctx context.Context, o serveOptions, stdout, stderr io.Writer) error {
+	db, err := sqlite.Open(ctx, storePath(o.data))
+	if err != nil {
+		return err
+	}
+	shops, err := ensureShop(ctx, db, stdout)
+	if err == nil {
+		err = firstAdmin(ctx, db, shops[0], "", stdout) // the address is printed once the server listens
+	}
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := (&demoDataCmd{}).Run(ctx, []string{"-data", o.data}, stdout, stderr); err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	return nil
 }

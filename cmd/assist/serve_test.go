@@ -336,3 +336,34 @@ func TestImportIntoARunningServer(t *testing.T) {
 		t.Errorf("the conversation restarted over the import: turn %d", after.Turn)
 	}
 }
+
+// The README's first command: a first start with -demo-data creates the
+// owner, plays the demo week and serves it; the review has figures.
+func TestServeWithDemoData(t *testing.T) {
+	data := t.TempDir() + "/data"
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	code := make(chan int, 1)
+	go func() { code <- run(ctx, []string{"serve", "-data", data, "-addr", "127.0.0.1:0", "-demo-data"}, out, out) }()
+	defer func() {
+		cancel()
+		<-code
+	}()
+	url := waitFor(t, out, listeningRe)
+	password := waitFor(t, out, adminPassRe)
+	if !strings.Contains(out.String(), "played") {
+		t.Fatalf("no demo week played:\n%s", out)
+	}
+	admin := loginCookie(t, url, "admin", password)
+	req, _ := http.NewRequest("GET", url+"/api/v1/shops/1/review/agents", nil)
+	req.Header.Set("Cookie", admin)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), "xiaoli") {
+		t.Errorf("review after the demo week: %d %.300s", res.StatusCode, body)
+	}
+}
