@@ -247,20 +247,21 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 		t.Fatalf("stored %d turns, %v; want %d", len(stored), err, 2*pairs+2)
 	}
 
-	// An edit through A changes B's next turn: the admin adds a cue word on
-	// A, and B's next turn raises the nudge it names (the workspace's phrase
-	// editing needs the SQLite store; cue words are in every store).
-	const line = "老板砍一刀呗"
-	if before := postTurn(t, b, token, shop, "c2", line); hasNudge(before, "upsell", "bargain") {
-		t.Fatalf("%q already raises bargaining: pick a line the lexicon misses", line)
+	// An edit through A changes B's next turn: the admin turns a cue word
+	// off on A, and B's next turn no longer raises the nudge it raised (the
+	// workspace's phrase editing needs the SQLite store; cue words are in
+	// every store).
+	const line = "能便宜点吗"
+	if before := postTurn(t, b, token, shop, "c2", line); !hasNudge(before, "upsell", "bargain") {
+		t.Fatalf("%q raises %+v: want bargaining before the edit", line, before.Nudges)
 	}
 	admin := loginCookie(t, a, "admin", adminPassword)
 	if status, resp := put(t, fmt.Sprintf("%s/api/v1/shops/%d/admin/cues", a, shop), admin,
-		`{"word":"砍一刀","category":"upsell.bargain","enabled":true}`); status != 200 {
+		`{"word":"便宜点","category":"upsell.bargain","enabled":false}`); status != 200 {
 		t.Fatalf("edit through A: %d %s", status, resp)
 	}
-	if after := postTurn(t, b, token, shop, "c2", line); !hasNudge(after, "upsell", "bargain") {
-		t.Errorf("B's next turn raises %+v: want the bargaining nudge the cue word added through A", after.Nudges)
+	if after := postTurn(t, b, token, shop, "c2", line); hasNudge(after, "upsell", "bargain") {
+		t.Errorf("B's next turn still raises bargaining after the cue word was turned off through A: %+v", after.Nudges)
 	}
 
 	// A token revoked once is refused by both.
