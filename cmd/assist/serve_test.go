@@ -344,7 +344,9 @@ func TestServeWithDemoData(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	code := make(chan int, 1)
-	go func() { code <- run(ctx, []string{"serve", "-data", data, "-addr", "127.0.0.1:0", "-demo-data"}, out, out) }()
+	go func() {
+		code <- run(ctx, []string{"serve", "-data", data, "-addr", "127.0.0.1:0", "-demo-data"}, out, out)
+	}()
 	defer func() {
 		cancel()
 		<-code
