@@ -383,7 +383,7 @@ func (c *demoChat) waitSet(turn int) (demoSet, error) {
 }
 
 func (c *demoChat) read() error {
-	c.ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	c.ws.SetReadDeadline(time.Now().Add(30 * time.Second)) // a loaded machine may be indexing the shop
 	_, data, err := c.ws.ReadMessage()
 	if err != nil {
 		return err

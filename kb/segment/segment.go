@@ -6,7 +6,9 @@ package segment
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-ego/gse"
@@ -18,25 +20,53 @@ const minDictTokens = 100_000
 
 var (
 	once     sync.Once
-	seg      gse.Segmenter
 	loadTime time.Duration
 
-	// mu guards seg.Dict: gse's AddToken and CalcToken rewrite the
-	// dictionary in place, so AddWords must not run while text is cut.
-	mu sync.RWMutex
+	// Two copies of the segmenter take turns: text is cut with the active
+	// one while words are added to the other, which then becomes active,
+	// and the first is brought level once its last reader is done. gse
+	// rewrites its dictionary in place (AddToken, CalcToken: hundreds of
+	// ms), so with one copy every cut would wait for it. The second copy
+	// is loaded on the first addition of a new word.
+	active  atomic.Pointer[copyOf]
+	standby *copyOf // guarded by addMu
+	learned []word  // every word added since start, guarded by addMu
+	addMu   sync.Mutex
 )
 
-// Segmenter returns the process-wide segmenter, loading it on first use from
-// gse's embedded simplified dictionary plus words.txt. Text is folded to
-// simplified Chinese before it is cut, so the traditional dictionary is not
-// loaded. Add words through AddWords, never on the segmenter directly: it
-// holds the lock that keeps cutting safe.
+// copyOf is one loaded gse segmenter and the lock that keeps cutting and
+// adding apart on it.
+type copyOf struct {
+	mu  sync.RWMutex
+	seg gse.Segmenter
+}
+
+// Segmenter loads the process-wide segmenter if it is not yet and returns
+// the copy text is cut with now. Cut through Tokens and add words through
+// AddWords, never on the segmenter directly.
 //
 // A dictionary that fails to load is a broken build, not a runtime
 // condition, so Segmenter panics with the reason.
 func Segmenter() *gse.Segmenter {
 	once.Do(load)
-	return &seg
+	return &active.Load().seg
+}
+
+// reading returns the active copy, read-locked; the caller unlocks it. It
+// never waits for words being added: a copy being written is not active,
+// and a reader that finds one locked takes the active one again.
+func reading() *copyOf {
+	once.Do(load)
+	for {
+		c := active.Load()
+		if c.mu.TryRLock() {
+			if active.Load() == c {
+				return c
+			}
+			c.mu.RUnlock()
+		}
+		runtime.Gosched()
+	}
 }
 
 // LoadTime is how long the first Segmenter call took to load the dictionary.
@@ -47,6 +77,14 @@ func LoadTime() time.Duration {
 
 func load() {
 	start := time.Now()
+	active.Store(newCopy(nil))
+	loadTime = time.Since(start)
+}
+
+// newCopy loads gse's dictionary with words.txt and extra words.
+func newCopy(extra []word) *copyOf {
+	c := &copyOf{}
+	seg := &c.seg
 	seg.SkipLog = true
 	// Segment cuts by the dictionary's shortest path; the HMM model only
 	// serves Cut with hmm=true, which this package does not use.
@@ -61,7 +99,7 @@ func load() {
 	// the end of loading weighs them without a second pass.
 	seg.Dict = gse.NewDict()
 	seg.Init()
-	for _, w := range words {
+	for _, w := range append(words, extra...) {
 		if err := seg.AddToken(w.text, w.freq); err != nil {
 			panic(fmt.Sprintf("segment: words.txt: add %q: %v", w.text, err))
 		}
@@ -72,5 +110,5 @@ func load() {
 	if n := seg.Dict.NumTokens(); n < minDictTokens {
 		panic(fmt.Sprintf("segment: gse dictionary zh_s has %d words, want at least %d", n, minDictTokens))
 	}
-	loadTime = time.Since(start)
+	return c
 }

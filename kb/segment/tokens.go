@@ -36,10 +36,9 @@ func Tokens(text string) []Token {
 	if folded == "" {
 		return nil
 	}
-	s := Segmenter()
-	mu.RLock()
-	defer mu.RUnlock()
-	segs := s.Segment([]byte(folded))
+	c := reading()
+	defer c.mu.RUnlock()
+	segs := c.seg.Segment([]byte(folded))
 	toks := make([]Token, 0, len(segs)+len(segs)/2)
 	pos := 0
 	for _, sg := range segs {

@@ -101,8 +101,9 @@ func LoadWordsFile(path string) error {
 // into dictionary words. Words already known keep their weight.
 //
 // Adding words re-weighs the whole dictionary (a few hundred ms), so pass
-// all of a shop's words in one call. Safe to call while Tokens runs. It
-// returns how many words were new.
+// all of a shop's words in one call. Cutting never waits for it: the words
+// go into a second copy of the segmenter, which takes over (see
+// segment.go). It returns how many words were new.
 func AddWords(words []string) int {
 	var add []word
 	for _, s := range words {
@@ -116,25 +117,52 @@ func AddWords(words []string) int {
 }
 
 func addWords(words []word) int {
-	s := Segmenter()
-	mu.Lock()
-	defer mu.Unlock()
-	added := 0
+	Segmenter()
+	addMu.Lock()
+	defer addMu.Unlock()
+	cur := active.Load()
+	cur.mu.RLock()
+	var fresh []word
+	seen := map[string]bool{}
 	for _, w := range words {
-		if _, _, known := s.Find(w.text); known {
+		if w.text == "" || seen[w.text] {
 			continue
 		}
-		// gse's trie only fails on keys it cannot store (empty text);
-		// such a word is simply not learned.
-		if s.AddToken(w.text, w.freq) == nil {
-			added++
+		if _, _, known := cur.seg.Find(w.text); !known {
+			fresh = append(fresh, w)
+			seen[w.text] = true
 		}
 	}
-	if added > 0 {
-		// New words have no weight or sub-words until CalcToken runs.
-		s.CalcToken()
+	cur.mu.RUnlock()
+	if len(fresh) == 0 {
+		return 0
 	}
-	return added
+	// The other copy learns the words while text is cut with this one,
+	// then takes over; this one learns them once its readers are done.
+	if standby == nil {
+		standby = newCopy(learned)
+	}
+	learn(standby, fresh)
+	next := standby
+	active.Store(next)
+	learn(cur, fresh)
+	standby = cur
+	learned = append(learned, fresh...)
+	return len(fresh)
+}
+
+// learn adds words to a copy no reader is using (it waits for any who
+// still are) and re-weighs its dictionary.
+func learn(c *copyOf, words []word) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, w := range words {
+		// gse's trie only fails on keys it cannot store (empty text);
+		// such a word is simply not learned.
+		c.seg.AddToken(w.text, w.freq)
+	}
+	// New words have no weight or sub-words until CalcToken runs.
+	c.seg.CalcToken()
 }
 
 // Fingerprint names the word lists text is cut with (gse's dictionary, as

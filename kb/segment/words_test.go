@@ -148,11 +148,10 @@ func TestStopwords(t *testing.T) {
 			t.Errorf("%q is both a domain word (words.txt) and a stop word", w.text)
 		}
 	}
-	s := Segmenter()
 	for w := range stop {
-		mu.RLock()
-		segs := s.Segment([]byte(w))
-		mu.RUnlock()
+		c := reading()
+		segs := c.seg.Segment([]byte(w))
+		c.mu.RUnlock()
 		if len(segs) != 1 {
 			t.Errorf("stop word %q is cut into %d pieces, so it never matches a token", w, len(segs))
 		}
