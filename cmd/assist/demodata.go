@@ -139,7 +139,9 @@ func playDemo(ctx context.Context, db *sqlite.DB, info kb.ShopInfo, days, perDay
 	start := time.Date(y, m, d, 0, 0, 0, 0, loc).AddDate(0, 0, -days)
 	play := &web.ReviewDemo{BaseURL: "http://" + ln.Addr().String(), Shop: info.ID, Token: secret, Agents: people,
 		SetClock: func(t time.Time) { clock.Store(t.UnixNano()) }, Start: start, Days: days, PerDay: perDay, Seed: seed,
-		Tag: "demo" + strconv.FormatInt(time.Now().Unix()%1_000_000, 36)}
+		// Milliseconds, not seconds: two plays a second apart must not share
+		// conversation ids (a warm process plays a small week in under one).
+		Tag: "demo" + strconv.FormatInt(time.Now().UnixMilli()%1_000_000_000, 36)}
 	stats, err = play.Play(ctx)
 	if err != nil {
 		return stats, err
