@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"assist/kb"
+	"assist/kb/secret"
 )
 
 // CreateToken issues an API token for an integration called name in shop.
@@ -18,31 +19,31 @@ func (db *DB) CreateToken(ctx context.Context, shop int64, name string) (string,
 	if err := validName(name); err != nil {
 		return "", nil, err
 	}
-	raw, err := randomSecret(tokenBytes)
+	raw, err := secret.Random(tokenBytes)
 	if err != nil {
 		return "", nil, err
 	}
-	secret := tokenPrefix + raw
+	plain := tokenPrefix + raw
 	t := &kb.APIToken{Shop: shop, Name: name, CreatedAt: db.now()}
 	err = db.pool.QueryRow(ctx, `INSERT INTO api_tokens (shop_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-		shop, name, secretHash(secret), t.CreatedAt).Scan(&t.ID)
+		shop, name, secret.Hash(plain), t.CreatedAt).Scan(&t.ID)
 	if isCode(err, foreignKeyViolation) {
 		return "", nil, kb.Errorf(kb.ENotFound, "no shop %d in the store", shop)
 	}
 	if err != nil {
 		return "", nil, fmt.Errorf("create token %q: %w", name, err)
 	}
-	return secret, t, nil
+	return plain, t, nil
 }
 
 // TokenBySecret returns the token whose secret this is, else unauthorized.
 // It is read on every request, so a revocation through any instance holds
 // on all of them at once.
-func (db *DB) TokenBySecret(ctx context.Context, secret string) (*kb.APIToken, error) {
-	if !strings.HasPrefix(secret, tokenPrefix) || len(secret) > 128 {
+func (db *DB) TokenBySecret(ctx context.Context, plain string) (*kb.APIToken, error) {
+	if !strings.HasPrefix(plain, tokenPrefix) || len(plain) > 128 {
 		return nil, kb.Errorf(kb.EUnauthorized, "bad API token")
 	}
-	want := secretHash(secret)
+	want := secret.Hash(plain)
 	var t kb.APIToken
 	var hash []byte
 	err := db.pool.QueryRow(ctx, `SELECT id, shop_id, name, token_hash, created_at FROM api_tokens WHERE token_hash = $1`, want).

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"assist/kb"
+	"assist/kb/secret"
 )
 
 // CreateUser adds a person who logs in with password. They belong to no
@@ -21,7 +22,7 @@ func (db *DB) CreateUser(ctx context.Context, name, password string, owner bool)
 	if n := utf8.RuneCountInString(password); n < minPasswordLen || n > maxPasswordLen {
 		return nil, kb.Errorf(kb.EInvalid, "password: want %d to %d characters", minPasswordLen, maxPasswordLen)
 	}
-	hash, err := hashPassword(password, passwordIterations)
+	hash, err := secret.HashPassword(password, secret.PasswordIterations)
 	if err != nil {
 		return nil, fmt.Errorf("create user %q: %w", name, err)
 	}
@@ -135,13 +136,13 @@ func (db *DB) User(ctx context.Context, name string) (*kb.User, error) {
 func (db *DB) Authenticate(ctx context.Context, name, password string) (*kb.User, error) {
 	u, hash, err := db.userWithHash(ctx, name)
 	if kb.ErrorCode(err) == kb.ENotFound {
-		checkPassword(dummyHash(), password)
+		secret.CheckPassword(dummyHash(), password)
 		return nil, kb.Errorf(kb.EUnauthorized, "wrong name or password")
 	}
 	if err != nil {
 		return nil, err
 	}
-	if !checkPassword(hash, password) {
+	if !secret.CheckPassword(hash, password) {
 		return nil, kb.Errorf(kb.EUnauthorized, "wrong name or password")
 	}
 	return u, nil
@@ -168,7 +169,7 @@ func (db *DB) userWithHash(ctx context.Context, name string) (*kb.User, string, 
 // CreateSession logs user in for ttl and returns the session id for the
 // cookie. Only its hash is stored. Expired sessions are swept on the way.
 func (db *DB) CreateSession(ctx context.Context, user *kb.User, ttl time.Duration) (string, *kb.Session, error) {
-	id, err := randomSecret(sessionIDBytes)
+	id, err := secret.Random(sessionIDBytes)
 	if err != nil {
 		return "", nil, err
 	}
@@ -179,7 +180,7 @@ func (db *DB) CreateSession(ctx context.Context, user *kb.User, ttl time.Duratio
 			return fmt.Errorf("sweep sessions: %w", err)
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
-			secretHash(id), user.ID, now, s.ExpiresAt)
+			secret.Hash(id), user.ID, now, s.ExpiresAt)
 		return err
 	})
 	if err != nil {
@@ -197,7 +198,7 @@ func (db *DB) Session(ctx context.Context, id string) (*kb.Session, error) {
 	}
 	var s kb.Session
 	err := db.pool.QueryRow(ctx, `SELECT u.id, u.name, u.owner, u.created_at, s.created_at, s.expires_at
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`, secretHash(id)).
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`, secret.Hash(id)).
 		Scan(&s.User.ID, &s.User.Name, &s.User.Owner, &s.User.CreatedAt, &s.CreatedAt, &s.ExpiresAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, kb.Errorf(kb.EUnauthorized, "session expired or unknown: log in again")
@@ -217,7 +218,7 @@ func (db *DB) Session(ctx context.Context, id string) (*kb.Session, error) {
 
 // DeleteSession logs a session out; deleting an unknown id is not an error.
 func (db *DB) DeleteSession(ctx context.Context, id string) error {
-	if _, err := db.pool.Exec(ctx, `DELETE FROM sessions WHERE id_hash = $1`, secretHash(id)); err != nil {
+	if _, err := db.pool.Exec(ctx, `DELETE FROM sessions WHERE id_hash = $1`, secret.Hash(id)); err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil

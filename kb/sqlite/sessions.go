@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"assist/kb"
+	"assist/kb/secret"
 )
 
 // sessionIDBytes is the entropy of a session id.
@@ -16,7 +17,7 @@ const sessionIDBytes = 32
 // CreateSession logs user in for ttl and returns the session id for the
 // cookie. Only its hash is stored. Expired sessions are swept on the way.
 func (db *DB) CreateSession(ctx context.Context, user *kb.User, ttl time.Duration) (string, *kb.Session, error) {
-	id, err := randomSecret(sessionIDBytes)
+	id, err := secret.Random(sessionIDBytes)
 	if err != nil {
 		return "", nil, err
 	}
@@ -31,7 +32,7 @@ func (db *DB) CreateSession(ctx context.Context, user *kb.User, ttl time.Duratio
 		return "", nil, fmt.Errorf("sweep sessions: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
-		secretHash(id), user.ID, stamp(now), stamp(s.ExpiresAt)); err != nil {
+		secret.Hash(id), user.ID, stamp(now), stamp(s.ExpiresAt)); err != nil {
 		return "", nil, fmt.Errorf("create session: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -50,7 +51,7 @@ func (db *DB) Session(ctx context.Context, id string) (*kb.Session, error) {
 	var s kb.Session
 	var userCreated, created, expires string
 	err := db.db.QueryRowContext(ctx, `SELECT u.id, u.name, u.owner, u.created_at, s.created_at, s.expires_at
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, secretHash(id)).
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, secret.Hash(id)).
 		Scan(&s.User.ID, &s.User.Name, &s.User.Owner, &userCreated, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, kb.Errorf(kb.EUnauthorized, "session expired or unknown: log in again")
@@ -79,7 +80,7 @@ func (db *DB) Session(ctx context.Context, id string) (*kb.Session, error) {
 
 // DeleteSession logs a session out; deleting an unknown id is not an error.
 func (db *DB) DeleteSession(ctx context.Context, id string) error {
-	if _, err := db.db.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = ?`, secretHash(id)); err != nil {
+	if _, err := db.db.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = ?`, secret.Hash(id)); err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"assist/kb"
+	"assist/kb/secret"
 )
 
 // tokenPrefix marks assist API tokens, so a leaked one is recognisable in
@@ -24,14 +25,14 @@ func (db *DB) CreateToken(ctx context.Context, shop int64, name string) (string,
 	if err := ValidName(name); err != nil {
 		return "", nil, err
 	}
-	raw, err := randomSecret(tokenBytes)
+	raw, err := secret.Random(tokenBytes)
 	if err != nil {
 		return "", nil, err
 	}
-	secret := tokenPrefix + raw
+	plain := tokenPrefix + raw
 	now := db.Now().UTC()
 	res, err := db.db.ExecContext(ctx, `INSERT INTO api_tokens (shop_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)`,
-		shop, name, secretHash(secret), stamp(now))
+		shop, name, secret.Hash(plain), stamp(now))
 	if err != nil {
 		if strings.Contains(err.Error(), "FOREIGN KEY") {
 			return "", nil, kb.Errorf(kb.ENotFound, "no shop %d in the store", shop)
@@ -42,15 +43,15 @@ func (db *DB) CreateToken(ctx context.Context, shop int64, name string) (string,
 	if err != nil {
 		return "", nil, fmt.Errorf("create token %q: %w", name, err)
 	}
-	return secret, &kb.APIToken{ID: id, Shop: shop, Name: name, CreatedAt: now}, nil
+	return plain, &kb.APIToken{ID: id, Shop: shop, Name: name, CreatedAt: now}, nil
 }
 
 // TokenBySecret returns the token whose secret this is, else unauthorized.
-func (db *DB) TokenBySecret(ctx context.Context, secret string) (*kb.APIToken, error) {
-	if !strings.HasPrefix(secret, tokenPrefix) || len(secret) > 128 {
+func (db *DB) TokenBySecret(ctx context.Context, plain string) (*kb.APIToken, error) {
+	if !strings.HasPrefix(plain, tokenPrefix) || len(plain) > 128 {
 		return nil, kb.Errorf(kb.EUnauthorized, "bad API token")
 	}
-	want := secretHash(secret)
+	want := secret.Hash(plain)
 	var t kb.APIToken
 	var hash []byte
 	var created string

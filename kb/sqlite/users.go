@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"assist/kb"
+	"assist/kb/secret"
 )
 
 const (
@@ -24,7 +25,7 @@ const (
 // takes as long as a wrong password and does not reveal who has an account.
 // Computed on first use: it costs as much as a login.
 var dummyHash = sync.OnceValue(func() string {
-	h, _ := hashPassword("no such user", passwordIterations)
+	h, _ := secret.HashPassword("no such user", secret.PasswordIterations)
 	return h
 })
 
@@ -52,7 +53,7 @@ func (db *DB) CreateUser(ctx context.Context, name, password string, owner bool)
 	if n := utf8.RuneCountInString(password); n < minPasswordLen || n > maxPasswordLen {
 		return nil, kb.Errorf(kb.EInvalid, "password: want %d to %d characters", minPasswordLen, maxPasswordLen)
 	}
-	hash, err := hashPassword(password, passwordIterations)
+	hash, err := secret.HashPassword(password, secret.PasswordIterations)
 	if err != nil {
 		return nil, fmt.Errorf("create user %q: %w", name, err)
 	}
@@ -174,13 +175,13 @@ func (db *DB) User(ctx context.Context, name string) (*kb.User, error) {
 func (db *DB) Authenticate(ctx context.Context, name, password string) (*kb.User, error) {
 	u, hash, err := db.userWithHash(ctx, name)
 	if kb.ErrorCode(err) == kb.ENotFound {
-		checkPassword(dummyHash(), password)
+		secret.CheckPassword(dummyHash(), password)
 		return nil, kb.Errorf(kb.EUnauthorized, "wrong name or password")
 	}
 	if err != nil {
 		return nil, err
 	}
-	if !checkPassword(hash, password) {
+	if !secret.CheckPassword(hash, password) {
 		return nil, kb.Errorf(kb.EUnauthorized, "wrong name or password")
 	}
 	return u, nil

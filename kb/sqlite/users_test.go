@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"assist/kb"
+	"assist/kb/secret"
 )
 
 func TestCreateUser(t *testing.T) {
@@ -134,7 +135,7 @@ func TestPasswordIsStoredOnlyHashed(t *testing.T) {
 	if err := db.SQL().QueryRow(`SELECT password_hash FROM users WHERE name = 'xiaowang'`).Scan(&b); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(a, "correct horse") || !strings.HasPrefix(a, passwordScheme+"$") {
+	if strings.Contains(a, "correct horse") || !strings.HasPrefix(a, secret.PasswordScheme+"$") {
 		t.Errorf("stored %q: want a pbkdf2 hash", a)
 	}
 	if a == b {
