@@ -25,17 +25,27 @@ func (db *DB) AddEvents(ctx context.Context, events ...kb.Event) error {
 		if at.IsZero() {
 			at = db.now()
 		}
-		rows[i] = []any{e.Shop, e.Conversation, e.Turn, e.Agent, e.SuggestionID, e.Kind, string(e.Action), at}
+		rows[i] = []any{e.Shop, e.Conversation, e.Turn, e.Agent, e.SuggestionID, e.Kind, string(e.Action), at,
+			flag(e.Typed), flag(e.Edited)}
 	}
 	// COPY keeps the record order (identity ids are taken row by row) and is
 	// one round trip however many events a flush holds.
 	_, err := db.pool.CopyFrom(ctx, pgx.Identifier{"events"},
-		[]string{"shop_id", "conversation", "turn", "agent", "suggestion_id", "kind", "action", "at"},
+		[]string{"shop_id", "conversation", "turn", "agent", "suggestion_id", "kind", "action", "at", "typed", "edited"},
 		pgx.CopyFromRows(rows))
 	if err != nil {
 		return fmt.Errorf("add events: %w", err)
 	}
 	return nil
+}
+
+// flag is a typed or edited mark as the events table keeps it (0 or 1, as
+// in kb/sqlite).
+func flag(b bool) int32 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func validEvent(e kb.Event) error {

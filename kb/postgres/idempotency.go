@@ -91,8 +91,9 @@ func (db *DB) AddEventOnce(ctx context.Context, key string, e kb.Event) (replaye
 		if at.IsZero() {
 			at = db.now()
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO events (shop_id, conversation, turn, agent, suggestion_id, kind, action, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, e.Shop, e.Conversation, e.Turn, e.Agent, e.SuggestionID, e.Kind, string(e.Action), at)
+		_, err = tx.Exec(ctx, `INSERT INTO events (shop_id, conversation, turn, agent, suggestion_id, kind, action, at, typed, edited)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, e.Shop, e.Conversation, e.Turn, e.Agent, e.SuggestionID, e.Kind,
+			string(e.Action), at, flag(e.Typed), flag(e.Edited))
 		if err != nil {
 			return fmt.Errorf("add event: %w", err)
 		}

@@ -85,6 +85,8 @@ func Run(t *testing.T, f Factory) {
 	t.Run("lessons", func(t *testing.T) { testLessons(t, f) })
 	t.Run("pages and keys", func(t *testing.T) { testPagesAndKeys(t, f) })
 	t.Run("personal phrases and assignees", func(t *testing.T) { testPersonal(t, f) })
+	t.Run("outcomes", func(t *testing.T) { testOutcomes(t, f) })
+	t.Run("review", func(t *testing.T) { testReview(t, f) })
 }
 
 // clock is a settable "now" for the store under test.

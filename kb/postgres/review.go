@@ -1,0 +1,401 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"assist/kb"
+	"assist/kb/review"
+)
+
+// The review's rollups (migration 011, the tables of kb/sqlite's 007) are
+// kept as in kb/sqlite: triggers mark a conversation in review_dirty
+// whenever a turn, an event or an outcome of it is written; a refresh
+// recomputes the marked conversations' rows with kb/review.Rollup and moves
+// the day rows by the difference (old rows out, new rows in), a chunk of
+// conversations per transaction.
+//
+// Several instances may refresh the same shop at once. A day's sums are
+// read before they are written, so one shop's chunks are taken one at a
+// time, across instances, under a session advisory lock (reviewLock, the
+// shop id). The marks are taken off in their own statement, committed at
+// once, so a turn that marks its conversation again never waits for a
+// chunk; such a mark is seen by the next chunk.
+
+// refreshChunk conversations are read and rewritten per transaction.
+const refreshChunk = 50
+
+// backgroundBudget bounds one shop's refresh in RefreshReviewEvery, so a
+// shop whose turns arrive faster than they are rolled up does not hold the
+// loop: the rest waits for the next tick.
+const backgroundBudget = 10 * time.Second
+
+// reviewLock is the first key of the two-key advisory lock a shop's refresh
+// holds per chunk ("revi"); the second is the shop id. Two-key locks do not
+// share a space with the migration lock's single key.
+const reviewLock = 0x72657669
+
+// refreshLocks holds a mutex per open store and shop, so one instance's
+// refreshes of a shop wait in the process, not each on a connection.
+var refreshLocks sync.Map
+
+type refreshKey struct {
+	db   *DB
+	shop int64
+}
+
+// RefreshReview brings a shop's review rollups up to date and reports how
+// many conversations it recomputed.
+func (db *DB) RefreshReview(ctx context.Context, shop int64) (int, error) {
+	return db.RefreshReviewFor(ctx, shop, 0)
+}
+
+// RefreshReviewFor is RefreshReview that starts no new chunk once budget
+// has passed (0: no limit), so a page answers in time after a burst of
+// traffic and leaves the rest to RefreshReviewEvery.
+func (db *DB) RefreshReviewFor(ctx context.Context, shop int64, budget time.Duration) (int, error) {
+	mu, _ := refreshLocks.LoadOrStore(refreshKey{db, shop}, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
+	start := time.Now()
+	rs, err := db.rollupShop(ctx, shop)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for budget <= 0 || time.Since(start) < budget {
+		n, err := db.refreshChunk(ctx, shop, rs)
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// RefreshReviewEvery refreshes every shop's review at the given interval
+// until ctx ends, so pages find little left to do.
+func (db *DB) RefreshReviewEvery(ctx context.Context, every time.Duration, onError func(error)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		shops, err := db.dirtyShops(ctx)
+		for _, shop := range shops {
+			if err == nil {
+				_, err = db.RefreshReviewFor(ctx, shop, backgroundBudget)
+			}
+		}
+		if err != nil && ctx.Err() == nil && onError != nil {
+			onError(err)
+		}
+	}
+}
+
+func (db *DB) dirtyShops(ctx context.Context) ([]int64, error) {
+	rows, err := db.pool.Query(ctx, `SELECT DISTINCT shop_id FROM review_dirty ORDER BY shop_id`)
+	if err != nil {
+		return nil, fmt.Errorf("review: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("review: %w", err)
+	}
+	return out, nil
+}
+
+// rollupShop reads what every conversation's rows need of the shop.
+func (db *DB) rollupShop(ctx context.Context, shop int64) (review.RollupShop, error) {
+	rs := review.RollupShop{NotAgent: map[string]bool{}, Scenes: map[string]string{}}
+	var tz string
+	err := db.pool.QueryRow(ctx, `SELECT timezone FROM shops WHERE id = $1`, shop).Scan(&tz)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return rs, kb.Errorf(kb.ENotFound, "no shop %d", shop)
+	}
+	if err != nil {
+		return rs, fmt.Errorf("review of shop %d: %w", shop, err)
+	}
+	rs.Location, err = time.LoadLocation(tz)
+	if err != nil || tz == "" {
+		rs.Location = time.FixedZone("CST", 8*3600)
+	}
+	rows, err := db.pool.Query(ctx, `SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.shop_id = $1 AND m.role IN ('manager', 'admin')`, shop)
+	if err != nil {
+		return rs, fmt.Errorf("review of shop %d: %w", shop, err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return rs, fmt.Errorf("review of shop %d: %w", shop, err)
+	}
+	for _, n := range names {
+		rs.NotAgent[n] = true
+	}
+	rows, err = db.pool.Query(ctx, `SELECT id, scene FROM phrases WHERE shop_id = $1`, shop)
+	if err != nil {
+		return rs, fmt.Errorf("review of shop %d: %w", shop, err)
+	}
+	var id, scene string
+	_, err = pgx.ForEachRow(rows, []any{&id, &scene}, func() error {
+		rs.Scenes[id] = scene
+		return nil
+	})
+	if err != nil {
+		return rs, fmt.Errorf("review of shop %d: %w", shop, err)
+	}
+	return rs, nil
+}
+
+// refreshChunk recomputes up to refreshChunk marked conversations of the
+// shop under its advisory lock, and reports how many.
+func (db *DB) refreshChunk(ctx context.Context, shop int64, rs review.RollupShop) (int, error) {
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("refresh review: %w", err)
+	}
+	defer conn.Release()
+	background := context.WithoutCancel(ctx)
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1, $2)`, int32(reviewLock), int32(shop)); err != nil {
+		// Cancelled while waiting, the lock may still have been granted:
+		// ending the session ends it.
+		conn.Conn().Close(background)
+		return 0, fmt.Errorf("refresh review: %w", err)
+	}
+	defer func() {
+		if _, err := conn.Exec(background, `SELECT pg_advisory_unlock($1, $2)`, int32(reviewLock), int32(shop)); err != nil {
+			conn.Conn().Close(background)
+		}
+	}()
+	rows, err := conn.Query(ctx, `DELETE FROM review_dirty WHERE shop_id = $1 AND conversation IN (
+		SELECT conversation FROM review_dirty WHERE shop_id = $1 LIMIT $2) RETURNING conversation`, shop, refreshChunk)
+	if err != nil {
+		return 0, fmt.Errorf("refresh review: %w", err)
+	}
+	convs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil || len(convs) == 0 {
+		return 0, err
+	}
+	if err := db.rewriteRollup(ctx, conn, shop, rs, convs); err != nil {
+		// The marks go back, so the next refresh tries them again.
+		db.pool.Exec(background, `INSERT INTO review_dirty (shop_id, conversation) SELECT $1, unnest($2::text[])
+			ON CONFLICT DO NOTHING`, shop, convs)
+		return 0, err
+	}
+	return len(convs), nil
+}
+
+// rewriteRollup reads the conversations' records, computes their rows and
+// replaces their old rows, moving the day rows by the difference, in one
+// transaction.
+func (db *DB) rewriteRollup(ctx context.Context, conn *pgxpool.Conn, shop int64, rs review.RollupShop, convs []string) error {
+	data, err := readRollupConversations(ctx, conn, shop, convs)
+	if err != nil {
+		return fmt.Errorf("refresh review: %w", err)
+	}
+	convRows, suggRows := review.Rollup(rs, data)
+	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		if err := applyToDays(ctx, tx, "-", shop, convs); err != nil {
+			return err
+		}
+		for _, table := range []string{"review_conv", "review_sugg_conv"} {
+			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE shop_id = $1 AND conversation = ANY($2)`, shop, convs); err != nil {
+				return fmt.Errorf("refresh review: %w", err)
+			}
+		}
+		if err := copyConvRows(ctx, tx, shop, convRows); err != nil {
+			return err
+		}
+		if err := copySuggRows(ctx, tx, shop, suggRows); err != nil {
+			return err
+		}
+		return applyToDays(ctx, tx, "+", shop, convs)
+	})
+}
+
+// readRollupConversations reads the turns, events and outcomes of convs.
+// Turns are read as every other reader reads them (turnColumns, scanTurn),
+// so the stored form of a suggestion set is decoded in one place.
+func readRollupConversations(ctx context.Context, conn *pgxpool.Conn, shop int64, convs []string) ([]review.RollupConversation, error) {
+	byID := make(map[string]*review.RollupConversation, len(convs))
+	out := make([]review.RollupConversation, len(convs))
+	for i, c := range convs {
+		out[i].ID = c
+		byID[c] = &out[i]
+	}
+	rows, err := conn.Query(ctx, turnColumns+` WHERE shop_id = $1 AND conversation = ANY($2) ORDER BY conversation, idx`, shop, convs)
+	if err != nil {
+		return nil, fmt.Errorf("turns: %w", err)
+	}
+	turns, err := pgx.CollectRows(rows, scanTurn)
+	if err != nil {
+		return nil, fmt.Errorf("turns: %w", err)
+	}
+	for _, t := range turns {
+		c := byID[t.Conversation]
+		c.Turns = append(c.Turns, review.RollupTurn{
+			Turn: review.Turn{Conversation: t.Conversation, Index: t.Index, Role: t.Role, At: t.At, Agent: t.PostedBy},
+			Text: t.Text, Product: t.Product, Suggestions: t.Suggestions})
+	}
+
+	rows, err = conn.Query(ctx, `SELECT shop_id, conversation, turn, agent, suggestion_id, kind, action, typed, edited, at
+		FROM events WHERE shop_id = $1 AND conversation = ANY($2) ORDER BY id`, shop, convs)
+	if err != nil {
+		return nil, fmt.Errorf("events: %w", err)
+	}
+	events, err := pgx.CollectRows(rows, scanTypedEvent)
+	if err != nil {
+		return nil, fmt.Errorf("events: %w", err)
+	}
+	for _, e := range events {
+		c := byID[e.Conversation]
+		c.Events = append(c.Events, review.Event{Conversation: e.Conversation, Turn: e.Turn, Agent: e.Agent, Kind: e.Kind,
+			SuggestionID: e.SuggestionID, Action: e.Action, Typed: e.Typed, Edited: e.Edited, At: e.At})
+	}
+
+	rows, err = conn.Query(ctx, `SELECT conversation, details FROM outcomes WHERE shop_id = $1 AND conversation = ANY($2)
+		ORDER BY received_at, id COLLATE "C"`, shop, convs)
+	if err != nil {
+		return nil, fmt.Errorf("outcomes: %w", err)
+	}
+	var conv, details string
+	_, err = pgx.ForEachRow(rows, []any{&conv, &details}, func() error {
+		var o kb.Outcome
+		if err := json.Unmarshal([]byte(details), &o); err != nil {
+			return fmt.Errorf("outcome of %s: %w", conv, err)
+		}
+		c := byID[conv]
+		c.Outcomes = append(c.Outcomes, o)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("outcomes: %w", err)
+	}
+	return out, nil
+}
+
+func copyConvRows(ctx context.Context, tx pgx.Tx, shop int64, rows []review.ConvRow) error {
+	src := make([][]any, len(rows))
+	for i, c := range rows {
+		w, q := c.Week, c.Quality
+		score := -1
+		if c.Checked {
+			score = q.Score
+		}
+		src[i] = []any{shop, c.Conversation, w.Agent, w.Week, c.Day, c.Product,
+			w.Consultations, w.Replied, w.Converted, w.PaidOrders, int64(w.PaidAmount), w.Responses,
+			w.ResponseTotal.Milliseconds(), w.FirstResponses, w.FirstTotal.Milliseconds(),
+			score, flag(q.Promise), flag(q.Admission), flag(q.Wording), flag(q.Discount), flag(q.Greeting), flag(q.Closing)}
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"review_conv"}, []string{"shop_id", "conversation", "agent", "week", "day", "product",
+		"consultations", "replied", "converted", "paid_orders", "paid_amount", "responses", "response_ms", "first_responses", "first_ms",
+		"qc_score", "qc_promise", "qc_admission", "qc_wording", "qc_discount", "qc_greeting", "qc_closing"}, pgx.CopyFromRows(src))
+	if err != nil {
+		return fmt.Errorf("refresh review: review_conv: %w", err)
+	}
+	return nil
+}
+
+func copySuggRows(ctx context.Context, tx pgx.Tx, shop int64, rows []review.SuggRow) error {
+	src := make([][]any, len(rows))
+	for i, s := range rows {
+		f := s.Figures
+		used := 0
+		if s.UsedConv() {
+			used = 1
+		}
+		row := []any{shop, s.Conversation, f.Kind, f.SuggestionID, s.Agent, s.Product, s.Scene, s.Day,
+			f.Shown, f.Used, f.Typed, f.Edited, f.Dismissed, used}
+		for _, n := range s.Followed() {
+			row = append(row, n)
+		}
+		src[i] = row
+	}
+	cols := []string{"shop_id", "conversation", "kind", "sid", "agent", "product", "scene", "day",
+		"shown", "used", "typed", "edited", "dismissed", "used_conv"}
+	for _, c := range signalColumns {
+		cols = append(cols, "s_"+c)
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"review_sugg_conv"}, cols, pgx.CopyFromRows(src)); err != nil {
+		return fmt.Errorf("refresh review: review_sugg_conv: %w", err)
+	}
+	return nil
+}
+
+// signalColumns are the s_*, u_* and n_* column suffixes in the order of
+// review.Signals.
+var signalColumns = []string{"paid", "cancelled", "refund", "dispute", "won", "lost", "good", "bad"}
+
+// dayTable is a rollup of conversation rows by day: the table, its key
+// after shop_id and day, the conversation table it sums, and each value
+// column with the sum that fills it.
+type dayTable struct {
+	table, src string
+	keys       []string
+	conflict   string // its primary key, for the upsert
+	cols, sums []string
+}
+
+var dayTables = func() []dayTable {
+	suggCols := []string{"shown", "used", "typed", "edited", "dismissed", "conv_used", "conv_unused"}
+	suggSums := []string{"SUM(shown)", "SUM(used)", "SUM(typed)", "SUM(edited)", "SUM(dismissed)", "SUM(used_conv)", "SUM(1 - used_conv)"}
+	for _, c := range signalColumns {
+		suggCols = append(suggCols, "u_"+c)
+		suggSums = append(suggSums, "SUM(CASE WHEN used_conv = 1 THEN s_"+c+" ELSE 0 END)")
+	}
+	for _, c := range signalColumns {
+		suggCols = append(suggCols, "n_"+c)
+		suggSums = append(suggSums, "SUM(CASE WHEN used_conv = 1 THEN 0 ELSE s_"+c+" END)")
+	}
+	return []dayTable{
+		{table: "review_sugg_day", src: "review_sugg_conv", keys: []string{"agent", "kind", "sid"},
+			conflict: "shop_id, day, agent, kind, sid", cols: suggCols, sums: suggSums},
+		{table: "review_sugg_pday", src: "review_sugg_conv", keys: []string{"agent", "product", "kind", "sid"},
+			conflict: "shop_id, product, day, agent, kind, sid", cols: suggCols, sums: suggSums},
+		{table: "review_agent_day", src: "review_conv", keys: []string{"agent", "product", "week"},
+			conflict: "shop_id, day, agent, product, week",
+			cols: []string{"consultations", "replied", "converted", "paid_orders", "paid_amount", "responses", "response_ms",
+				"first_responses", "first_ms", "checked", "score_sum", "qc_promise", "qc_admission", "qc_wording",
+				"qc_discount", "qc_greeting", "qc_closing"},
+			sums: []string{"SUM(consultations)", "SUM(replied)", "SUM(converted)", "SUM(paid_orders)", "SUM(paid_amount)",
+				"SUM(responses)", "SUM(response_ms)", "SUM(first_responses)", "SUM(first_ms)",
+				"SUM(CASE WHEN qc_score >= 0 THEN 1 ELSE 0 END)", "SUM(GREATEST(qc_score, 0))", "SUM(qc_promise)",
+				"SUM(qc_admission)", "SUM(qc_wording)", "SUM(qc_discount)", "SUM(qc_greeting)", "SUM(qc_closing)"}},
+	}
+}()
+
+// applyToDays adds (sign "+") or takes away (sign "-") the conversation
+// rows of convs to or from the day rows.
+func applyToDays(ctx context.Context, tx pgx.Tx, sign string, shop int64, convs []string) error {
+	for _, t := range dayTables {
+		keys := strings.Join(t.keys, ", ")
+		insertCols, selectCols, updates := []string{}, []string{}, []string{}
+		if t.src == "review_sugg_conv" {
+			insertCols, selectCols = append(insertCols, "scene"), append(selectCols, "MAX(scene)")
+		}
+		for i, c := range t.cols {
+			insertCols = append(insertCols, c)
+			selectCols = append(selectCols, sign+"("+t.sums[i]+")")
+			updates = append(updates, c+" = "+t.table+"."+c+" + excluded."+c)
+		}
+		q := `INSERT INTO ` + t.table + ` (shop_id, day, ` + keys + `, ` + strings.Join(insertCols, ", ") + `)
+			SELECT shop_id, day, ` + keys + `, ` + strings.Join(selectCols, ", ") + ` FROM ` + t.src + `
+			WHERE shop_id = $1 AND conversation = ANY($2) GROUP BY shop_id, day, ` + keys + `
+			ON CONFLICT (` + t.conflict + `) DO UPDATE SET ` + strings.Join(updates, ", ")
+		if _, err := tx.Exec(ctx, q, shop, convs); err != nil {
+			return fmt.Errorf("refresh review: %s: %w", t.table, err)
+		}
+	}
+	return nil
+}
