@@ -71,7 +71,8 @@ var migrateTables = []migrateTable{
 	{"api_tokens", cols("id:int shop_id:int name token_hash:blob created_at:time")},
 	{"conversations", cols("shop_id:int id turns:int last_text created_at:time updated_at:time buyer_name assignee product")},
 	{"turns", cols("shop_id:int conversation idx:int role text product at:time posted_by suggestions buyer_name assignee")},
-	{"events", cols("id:int shop_id:int conversation turn:int agent suggestion_id kind action at:time")},
+	{"events", cols("id:int shop_id:int conversation turn:int agent suggestion_id kind action at:time typed:int edited:int")},
+	{"outcomes", cols("shop_id:int id conversation kind at:time amount:int details received_at:time")},
 	{"flags", cols("id:int shop_id:int conversation turn:int kind category role text flagged_by at:time status decided_by decided_at:time? learned_as")},
 	{"shop_examples", cols("id:int shop_id:int category role text positive:bool flag_id:int? added_by at:time")},
 	{"shop_cues", cols("shop_id:int word category enabled:bool added_by at:time")},
@@ -81,15 +82,15 @@ var migrateTables = []migrateTable{
 
 // migrateKnows are the SQLite migrations whose tables migrateTables copies.
 // A store with another one is refused: its data would be left behind.
-var migrateKnows = map[int]bool{1: true, 2: true, 3: true, 4: true, 6: true, 8: true, 9: true}
+// The review's rollups (007, 011) are not copied: the PostgreSQL store
+// recomputes them from the turns, events and outcomes (migrateReview).
+var migrateKnows = map[int]bool{1: true, 2: true, 3: true, 4: true, 6: true, 7: true, 8: true, 9: true, 11: true}
 
 // migrateIfUnused are migrations whose data the copy cannot carry yet (the
-// admin workspace's phrase versions; the review's outcomes and typed-use
-// marks), with a query counting that data. A store where it counts 0 is
-// copied: nothing is left behind, and the review's rollups are derived.
+// admin workspace's phrase versions), with a query counting that data. A
+// store where it counts 0 is copied: nothing is left behind.
 var migrateIfUnused = map[int]string{
 	5: `SELECT (SELECT COUNT(*) FROM phrase_versions) + (SELECT COUNT(*) FROM phrases WHERE retired != 0)`,
-	7: `SELECT (SELECT COUNT(*) FROM outcomes) + (SELECT COUNT(*) FROM events WHERE typed != 0 OR edited != 0)`,
 }
 
 func (c *migrateCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -164,6 +165,11 @@ func (c *migrateCmd) Run(ctx context.Context, args []string, stdout, stderr io.W
 		}
 		fmt.Fprintf(stdout, "  %-14s SQLite %8d  PostgreSQL %8d  %s\n", t.name, want, got, mark)
 	}
+	reviewBad, err := migrateReview(ctx, src, dst, stdout)
+	if err != nil {
+		return err
+	}
+	bad = append(bad, reviewBad...)
 	if len(bad) > 0 {
 		return fmt.Errorf("counts differ in %s: the SQLite store changed during the copy? stop every assist serve on %s and migrate into a new database", strings.Join(bad, ", "), *data)
 	}
@@ -196,7 +202,7 @@ func checkMigrations(ctx context.Context, src *sqlite.DB, dst *postgres.DB) erro
 			if n == 0 {
 				continue
 			}
-			return kb.Errorf(kb.EInvalid, "the SQLite store holds %d rows of %s (phrase versions, outcomes or typed uses) that assist migrate does not copy yet: they would be left behind", n, name)
+			return kb.Errorf(kb.EInvalid, "the SQLite store holds %d rows of %s (phrase versions) that assist migrate does not copy yet: they would be left behind", n, name)
 		}
 		return kb.Errorf(kb.EInvalid, "the SQLite store has migration %s, whose tables assist migrate does not copy yet: its data would be left behind", name)
 	}

@@ -229,16 +229,18 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 	s.stopCheckpoints, s.checkpoints = cancel, make(chan struct{})
 	go func() {
 		defer close(s.checkpoints)
-		sdb, ok := db.(*sqlite.DB)
-		if !ok {
-			return // PostgreSQL checkpoints by itself; the review's rollups are SQLite's for now
-		}
 		review := make(chan struct{}) // the review's rollups are refreshed beside the traffic too
 		go func() {
 			defer close(review)
-			sdb.RefreshReviewEvery(cctx, 30*time.Second, func(err error) { log.Warn("review refresh", "err", err) })
+			if r, ok := db.(interface {
+				RefreshReviewEvery(context.Context, time.Duration, func(error))
+			}); ok {
+				r.RefreshReviewEvery(cctx, 30*time.Second, func(err error) { log.Warn("review refresh", "err", err) })
+			}
 		}()
-		sdb.CheckpointEvery(cctx, 100*time.Millisecond, func(err error) { log.Warn("checkpoint", "err", err) })
+		if sdb, ok := db.(*sqlite.DB); ok { // PostgreSQL checkpoints by itself
+			sdb.CheckpointEvery(cctx, 100*time.Millisecond, func(err error) { log.Warn("checkpoint", "err", err) })
+		}
 		<-review
 	}()
 	for _, sh := range shops {
