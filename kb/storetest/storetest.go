@@ -87,6 +87,7 @@ func Run(t *testing.T, f Factory) {
 	t.Run("personal phrases and assignees", func(t *testing.T) { testPersonal(t, f) })
 	t.Run("outcomes", func(t *testing.T) { testOutcomes(t, f) })
 	t.Run("review", func(t *testing.T) { testReview(t, f) })
+	t.Run("review matches kb/review", func(t *testing.T) { testReviewMatchesPure(t, f) })
 }
 
 // clock is a settable "now" for the store under test.
