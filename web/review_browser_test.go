@@ -26,8 +26,19 @@ import (
 // with the server's clock following the simulation.
 type reviewApp struct {
 	url    string
-	db     *sqlite.DB
+	db     reviewAppStore
 	shopID int64
+}
+
+// reviewAppStore is what the review app needs of a store: SQLite or
+// PostgreSQL.
+type reviewAppStore interface {
+	web.Store
+	web.ReviewStore
+	assistant.TurnLog
+	assistant.Library
+	CreateToken(ctx context.Context, shop int64, name string) (string, *kb.APIToken, error)
+	RefreshReview(ctx context.Context, shop int64) (int, error)
 }
 
 const (
@@ -37,13 +48,19 @@ const (
 
 func startReviewApp(t *testing.T) *reviewApp {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "assist.db"))
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "assist.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return startReviewAppOn(t, db, func(now func() time.Time) { db.Now = now })
+}
+
+// startReviewAppOn is startReviewApp on a store, whose clock setClock sets.
+func startReviewAppOn(t *testing.T, db reviewAppStore, setClock func(func() time.Time)) *reviewApp {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
 	// The clock follows the simulation once it plays; until then (sessions
 	// are opened now) it is the real time.
 	var clock atomic.Int64
@@ -53,7 +70,7 @@ func startReviewApp(t *testing.T) *reviewApp {
 		}
 		return time.Now()
 	}
-	db.Now = now
+	setClock(now)
 	shop, err := bundle.Load(demoBundle)
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +148,10 @@ func startReviewApp(t *testing.T) *reviewApp {
 // week, sees the chart and the table change, opens a conversation from a
 // figure and exports CSV; an agent is refused the review.
 func TestReviewInBrowser(t *testing.T) {
-	app := startReviewApp(t)
+	testReviewInBrowser(t, startReviewApp(t), "review")
+}
+
+func testReviewInBrowser(t *testing.T, app *reviewApp, shots string) {
 	ctx := newBrowser(t)
 	console := watchConsole(t, ctx)
 	do(t, ctx, "log in as the manager",
@@ -147,7 +167,7 @@ func TestReviewInBrowser(t *testing.T) {
 	if phrases == 0 {
 		t.Fatal("the suggestions table lists no phrase")
 	}
-	saveArtifact(t, "review-suggestions.png", run(t, ctx, chromedp.FullScreenshot(100)))
+	saveArtifact(t, shots+"-suggestions.png", run(t, ctx, chromedp.FullScreenshot(100)))
 
 	// Agents: all of them, every week.
 	do(t, ctx, "open the agents",
@@ -166,7 +186,7 @@ func TestReviewInBrowser(t *testing.T) {
 		t.Fatalf("agents before filtering: %+v, want several agents and weeks, one chart group each", before)
 	}
 	do(t, ctx, "let the chart settle", chromedp.Sleep(400*time.Millisecond))
-	saveArtifact(t, "review-agents-all.png", run(t, ctx, chromedp.FullScreenshot(100)))
+	saveArtifact(t, shots+"-agents-all.png", run(t, ctx, chromedp.FullScreenshot(100)))
 
 	// One agent, one week.
 	do(t, ctx, "filter to xiaoli in 2026-W47",
@@ -184,7 +204,7 @@ func TestReviewInBrowser(t *testing.T) {
 	if from != "2026-11-16..2026-11-22" {
 		t.Errorf("week 47 set the dates to %s, want 2026-11-16..2026-11-22", from)
 	}
-	saveArtifact(t, "review-agents.png", run(t, ctx, chromedp.FullScreenshot(100)))
+	saveArtifact(t, shots+"-agents.png", run(t, ctx, chromedp.FullScreenshot(100)))
 
 	// CSV of the table as filtered.
 	csv := run(t, ctx, chromedp.Evaluate[string](`fetch(document.getElementById('csv-agents').href).then(r => r.arrayBuffer()).then(b => new TextDecoder('utf-8', {ignoreBOM: true}).decode(b))`, chromedp.EvalAwaitPromise))
@@ -209,7 +229,7 @@ func TestReviewInBrowser(t *testing.T) {
 	if err != nil || turns != len(stored) {
 		t.Errorf("the page shows %d turns, the store holds %d (%v)", turns, len(stored), err)
 	}
-	saveArtifact(t, "review-conversation.png", run(t, ctx, chromedp.FullScreenshot(100)))
+	saveArtifact(t, shots+"-conversation.png", run(t, ctx, chromedp.FullScreenshot(100)))
 	console.check(t)
 
 	// An agent is refused.
