@@ -70,7 +70,7 @@ func (db *DB) RefreshReviewFor(ctx context.Context, shop int64, budget time.Dura
 	defer mu.(*sync.Mutex).Unlock()
 	start := time.Now()
 	rs, err := db.rollupShop(ctx, shop)
-	if err != nil {
+	if err != nil || rs.Location == nil { // nothing marked: the page reads at once
 		return 0, err
 	}
 	total := 0
@@ -119,16 +119,22 @@ func (db *DB) dirtyShops(ctx context.Context) ([]int64, error) {
 	return out, nil
 }
 
-// rollupShop reads what every conversation's rows need of the shop.
+// rollupShop reads what every conversation's rows need of the shop, or
+// leaves it zero (no Location) when none of its conversations is marked.
 func (db *DB) rollupShop(ctx context.Context, shop int64) (review.RollupShop, error) {
 	rs := review.RollupShop{NotAgent: map[string]bool{}, Scenes: map[string]string{}}
 	var tz string
-	err := db.pool.QueryRow(ctx, `SELECT timezone FROM shops WHERE id = $1`, shop).Scan(&tz)
+	var marked bool
+	err := db.pool.QueryRow(ctx, `SELECT timezone, EXISTS (SELECT 1 FROM review_dirty WHERE shop_id = $1)
+		FROM shops WHERE id = $1`, shop).Scan(&tz, &marked)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return rs, kb.Errorf(kb.ENotFound, "no shop %d", shop)
 	}
 	if err != nil {
 		return rs, fmt.Errorf("review of shop %d: %w", shop, err)
+	}
+	if !marked {
+		return rs, nil
 	}
 	rs.Location, err = time.LoadLocation(tz)
 	if err != nil || tz == "" {
