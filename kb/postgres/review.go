@@ -50,6 +50,11 @@ const reviewLock = 0x72657669
 // refreshes of a shop wait in the process, not each on a connection.
 var refreshLocks sync.Map
 
+// beforeRollupWrite, set by a test, runs after a chunk's rows are computed
+// and before they are written: where a write of another instance would
+// make them stale but for the advisory lock.
+var beforeRollupWrite func(*DB)
+
 type refreshKey struct {
 	db   *DB
 	shop int64
@@ -214,6 +219,9 @@ func (db *DB) rewriteRollup(ctx context.Context, conn *pgxpool.Conn, shop int64,
 		return fmt.Errorf("refresh review: %w", err)
 	}
 	convRows, suggRows := review.Rollup(rs, data)
+	if beforeRollupWrite != nil {
+		beforeRollupWrite(db)
+	}
 	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 		if err := applyToDays(ctx, tx, "-", shop, convs); err != nil {
 			return err
