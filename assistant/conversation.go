@@ -1,7 +1,6 @@
 package assistant
 
 import (
-	"assist/assistant/cues"
 	"assist/kb"
 	"assist/kb/fold"
 	"assist/phrases"
@@ -25,22 +24,26 @@ type state struct {
 	turns     int
 	product   string // the product in view: given by the platform or named lately
 	afterSale bool   // a complaint or after-sale request was seen: no upsell from then on
+	complaint string // the evidence category of the buyer's latest turn, "" if it raised none
 	lastBuyer string // the buyer's latest words, context for the agent's reply
 	buyerName string // the buyer's name on the platform, once given
 	agentName string // the agent the conversation is with, once known
 }
 
-// observe takes a turn into the conversation's state.
-func (c *state) observe(k *knowledge, found []cues.Cue, t Turn) {
+// observe takes a turn into the conversation's state: a complaint either
+// layer raised, or an after-sale request, ends upselling for the chat.
+func (c *state) observe(k *knowledge, rd reading, t Turn) {
 	c.turns++
 	c.product = c.productAfter(k, t)
-	for _, cue := range found {
-		if cue.Kind == cueEvidence || cue.Kind == cueAfterSale {
+	for _, cue := range rd.found {
+		if cue.Kind == cueAfterSale {
 			c.afterSale = true
 		}
 	}
 	if t.Role == Buyer {
 		c.lastBuyer = t.Text
+		c.complaint = rd.complaint()
+		c.afterSale = c.afterSale || c.complaint != ""
 	}
 	if t.BuyerName != "" {
 		c.buyerName = t.BuyerName

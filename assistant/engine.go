@@ -58,6 +58,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	know.lessons = newLessons(cfg.Shop.Lessons, e.cues)
+	know.tagged = taggedPhrases(cfg.Shop, e.cues)
 	e.know = know
 	return e, nil
 }
@@ -72,6 +73,7 @@ func (e *Engine) Reload(shop *kb.Shop, idx *index.Index) error {
 		return err
 	}
 	know.lessons = newLessons(shop.Lessons, e.cues)
+	know.tagged = taggedPhrases(shop, e.cues)
 	e.mu.Lock()
 	old := e.know
 	e.know = know
@@ -148,7 +150,6 @@ func (e *Engine) Replay(c *Conversation, turns []Turn) {
 		if t.At.IsZero() {
 			t.At = e.now()
 		}
-		found, _ := e.detect(know, string(t.Role), t.Text)
-		c.observe(know, found, t)
+		c.observe(know, e.read(know, &c.state, t), t)
 	}
 }

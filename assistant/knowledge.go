@@ -38,7 +38,8 @@ type knowledge struct {
 	// madeToOrder holds, for each made-to-order product, the marker words
 	// its facts use.
 	madeToOrder map[string][]string
-	lessons     *lessons // what the shop taught beyond the lexicon; set by the engine
+	lessons     *lessons         // what the shop taught beyond the lexicon; set by the engine
+	tagged      map[string][]int // nudge category → phrases whose title or tags say it; set by the engine
 
 	// Answers that depend only on the knowledge, worked out once: the rule
 	// a nudge's search words find, and each product's compliant shipping

@@ -1,6 +1,8 @@
 package assistant
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -118,7 +120,7 @@ func BenchmarkModelCues(b *testing.B) {
 			found := lex.Detect("buyer", bc.text)
 			b.ReportAllocs()
 			for b.Loop() {
-				modelCues(lex, cl, modelThreshold, "buyer", bc.text, found)
+				modelCues(lex, cl, modelThreshold, "buyer", bc.text, found, "")
 			}
 		})
 	}
@@ -136,5 +138,113 @@ func TestClassifierHonoursTheShopsLessons(t *testing.T) {
 	}
 	if s := turn(t, newTestEngine(t), "l2", Buyer, line, "", at(10, 0)); !has(kinds(s), NudgeEvidence) {
 		t.Errorf("a shop that taught nothing: %q raised %+v, want evidence", line, s.Nudges)
+	}
+}
+
+// TestFollowUpContinuesTheComplaint: the buyer's next words after a
+// complaint are read in its light. A line that leans to a complaint goes on
+// with it (the same category, said to follow on), a reply that only
+// carries the chat on does not, and the same line in a chat with no
+// complaint open is read alone.
+func TestFollowUpContinuesTheComplaint(t *testing.T) {
+	e := newTestEngine(t)
+	const complaint = "单号显示已经签收了 可我没收到啊"
+	const ask = "亲,麻烦先问问家人或门卫有没有帮忙代收哈"
+	tests := []struct {
+		name, text string
+		continues  bool
+	}{
+		{"the station has none either", "都问过了 驿站也说没有这个件", true},
+		{"the family neither", "家里人都说没拿到", true},
+		{"asked everyone", "我已经问过了 都说没收到", true},
+		{"thanks", "好的 谢谢", false},
+		{"photos sent", "照片发你了", false},
+		{"when is it fixed", "那什么时候能处理好", false},
+		{"waiting", "好的亲 那我等你们回复", false},
+		{"up to you", "你们看着办吧", false},
+		{"found it", "我自己找到了 不好意思", false},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			conv := fmt.Sprintf("f%d", i)
+			if s := turn(t, e, conv, Buyer, complaint, "", at(10, 0)); !has(kinds(s), NudgeEvidence) {
+				t.Fatalf("the complaint raised %+v", s.Nudges)
+			}
+			turn(t, e, conv, Agent, ask, "", at(10, 1))
+			s := turn(t, e, conv, Buyer, tt.text, "", at(10, 2))
+			n, ok := nudge(s, NudgeEvidence, "not_received")
+			if ok != tt.continues {
+				t.Fatalf("after a complaint, %q raised %+v; want evidence: %v", tt.text, s.Nudges, tt.continues)
+			}
+			if ok && (!strings.Contains(n.Reason, "接着上一句") || len(n.Why) == 0) {
+				t.Errorf("a follow-up nudge must say it follows the complaint and why: %+v", n)
+			}
+		})
+	}
+	for _, line := range []string{"都问过了 驿站也说没有这个件", "家里人都说没拿到"} {
+		if s := turn(t, e, "alone "+line, Buyer, line, "", at(10, 0)); has(kinds(s), NudgeEvidence) {
+			t.Errorf("%q with no complaint open raised %+v", line, s.Nudges)
+		}
+	}
+	// A reply that raised nothing closes the complaint: what follows is
+	// read alone again.
+	conv := "closed"
+	turn(t, e, conv, Buyer, complaint, "", at(10, 0))
+	turn(t, e, conv, Buyer, "好的 谢谢", "", at(10, 1))
+	if s := turn(t, e, conv, Buyer, "家里人都说没拿到", "", at(10, 2)); has(kinds(s), NudgeEvidence) {
+		t.Errorf("a complaint closed by a plain reply still carried on: %+v", s.Nudges)
+	}
+}
+
+// TestClassifierComplaintEndsUpselling: a complaint only the classifier
+// recognised ends upselling for the chat as the lexicon's complaints do,
+// live and after the chat is restored from its stored turns.
+func TestClassifierComplaintEndsUpselling(t *testing.T) {
+	e := newTestEngine(t)
+	complaint := Turn{Role: Buyer, Text: "新买的鞋垫踩了两天就塌下去弹不回来了", At: at(10, 0)}
+	if found := e.cues.Detect("buyer", complaint.Text); len(found) > 0 {
+		t.Fatalf("the lexicon already knows %q (%+v): pick a line only the classifier reads", complaint.Text, found)
+	}
+	bargain := Turn{Role: Buyer, Text: "那再买一双能便宜点吗", At: at(10, 2)}
+	if s := turn(t, e, "fresh", Buyer, bargain.Text, "", at(10, 0)); !has(kinds(s), NudgeUpsell) {
+		t.Fatalf("%q alone raised %+v, want upsell", bargain.Text, s.Nudges)
+	}
+	live := NewConversation("live")
+	s, err := e.Turn(live, complaint)
+	if err != nil || !has(kinds(s), NudgeEvidence) {
+		t.Fatalf("complaint: %v %+v, want evidence", err, s)
+	}
+	if s, _ := e.Turn(live, bargain); has(kinds(s), NudgeUpsell) {
+		t.Errorf("upsell into a complaint the classifier raised: %+v", s.Nudges)
+	}
+	restored := NewConversation("restored")
+	e.Replay(restored, []Turn{complaint})
+	if s, _ := e.Turn(restored, bargain); has(kinds(s), NudgeUpsell) {
+		t.Errorf("after a restore, upsell into a complaint the classifier raised: %+v", s.Nudges)
+	}
+}
+
+// TestPhraseTaggedWithTheComplaintFitsIt: a phrase whose tags say the
+// category of the complaint the turn raised is suggested for it though it
+// shares no word with the buyer's, ahead of a phrase of the same scene for
+// another complaint.
+func TestPhraseTaggedWithTheComplaintFitsIt(t *testing.T) {
+	shop := shoeShop(t)
+	shop.Phrases = append(shop.Phrases,
+		kb.Phrase{ID: "s-late", Scene: kb.SceneEvidence, Title: "物流跟进", Tags: []string{"物流", "快递"},
+			Text: "亲,这种情况我们有专人跟进~"},
+		kb.Phrase{ID: "s-glue", Scene: kb.SceneEvidence, Title: "鞋面跟进", Tags: []string{"脱胶", "起球"},
+			Text: "亲,这种情况我们有专人跟进哦~"})
+	e := engineFor(t, shop)
+	s := turn(t, e, "tag", Buyer, "鞋子穿了两天就开线了", "", at(10, 0))
+	if _, ok := nudge(s, NudgeEvidence, "quality"); !ok {
+		t.Fatalf("no quality complaint raised: %+v", s.Nudges)
+	}
+	ids := phraseIDs(s)
+	if !has(ids, "s-glue") || has(ids, "s-late") {
+		t.Errorf("phrases %v: want s-glue (tagged 脱胶, a quality word) and not s-late", ids)
+	}
+	if got := taggedPhrases(shop, e.cues)["evidence.quality"]; !slices.Contains(got, len(shop.Phrases)-1) {
+		t.Errorf("tagged quality phrases %v miss s-glue", got)
 	}
 }

@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -28,6 +29,7 @@ const (
 	bonusScene      = 0.6 // a phrase written for the moment's first scene
 	bonusSceneAlso  = 0.3 // … for another scene that fits
 	bonusPrefer     = 0.5 // a phrase offering what the upsell moment prefers
+	bonusTagged     = 0.5 // a phrase whose title or tags say the nudge's category (分层 for 水是水)
 	sceneOnly       = 0.3 // share of a scene bonus for a phrase with no word of the turn
 	socialOffMoment = 0.3 // share of its text score a greeting or closing keeps when the moment calls for more
 )
@@ -258,15 +260,17 @@ func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []ra
 		return err
 	}
 	prefer, avoid := map[string]bool{}, map[kb.Scene]bool{}
+	var tagged []int
 	for _, n := range ns {
 		if n.prefer != "" {
 			prefer[n.prefer] = true
 		}
+		tagged = append(tagged, k.tagged[n.Kind+"."+n.Category]...)
 		for _, sc := range n.avoid {
 			avoid[kb.Scene(sc)] = true
 		}
 	}
-	s.Phrases = k.pickPhrases(c.product, c.people(), matched, scenes, prefer, avoid)
+	s.Phrases = k.pickPhrases(c.product, c.people(), matched, scenes, prefer, avoid, tagged)
 	for i := range ns {
 		if ns[i].Kind == NudgeUpsell && ns[i].Suggested == "" && len(s.Phrases) > 0 {
 			ns[i].Suggested = s.Phrases[0].Text
@@ -280,8 +284,9 @@ func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []ra
 //
 // A phrase's score is known before it is filled: its text score (for a
 // phrase the search found), its scene's bonus (a share of it for a phrase the
-// search did not find) and the bonus for holding a placeholder the moment
-// prefers. So candidates are taken best first, ties in shop order, and filled
+// search did not find), the bonus for holding a placeholder the moment
+// prefers, and the bonus for saying a raised nudge's category (tagged, in
+// shop order). So candidates are taken best first, ties in shop order, and filled
 // one by one until topN can be shown; a phrase its product cannot fill, or
 // whose premise the product in view contradicts, is passed over, and so is
 // every phrase of a scene the moment avoids. Phrases that only fit the scene
@@ -289,7 +294,12 @@ func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []ra
 // the knowledge's lists, never all looked at. Phrases are filled with the
 // people of the chat as well as the product.
 func (k *knowledge) pickPhrases(productID string, people phrases.People, matched, scenes map[string]float64,
-	prefer map[string]bool, avoid map[kb.Scene]bool) []PhraseHit {
+	prefer map[string]bool, avoid map[kb.Scene]bool, tagged []int) []PhraseHit {
+	tagged = slices.Compact(slices.Sorted(slices.Values(tagged))) // shop order, each once
+	says := make(map[int]bool, len(tagged))
+	for _, i := range tagged {
+		says[i] = true
+	}
 	prefers := func(i int) bool {
 		for _, name := range k.placeholders[i] {
 			if prefer[name] {
@@ -321,6 +331,9 @@ func (k *knowledge) pickPhrases(productID string, people phrases.People, matched
 		if prefers(i) {
 			bonus += bonusPrefer
 		}
+		if says[i] {
+			bonus += bonusTagged
+		}
 		found = append(found, phraseCandidate{i: i, score: text + bonus})
 		isFound[i] = true
 	}
@@ -338,13 +351,34 @@ func (k *knowledge) pickPhrases(productID string, people phrases.People, matched
 		// speaks to what was said.
 		bonus *= sceneOnly
 		runs = append(runs, &phraseRun{list: k.sceneList[scene], score: bonus,
-			skip: func(i int) bool { return isFound[i] || prefers(i) }})
+			skip: func(i int) bool { return isFound[i] || prefers(i) || says[i] }})
 		for name := range prefer {
 			if list := k.scenePlaceholder[scene][name]; len(list) > 0 {
 				runs = append(runs, &phraseRun{list: list, score: bonus + bonusPrefer,
-					skip: func(i int) bool { return isFound[i] }})
+					skip: func(i int) bool { return isFound[i] || says[i] }})
 			}
 		}
+	}
+
+	// The phrases that say a raised nudge's category, whatever the scene:
+	// one run per scene and preference, each of equal score.
+	type tagRun struct {
+		scene  kb.Scene
+		prefer bool
+	}
+	byRun := map[tagRun][]int{}
+	for _, i := range tagged {
+		if ph := &k.shop.Phrases[i]; !avoid[ph.Scene] && !isFound[i] {
+			key := tagRun{ph.Scene, prefers(i)}
+			byRun[key] = append(byRun[key], i)
+		}
+	}
+	for key, list := range byRun {
+		score := scenes[string(key.scene)]*sceneOnly + bonusTagged
+		if key.prefer {
+			score += bonusPrefer
+		}
+		runs = append(runs, &phraseRun{list: list, score: score, skip: func(int) bool { return false }})
 	}
 
 	product, _ := k.shop.Product(productID)
@@ -426,4 +460,26 @@ func positions(n int, id func(int) string) map[string]int {
 		m[id(i)] = i
 	}
 	return m
+}
+
+// taggedPhrases finds, for each nudge category, the shop's phrases whose
+// title or a tag the lexicon reads as that category in a buyer's mouth: a
+// phrase tagged 分层 speaks to the complaint 水是水油是油 raises, though
+// they share no word. Each list is in shop order.
+func taggedPhrases(shop *kb.Shop, lex *cues.Lexicon) map[string][]int {
+	out := map[string][]int{}
+	for i := range shop.Phrases {
+		ph := &shop.Phrases[i]
+		seen := map[string]bool{}
+		for _, said := range append([]string{ph.Title}, ph.Tags...) {
+			for _, c := range lex.Detect(string(Buyer), said) {
+				cat := string(c.Kind) + "." + c.Category
+				if nudgeKind(Buyer, c.Kind) && !seen[cat] {
+					seen[cat] = true
+					out[cat] = append(out[cat], i)
+				}
+			}
+		}
+	}
+	return out
 }

