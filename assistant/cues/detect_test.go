@@ -46,7 +46,14 @@ func TestDetect(t *testing.T) {
 		{"paid", "buyer", "已付款,麻烦备注一下", []string{"upsell/buy_intent"}},
 		{"not ordering", "buyer", "先不拍了", []string{}},
 		{"a photo is not an order", "buyer", "我拍了照片给你看", []string{}},
+		// an order already placed, chased: no selling into it
+		{"ordered, then chasing", "buyer", "昨天就下单了,应该当天就发的啊", []string{"after_sale/late"}},
+		{"stuck at pick-up", "buyer", "拍了三天了还在揽收", []string{"after_sale/late"}},
+		{"tracking frozen", "buyer", "付款了物流一直没动", []string{"after_sale/late"}},
 		// evidence: missing, wrong, damaged, not received
+		{"it happened", "buyer", "用了两次就出现这种情况", []string{"evidence/quality"}},
+		{"will it happen", "buyer", "用久了会不会出现这种情况", []string{}},
+		{"hoping it won't", "buyer", "以后别再出现这种情况了", []string{}},
 		{"tea box missing", "buyer", "茶叶收到了,少了一盒", []string{"evidence/missing"}},
 		{"only two pairs", "buyer", "只收到两双袜子,我买的是三双", []string{"evidence/missing"}},
 		{"only two once received", "buyer", "打开一看只有两个杯子", []string{"evidence/missing"}},
