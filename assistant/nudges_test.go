@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"assist/assistant/classify"
 	"assist/assistant/cues"
 	"assist/kb"
 	"assist/kb/bundle"
@@ -246,5 +247,37 @@ func TestPhraseTaggedWithTheComplaintFitsIt(t *testing.T) {
 	}
 	if got := taggedPhrases(shop, e.cues)["evidence.quality"]; !slices.Contains(got, len(shop.Phrases)-1) {
 		t.Errorf("tagged quality phrases %v miss s-glue", got)
+	}
+}
+
+// TestSpreadComplaintIsNoGuess: when the classifier is sure a line is some
+// complaint but cannot say which (its evidence probability spread over the
+// categories), it raises nothing; a line it can place, it raises.
+func TestSpreadComplaintIsNoGuess(t *testing.T) {
+	var ex []classify.Example
+	add := func(category string, lines ...string) {
+		for _, l := range lines {
+			ex = append(ex, classify.Example{Role: "buyer", Category: category, Trade: "general", Source: "team-written", Text: l})
+		}
+	}
+	for range 5 {
+		add("evidence.damaged", "那个盒子压扁", "盒子里的压扁")
+		add("evidence.missing", "那个盒子缺角", "盒子里的缺角")
+		add("evidence.quality", "那个盒子发霉", "盒子里的发霉")
+		add("evidence.wrong_item", "那个盒子发错", "盒子里的发错")
+		add("none", "你好在吗", "谢谢亲", "好的知道了", "明天见")
+	}
+	cl := classify.New(ex, classify.TrainOptions{})
+	lex := cues.Default()
+	rd := cl.Buyer.Read("那个盒子")
+	cat, p := rd.BestOf("evidence")
+	if kp := rd.KindProb("evidence"); kp < modelThreshold || p >= kp/2 {
+		t.Fatalf("the model must be sure of a complaint but not of which: evidence %.2f, best %s %.2f", kp, cat, p)
+	}
+	if got := modelCues(lex, cl, modelThreshold, "buyer", "那个盒子", nil, ""); len(got) > 0 {
+		t.Errorf("a complaint spread over categories raised %+v", got)
+	}
+	if got := modelCues(lex, cl, modelThreshold, "buyer", "那个盒子压扁", nil, ""); len(got) != 1 || got[0].Category != "damaged" {
+		t.Errorf("a complaint the model can place raised %+v, want damaged", got)
 	}
 }
