@@ -215,6 +215,9 @@ func TestDetect(t *testing.T) {
 		{"where is the gift", "buyer", "我的赠品呢?", []string{"evidence/gift_missing"}},
 		{"promised gift missing", "buyer", "说好送的杯垫没看到", []string{"evidence/gift_missing"}},
 		{"gift not in the parcel", "buyer", "满减送的毛巾呢,箱子里没有", []string{"evidence/gift_missing"}},
+		{"not even the sample", "buyer", "买了三瓶,小样都没有", []string{"evidence/gift_missing"}},
+		{"no gift either", "buyer", "拆开看了,赠品也没有", []string{"evidence/gift_missing"}},
+		{"asking for a gift is no complaint", "buyer", "有没有赠品啊", []string{"upsell/gift"}},
 		{"any gift? is a gift question", "buyer", "有赠品没有", []string{"upsell/gift"}},
 		// asking for cashback for a good review: the rule, not a review request
 		{"cashback for a good review", "buyer", "给好评返现吗", []string{"policy/review_cashback"}},
