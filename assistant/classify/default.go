@@ -45,9 +45,19 @@ type Classifier struct {
 	Buyer, Agent *Model
 }
 
-// New trains a classifier on the examples.
+// New trains a classifier on the examples. The two roles' models share
+// nothing, so they train side by side: a process's start waits for the
+// longer one, not for both.
 func New(examples []Example, opt TrainOptions) *Classifier {
-	return &Classifier{Buyer: Train(examples, "buyer", opt), Agent: Train(examples, "agent", opt)}
+	c := &Classifier{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.Agent = Train(examples, "agent", opt)
+	}()
+	c.Buyer = Train(examples, "buyer", opt)
+	<-done
+	return c
 }
 
 // For is the model of a role, nil for an unknown role.
