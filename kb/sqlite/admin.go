@@ -17,39 +17,6 @@ import (
 // a second admin approves it; only then is it applied and the shop's
 // version bumped, so its next turn sees it.
 
-// versionJSON is a phrase state as stored in phrase_versions.phrase.
-type versionJSON struct {
-	ID      string   `json:"id"`
-	Scene   string   `json:"scene"`
-	Title   string   `json:"title"`
-	Text    string   `json:"text"`
-	Tags    []string `json:"tags"`
-	Code    string   `json:"code"`
-	Retired bool     `json:"retired"`
-}
-
-func encodeState(st kb.PhraseState) string {
-	b, _ := json.Marshal(versionJSON{ID: st.ID, Scene: string(st.Scene), Title: st.Title, Text: st.Text,
-		Tags: nonNilTags(st.Tags), Code: st.Code, Retired: st.Retired})
-	return string(b)
-}
-
-func decodeState(s string) (kb.PhraseState, error) {
-	var v versionJSON
-	if err := json.Unmarshal([]byte(s), &v); err != nil {
-		return kb.PhraseState{}, err
-	}
-	return kb.PhraseState{Phrase: kb.Phrase{ID: v.ID, Scene: kb.Scene(v.Scene), Title: v.Title, Text: v.Text,
-		Tags: nonNilTags(v.Tags), Code: v.Code}, Retired: v.Retired}, nil
-}
-
-func nonNilTags(t []string) []string {
-	if t == nil {
-		return []string{}
-	}
-	return t
-}
-
 // AdminPhrases lists every phrase of a shop, retired ones included, in the
 // shop's order, each with its live version and any draft waiting on it.
 func (db *DB) AdminPhrases(ctx context.Context, shop int64) ([]kb.AdminPhrase, error) {
@@ -154,7 +121,7 @@ func (db *DB) changePhrase(ctx context.Context, tx *sql.Tx, shop int64, id strin
 		return kb.PhraseVersion{}, kb.Errorf(kb.EInvalid, "unknown change %q", ch.Action)
 	}
 	next.ID = id
-	next.Tags = nonNilTags(next.Tags)
+	next.Tags = kb.NonNilTags(next.Tags)
 	if err := checkState(ctx, tx, shop, next); err != nil {
 		return kb.PhraseVersion{}, err
 	}
@@ -258,7 +225,7 @@ func insertVersion(ctx context.Context, tx *sql.Tx, shop int64, v kb.PhraseVersi
 	_, err := tx.ExecContext(ctx, `INSERT INTO phrase_versions
 		(shop_id, phrase_id, n, action, status, author, at, phrase, base, rollback_to, approved_by, approved_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		shop, v.PhraseID, v.N, string(v.Action), string(v.Status), v.Author, stamp(v.At), encodeState(v.State),
+		shop, v.PhraseID, v.N, string(v.Action), string(v.Status), v.Author, stamp(v.At), kb.EncodePhraseState(v.State),
 		v.Base, v.RollbackTo, v.ApprovedBy, approvedAt)
 	return err
 }
@@ -284,7 +251,7 @@ func scanVersion(row scanner) (kb.PhraseVersion, error) {
 			return v, err
 		}
 	}
-	if v.State, err = decodeState(state); err != nil {
+	if v.State, err = kb.DecodePhraseState(state); err != nil {
 		return v, fmt.Errorf("version %d of %q: %w", v.N, v.PhraseID, err)
 	}
 	return v, nil
