@@ -99,7 +99,9 @@ func (p *pgInstances) admin(t *testing.T, name string) auth {
 	return cookie(&http.Cookie{Name: sessionCookie, Value: id})
 }
 
-func (p *pgInstances) path(rest string) string { return fmt.Sprintf("/api/v1/shops/%d%s", p.shop, rest) }
+func (p *pgInstances) path(rest string) string {
+	return fmt.Sprintf("/api/v1/shops/%d%s", p.shop, rest)
+}
 
 // phraseOn is phrase id as instance i's engine will answer the shop's next
 // turn with it.
