@@ -49,15 +49,9 @@ func (db *DB) AdminPhrases(ctx context.Context, shop int64) ([]kb.AdminPhrase, e
 // otherwise the phrase is written and the shop's version bumped, in the same
 // transaction.
 func (db *DB) ChangePhrase(ctx context.Context, shop int64, ch kb.PhraseChange) (kb.PhraseVersion, error) {
-	id := ch.PhraseID
-	if ch.Action == kb.PhraseCreate || ch.Action == kb.PhraseEdit {
-		id = ch.Phrase.ID
-	}
-	if id == "" {
-		return kb.PhraseVersion{}, kb.Errorf(kb.EInvalid, "话术编号不能为空 (phrase id is required)")
-	}
-	if ch.Author == "" {
-		return kb.PhraseVersion{}, kb.Errorf(kb.EInvalid, "a change needs an author")
+	id, err := ch.Target()
+	if err != nil {
+		return kb.PhraseVersion{}, err
 	}
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -88,40 +82,18 @@ func (db *DB) changePhrase(ctx context.Context, tx *sql.Tx, shop int64, id strin
 			return kb.PhraseVersion{}, fmt.Errorf("change phrase %q: %w", id, err)
 		}
 	}
-	next := kb.PhraseState{}
-	switch ch.Action {
-	case kb.PhraseCreate:
-		if exists {
-			return kb.PhraseVersion{}, kb.Errorf(kb.EConflict, "已有编号为 %q 的话术 (phrase %q exists)", id, id)
-		}
-		next = kb.PhraseState{Phrase: ch.Phrase}
-	case kb.PhraseEdit:
-		if !exists {
-			return kb.PhraseVersion{}, kb.Errorf(kb.ENotFound, "没有编号为 %q 的话术 (no phrase %q)", id, id)
-		}
-		next = kb.PhraseState{Phrase: ch.Phrase, Retired: cur.Retired}
-	case kb.PhraseRetire, kb.PhraseRestore:
-		if !exists {
-			return kb.PhraseVersion{}, kb.Errorf(kb.ENotFound, "没有编号为 %q 的话术 (no phrase %q)", id, id)
-		}
-		retire := ch.Action == kb.PhraseRetire
-		if cur.Retired == retire {
-			word := map[bool]string{true: "已停用", false: "在用中"}[retire]
-			return kb.PhraseVersion{}, kb.Errorf(kb.EConflict, "话术 %q %s (phrase %q is already %s)", id, word, id, ch.Action+"d")
-		}
-		next = cur
-		next.Retired = retire
-	case kb.PhraseRollback:
+	var back kb.PhraseState
+	if ch.Action == kb.PhraseRollback {
 		old, err := db.phraseVersion(ctx, tx, shop, id, ch.RollbackTo)
 		if err != nil {
 			return kb.PhraseVersion{}, err
 		}
-		next = old.State
-	default:
-		return kb.PhraseVersion{}, kb.Errorf(kb.EInvalid, "unknown change %q", ch.Action)
+		back = old.State
 	}
-	next.ID = id
-	next.Tags = kb.NonNilTags(next.Tags)
+	next, err := ch.Next(id, cur, exists, back)
+	if err != nil {
+		return kb.PhraseVersion{}, err
+	}
 	if err := checkState(ctx, tx, shop, next); err != nil {
 		return kb.PhraseVersion{}, err
 	}
@@ -145,17 +117,11 @@ func (db *DB) changePhrase(ctx context.Context, tx *sql.Tx, shop int64, id strin
 	return v, nil
 }
 
-// checkState refuses what the store itself must keep true: a known scene,
-// the required fields, a short code no other live phrase of the shop uses.
+// checkState refuses a state no phrase may be in, and a short code another
+// live phrase of the shop uses.
 func checkState(ctx context.Context, tx *sql.Tx, shop int64, st kb.PhraseState) error {
-	if st.Title == "" || st.Text == "" {
-		return kb.Errorf(kb.EInvalid, "话术 %q 需要标题和内容 (title and text are required)", st.ID)
-	}
-	if !st.Scene.Valid() {
-		return kb.Errorf(kb.EInvalid, "场景 %q 不存在 (scene %q: want one of %v)", st.Scene, st.Scene, kb.Scenes)
-	}
-	if st.Code == "" || st.Retired {
-		return nil
+	if err := st.Check(); err != nil || st.Code == "" || st.Retired {
+		return err
 	}
 	var other string
 	err := tx.QueryRowContext(ctx, `SELECT id FROM phrases WHERE shop_id = ? AND code = ? AND id != ? AND retired = 0 LIMIT 1`,
@@ -166,7 +132,7 @@ func checkState(ctx context.Context, tx *sql.Tx, shop int64, st kb.PhraseState) 
 	if err != nil {
 		return err
 	}
-	return kb.Errorf(kb.EConflict, "快捷码 /%s 已被话术 %q 使用 (code %q is taken by phrase %q)", st.Code, other, st.Code, other)
+	return kb.CodeTaken(st.Code, other)
 }
 
 // ensureBaseline records a phrase written before its first change (by an
@@ -342,20 +308,16 @@ func (db *DB) decide(ctx context.Context, shop int64, id string, n int, who stri
 	if err != nil {
 		return v, err
 	}
-	if v.Status != kb.VersionDraft {
-		return v, kb.Errorf(kb.EConflict, "第 %d 版不是待审草稿 (version %d is %s, not a draft)", n, n, v.Status)
+	if err := v.Decidable(); err != nil {
+		return v, err
 	}
 	if approve {
-		if who == v.Author {
-			return v, kb.Errorf(kb.EForbidden, "草稿需要另一位管理员审核 (a draft is approved by a second admin, not its author %q)", v.Author)
-		}
 		_, live, err := versionNumbers(ctx, tx, shop, id)
 		if err != nil {
 			return v, err
 		}
-		if live != v.Base {
-			return v, kb.Errorf(kb.EConflict, "草稿基于第 %d 版,现行已是第 %d 版,请重新起草 (the draft was written over version %d; version %d is live now)",
-				v.Base, live, v.Base, live)
+		if err := v.Approvable(who, live); err != nil {
+			return v, err
 		}
 		if err := checkState(ctx, tx, shop, v.State); err != nil {
 			return v, err
