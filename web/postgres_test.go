@@ -19,13 +19,13 @@ import (
 	"assist/kb/storetest"
 )
 
-// Both stores keep the workspace and the shared login counts; a store that
-// lost one would otherwise fall back (501, per-process counts) silently.
+// Both stores keep the workspace, and PostgreSQL the shared login counts;
+// a store that lost one would otherwise fall back (501, per-process counts)
+// silently.
 var (
 	_ AdminStore         = (*postgres.DB)(nil)
 	_ AdminStore         = (*sqlite.DB)(nil)
 	_ LoginThrottleStore = (*postgres.DB)(nil)
-	_ LoginThrottleStore = (*sqlite.DB)(nil)
 )
 
 // pgInstances are servers on one PostgreSQL store, each with its own desk

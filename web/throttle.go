@@ -16,10 +16,13 @@ import (
 // sits behind one proxy address; the cost is that a guesser can keep one
 // account waiting, never that it can guess on. A success clears the count.
 //
-// The counts live in the store (LoginThrottleStore), so that N instances
-// behind a load balancer allow a name five guesses in all, not five each.
-// The per-address budget and the pool of hashers below stay in memory: they
-// bound one machine's CPU, which is per machine.
+// On PostgreSQL the counts live in the store (LoginThrottleStore), so that
+// N instances behind a load balancer allow a name five guesses in all, not
+// five each. A SQLite store serves one process, which counts in memory
+// (memFailures): in the store the count would be shared with no one and
+// cost a write per wrong password in the queue the turns commit through.
+// The per-address budget and the pool of hashers below stay in memory on
+// either: they bound one machine's CPU, which is per machine.
 const (
 	loginFailures = 5
 	loginWindow   = 15 * time.Minute
@@ -31,9 +34,9 @@ const (
 )
 
 // LoginThrottleStore keeps the login throttle's counts of wrong passwords
-// per name, where every server on the store sees them. Both stores keep
-// them (migration 012); for a store without it the server counts in memory,
-// for itself alone.
+// per name, where every server on the store sees them: kb/postgres does
+// (migration 012). For a store without it the server counts in memory, for
+// itself alone.
 type LoginThrottleStore interface {
 	// LoginFailures is how many wrong passwords key has had since first,
 	// its first one still counted; 0 if none.

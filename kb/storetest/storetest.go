@@ -67,7 +67,6 @@ type Store interface {
 	DeleteShopCue(ctx context.Context, shop int64, word, category string) error
 
 	AdminStore
-	LoginThrottleStore
 }
 
 // Factory opens an empty store whose clock is now, closed when t ends.

@@ -1,11 +1,6 @@
--- Wrong passwords per login name, kept in the store so that every server
--- on it counts them together (web/throttle.go holds the policy: how many,
--- over what window). name_key is the name folded as the throttle keys it;
--- first_at is when the count started. Rows whose window has passed are
--- swept as new failures are counted.
-CREATE TABLE login_failures (
-    name_key TEXT PRIMARY KEY,
-    failures INTEGER NOT NULL,
-    first_at TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX login_failures_first ON login_failures(first_at);
+-- The twin of kb/postgres's 012_login_throttle.sql, which keeps the login
+-- throttle's counts of wrong passwords in the database so that every
+-- instance on it shares them. A SQLite store serves one process: the count
+-- stays in that process's memory (web/throttle.go), where it costs no write
+-- in the queue the turns commit through. Nothing to create here.
+SELECT 1;
