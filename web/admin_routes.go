@@ -39,7 +39,7 @@ func (s *Server) adminRoutes() {
 func (s *Server) needAdmin(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, p *principal) error {
 		if s.admin == nil {
-			return kb.Errorf(kb.ENotImplemented, "这个存储还不支持知识管理工作台,请用 SQLite 存储 (the admin workspace needs the SQLite store for now)")
+			return kb.Errorf(kb.ENotImplemented, "这个存储不支持知识管理工作台 (this store does not keep the admin workspace)")
 		}
 		return h(w, r, p)
 	}

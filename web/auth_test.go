@@ -193,21 +193,23 @@ func TestLoginIsThrottledAfterWrongPasswords(t *testing.T) {
 	}
 }
 
+// A store without the shared counts gets them in memory, bounded.
 func TestLoginThrottleMemoryIsBounded(t *testing.T) {
-	th := newLoginThrottle()
+	mem := newMemFailures()
+	th := newLoginThrottle(mem)
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	th.now = func() time.Time { return now }
 	for i := range throttleKeys + 500 {
 		now = now.Add(time.Millisecond)
-		th.failed("name-" + strconv.Itoa(i))
+		th.failed(t.Context(), "name-"+strconv.Itoa(i))
 	}
-	if n := len(th.seen); n > throttleKeys {
+	if n := len(mem.seen); n > throttleKeys {
 		t.Errorf("%d names held, want at most %d", n, throttleKeys)
 	}
 	for range loginFailures {
-		th.failed("target")
+		th.failed(t.Context(), "target")
 	}
-	if th.wait("target") <= 0 {
+	if wait, _ := th.wait(t.Context(), "target"); wait <= 0 {
 		t.Error("a name with too many failures may still try after a flood of other names")
 	}
 }

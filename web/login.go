@@ -111,28 +111,38 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *principal) err
 // budget and the pool of hashers, in that order, so that a refused try
 // costs no hashing and a try refused for its name costs the address nothing.
 func (s *Server) checkLogin(r *http.Request, req loginRequest) (*kb.User, error) {
-	if wait := s.logins.wait(req.Name); wait > 0 {
+	wait, err := s.logins.wait(r.Context(), req.Name)
+	if err != nil {
+		return nil, err
+	}
+	if wait > 0 {
 		secs := int(wait.Seconds()) + 1
 		return nil, retryLater(secs, "too many wrong passwords for %q; try again in %d s", clip(req.Name), secs)
 	}
 	addr := s.proxies.clientAddr(r)
-	if wait := s.gate.addrs.take(addr); wait > 0 {
+	if wait = s.gate.addrs.take(addr); wait > 0 {
 		secs := int(wait.Seconds()) + 1
 		return nil, retryLater(secs, "too many logins from %s; try again in %d s", addr, secs)
 	}
 	var user *kb.User
-	err := s.gate.check(r.Context(), func() error {
+	err = s.gate.check(r.Context(), func() error {
 		var err error
 		user, err = s.store.Authenticate(r.Context(), req.Name, req.Password)
 		return err
 	})
 	if kb.ErrorCode(err) == kb.EUnauthorized {
-		s.logins.failed(req.Name)
+		// The caller's answer is the 401 either way; a count the store
+		// could not keep is logged, not turned into a 500.
+		if err := s.logins.failed(r.Context(), req.Name); err != nil {
+			s.log.Warn("login throttle: count a failure", "name", clip(req.Name), "err", err)
+		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	s.logins.succeeded(req.Name)
+	if err := s.logins.succeeded(r.Context(), req.Name); err != nil {
+		s.log.Warn("login throttle: clear after a success", "name", clip(req.Name), "err", err)
+	}
 	s.gate.addrs.refund(addr)
 	return user, nil
 }

@@ -84,9 +84,10 @@ type Store interface {
 }
 
 // AdminStore is what the knowledge admin's workspace edits: phrase versions,
-// approval, usage, products, rules, whole-knowledge uploads. Optional like
-// ReviewStore: a store without it serves the panel and the API, and the
-// workspace answers 501 with a reason.
+// approval, usage, products, rules, whole-knowledge uploads. Both stores
+// keep it (kb/storetest holds them to one behaviour); it stays optional so
+// that a store without it still serves the panel and the API, the
+// workspace answering 501 with a reason.
 type AdminStore interface {
 	AdminPhrases(ctx context.Context, shop int64) ([]kb.AdminPhrase, error)
 	ChangePhrase(ctx context.Context, shop int64, ch kb.PhraseChange) (kb.PhraseVersion, error)
@@ -180,8 +181,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	review, _ := cfg.Store.(ReviewStore)
 	admin, _ := cfg.Store.(AdminStore)
+	counts, _ := cfg.Store.(LoginThrottleStore)
 	s := &Server{store: cfg.Store, review: review, admin: admin, desk: cfg.Desk, hub: cfg.Hub, origins: origins, log: cfg.Logger, now: cfg.Now,
-		sessionTTL: cfg.SessionTTL, ping: cfg.PingInterval, queueLen: cfg.SendQueue, logins: newLoginThrottle(),
+		sessionTTL: cfg.SessionTTL, ping: cfg.PingInterval, queueLen: cfg.SendQueue, logins: newLoginThrottle(counts),
 		gate: newLoginGate(cfg.LoginHashers), proxies: proxies}
 	if s.log == nil {
 		s.log = slog.Default()

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/netip"
 	"strings"
 	"sync"
@@ -12,83 +15,141 @@ import (
 // failure has passed. Keyed by name, not address, because the server often
 // sits behind one proxy address; the cost is that a guesser can keep one
 // account waiting, never that it can guess on. A success clears the count.
+//
+// On PostgreSQL the counts live in the store (LoginThrottleStore), so that
+// N instances behind a load balancer allow a name five guesses in all, not
+// five each. A SQLite store serves one process, which counts in memory
+// (memFailures): in the store the count would be shared with no one and
+// cost a write per wrong password in the queue the turns commit through.
+// The per-address budget and the pool of hashers below stay in memory on
+// either: they bound one machine's CPU, which is per machine.
 const (
 	loginFailures = 5
 	loginWindow   = 15 * time.Minute
 	// throttleKeys bounds the memory one flood of made-up names can take.
 	throttleKeys = 10_000
+	// maxThrottleKey is the longest key kept as it is; a longer name is
+	// kept as its hash, so a made-up name cannot make a row large.
+	maxThrottleKey = 64
 )
+
+// LoginThrottleStore keeps the login throttle's counts of wrong passwords
+// per name, where every server on the store sees them: kb/postgres does
+// (migration 012). For a store without it the server counts in memory, for
+// itself alone.
+type LoginThrottleStore interface {
+	// LoginFailures is how many wrong passwords key has had since first,
+	// its first one still counted; 0 if none.
+	LoginFailures(ctx context.Context, key string) (n int, first time.Time, err error)
+	// AddLoginFailure counts one at the time at; a count whose first
+	// failure is window or more before at starts over.
+	AddLoginFailure(ctx context.Context, key string, at time.Time, window time.Duration) error
+	// ClearLoginFailures forgets key's count.
+	ClearLoginFailures(ctx context.Context, key string) error
+}
+
+type loginThrottle struct {
+	now    func() time.Time
+	counts LoginThrottleStore
+}
+
+// newLoginThrottle counts in counts, or in memory if it is nil.
+func newLoginThrottle(counts LoginThrottleStore) *loginThrottle {
+	if counts == nil {
+		counts = newMemFailures()
+	}
+	return &loginThrottle{now: time.Now, counts: counts}
+}
+
+// throttleKey is the name as the throttle counts it: the same for any case
+// and surrounding spaces, short whatever the name.
+func throttleKey(name string) string {
+	key := strings.ToLower(strings.TrimSpace(name))
+	if len(key) <= maxThrottleKey {
+		return key
+	}
+	sum := sha256.Sum256([]byte(key))
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// wait is how long name must wait before it may try again; 0 if it may now.
+func (t *loginThrottle) wait(ctx context.Context, name string) (time.Duration, error) {
+	n, first, err := t.counts.LoginFailures(ctx, throttleKey(name))
+	if err != nil || n < loginFailures {
+		return 0, err
+	}
+	return max(0, first.Add(loginWindow).Sub(t.now())), nil
+}
+
+// failed counts a wrong password for name.
+func (t *loginThrottle) failed(ctx context.Context, name string) error {
+	return t.counts.AddLoginFailure(ctx, throttleKey(name), t.now(), loginWindow)
+}
+
+// succeeded clears name's failures.
+func (t *loginThrottle) succeeded(ctx context.Context, name string) error {
+	return t.counts.ClearLoginFailures(ctx, throttleKey(name))
+}
+
+// memFailures is LoginThrottleStore in this process's memory, bounded.
+type memFailures struct {
+	mu   sync.Mutex
+	seen map[string]*failures
+}
 
 type failures struct {
 	n     int
 	first time.Time
 }
 
-type loginThrottle struct {
-	mu   sync.Mutex
-	now  func() time.Time
-	seen map[string]*failures
-}
+func newMemFailures() *memFailures { return &memFailures{seen: map[string]*failures{}} }
 
-func newLoginThrottle() *loginThrottle {
-	return &loginThrottle{now: time.Now, seen: map[string]*failures{}}
-}
-
-func throttleKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
-
-// wait is how long name must wait before it may try again; 0 if it may now.
-func (t *loginThrottle) wait(name string) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	f, ok := t.seen[throttleKey(name)]
-	if !ok || f.n < loginFailures {
-		return 0
+func (m *memFailures) LoginFailures(_ context.Context, key string) (int, time.Time, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if f, ok := m.seen[key]; ok {
+		return f.n, f.first, nil
 	}
-	if left := f.first.Add(loginWindow).Sub(t.now()); left > 0 {
-		return left
-	}
-	delete(t.seen, throttleKey(name))
-	return 0
+	return 0, time.Time{}, nil
 }
 
-// failed counts a wrong password for name.
-func (t *loginThrottle) failed(name string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now, key := t.now(), throttleKey(name)
-	f, ok := t.seen[key]
-	if ok && now.Sub(f.first) >= loginWindow {
+func (m *memFailures) AddLoginFailure(_ context.Context, key string, at time.Time, window time.Duration) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	f, ok := m.seen[key]
+	if ok && at.Sub(f.first) >= window {
 		ok = false
 	}
 	if !ok {
-		if len(t.seen) >= throttleKeys {
-			t.sweep(now)
+		if len(m.seen) >= throttleKeys {
+			m.sweep(at, window)
 		}
-		f = &failures{first: now}
-		t.seen[key] = f
+		f = &failures{first: at}
+		m.seen[key] = f
 	}
 	f.n++
+	return nil
 }
 
-// succeeded clears name's failures.
-func (t *loginThrottle) succeeded(name string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.seen, throttleKey(name))
+func (m *memFailures) ClearLoginFailures(_ context.Context, key string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.seen, key)
+	return nil
 }
 
 // sweep drops expired counts and, if the map is still full, the oldest one.
-func (t *loginThrottle) sweep(now time.Time) {
+func (m *memFailures) sweep(now time.Time, window time.Duration) {
 	var oldest string
-	for k, f := range t.seen {
-		if now.Sub(f.first) >= loginWindow {
-			delete(t.seen, k)
-		} else if oldest == "" || f.first.Before(t.seen[oldest].first) {
+	for k, f := range m.seen {
+		if now.Sub(f.first) >= window {
+			delete(m.seen, k)
+		} else if oldest == "" || f.first.Before(m.seen[oldest].first) {
 			oldest = k
 		}
 	}
-	if len(t.seen) >= throttleKeys {
-		delete(t.seen, oldest)
+	if len(m.seen) >= throttleKeys {
+		delete(m.seen, oldest)
 	}
 }
 

@@ -151,7 +151,8 @@ func warm(t *testing.T, url, token string, shop int64) {
 // one is pushed to a panel on the other, a session made on one holds on
 // the other, turns of one conversation posted to both at once are
 // numbered once each and pushed in order, an edit through one changes the
-// other's next turn, and a revoked token is refused by both.
+// other's next turn, wrong passwords on one throttle the name on the
+// other, and a revoked token is refused by both.
 func TestTwoInstancesOnOnePostgres(t *testing.T) {
 	dsn := storetest.PostgresDSN(t)
 	a, outA := startInstance(t, dsn)
@@ -247,21 +248,45 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 		t.Fatalf("stored %d turns, %v; want %d", len(stored), err, 2*pairs+2)
 	}
 
-	// An edit through A changes B's next turn: the admin turns a cue word
-	// off on A, and B's next turn no longer raises the nudge it raised (the
-	// workspace's phrase editing needs the SQLite store; cue words are in
-	// every store).
+	// An edit through A changes B's next turn: the admin rewrites, in A's
+	// workspace, the phrase B suggests for a bargaining line, and B's next
+	// turn suggests the new wording; then turns a cue word off on A, and
+	// B's next turn no longer raises the nudge it raised.
 	const line = "能便宜点吗"
-	if before := postTurn(t, b, token, shop, "c2", line); !hasNudge(before, "upsell", "bargain") {
-		t.Fatalf("%q raises %+v: want bargaining before the edit", line, before.Nudges)
+	before := postTurn(t, b, token, shop, "c2", line)
+	if !hasNudge(before, "upsell", "bargain") || len(before.Phrases) == 0 {
+		t.Fatalf("%q raises %+v and %d phrases: want bargaining and a phrase before the edit", line, before.Nudges, len(before.Phrases))
 	}
 	admin := loginCookie(t, a, "admin", adminPassword)
+	top := before.Phrases[0]
+	const rewritten = "亲,这周满199元包邮,再送一个旅行茶具哦"
+	edit, _ := json.Marshal(map[string]string{"scene": top.Scene, "title": top.Title, "text": rewritten})
+	if status, resp := put(t, fmt.Sprintf("%s/api/v1/shops/%d/admin/phrases/%s", a, shop, top.ID), admin, string(edit)); status != 200 {
+		t.Fatalf("phrase edit in A's workspace: %d %s", status, resp)
+	}
+	if after := postTurn(t, b, token, shop, "c2", "还能再便宜点吗"); !hasPhrase(after, top.ID, rewritten) {
+		t.Errorf("B's next turn after the phrase was rewritten through A suggests %+v: want %s with the new text", after.Phrases, top.ID)
+	}
 	if status, resp := put(t, fmt.Sprintf("%s/api/v1/shops/%d/admin/cues", a, shop), admin,
 		`{"word":"便宜点","category":"upsell.bargain","enabled":false}`); status != 200 {
 		t.Fatalf("edit through A: %d %s", status, resp)
 	}
 	if after := postTurn(t, b, token, shop, "c2", line); hasNudge(after, "upsell", "bargain") {
 		t.Errorf("B's next turn still raises bargaining after the cue word was turned off through A: %+v", after.Nudges)
+	}
+
+	// Wrong passwords sent to A throttle the name on B: the count is in
+	// the shared store, not in one process.
+	if _, err := db.CreateUser(ctx, "xiaowang", "right-password", false); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		if status, resp := post(t, a+"/api/v1/login", "", `{"name":"xiaowang","password":"guess"}`); status != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d on A: %d %s", i+1, status, resp)
+		}
+	}
+	if status, resp := post(t, b+"/api/v1/login", "", `{"name":"xiaowang","password":"right-password"}`); status != http.StatusTooManyRequests {
+		t.Errorf("the right password on B after 5 wrong ones on A: %d %s, want 429", status, resp)
 	}
 
 	// A token revoked once is refused by both.
@@ -278,6 +303,15 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 			t.Errorf("revoked token on %s: %d %s, want 401", url, status, resp)
 		}
 	}
+}
+
+func hasPhrase(s assistant.Suggestions, id, text string) bool {
+	for _, p := range s.Phrases {
+		if p.ID == id && p.Text == text {
+			return true
+		}
+	}
+	return false
 }
 
 func hasNudge(s assistant.Suggestions, kind, category string) bool {

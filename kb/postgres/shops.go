@@ -263,7 +263,7 @@ func readRules(ctx context.Context, tx pgx.Tx, shopID int64) ([]kb.Rule, error) 
 }
 
 func readPhrases(ctx context.Context, tx pgx.Tx, shopID int64) ([]kb.Phrase, error) {
-	rows, err := tx.Query(ctx, `SELECT id, scene, title, text, tags::text, code FROM phrases WHERE shop_id = $1 ORDER BY pos`, shopID)
+	rows, err := tx.Query(ctx, `SELECT id, scene, title, text, tags::text, code FROM phrases WHERE shop_id = $1 AND retired = 0 ORDER BY pos`, shopID)
 	if err != nil {
 		return nil, err
 	}

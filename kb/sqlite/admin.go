@@ -17,39 +17,6 @@ import (
 // a second admin approves it; only then is it applied and the shop's
 // version bumped, so its next turn sees it.
 
-// versionJSON is a phrase state as stored in phrase_versions.phrase.
-type versionJSON struct {
-	ID      string   `json:"id"`
-	Scene   string   `json:"scene"`
-	Title   string   `json:"title"`
-	Text    string   `json:"text"`
-	Tags    []string `json:"tags"`
-	Code    string   `json:"code"`
-	Retired bool     `json:"retired"`
-}
-
-func encodeState(st kb.PhraseState) string {
-	b, _ := json.Marshal(versionJSON{ID: st.ID, Scene: string(st.Scene), Title: st.Title, Text: st.Text,
-		Tags: nonNilTags(st.Tags), Code: st.Code, Retired: st.Retired})
-	return string(b)
-}
-
-func decodeState(s string) (kb.PhraseState, error) {
-	var v versionJSON
-	if err := json.Unmarshal([]byte(s), &v); err != nil {
-		return kb.PhraseState{}, err
-	}
-	return kb.PhraseState{Phrase: kb.Phrase{ID: v.ID, Scene: kb.Scene(v.Scene), Title: v.Title, Text: v.Text,
-		Tags: nonNilTags(v.Tags), Code: v.Code}, Retired: v.Retired}, nil
-}
-
-func nonNilTags(t []string) []string {
-	if t == nil {
-		return []string{}
-	}
-	return t
-}
-
 // AdminPhrases lists every phrase of a shop, retired ones included, in the
 // shop's order, each with its live version and any draft waiting on it.
 func (db *DB) AdminPhrases(ctx context.Context, shop int64) ([]kb.AdminPhrase, error) {
@@ -82,15 +49,9 @@ func (db *DB) AdminPhrases(ctx context.Context, shop int64) ([]kb.AdminPhrase, e
 // otherwise the phrase is written and the shop's version bumped, in the same
 // transaction.
 func (db *DB) ChangePhrase(ctx context.Context, shop int64, ch kb.PhraseChange) (kb.PhraseVersion, error) {
-	id := ch.PhraseID
-	if ch.Action == kb.PhraseCreate || ch.Action == kb.PhraseEdit {
-		id = ch.Phrase.ID
-	}
-	if id == "" {
-		return kb.PhraseVersion{}, kb.Errorf(kb.EInvalid, "话术编号不能为空 (phrase id is required)")
-	}
-	if ch.Author == "" {
-		return kb.PhraseVersion{}, kb.Errorf(kb.EInvalid, "a change needs an author")
+	id, err := ch.Target()
+	if err != nil {
+		return kb.PhraseVersion{}, err
 	}
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -121,40 +82,18 @@ func (db *DB) changePhrase(ctx context.Context, tx *sql.Tx, shop int64, id strin
 			return kb.PhraseVersion{}, fmt.Errorf("change phrase %q: %w", id, err)
 		}
 	}
-	next := kb.PhraseState{}
-	switch ch.Action {
-	case kb.PhraseCreate:
-		if exists {
-			return kb.PhraseVersion{}, kb.Errorf(kb.EConflict, "已有编号为 %q 的话术 (phrase %q exists)", id, id)
-		}
-		next = kb.PhraseState{Phrase: ch.Phrase}
-	case kb.PhraseEdit:
-		if !exists {
-			return kb.PhraseVersion{}, kb.Errorf(kb.ENotFound, "没有编号为 %q 的话术 (no phrase %q)", id, id)
-		}
-		next = kb.PhraseState{Phrase: ch.Phrase, Retired: cur.Retired}
-	case kb.PhraseRetire, kb.PhraseRestore:
-		if !exists {
-			return kb.PhraseVersion{}, kb.Errorf(kb.ENotFound, "没有编号为 %q 的话术 (no phrase %q)", id, id)
-		}
-		retire := ch.Action == kb.PhraseRetire
-		if cur.Retired == retire {
-			word := map[bool]string{true: "已停用", false: "在用中"}[retire]
-			return kb.PhraseVersion{}, kb.Errorf(kb.EConflict, "话术 %q %s (phrase %q is already %s)", id, word, id, ch.Action+"d")
-		}
-		next = cur
-		next.Retired = retire
-	case kb.PhraseRollback:
+	var back kb.PhraseState
+	if ch.Action == kb.PhraseRollback {
 		old, err := db.phraseVersion(ctx, tx, shop, id, ch.RollbackTo)
 		if err != nil {
 			return kb.PhraseVersion{}, err
 		}
-		next = old.State
-	default:
-		return kb.PhraseVersion{}, kb.Errorf(kb.EInvalid, "unknown change %q", ch.Action)
+		back = old.State
 	}
-	next.ID = id
-	next.Tags = nonNilTags(next.Tags)
+	next, err := ch.Next(id, cur, exists, back)
+	if err != nil {
+		return kb.PhraseVersion{}, err
+	}
 	if err := checkState(ctx, tx, shop, next); err != nil {
 		return kb.PhraseVersion{}, err
 	}
@@ -178,17 +117,11 @@ func (db *DB) changePhrase(ctx context.Context, tx *sql.Tx, shop int64, id strin
 	return v, nil
 }
 
-// checkState refuses what the store itself must keep true: a known scene,
-// the required fields, a short code no other live phrase of the shop uses.
+// checkState refuses a state no phrase may be in, and a short code another
+// live phrase of the shop uses.
 func checkState(ctx context.Context, tx *sql.Tx, shop int64, st kb.PhraseState) error {
-	if st.Title == "" || st.Text == "" {
-		return kb.Errorf(kb.EInvalid, "话术 %q 需要标题和内容 (title and text are required)", st.ID)
-	}
-	if !st.Scene.Valid() {
-		return kb.Errorf(kb.EInvalid, "场景 %q 不存在 (scene %q: want one of %v)", st.Scene, st.Scene, kb.Scenes)
-	}
-	if st.Code == "" || st.Retired {
-		return nil
+	if err := st.Check(); err != nil || st.Code == "" || st.Retired {
+		return err
 	}
 	var other string
 	err := tx.QueryRowContext(ctx, `SELECT id FROM phrases WHERE shop_id = ? AND code = ? AND id != ? AND retired = 0 LIMIT 1`,
@@ -199,7 +132,7 @@ func checkState(ctx context.Context, tx *sql.Tx, shop int64, st kb.PhraseState) 
 	if err != nil {
 		return err
 	}
-	return kb.Errorf(kb.EConflict, "快捷码 /%s 已被话术 %q 使用 (code %q is taken by phrase %q)", st.Code, other, st.Code, other)
+	return kb.CodeTaken(st.Code, other)
 }
 
 // ensureBaseline records a phrase written before its first change (by an
@@ -258,7 +191,7 @@ func insertVersion(ctx context.Context, tx *sql.Tx, shop int64, v kb.PhraseVersi
 	_, err := tx.ExecContext(ctx, `INSERT INTO phrase_versions
 		(shop_id, phrase_id, n, action, status, author, at, phrase, base, rollback_to, approved_by, approved_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		shop, v.PhraseID, v.N, string(v.Action), string(v.Status), v.Author, stamp(v.At), encodeState(v.State),
+		shop, v.PhraseID, v.N, string(v.Action), string(v.Status), v.Author, stamp(v.At), kb.EncodePhraseState(v.State),
 		v.Base, v.RollbackTo, v.ApprovedBy, approvedAt)
 	return err
 }
@@ -284,7 +217,7 @@ func scanVersion(row scanner) (kb.PhraseVersion, error) {
 			return v, err
 		}
 	}
-	if v.State, err = decodeState(state); err != nil {
+	if v.State, err = kb.DecodePhraseState(state); err != nil {
 		return v, fmt.Errorf("version %d of %q: %w", v.N, v.PhraseID, err)
 	}
 	return v, nil
@@ -375,20 +308,16 @@ func (db *DB) decide(ctx context.Context, shop int64, id string, n int, who stri
 	if err != nil {
 		return v, err
 	}
-	if v.Status != kb.VersionDraft {
-		return v, kb.Errorf(kb.EConflict, "第 %d 版不是待审草稿 (version %d is %s, not a draft)", n, n, v.Status)
+	if err := v.Decidable(); err != nil {
+		return v, err
 	}
 	if approve {
-		if who == v.Author {
-			return v, kb.Errorf(kb.EForbidden, "草稿需要另一位管理员审核 (a draft is approved by a second admin, not its author %q)", v.Author)
-		}
 		_, live, err := versionNumbers(ctx, tx, shop, id)
 		if err != nil {
 			return v, err
 		}
-		if live != v.Base {
-			return v, kb.Errorf(kb.EConflict, "草稿基于第 %d 版,现行已是第 %d 版,请重新起草 (the draft was written over version %d; version %d is live now)",
-				v.Base, live, v.Base, live)
+		if err := v.Approvable(who, live); err != nil {
+			return v, err
 		}
 		if err := checkState(ctx, tx, shop, v.State); err != nil {
 			return v, err

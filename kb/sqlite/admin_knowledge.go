@@ -128,8 +128,8 @@ func (db *DB) ReplaceKnowledge(ctx context.Context, shopID int64, shop *kb.Shop,
 	for _, p := range shop.Phrases {
 		named[p.ID] = true
 		now := kb.PhraseState{Phrase: p}
-		now.Tags = nonNilTags(now.Tags)
-		if old, ok := before[p.ID]; ok && encodeState(old) == encodeState(now) {
+		now.Tags = kb.NonNilTags(now.Tags)
+		if old, ok := before[p.ID]; ok && kb.EncodePhraseState(old) == kb.EncodePhraseState(now) {
 			continue
 		}
 		if err := db.recordImport(ctx, tx, shopID, now, author); err != nil {

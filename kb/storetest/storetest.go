@@ -65,6 +65,8 @@ type Store interface {
 	DecideFlag(ctx context.Context, shop, id int64, d kb.FlagDecision) (*kb.Flag, error)
 	PutShopCue(ctx context.Context, shop int64, c kb.ShopCue, by string) error
 	DeleteShopCue(ctx context.Context, shop int64, word, category string) error
+
+	AdminStore
 }
 
 // Factory opens an empty store whose clock is now, closed when t ends.
@@ -88,6 +90,13 @@ func Run(t *testing.T, f Factory) {
 	t.Run("outcomes", func(t *testing.T) { testOutcomes(t, f) })
 	t.Run("review", func(t *testing.T) { testReview(t, f) })
 	t.Run("review matches kb/review", func(t *testing.T) { testReviewMatchesPure(t, f) })
+	t.Run("phrase versions", func(t *testing.T) { testPhraseVersions(t, f) })
+	t.Run("retired phrases", func(t *testing.T) { testRetiredPhrases(t, f) })
+	t.Run("approval", func(t *testing.T) { testApproval(t, f) })
+	t.Run("phrase usage", func(t *testing.T) { testPhraseUsage(t, f) })
+	t.Run("put product and rule", func(t *testing.T) { testPutProductAndRule(t, f) })
+	t.Run("concurrent edits", func(t *testing.T) { testConcurrentEdits(t, f) })
+	t.Run("login throttle", func(t *testing.T) { testLoginThrottle(t, f) })
 }
 
 // clock is a settable "now" for the store under test.
