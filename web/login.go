@@ -95,7 +95,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *principal) err
 		if err := s.store.DeleteSession(r.Context(), old.Value); err != nil {
 			return err
 		}
-		s.hub.closeSession(old.Value)
+		s.closeEverywhere(r.Context(), kb.SocketClosing{SessionHash: sessionHash(old.Value), Reason: "logged out"})
 	}
 	id, sess, err := s.store.CreateSession(r.Context(), user, s.sessionTTL)
 	if err != nil {
@@ -151,7 +151,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, p *principal) er
 	if err := s.store.DeleteSession(r.Context(), p.sessionID); err != nil {
 		return err
 	}
-	s.hub.closeSession(p.sessionID)
+	s.closeEverywhere(r.Context(), kb.SocketClosing{SessionHash: sessionHash(p.sessionID), Reason: "logged out"})
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
 	w.WriteHeader(http.StatusNoContent)

@@ -33,8 +33,8 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, p *principal
 }
 
 // revokeToken is DELETE /api/v1/shops/{shop}/tokens/{id}: the token is
-// refused from now on, and the sockets it holds open are closed at once.
-// Sockets in another process close at their next frame or ping.
+// refused from now on, and the sockets it holds open are closed at once,
+// on every instance of a shared store.
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, p *principal) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -44,9 +44,7 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, p *principa
 	if err != nil {
 		return err
 	}
-	s.hub.closeWhere(func(c *client) bool {
-		return c.who.Token != nil && c.who.Token.ID == t.ID && c.topic.shop == t.Shop
-	}, "API token revoked")
+	s.closeEverywhere(r.Context(), kb.SocketClosing{Token: t.ID, Reason: "API token revoked"})
 	writeJSON(w, http.StatusOK, tokenLine{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt})
 	return nil
 }

@@ -106,6 +106,7 @@ func startRelay(ctx context.Context, db *postgres.DB, hub *web.Hub, log *slog.Lo
 		log.Warn("turn notices: connection lost and opened again; catching up the conversations pushed lately", "err", err)
 		notices <- postgres.TurnNotice{Origin: resyncNotice}
 	}
+	l.OnClosing = hub.CloseSockets // a logout or a revoked token on any instance
 	r = &relay{db: db, hub: hub, log: log, last: map[convKey]pushedTurn{}, stash: map[postgres.TurnKey]stashed{}, swept: time.Now()}
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup

@@ -122,7 +122,7 @@ func killListeners(t *testing.T, dsn string) {
 	defer conn.Close(ctx)
 	var n int
 	err = conn.QueryRow(ctx, `SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
-		WHERE query = 'LISTEN "assist_turns_' || current_schema() || '"'`).Scan(&n)
+		WHERE query LIKE 'LISTEN "assist\_turns\_' || current_schema() || '%'`).Scan(&n)
 	if err != nil || n != 2 {
 		t.Fatalf("ended %d listening sessions, %v; want the two instances'", n, err)
 	}
@@ -259,12 +259,22 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 	}
 	admin := loginCookie(t, a, "admin", adminPassword)
 	top := before.Phrases[0]
-	const rewritten = "亲,这周满199元包邮,再送一个旅行茶具哦"
-	edit, _ := json.Marshal(map[string]string{"scene": top.Scene, "title": top.Title, "text": rewritten})
+	// The rewrite keeps the phrase's meaning, so ranking still picks it.
+	const rewritten = "本店付款后15天内同款降价都可以退差价,您把订单号发我,我马上帮您申请~"
+	// An edit sends the whole phrase: its tags are kept as they are.
+	known, _, err := db.ShopByID(ctx, shop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok := known.Phrase(top.ID)
+	if !ok {
+		t.Fatalf("phrase %s is not in the store", top.ID)
+	}
+	edit, _ := json.Marshal(map[string]any{"scene": top.Scene, "title": top.Title, "text": rewritten, "tags": p.Tags})
 	if status, resp := put(t, fmt.Sprintf("%s/api/v1/shops/%d/admin/phrases/%s", a, shop, top.ID), admin, string(edit)); status != 200 {
 		t.Fatalf("phrase edit in A's workspace: %d %s", status, resp)
 	}
-	if after := postTurn(t, b, token, shop, "c2", "还能再便宜点吗"); !hasPhrase(after, top.ID, rewritten) {
+	if after := postTurn(t, b, token, shop, "c3", line); !hasPhrase(after, top.ID, rewritten) {
 		t.Errorf("B's next turn after the phrase was rewritten through A suggests %+v: want %s with the new text", after.Phrases, top.ID)
 	}
 	if status, resp := put(t, fmt.Sprintf("%s/api/v1/shops/%d/admin/cues", a, shop), admin,
@@ -289,7 +299,22 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 		t.Errorf("the right password on B after 5 wrong ones on A: %d %s, want 429", status, resp)
 	}
 
-	// A token revoked once is refused by both.
+	// A logout on A closes the session's panel on B at once, not at B's
+	// next ping (30 s): the closing is announced on the store.
+	cookie2 := loginCookie(t, a, "xiaoli", "agent-password")
+	sessionPanel := panel(t, b, cookie2, fmt.Sprintf("/api/v1/shops/%d/conversations/c9/ws", shop))
+	tokenPanel := tokenSocket(t, b, token, fmt.Sprintf("/api/v1/shops/%d/conversations/c9/ws", shop))
+	req, _ := http.NewRequest("POST", a+"/api/v1/logout", nil)
+	req.Header.Set("Cookie", cookie2)
+	req.Header.Set("Origin", a)
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusNoContent {
+		t.Fatalf("logout on A: %v %v", res, err)
+	}
+	if err := closedWithin(sessionPanel, 5*time.Second); err != nil {
+		t.Errorf("the panel on B of a session logged out on A: %v", err)
+	}
+
+	// A token revoked once is refused by both, and its sockets close.
 	toks, err := db.Tokens(ctx)
 	if err != nil || len(toks) != 1 {
 		t.Fatalf("tokens %+v %v", toks, err)
@@ -302,6 +327,38 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 			`{"role":"buyer","text":"还在吗"}`); status != http.StatusUnauthorized {
 			t.Errorf("revoked token on %s: %d %s, want 401", url, status, resp)
 		}
+	}
+	if err := closedWithin(tokenPanel, 5*time.Second); err != nil {
+		t.Errorf("the socket on B of a token revoked from the command line: %v", err)
+	}
+}
+
+// tokenSocket opens a conversation's socket with an API token.
+func tokenSocket(t *testing.T, url, token, path string) *websocket.Conn {
+	t.Helper()
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+token)
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(url, "http")+path, h)
+	if err != nil {
+		t.Fatalf("token socket on %s: %v", url, err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	return ws
+}
+
+// closedWithin reads frames until the server closes the socket with 1008
+// (policy), and says what happened instead when it does not within d.
+func closedWithin(ws *websocket.Conn, d time.Duration) error {
+	ws.SetReadDeadline(time.Now().Add(d))
+	for {
+		_, _, err := ws.ReadMessage()
+		if err == nil {
+			continue
+		}
+		if websocket.IsCloseError(err, websocket.ClosePolicyViolation) {
+			return nil
+		}
+		return fmt.Errorf("want a 1008 close within %v, got %w", d, err)
 	}
 }
 

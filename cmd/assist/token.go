@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"assist/kb"
+	"assist/web"
 )
 
 func init() { register(&tokenCmd{}) }
@@ -88,6 +91,12 @@ func (c *tokenCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 			return err
 		}
 		fmt.Fprintf(stdout, "revoked API token %d (%q); requests with it are refused from now on\n", t.ID, t.Name)
+		// On a shared store, the instances running close its sockets now.
+		if a, ok := db.(web.ClosingAnnouncer); ok {
+			if err := a.AnnounceClosing(ctx, kb.SocketClosing{Token: t.ID, Reason: "API token revoked"}); err != nil {
+				fmt.Fprintf(stderr, "warning: the running instances were not told (%v); they close its sockets at their next ping\n", err)
+			}
+		}
 		return nil
 	}
 	in, err := pickShop(ctx, db, *shop)

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"assist/kb"
 )
 
 // TurnNotice says a turn was committed: which instance committed it, and
@@ -30,6 +32,23 @@ func (db *DB) Announce(origin string) {
 	db.origin = origin
 }
 
+// closingChannel is where socket closings are announced, beside the turns.
+func (db *DB) closingChannel() string { return db.channel + "_close" }
+
+// AnnounceClosing tells every listening instance (this one included) to
+// close the sockets c names. It is sent at once, outside any transaction:
+// the revocation it follows is already committed.
+func (db *DB) AnnounceClosing(ctx context.Context, c kb.SocketClosing) error {
+	payload, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	if _, err := db.pool.Exec(ctx, `SELECT pg_notify($1, $2)`, db.closingChannel(), string(payload)); err != nil {
+		return fmt.Errorf("announce closing: %w", err)
+	}
+	return nil
+}
+
 // Listener receives the turn notices of every instance on a connection of
 // its own.
 type Listener struct {
@@ -38,6 +57,9 @@ type Listener struct {
 	// OnReconnect is told when the connection was lost and listening
 	// resumed: notices sent meanwhile are gone.
 	OnReconnect func(err error)
+	// OnClosing is told each socket closing announced on the store, in
+	// Next's goroutine (so it must not wait); nil ignores them.
+	OnClosing func(kb.SocketClosing)
 }
 
 // Listen opens a connection and listens for turn notices; notices committed
@@ -55,9 +77,11 @@ func (l *Listener) connect(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	if _, err := conn.Exec(ctx, `LISTEN `+pgx.Identifier{l.db.channel}.Sanitize()); err != nil {
-		conn.Close(context.WithoutCancel(ctx))
-		return fmt.Errorf("listen: %w", err)
+	for _, ch := range []string{l.db.channel, l.db.closingChannel()} {
+		if _, err := conn.Exec(ctx, `LISTEN `+pgx.Identifier{ch}.Sanitize()); err != nil {
+			conn.Close(context.WithoutCancel(ctx))
+			return fmt.Errorf("listen: %w", err)
+		}
 	}
 	l.conn = conn
 	return nil
@@ -86,6 +110,13 @@ func (l *Listener) Next(ctx context.Context) (TurnNotice, error) {
 			}
 			if l.OnReconnect != nil {
 				l.OnReconnect(err)
+			}
+			continue
+		}
+		if n.Channel == l.db.closingChannel() {
+			var c kb.SocketClosing
+			if err := json.Unmarshal([]byte(n.Payload), &c); err == nil && l.OnClosing != nil {
+				l.OnClosing(c)
 			}
 			continue
 		}
