@@ -1,0 +1,399 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// The review's rows as stored, and how a chunk of conversations moves them.
+// A refresh reads a chunk's old rows and computes its new ones outside any
+// write transaction (only a refresh writes these tables, one at a time per
+// store), leaves alone the conversations whose rows did not change, and
+// works out in Go by how much each day row moves. The write transaction
+// then only deletes, inserts and adds: the write lock the turns share is
+// held for the rows that changed, not for reading and summing them.
+
+// convRec is a review_conv row.
+type convRec struct {
+	conv, agent, week, day, product string
+	n                               [len(convNums)]int64
+}
+
+// convNums are review_conv's integer columns, in the order of convRec.n.
+var convNums = [...]string{"consultations", "replied", "converted", "paid_orders", "paid_amount", "responses",
+	"response_ms", "first_responses", "first_ms", "qc_score", "qc_promise", "qc_admission", "qc_wording",
+	"qc_discount", "qc_greeting", "qc_closing"}
+
+const convScore = 9 // convNums[convScore] is qc_score: -1 when the consultation was not checked
+
+// suggRec is a review_sugg_conv row.
+type suggRec struct {
+	conv, kind, sid, agent, product, scene, day string
+	n                                           [len(suggNums)]int64
+}
+
+// suggNums are review_sugg_conv's integer columns, in the order of suggRec.n:
+// the counts, used_conv, then s_* in the order of review.Signals.
+var suggNums = [...]string{"shown", "used", "typed", "edited", "dismissed", "used_conv",
+	"s_paid", "s_cancelled", "s_refund", "s_dispute", "s_won", "s_lost", "s_good", "s_bad"}
+
+const suggUsedConv = 5 // suggNums[suggUsedConv] is used_conv, 0 or 1
+
+// convRows is one conversation's rows.
+type convRows struct {
+	conv []convRec
+	sugg []suggRec
+}
+
+func (r convRows) equal(o convRows) bool {
+	if len(r.conv) != len(o.conv) || len(r.sugg) != len(o.sugg) {
+		return false
+	}
+	for i := range r.conv {
+		if r.conv[i] != o.conv[i] {
+			return false
+		}
+	}
+	for i := range r.sugg {
+		if r.sugg[i] != o.sugg[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// readRollup reads the stored rows of convs, each conversation's in key
+// order (as computeRollup makes them).
+func (db *DB) readRollup(ctx context.Context, shop int64, convs []string) (map[string]*convRows, error) {
+	out := make(map[string]*convRows, len(convs))
+	for _, c := range convs {
+		out[c] = &convRows{}
+	}
+	in, args := inList(shop, convs)
+	rows, err := db.db.QueryContext(ctx, `SELECT conversation, agent, week, day, product, `+strings.Join(convNums[:], ", ")+`
+		FROM review_conv WHERE shop_id = ? AND conversation IN `+in+` ORDER BY conversation, agent, week`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("refresh review: stored rows: %w", err)
+	}
+	for rows.Next() {
+		var r convRec
+		dest := []any{&r.conv, &r.agent, &r.week, &r.day, &r.product}
+		for i := range r.n {
+			dest = append(dest, &r.n[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("refresh review: stored rows: %w", err)
+		}
+		out[r.conv].conv = append(out[r.conv].conv, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = db.db.QueryContext(ctx, `SELECT conversation, kind, sid, agent, product, scene, day, `+strings.Join(suggNums[:], ", ")+`
+		FROM review_sugg_conv WHERE shop_id = ? AND conversation IN `+in+` ORDER BY conversation, kind, sid`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("refresh review: stored rows: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r suggRec
+		dest := []any{&r.conv, &r.kind, &r.sid, &r.agent, &r.product, &r.scene, &r.day}
+		for i := range r.n {
+			dest = append(dest, &r.n[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("refresh review: stored rows: %w", err)
+		}
+		out[r.conv].sugg = append(out[r.conv].sugg, r)
+	}
+	return out, rows.Err()
+}
+
+// dayKey is a day row's key after shop_id; a table leaves its unused parts
+// empty.
+type dayKey struct{ day, agent, product, week, kind, sid string }
+
+// part is the key's value for column col.
+func (k dayKey) part(col string) string {
+	switch col {
+	case "agent":
+		return k.agent
+	case "product":
+		return k.product
+	case "week":
+		return k.week
+	case "kind":
+		return k.kind
+	case "sid":
+		return k.sid
+	}
+	panic("review: no key column " + col)
+}
+
+// dayMove is how far one day row moves. A row first met among the new rows
+// is written even when it does not move, as summing from scratch would
+// have made it; one met among the old rows exists already.
+type dayMove struct {
+	scene string
+	n     []int64
+	isNew bool // met only among new rows so far
+}
+
+// dayTable is a rollup of conversation rows by day: its key columns after
+// shop_id and day, its primary key (for the upsert), its value columns and
+// how one conversation row adds to them.
+type dayTable struct {
+	table    string
+	keys     []string
+	conflict string
+	scene    bool // it keeps the suggestion's scene
+	cols     []string
+}
+
+var (
+	agentDay = dayTable{table: "review_agent_day", keys: []string{"agent", "product", "week"},
+		conflict: "shop_id, day, agent, product, week",
+		cols: []string{"consultations", "replied", "converted", "paid_orders", "paid_amount", "responses", "response_ms",
+			"first_responses", "first_ms", "checked", "score_sum", "qc_promise", "qc_admission", "qc_wording",
+			"qc_discount", "qc_greeting", "qc_closing"}}
+	suggDay = dayTable{table: "review_sugg_day", keys: []string{"agent", "kind", "sid"},
+		conflict: "shop_id, day, agent, kind, sid", scene: true, cols: suggDayCols()}
+	suggProductDay = dayTable{table: "review_sugg_pday", keys: []string{"agent", "product", "kind", "sid"},
+		conflict: "shop_id, product, day, agent, kind, sid", scene: true, cols: suggDayCols()}
+)
+
+// signalColumns are the s_*, u_* and n_* suffixes in the order of review.Signals.
+var signalColumns = []string{"paid", "cancelled", "refund", "dispute", "won", "lost", "good", "bad"}
+
+func suggDayCols() []string {
+	cols := []string{"shown", "used", "typed", "edited", "dismissed", "conv_used", "conv_unused"}
+	for _, p := range []string{"u_", "n_"} {
+		for _, c := range signalColumns {
+			cols = append(cols, p+c)
+		}
+	}
+	return cols
+}
+
+// agentDayValues is what a review_conv row adds to its review_agent_day row.
+func agentDayValues(r *convRec) []int64 {
+	v := make([]int64, 0, len(agentDay.cols))
+	v = append(v, r.n[:convScore]...)
+	checked, score := int64(0), r.n[convScore]
+	if score >= 0 {
+		checked = 1
+	} else {
+		score = 0
+	}
+	v = append(v, checked, score)
+	return append(v, r.n[convScore+1:]...)
+}
+
+// suggDayValues is what a review_sugg_conv row adds to its day rows: the
+// counts, whether it was used in its conversation or not, and each signal
+// on the used side or the unused side.
+func suggDayValues(r *suggRec) []int64 {
+	v := make([]int64, 0, len(suggDay.cols))
+	used := r.n[suggUsedConv]
+	v = append(v, r.n[:suggUsedConv]...)
+	v = append(v, used, 1-used)
+	signals := r.n[suggUsedConv+1:]
+	for _, s := range signals {
+		v = append(v, s*used)
+	}
+	for _, s := range signals {
+		v = append(v, s*(1-used))
+	}
+	return v
+}
+
+// dayMoves sums the moves of one day table.
+type dayMoves struct {
+	t     *dayTable
+	order []dayKey
+	moves map[dayKey]*dayMove
+}
+
+func newDayMoves(t *dayTable) *dayMoves { return &dayMoves{t: t, moves: map[dayKey]*dayMove{}} }
+
+// add moves k by sign × v.
+func (d *dayMoves) add(k dayKey, scene string, v []int64, sign int64) {
+	m := d.moves[k]
+	if m == nil {
+		m = &dayMove{scene: scene, n: make([]int64, len(v)), isNew: sign > 0}
+		d.moves[k] = m
+		d.order = append(d.order, k)
+	}
+	if sign < 0 {
+		m.isNew = false
+	} else if m.scene < scene { // the largest scene of the new rows, as MAX(scene) gave
+		m.scene = scene
+	}
+	for i, x := range v {
+		m.n[i] += sign * x
+	}
+}
+
+// rollupMove is what a chunk writes: the conversations whose rows changed,
+// their new rows, and the day rows' moves.
+type rollupMove struct {
+	changed []string
+	conv    []convRec
+	sugg    []suggRec
+	days    []*dayMoves
+}
+
+// diffRollup compares each conversation's new rows with its stored ones.
+func diffRollup(convs []string, old, new map[string]*convRows) *rollupMove {
+	m := &rollupMove{days: []*dayMoves{newDayMoves(&agentDay), newDayMoves(&suggDay), newDayMoves(&suggProductDay)}}
+	agents, sugg, psugg := m.days[0], m.days[1], m.days[2]
+	for _, c := range convs {
+		o, n := old[c], new[c]
+		if o.equal(*n) {
+			continue
+		}
+		m.changed = append(m.changed, c)
+		m.conv = append(m.conv, n.conv...)
+		m.sugg = append(m.sugg, n.sugg...)
+		for _, side := range []struct {
+			rows *convRows
+			sign int64
+		}{{o, -1}, {n, 1}} {
+			for i := range side.rows.conv {
+				r := &side.rows.conv[i]
+				agents.add(dayKey{day: r.day, agent: r.agent, product: r.product, week: r.week}, "", agentDayValues(r), side.sign)
+			}
+			for i := range side.rows.sugg {
+				r := &side.rows.sugg[i]
+				v := suggDayValues(r)
+				sugg.add(dayKey{day: r.day, agent: r.agent, kind: r.kind, sid: r.sid}, r.scene, v, side.sign)
+				psugg.add(dayKey{day: r.day, agent: r.agent, product: r.product, kind: r.kind, sid: r.sid}, r.scene, v, side.sign)
+			}
+		}
+	}
+	return m
+}
+
+// writeRollup writes a chunk's move in one short transaction.
+func (db *DB) writeRollup(ctx context.Context, shop int64, m *rollupMove) error {
+	if len(m.changed) == 0 {
+		return nil
+	}
+	db.writes.Lock()
+	defer db.writes.Unlock()
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("refresh review: %w", err)
+	}
+	defer tx.Rollback()
+	in, args := inList(shop, m.changed)
+	for _, table := range []string{"review_conv", "review_sugg_conv"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE shop_id = ? AND conversation IN `+in, args...); err != nil {
+			return fmt.Errorf("refresh review: %w", err)
+		}
+	}
+	rows := make([][]any, 0, len(m.sugg))
+	for _, r := range m.conv {
+		row := []any{shop, r.conv, r.agent, r.week, r.day, r.product}
+		for _, x := range r.n {
+			row = append(row, x)
+		}
+		rows = append(rows, row)
+	}
+	if err := insertRows(ctx, tx, `INSERT INTO review_conv (shop_id, conversation, agent, week, day, product, `+
+		strings.Join(convNums[:], ", ")+`) VALUES `, rows, ""); err != nil {
+		return err
+	}
+	rows = rows[:0]
+	for _, r := range m.sugg {
+		row := []any{shop, r.conv, r.kind, r.sid, r.agent, r.product, r.scene, r.day}
+		for _, x := range r.n {
+			row = append(row, x)
+		}
+		rows = append(rows, row)
+	}
+	if err := insertRows(ctx, tx, `INSERT INTO review_sugg_conv (shop_id, conversation, kind, sid, agent, product, scene, day, `+
+		strings.Join(suggNums[:], ", ")+`) VALUES `, rows, ""); err != nil {
+		return err
+	}
+	for _, d := range m.days {
+		if err := d.write(ctx, tx, shop); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// write adds the moves to the day rows, leaving out those that stand still
+// on a row that exists.
+func (d *dayMoves) write(ctx context.Context, tx *sql.Tx, shop int64) error {
+	t := d.t
+	cols := append([]string{"shop_id", "day"}, t.keys...)
+	if t.scene {
+		cols = append(cols, "scene")
+	}
+	updates := make([]string, len(t.cols))
+	for i, c := range t.cols {
+		updates[i] = c + " = " + c + " + excluded." + c
+	}
+	rows := [][]any{}
+	for _, k := range d.order {
+		m := d.moves[k]
+		if !m.isNew && !moves(m.n) {
+			continue
+		}
+		row := []any{shop, k.day}
+		for _, key := range t.keys {
+			row = append(row, k.part(key))
+		}
+		if t.scene {
+			row = append(row, m.scene)
+		}
+		for _, x := range m.n {
+			row = append(row, x)
+		}
+		rows = append(rows, row)
+	}
+	return insertRows(ctx, tx, `INSERT INTO `+t.table+` (`+strings.Join(append(cols, t.cols...), ", ")+`) VALUES `, rows,
+		` ON CONFLICT (`+t.conflict+`) DO UPDATE SET `+strings.Join(updates, ", "))
+}
+
+func moves(n []int64) bool {
+	for _, x := range n {
+		if x != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// insertRows runs head VALUES (…), (…) … tail over rows, as many rows a
+// statement as its bound values allow: one trip through cgo for many rows.
+func insertRows(ctx context.Context, tx *sql.Tx, head string, rows [][]any, tail string) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	width := len(rows[0])
+	per := max(1, maxBoundValues/width)
+	tuple := "(" + strings.TrimSuffix(strings.Repeat("?,", width), ",") + ")"
+	for len(rows) > 0 {
+		n := min(len(rows), per)
+		args := make([]any, 0, n*width)
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		q := head + strings.TrimSuffix(strings.Repeat(tuple+",", n), ",") + tail
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("refresh review: %s: %w", strings.Fields(head)[2], err)
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// maxBoundValues keeps a statement well under SQLite's limit on bound values.
+const maxBoundValues = 999
