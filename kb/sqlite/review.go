@@ -32,6 +32,11 @@ const refreshChunk = 50
 // loop: the rest waits for the next tick.
 const backgroundBudget = 10 * time.Second
 
+// backgroundRest is how long RefreshReviewEvery leaves the write lock
+// free after each of its writes, as a multiple of how long it held it:
+// turns keep most of the lock's time, and a backlog still drains.
+const backgroundRest = 4.0
+
 // refreshLocks holds a refreshLock per open store (*DB). One refresh runs
 // at a time per store: a chunk reads its stored rows before it writes
 // their difference, and a refresh beside it must not move them meanwhile.
@@ -81,6 +86,12 @@ func (db *DB) RefreshReview(ctx context.Context, shop int64) (int, error) {
 // of the store runs, it waits for it within the same budget, then leaves
 // the figures as they are.
 func (db *DB) RefreshReviewFor(ctx context.Context, shop int64, budget time.Duration) (int, error) {
+	return db.refreshReview(ctx, shop, budget, 0)
+}
+
+// refreshReview is RefreshReviewFor that, after each write, leaves the
+// write lock free for rest times as long as it held it.
+func (db *DB) refreshReview(ctx context.Context, shop int64, budget time.Duration, rest float64) (int, error) {
 	start := time.Now()
 	l := db.refreshLock()
 	if !l.lock(ctx, budget) {
@@ -91,6 +102,12 @@ func (db *DB) RefreshReviewFor(ctx context.Context, shop int64, budget time.Dura
 	if err != nil {
 		return 0, err
 	}
+	st, err := db.prepareRollup(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer st.close()
+	st.rest = rest
 	total := 0
 	for {
 		var convs []string
@@ -100,7 +117,7 @@ func (db *DB) RefreshReviewFor(ctx context.Context, shop int64, budget time.Dura
 		if err != nil || len(convs) == 0 {
 			return total, err
 		}
-		if err := db.refreshConvs(ctx, rc, convs); err != nil {
+		if err := db.refreshConvs(ctx, rc, st, convs); err != nil {
 			db.markDirty(context.WithoutCancel(ctx), shop, convs)
 			return total, err
 		}
@@ -109,7 +126,7 @@ func (db *DB) RefreshReviewFor(ctx context.Context, shop int64, budget time.Dura
 }
 
 // refreshConvs recomputes convs and writes what changed.
-func (db *DB) refreshConvs(ctx context.Context, rc *reviewCtx, convs []string) error {
+func (db *DB) refreshConvs(ctx context.Context, rc *reviewCtx, st *rollupStmts, convs []string) error {
 	rows, err := db.computeRollup(ctx, rc, convs)
 	if err != nil {
 		return err
@@ -118,7 +135,7 @@ func (db *DB) refreshConvs(ctx context.Context, rc *reviewCtx, convs []string) e
 	if err != nil {
 		return err
 	}
-	return db.writeRollup(ctx, rc.shop, diffRollup(convs, old, rows))
+	return db.writeRollup(ctx, st, diffRollup(rc.shop, convs, old, rows))
 }
 
 // RefreshReviewEvery refreshes every shop's review at the given interval
@@ -135,7 +152,7 @@ func (db *DB) RefreshReviewEvery(ctx context.Context, every time.Duration, onErr
 		shops, err := db.dirtyShops(ctx)
 		for _, shop := range shops {
 			if err == nil {
-				_, err = db.RefreshReviewFor(ctx, shop, backgroundBudget)
+				_, err = db.refreshReview(ctx, shop, backgroundBudget, backgroundRest)
 			}
 		}
 		if err != nil && ctx.Err() == nil && onError != nil {

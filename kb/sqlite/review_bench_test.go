@@ -259,15 +259,42 @@ func BenchmarkReviewPages(b *testing.B) {
 // (nobody reading), pages (a manager's pages back to back, each refreshing
 // for at most 150 ms, then reading the suggestions and the agents over the
 // whole month), refresh (the background refresh catching up with
-// reviewBacklog conversations that an outcome has just changed) and both.
-// Checkpoints run beside every round, as in `assist serve`. Each round logs
-// its turn p50/p99/max, its page times and the load average; the metrics are
-// the medians over rounds of each kind. -benchtime Nx runs N rounds of each.
+// reviewBacklogSize conversations that an outcome has just changed) and
+// both. Checkpoints run beside every round, as in `assist serve`. Each round
+// logs its turn p50/p99/max, its page times, how long the refresh's writes
+// held the write lock, the log's length at the checkpoints and the load
+// average; the metrics are the medians over the rounds of each kind.
+// -benchtime Nx runs N rounds of each.
 func BenchmarkTurnDuringReview(b *testing.B) {
 	db := reviewBenchStore(b)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go db.CheckpointEvery(ctx, 100*time.Millisecond, nil)
+	var mu sync.Mutex
+	var wal []int
+	var held []time.Duration
+	go func() { // CheckpointEvery, as `assist serve` runs it, noting the log's length
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			var busy, log, done int
+			if db.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &log, &done) == nil {
+				mu.Lock()
+				wal = append(wal, log)
+				mu.Unlock()
+			}
+		}
+	}()
+	reviewWriteHeld = func(d time.Duration) {
+		mu.Lock()
+		held = append(held, d)
+		mu.Unlock()
+	}
+	defer func() { reviewWriteHeld = nil }()
 	turn := func() (time.Duration, error) {
 		n := liveConvs.Add(1) // the benchmark runs more than once on one store
 		conv := fmt.Sprintf("live%07d", n)
@@ -285,8 +312,9 @@ func BenchmarkTurnDuringReview(b *testing.B) {
 		name           string
 		pages, refresh bool
 	}{{"quiet", false, false}, {"pages", true, false}, {"refresh", false, true}, {"pages+refresh", true, true}}
-	type round struct{ p50, p99, max, pageP50, pageMax float64 }
+	type round struct{ p50, p99 float64 }
 	results := map[string][]round{}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	for r := 0; r < b.N; r++ { // b.Loop would time the set-up of each round too
 		for _, k := range kinds {
 			if k.refresh {
@@ -295,6 +323,9 @@ func BenchmarkTurnDuringReview(b *testing.B) {
 				}
 			}
 			load, _ := os.ReadFile("/proc/loadavg")
+			mu.Lock()
+			wal, held = wal[:0], held[:0]
+			mu.Unlock()
 			rctx, stop := context.WithCancel(ctx)
 			var wg sync.WaitGroup
 			var pages []time.Duration
@@ -317,7 +348,7 @@ func BenchmarkTurnDuringReview(b *testing.B) {
 				go func() {
 					defer wg.Done()
 					for rctx.Err() == nil {
-						n, _ := db.RefreshReviewFor(rctx, 1, 10*time.Second) // as RefreshReviewEvery does
+						n, _ := db.refreshReview(rctx, 1, backgroundBudget, backgroundRest) // as RefreshReviewEvery does
 						refreshed += n
 						if n == 0 {
 							time.Sleep(10 * time.Millisecond)
@@ -336,36 +367,78 @@ func BenchmarkTurnDuringReview(b *testing.B) {
 			}
 			stop()
 			wg.Wait()
+			mu.Lock()
+			line := fmt.Sprintf("round %d %-13s turn p50 %6.2f ms p99 %6.2f ms max %6.2f ms", r+1, k.name,
+				ms(pct(lat, 50)), ms(pct(lat, 99)), ms(pct(lat, 100)))
+			if len(pages) > 0 {
+				line += fmt.Sprintf("; %3d pages p50 %5.1f ms max %5.1f ms", len(pages), ms(pct(pages, 50)), ms(pct(pages, 100)))
+			}
+			if k.refresh {
+				line += fmt.Sprintf("; %d refreshed", refreshed)
+			}
+			if len(held) > 0 {
+				line += fmt.Sprintf("; %d refresh writes held the lock p50 %.2f ms p99 %.2f ms", len(held), ms(pct(held, 50)), ms(pct(held, 99)))
+			}
+			if len(wal) > 0 {
+				slices.Sort(wal)
+				line += fmt.Sprintf("; log at checkpoints p50 %d max %d pages", wal[len(wal)/2], wal[len(wal)-1])
+			}
+			mu.Unlock()
+			b.Logf("%s; load %s", line, strings.Join(strings.Fields(string(load))[:3], " "))
+			results[k.name] = append(results[k.name], round{ms(pct(lat, 50)), ms(pct(lat, 99))})
 			if _, err := db.RefreshReview(ctx, 1); err != nil { // what the round left, untimed
 				b.Fatal(err)
 			}
-			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-			slices.Sort(lat)
-			res := round{p50: ms(lat[len(lat)/2]), p99: ms(lat[len(lat)*99/100]), max: ms(lat[len(lat)-1])}
-			if len(pages) > 0 {
-				slices.Sort(pages)
-				res.pageP50, res.pageMax = ms(pages[len(pages)/2]), ms(pages[len(pages)-1])
-			}
-			results[k.name] = append(results[k.name], res)
-			b.Logf("round %d %-13s turn p50 %6.2f ms p99 %6.2f ms max %6.2f ms; %3d pages p50 %6.1f ms max %6.1f ms; refreshed %5d; load %s",
-				r+1, k.name, res.p50, res.p99, res.max, len(pages), res.pageP50, res.pageMax, refreshed, strings.Join(strings.Fields(string(load))[:3], " "))
 		}
-	}
-	median := func(rs []round, f func(round) float64) float64 {
-		v := make([]float64, len(rs))
-		for i, r := range rs {
-			v[i] = f(r)
-		}
-		slices.Sort(v)
-		return v[len(v)/2]
 	}
 	for _, k := range kinds {
-		rs := results[k.name]
+		var p50, p99 []float64
+		for _, r := range results[k.name] {
+			p50, p99 = append(p50, r.p50), append(p99, r.p99)
+		}
+		slices.Sort(p50)
+		slices.Sort(p99)
 		name := strings.ReplaceAll(k.name, "+", "-")
-		b.ReportMetric(median(rs, func(r round) float64 { return r.p50 }), name+"-p50-ms")
-		b.ReportMetric(median(rs, func(r round) float64 { return r.p99 }), name+"-p99-ms")
+		b.ReportMetric(p50[len(p50)/2], name+"-p50-ms")
+		b.ReportMetric(p99[len(p99)/2], name+"-p99-ms")
 	}
 }
+
+// pct is the p-th percentile of d (100: the largest); it sorts d.
+func pct(d []time.Duration, p int) time.Duration {
+	slices.Sort(d)
+	return d[min(len(d)-1, len(d)*p/100)]
+}
+
+// BenchmarkReviewCatchUp rolls up reviewCatchUpSize conversations of
+// history from nothing, as a store upgraded with that much history does
+// (migration 007 marks every conversation), and reports conversations per
+// second. It empties the rollups of the benchmark's store: run it alone.
+func BenchmarkReviewCatchUp(b *testing.B) {
+	db := reviewBenchStore(b)
+	ctx := context.Background()
+	var rate []float64
+	for b.Loop() {
+		b.StopTimer()
+		if _, err := db.db.ExecContext(ctx, `DELETE FROM review_conv; DELETE FROM review_sugg_conv; DELETE FROM review_agent_day;
+			DELETE FROM review_sugg_day; DELETE FROM review_sugg_pday; DELETE FROM review_dirty;
+			INSERT INTO review_dirty (shop_id, conversation) SELECT shop_id, id FROM conversations WHERE id < ?`,
+			fmt.Sprintf("c%06d", reviewCatchUpSize)); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		n, err := db.RefreshReview(ctx, 1)
+		if err != nil || n != reviewCatchUpSize {
+			b.Fatalf("caught up with %d conversations, %v; want %d", n, err, reviewCatchUpSize)
+		}
+		rate = append(rate, float64(n)/time.Since(start).Seconds())
+	}
+	slices.Sort(rate)
+	b.ReportMetric(rate[len(rate)/2], "conversations/s")
+}
+
+const reviewCatchUpSize = 20_000
 
 // reviewBacklog gives reviewBacklogSize conversations an outcome each (a
 // review left), as a burst from the platform would, so that the refresh has

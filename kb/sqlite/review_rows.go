@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // The review's rows as stored, and how a chunk of conversations moves them.
@@ -238,27 +239,74 @@ func (d *dayMoves) add(k dayKey, scene string, v []int64, sign int64) {
 	}
 }
 
-// rollupMove is what a chunk writes: the conversations whose rows changed,
-// their new rows, and the day rows' moves.
-type rollupMove struct {
-	changed []string
-	conv    []convRec
-	sugg    []suggRec
-	days    []*dayMoves
+// args are the upserts' arguments, leaving out the rows that exist and
+// stand still.
+func (d *dayMoves) args(shop int64) [][]any {
+	var out [][]any
+	for _, k := range d.order {
+		m := d.moves[k]
+		if !m.isNew && !moves(m.n) {
+			continue
+		}
+		row := []any{shop, k.day}
+		for _, key := range d.t.keys {
+			row = append(row, k.part(key))
+		}
+		if d.t.scene {
+			row = append(row, m.scene)
+		}
+		for _, x := range m.n {
+			row = append(row, x)
+		}
+		out = append(out, row)
+	}
+	return out
 }
 
-// diffRollup compares each conversation's new rows with its stored ones.
-func diffRollup(convs []string, old, new map[string]*convRows) *rollupMove {
-	m := &rollupMove{days: []*dayMoves{newDayMoves(&agentDay), newDayMoves(&suggDay), newDayMoves(&suggProductDay)}}
-	agents, sugg, psugg := m.days[0], m.days[1], m.days[2]
+func moves(n []int64) bool {
+	for _, x := range n {
+		if x != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// convWrite is what one conversation whose rows changed writes, made ready
+// outside the write lock: the arguments of each statement of rollupStmts.
+type convWrite struct {
+	key                []any // shop, conversation: its rows to delete
+	convRows, suggRows [][]any
+	days               [len(dayTables)][][]any
+}
+
+var dayTables = [...]*dayTable{&agentDay, &suggDay, &suggProductDay}
+
+// diffRollup compares each conversation's new rows with its stored ones
+// and returns the writes of those that changed.
+func diffRollup(shop int64, convs []string, old, new map[string]*convRows) []convWrite {
+	var out []convWrite
 	for _, c := range convs {
 		o, n := old[c], new[c]
 		if o.equal(*n) {
 			continue
 		}
-		m.changed = append(m.changed, c)
-		m.conv = append(m.conv, n.conv...)
-		m.sugg = append(m.sugg, n.sugg...)
+		w := convWrite{key: []any{shop, c}}
+		for _, r := range n.conv {
+			row := []any{shop, r.conv, r.agent, r.week, r.day, r.product}
+			for _, x := range r.n {
+				row = append(row, x)
+			}
+			w.convRows = append(w.convRows, row)
+		}
+		for _, r := range n.sugg {
+			row := []any{shop, r.conv, r.kind, r.sid, r.agent, r.product, r.scene, r.day}
+			for _, x := range r.n {
+				row = append(row, x)
+			}
+			w.suggRows = append(w.suggRows, row)
+		}
+		agents, sugg, psugg := newDayMoves(&agentDay), newDayMoves(&suggDay), newDayMoves(&suggProductDay)
 		for _, side := range []struct {
 			rows *convRows
 			sign int64
@@ -274,126 +322,177 @@ func diffRollup(convs []string, old, new map[string]*convRows) *rollupMove {
 				psugg.add(dayKey{day: r.day, agent: r.agent, product: r.product, kind: r.kind, sid: r.sid}, r.scene, v, side.sign)
 			}
 		}
+		w.days = [...][][]any{agents.args(shop), sugg.args(shop), psugg.args(shop)}
+		out = append(out, w)
 	}
-	return m
+	return out
 }
 
-// writeRollup writes a chunk's move in one short transaction.
-func (db *DB) writeRollup(ctx context.Context, shop int64, m *rollupMove) error {
-	if len(m.changed) == 0 {
-		return nil
+// rollupStmts are the statements a refresh writes with, prepared once per
+// refresh rather than inside each write transaction.
+type rollupStmts struct {
+	delete, insert [2]*sql.Stmt // review_conv, review_sugg_conv
+	days           [len(dayTables)]*sql.Stmt
+
+	// rest is how long a background refresh leaves the write lock free
+	// after each write, as a multiple of how long it held it; next is
+	// when the next write may begin.
+	rest         float64
+	next         time.Time
+	checkpointed time.Time
+}
+
+func (db *DB) prepareRollup(ctx context.Context) (*rollupStmts, error) {
+	st := &rollupStmts{}
+	prepare := func(q string) (*sql.Stmt, error) {
+		s, err := db.db.PrepareContext(ctx, q)
+		if err != nil {
+			st.close()
+			return nil, fmt.Errorf("refresh review: %w", err)
+		}
+		return s, nil
 	}
-	db.writes.Lock()
-	defer db.writes.Unlock()
-	tx, err := db.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("refresh review: %w", err)
-	}
-	defer tx.Rollback()
-	in, args := inList(shop, m.changed)
-	for _, table := range []string{"review_conv", "review_sugg_conv"} {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE shop_id = ? AND conversation IN `+in, args...); err != nil {
-			return fmt.Errorf("refresh review: %w", err)
+	var err error
+	for i, t := range []struct {
+		table string
+		cols  []string
+	}{{"review_conv", append([]string{"shop_id", "conversation", "agent", "week", "day", "product"}, convNums[:]...)},
+		{"review_sugg_conv", append([]string{"shop_id", "conversation", "kind", "sid", "agent", "product", "scene", "day"}, suggNums[:]...)}} {
+		if st.delete[i], err = prepare(`DELETE FROM ` + t.table + ` WHERE shop_id = ? AND conversation = ?`); err != nil {
+			return nil, err
+		}
+		if st.insert[i], err = prepare(`INSERT INTO ` + t.table + ` (` + strings.Join(t.cols, ", ") + `) VALUES ` + tuple(len(t.cols))); err != nil {
+			return nil, err
 		}
 	}
-	rows := make([][]any, 0, len(m.sugg))
-	for _, r := range m.conv {
-		row := []any{shop, r.conv, r.agent, r.week, r.day, r.product}
-		for _, x := range r.n {
-			row = append(row, x)
+	for i, t := range dayTables {
+		cols := append([]string{"shop_id", "day"}, t.keys...)
+		if t.scene {
+			cols = append(cols, "scene")
 		}
-		rows = append(rows, row)
-	}
-	if err := insertRows(ctx, tx, `INSERT INTO review_conv (shop_id, conversation, agent, week, day, product, `+
-		strings.Join(convNums[:], ", ")+`) VALUES `, rows, ""); err != nil {
-		return err
-	}
-	rows = rows[:0]
-	for _, r := range m.sugg {
-		row := []any{shop, r.conv, r.kind, r.sid, r.agent, r.product, r.scene, r.day}
-		for _, x := range r.n {
-			row = append(row, x)
+		cols = append(cols, t.cols...)
+		updates := make([]string, len(t.cols))
+		for j, c := range t.cols {
+			updates[j] = c + " = " + c + " + excluded." + c
 		}
-		rows = append(rows, row)
+		if st.days[i], err = prepare(`INSERT INTO ` + t.table + ` (` + strings.Join(cols, ", ") + `) VALUES ` + tuple(len(cols)) +
+			` ON CONFLICT (` + t.conflict + `) DO UPDATE SET ` + strings.Join(updates, ", ")); err != nil {
+			return nil, err
+		}
 	}
-	if err := insertRows(ctx, tx, `INSERT INTO review_sugg_conv (shop_id, conversation, kind, sid, agent, product, scene, day, `+
-		strings.Join(suggNums[:], ", ")+`) VALUES `, rows, ""); err != nil {
-		return err
+	return st, nil
+}
+
+func (st *rollupStmts) close() {
+	for _, s := range append(append(st.delete[:], st.insert[:]...), st.days[:]...) {
+		if s != nil {
+			s.Close()
+		}
 	}
-	for _, d := range m.days {
-		if err := d.write(ctx, tx, shop); err != nil {
+}
+
+// tuple is "(?, ?, …)" for n values.
+func tuple(n int) string { return "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")" }
+
+// writeSlice is how long a refresh holds the write lock before it commits
+// and lets the turns waiting for it in; each transaction writes at least
+// one conversation.
+const writeSlice = time.Millisecond
+
+// reviewWriteHeld, when set (by a benchmark), is told how long each of
+// the refresh's write transactions held the write lock.
+var reviewWriteHeld func(time.Duration)
+
+// writeRollup writes the changed conversations, a few per transaction.
+func (db *DB) writeRollup(ctx context.Context, st *rollupStmts, writes []convWrite) error {
+	for len(writes) > 0 {
+		if err := st.pace(ctx); err != nil {
 			return err
 		}
-	}
-	return tx.Commit()
-}
-
-// write adds the moves to the day rows, leaving out those that stand still
-// on a row that exists.
-func (d *dayMoves) write(ctx context.Context, tx *sql.Tx, shop int64) error {
-	t := d.t
-	cols := append([]string{"shop_id", "day"}, t.keys...)
-	if t.scene {
-		cols = append(cols, "scene")
-	}
-	updates := make([]string, len(t.cols))
-	for i, c := range t.cols {
-		updates[i] = c + " = " + c + " + excluded." + c
-	}
-	rows := [][]any{}
-	for _, k := range d.order {
-		m := d.moves[k]
-		if !m.isNew && !moves(m.n) {
-			continue
+		n, held, err := db.writeSome(ctx, st, writes)
+		if err != nil {
+			return err
 		}
-		row := []any{shop, k.day}
-		for _, key := range t.keys {
-			row = append(row, k.part(key))
+		writes = writes[n:]
+		st.next = time.Now().Add(time.Duration(st.rest * float64(held)))
+		if time.Since(st.checkpointed) >= checkpointGap {
+			// SQLite checkpoints in whichever commit finds the log past
+			// 1000 pages, under the write lock and with an fsync: a turn's
+			// commit, or one of these. A refresh writes many pages, so it
+			// copies them out itself, beside the writers.
+			if _, err := db.db.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+				return fmt.Errorf("refresh review: checkpoint: %w", err)
+			}
+			st.checkpointed = time.Now()
 		}
-		if t.scene {
-			row = append(row, m.scene)
-		}
-		for _, x := range m.n {
-			row = append(row, x)
-		}
-		rows = append(rows, row)
-	}
-	return insertRows(ctx, tx, `INSERT INTO `+t.table+` (`+strings.Join(append(cols, t.cols...), ", ")+`) VALUES `, rows,
-		` ON CONFLICT (`+t.conflict+`) DO UPDATE SET `+strings.Join(updates, ", "))
-}
-
-func moves(n []int64) bool {
-	for _, x := range n {
-		if x != 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// insertRows runs head VALUES (…), (…) … tail over rows, as many rows a
-// statement as its bound values allow: one trip through cgo for many rows.
-func insertRows(ctx context.Context, tx *sql.Tx, head string, rows [][]any, tail string) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	width := len(rows[0])
-	per := max(1, maxBoundValues/width)
-	tuple := "(" + strings.TrimSuffix(strings.Repeat("?,", width), ",") + ")"
-	for len(rows) > 0 {
-		n := min(len(rows), per)
-		args := make([]any, 0, n*width)
-		for _, r := range rows[:n] {
-			args = append(args, r...)
-		}
-		q := head + strings.TrimSuffix(strings.Repeat(tuple+",", n), ",") + tail
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("refresh review: %s: %w", strings.Fields(head)[2], err)
-		}
-		rows = rows[n:]
 	}
 	return nil
 }
 
-// maxBoundValues keeps a statement well under SQLite's limit on bound values.
-const maxBoundValues = 999
+// checkpointGap is how often a refresh checkpoints while it writes.
+const checkpointGap = 20 * time.Millisecond
+
+// pace waits until the rest after the last write is over.
+func (st *rollupStmts) pace(ctx context.Context) error {
+	wait := time.Until(st.next)
+	if wait <= 0 {
+		return nil
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// writeSome writes the first of writes in one transaction, and those after
+// it while writeSlice has not passed, and says how many it wrote.
+func (db *DB) writeSome(ctx context.Context, st *rollupStmts, writes []convWrite) (n int, held time.Duration, err error) {
+	db.writes.Lock()
+	start := time.Now()
+	defer func() {
+		db.writes.Unlock()
+		held = time.Since(start)
+		if reviewWriteHeld != nil {
+			reviewWriteHeld(held)
+		}
+	}()
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, 0, fmt.Errorf("refresh review: %w", err)
+	}
+	defer tx.Rollback()
+	var del, ins [2]*sql.Stmt
+	var days [len(dayTables)]*sql.Stmt
+	for i := range del {
+		del[i], ins[i] = tx.StmtContext(ctx, st.delete[i]), tx.StmtContext(ctx, st.insert[i])
+	}
+	for i := range days {
+		days[i] = tx.StmtContext(ctx, st.days[i])
+	}
+	for n < len(writes) && (n == 0 || time.Since(start) < writeSlice) {
+		w := &writes[n]
+		for i, rows := range [2][][]any{w.convRows, w.suggRows} {
+			if _, err := del[i].ExecContext(ctx, w.key...); err != nil {
+				return 0, 0, fmt.Errorf("refresh review: %s: %w", w.key[1], err)
+			}
+			for _, r := range rows {
+				if _, err := ins[i].ExecContext(ctx, r...); err != nil {
+					return 0, 0, fmt.Errorf("refresh review: %s: %w", w.key[1], err)
+				}
+			}
+		}
+		for i, rows := range w.days {
+			for _, r := range rows {
+				if _, err := days[i].ExecContext(ctx, r...); err != nil {
+					return 0, 0, fmt.Errorf("refresh review: %s of %s: %w", dayTables[i].table, w.key[1], err)
+				}
+			}
+		}
+		n++
+	}
+	return n, 0, tx.Commit()
+}
