@@ -24,52 +24,54 @@ import (
 // computes outside any write transaction: the write lock that turns share
 // is held only to write the rows that changed (review_rows.go).
 
-// refreshChunk conversations are read and rewritten per transaction.
+// refreshChunk conversations are claimed, read and computed together;
+// their writes then go in transactions of about writeSlice each.
 const refreshChunk = 50
 
-// backgroundBudget bounds one shop's refresh in RefreshReviewEvery, so a
-// shop whose turns arrive faster than they are rolled up does not hold the
-// loop: the rest waits for the next tick.
-const backgroundBudget = 10 * time.Second
+// background is how RefreshReviewEvery refreshes a shop: for at most 10 s,
+// so that a shop whose turns arrive faster than they are rolled up does not
+// hold the loop (the rest waits for the next tick); and leaving the write
+// lock free four times as long as it held it, so that turns keep most of
+// the lock's time and a backlog still drains.
+var background = refreshPlan{budget: 10 * time.Second, rest: 4, wait: true}
 
-// backgroundRest is how long RefreshReviewEvery leaves the write lock
-// free after each of its writes, as a multiple of how long it held it:
-// turns keep most of the lock's time, and a backlog still drains.
-const backgroundRest = 4.0
-
-// refreshLocks holds a refreshLock per open store (*DB). One refresh runs
-// at a time per store: a chunk reads its stored rows before it writes
-// their difference, and a refresh beside it must not move them meanwhile.
+// refreshLocks holds a refreshLock per open store (*DB) and shop. One
+// refresh of a shop runs at a time: a chunk reads its stored rows before it
+// writes their difference, and a refresh beside it must not move them
+// meanwhile. Shops have rows of their own and refresh side by side.
 var refreshLocks sync.Map
+
+type refreshKey struct {
+	db   *DB
+	shop int64
+}
 
 // refreshLock is a mutex whose Lock can give up.
 type refreshLock chan struct{}
 
-func (db *DB) refreshLock() refreshLock {
-	l, _ := refreshLocks.LoadOrStore(db, make(refreshLock, 1))
+func (db *DB) refreshLock(shop int64) refreshLock {
+	l, _ := refreshLocks.LoadOrStore(refreshKey{db, shop}, make(refreshLock, 1))
 	return l.(refreshLock)
 }
 
-// lock takes l, waiting at most wait (0: as long as ctx lasts).
-func (l refreshLock) lock(ctx context.Context, wait time.Duration) bool {
+// tryLock takes l if it is free.
+func (l refreshLock) tryLock() bool {
 	select {
 	case l <- struct{}{}:
 		return true
 	default:
+		return false
 	}
-	var timeout <-chan time.Time
-	if wait > 0 {
-		t := time.NewTimer(wait)
-		defer t.Stop()
-		timeout = t.C
-	}
+}
+
+// lock takes l, waiting as long as ctx lasts.
+func (l refreshLock) lock(ctx context.Context) bool {
 	select {
 	case l <- struct{}{}:
 		return true
-	case <-timeout:
 	case <-ctx.Done():
+		return false
 	}
-	return false
 }
 
 func (l refreshLock) unlock() { <-l }
@@ -77,24 +79,33 @@ func (l refreshLock) unlock() { <-l }
 // RefreshReview brings a shop's review rollups up to date and reports how
 // many conversations it recomputed.
 func (db *DB) RefreshReview(ctx context.Context, shop int64) (int, error) {
-	return db.RefreshReviewFor(ctx, shop, 0)
+	return db.refreshReview(ctx, shop, refreshPlan{wait: true})
 }
 
-// RefreshReviewFor is RefreshReview that starts no new chunk once budget
-// has passed (0: no limit), so a page answers in time after a burst of
-// traffic and leaves the rest to RefreshReviewEvery. While another refresh
-// of the store runs, it waits for it within the same budget, then leaves
-// the figures as they are.
+// RefreshReviewFor is RefreshReview for a page: it starts no new chunk
+// once budget has passed, so the page answers in time after a burst of
+// traffic and leaves the rest to RefreshReviewEvery. If the shop's review
+// is being refreshed already (by RefreshReviewEvery or another page), it
+// does not wait: that refresh is bringing the same rows up to date, and
+// the page answers from the rows as they are.
 func (db *DB) RefreshReviewFor(ctx context.Context, shop int64, budget time.Duration) (int, error) {
-	return db.refreshReview(ctx, shop, budget, 0)
+	if budget <= 0 {
+		return db.RefreshReview(ctx, shop)
+	}
+	return db.refreshReview(ctx, shop, refreshPlan{budget: budget})
 }
 
-// refreshReview is RefreshReviewFor that, after each write, leaves the
-// write lock free for rest times as long as it held it.
-func (db *DB) refreshReview(ctx context.Context, shop int64, budget time.Duration, rest float64) (int, error) {
+// refreshPlan says how a refresh goes about its work.
+type refreshPlan struct {
+	budget time.Duration // start no new chunk once it has passed (0: no limit)
+	rest   float64       // after each write, leave the write lock free rest times as long as it was held
+	wait   bool          // wait for a refresh of the shop that is running (a page does not)
+}
+
+func (db *DB) refreshReview(ctx context.Context, shop int64, plan refreshPlan) (int, error) {
 	start := time.Now()
-	l := db.refreshLock()
-	if !l.lock(ctx, budget) {
+	l := db.refreshLock(shop)
+	if plan.wait && !l.lock(ctx) || !plan.wait && !l.tryLock() {
 		return 0, ctx.Err()
 	}
 	defer l.unlock()
@@ -102,20 +113,27 @@ func (db *DB) refreshReview(ctx context.Context, shop int64, budget time.Duratio
 	if err != nil {
 		return 0, err
 	}
-	st, err := db.prepareRollup(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer st.close()
-	st.rest = rest
+	var st *rollupStmts // prepared once there is something to write
+	defer func() {
+		if st != nil {
+			st.close()
+		}
+	}()
 	total := 0
 	for {
 		var convs []string
-		if budget <= 0 || time.Since(start) < budget {
+		if plan.budget <= 0 || time.Since(start) < plan.budget {
 			convs, err = db.claimDirty(ctx, shop, refreshChunk)
 		}
 		if err != nil || len(convs) == 0 {
 			return total, err
+		}
+		if st == nil {
+			if st, err = db.prepareRollup(ctx); err != nil {
+				db.markDirty(context.WithoutCancel(ctx), shop, convs)
+				return total, err
+			}
+			st.rest = plan.rest
 		}
 		if err := db.refreshConvs(ctx, rc, st, convs); err != nil {
 			db.markDirty(context.WithoutCancel(ctx), shop, convs)
@@ -152,7 +170,7 @@ func (db *DB) RefreshReviewEvery(ctx context.Context, every time.Duration, onErr
 		shops, err := db.dirtyShops(ctx)
 		for _, shop := range shops {
 			if err == nil {
-				_, err = db.refreshReview(ctx, shop, backgroundBudget, backgroundRest)
+				_, err = db.refreshReview(ctx, shop, background)
 			}
 		}
 		if err != nil && ctx.Err() == nil && onError != nil {

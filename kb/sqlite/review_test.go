@@ -385,3 +385,28 @@ func checkDaySums(t *testing.T, db *DB) {
 		}
 	}
 }
+
+// TestReviewPageDoesNotWait: while the shop's review is being refreshed
+// (by the server's background refresh), a page answers at once from the
+// rows as they are, and the figures are there once that refresh is done.
+func TestReviewPageDoesNotWait(t *testing.T) {
+	db := reviewFixture(t)
+	ctx := context.Background()
+	l := db.refreshLock(1)
+	l.lock(ctx) // a refresh of the shop is running
+	start := time.Now()
+	n, err := db.RefreshReviewFor(ctx, 1, time.Minute)
+	if err != nil || n != 0 || time.Since(start) > 5*time.Second {
+		t.Fatalf("page refresh while another runs: %d, %v after %v; want 0 at once", n, err, time.Since(start))
+	}
+	if agents, _ := db.ReviewAgents(ctx, 1, review.Filter{}); len(agents) != 0 {
+		t.Errorf("agents before any refresh = %+v, want none yet", agents)
+	}
+	l.unlock()
+	if n, err := db.RefreshReviewFor(ctx, 1, time.Minute); err != nil || n != 3 {
+		t.Fatalf("page refresh once the other is done: %d, %v; want 3", n, err)
+	}
+	if agents, _ := db.ReviewAgents(ctx, 1, review.Filter{}); len(agents) != 3 {
+		t.Errorf("agents = %+v, want 3 rows", agents)
+	}
+}
