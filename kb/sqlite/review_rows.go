@@ -339,6 +339,7 @@ type rollupStmts struct {
 	// when the next write may begin.
 	rest         float64
 	next         time.Time
+	writes       int // since the last checkpoint
 	checkpointed time.Time
 }
 
@@ -415,7 +416,7 @@ func (db *DB) writeRollup(ctx context.Context, st *rollupStmts, writes []convWri
 		}
 		writes = writes[n:]
 		st.next = time.Now().Add(time.Duration(st.rest * float64(held)))
-		if time.Since(st.checkpointed) >= checkpointGap {
+		if st.writes++; st.writes >= checkpointWrites && time.Since(st.checkpointed) >= checkpointGap {
 			// SQLite checkpoints in whichever commit finds the log past
 			// 1000 pages, under the write lock and with an fsync: a turn's
 			// commit, or one of these. A refresh writes many pages, so it
@@ -423,14 +424,19 @@ func (db *DB) writeRollup(ctx context.Context, st *rollupStmts, writes []convWri
 			if _, err := db.db.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
 				return fmt.Errorf("refresh review: checkpoint: %w", err)
 			}
-			st.checkpointed = time.Now()
+			st.checkpointed, st.writes = time.Now(), 0
 		}
 	}
 	return nil
 }
 
-// checkpointGap is how often a refresh checkpoints while it writes.
-const checkpointGap = 20 * time.Millisecond
+// A refresh checkpoints after checkpointWrites write transactions, at
+// most once every checkpointGap: a page's few writes leave it to the
+// server's checkpoints.
+const (
+	checkpointWrites = 8
+	checkpointGap    = 20 * time.Millisecond
+)
 
 // pace waits until the rest after the last write is over.
 func (st *rollupStmts) pace(ctx context.Context) error {
