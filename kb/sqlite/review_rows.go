@@ -11,12 +11,10 @@ import (
 // The review's rows as stored, and how a chunk of conversations moves them.
 // A refresh reads a chunk's old rows and computes its new ones outside any
 // write transaction (only a refresh writes these tables, one at a time per
-// shop), leaves alone the conversations whose rows did not change, and
-// works out in Go by how much each day row moves. The write transactions
-// then only delete, insert and add, with statements prepared beforehand,
-// about a millisecond's worth each: the write lock the turns share is held
-// for the rows that changed, not for reading and summing them, and a turn
-// that arrives meanwhile waits for one such transaction at most.
+// store), leaves alone the conversations whose rows did not change, and
+// works out in Go by how much each day row moves. The write transaction
+// then only deletes, inserts and adds: the write lock the turns share is
+// held for the rows that changed, not for reading and summing them.
 
 // convRec is a review_conv row.
 type convRec struct {
@@ -147,8 +145,8 @@ type dayMove struct {
 }
 
 // dayTable is a rollup of conversation rows by day: its key columns after
-// shop_id and day, its primary key (for the upsert) and its value columns
-// (agentDayValues and suggDayValues give what one conversation row adds).
+// shop_id and day, its primary key (for the upsert), its value columns and
+// how one conversation row adds to them.
 type dayTable struct {
 	table    string
 	keys     []string
@@ -419,44 +417,17 @@ func (db *DB) writeRollup(ctx context.Context, st *rollupStmts, writes []convWri
 		writes = writes[n:]
 		st.next = time.Now().Add(time.Duration(st.rest * float64(held)))
 		if st.writes++; st.writes >= checkpointWrites && time.Since(st.checkpointed) >= checkpointGap {
-			if err := db.checkpointBelow(ctx, walHigh, maxLogWait); err != nil {
-				return err
+			// SQLite checkpoints in whichever commit finds the log past
+			// 1000 pages, under the write lock and with an fsync: a turn's
+			// commit, or one of these. A refresh writes many pages, so it
+			// copies them out itself, beside the writers.
+			if _, err := db.db.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+				return fmt.Errorf("refresh review: checkpoint: %w", err)
 			}
 			st.checkpointed, st.writes = time.Now(), 0
 		}
 	}
 	return nil
-}
-
-// checkpointBelow checkpoints, and while the log still holds more than
-// high pages, waits and checkpoints again, for at most wait.
-//
-// SQLite checkpoints in whichever commit finds the log past 1000 pages,
-// under the write lock and with an fsync: a turn's commit, or one of the
-// refresh's. A refresh writes many pages, so it copies them out itself,
-// beside the writers; and while pages are being read back to back, the log
-// cannot start over (each reader keeps the pages it began with) and only
-// grows: the refresh then waits for the readers rather than push the log
-// over the mark at which turns would pay.
-func (db *DB) checkpointBelow(ctx context.Context, high int, wait time.Duration) error {
-	deadline := time.Now().Add(wait)
-	for {
-		var busy, log, copied int
-		if err := db.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &log, &copied); err != nil {
-			return fmt.Errorf("refresh review: checkpoint: %w", err)
-		}
-		// All copied: the next commit starts the log over.
-		if log <= high || copied >= log || time.Now().After(deadline) {
-			return nil
-		}
-		t := time.NewTimer(checkpointGap)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		}
-	}
 }
 
 // A refresh checkpoints after checkpointWrites write transactions, at
@@ -465,8 +436,6 @@ func (db *DB) checkpointBelow(ctx context.Context, high int, wait time.Duration)
 const (
 	checkpointWrites = 8
 	checkpointGap    = 20 * time.Millisecond
-	walHigh          = 500                    // pages in the log: half SQLite's autocheckpoint mark
-	maxLogWait       = 500 * time.Millisecond // a refresh waits at most this long for the log to shrink
 )
 
 // pace waits until the rest after the last write is over.
