@@ -11,10 +11,12 @@ import (
 // The review's rows as stored, and how a chunk of conversations moves them.
 // A refresh reads a chunk's old rows and computes its new ones outside any
 // write transaction (only a refresh writes these tables, one at a time per
-// store), leaves alone the conversations whose rows did not change, and
-// works out in Go by how much each day row moves. The write transaction
-// then only deletes, inserts and adds: the write lock the turns share is
-// held for the rows that changed, not for reading and summing them.
+// shop), leaves alone the conversations whose rows did not change, and
+// works out in Go by how much each day row moves. The write transactions
+// then only delete, insert and add, with statements prepared beforehand,
+// about a millisecond's worth each: the write lock the turns share is held
+// for the rows that changed, not for reading and summing them, and a turn
+// that arrives meanwhile waits for one such transaction at most.
 
 // convRec is a review_conv row.
 type convRec struct {
@@ -145,8 +147,8 @@ type dayMove struct {
 }
 
 // dayTable is a rollup of conversation rows by day: its key columns after
-// shop_id and day, its primary key (for the upsert), its value columns and
-// how one conversation row adds to them.
+// shop_id and day, its primary key (for the upsert) and its value columns
+// (agentDayValues and suggDayValues give what one conversation row adds).
 type dayTable struct {
 	table    string
 	keys     []string
