@@ -256,9 +256,9 @@ func BenchmarkReviewPages(b *testing.B) {
 // BenchmarkTurnDuringReview measures what a turn writes (AddTurn and its
 // shown events, each turn a new conversation, 50 a second) in four kinds of
 // rounds, taken in turn so that each kind sees the same machine: quiet
-// (nobody reading), pages (a manager's pages back to back, each refreshing
-// for at most 150 ms, then reading the suggestions and the agents over the
-// whole month), refresh (the background refresh catching up with
+// (nobody reading), pages (a page every pageEvery, or right after the last
+// if that took longer: each refreshes for at most 150 ms, then reads the
+// suggestions and the agents over the whole month), refresh (the background refresh catching up with
 // reviewBacklogSize conversations that an outcome has just changed) and
 // both. Checkpoints run beside every round, as in `assist serve`. Each round
 // logs its turn p50/p99/max, its page times, how long the refresh's writes
@@ -339,6 +339,7 @@ func BenchmarkTurnDuringReview(b *testing.B) {
 						db.ReviewSuggestions(rctx, 1, review.Filter{})
 						db.ReviewAgents(rctx, 1, review.Filter{})
 						pages = append(pages, time.Since(start))
+						time.Sleep(time.Until(start.Add(pageEvery)))
 					}
 				}()
 			}
@@ -463,6 +464,10 @@ func reviewBacklog(ctx context.Context, db *DB, round int) error {
 }
 
 const reviewBacklogSize = 5000
+
+// pageEvery paces the turn benchmark's pages: ten a second, far more than
+// managers open, and each of them over the whole month.
+const pageEvery = 100 * time.Millisecond
 
 // backlogRounds numbers the backlogs, each on other conversations.
 var backlogRounds atomic.Int64
