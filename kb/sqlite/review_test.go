@@ -23,19 +23,26 @@ func at(day, clock string) time.Time {
 	return t
 }
 
+// addManager makes name a manager of shop 1: the review does not count
+// what their panels show.
+func addManager(t *testing.T, db *DB, name string) {
+	t.Helper()
+	u, err := db.CreateUser(context.Background(), name, "a-long-password", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Grant(context.Background(), u.ID, 1, kb.RoleManager); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // reviewFixture is a small week whose figures are computed by hand in
 // TestReviewFigures.
 func reviewFixture(t *testing.T) *DB {
 	t.Helper()
 	db := openWithShop(t)
 	ctx := context.Background()
-	boss, err := db.CreateUser(ctx, "boss", "a-long-password", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Grant(ctx, boss.ID, 1, kb.RoleManager); err != nil {
-		t.Fatal(err)
-	}
+	addManager(t, db, "boss")
 	turn := func(conv string, i int, role, who, text string, when time.Time, nudges ...string) {
 		t.Helper()
 		type nudge struct {
@@ -211,13 +218,7 @@ func TestReviewFigures(t *testing.T) {
 func TestReviewRefreshByDifference(t *testing.T) {
 	db := openWithShop(t)
 	ctx := context.Background()
-	boss, err := db.CreateUser(ctx, "boss", "a-long-password", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Grant(ctx, boss.ID, 1, kb.RoleManager); err != nil {
-		t.Fatal(err)
-	}
+	addManager(t, db, "boss")
 	rng := rand.New(rand.NewPCG(7, 11))
 	const convs = 130 // more than two chunks
 	turns := make([]int, convs)
