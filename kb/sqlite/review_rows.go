@@ -286,10 +286,10 @@ var dayTables = [...]*dayTable{&agentDay, &suggDay, &suggProductDay}
 
 // diffRollup compares each conversation's new rows with its stored ones
 // and returns the writes of those that changed.
-func diffRollup(shop int64, convs []string, old, new map[string]*convRows) []convWrite {
+func diffRollup(shop int64, convs []string, old, fresh map[string]*convRows) []convWrite {
 	var out []convWrite
 	for _, c := range convs {
-		o, n := old[c], new[c]
+		o, n := old[c], fresh[c]
 		if o.equal(*n) {
 			continue
 		}
