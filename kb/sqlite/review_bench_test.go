@@ -26,6 +26,10 @@ import (
 // cost of a store upgraded with history. Run with
 //
 //	go test ./kb/sqlite -run '^$' -bench Review -benchtime 5x -count 1
+//
+// With ASSIST_REVIEW_BENCH_STORE=/some/file.db the generated store is kept
+// in that file and later runs start from a copy of it (delete the file when
+// the generator or the schema changes).
 
 const (
 	benchConvs  = 100_000
@@ -46,12 +50,37 @@ func reviewBenchStore(b *testing.B) *DB {
 		if benchStore.err != nil {
 			return
 		}
-		benchStore.db, benchStore.err = generateReview(b, filepath.Join(benchStore.dir, "assist.db"))
+		path := filepath.Join(benchStore.dir, "assist.db")
+		saved := os.Getenv("ASSIST_REVIEW_BENCH_STORE")
+		if saved != "" {
+			if benchStore.err = copyStore(saved, path); benchStore.err == nil {
+				b.Logf("store copied from %s (ASSIST_REVIEW_BENCH_STORE)", saved)
+				benchStore.db, benchStore.err = Open(context.Background(), path)
+				return
+			} else if !os.IsNotExist(benchStore.err) {
+				return
+			}
+		}
+		benchStore.db, benchStore.err = generateReview(b, path)
+		if benchStore.err == nil && saved != "" {
+			if _, benchStore.err = benchStore.db.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); benchStore.err == nil {
+				benchStore.err = copyStore(path, saved)
+			}
+		}
 	})
 	if benchStore.err != nil {
 		b.Fatal(benchStore.err)
 	}
 	return benchStore.db
+}
+
+// copyStore copies a store whose log has been checkpointed into its file.
+func copyStore(from, to string) error {
+	data, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, data, 0o600)
 }
 
 func TestMain(m *testing.M) {
@@ -225,17 +254,49 @@ func BenchmarkReviewPages(b *testing.B) {
 }
 
 // BenchmarkTurnDuringReview measures what a turn writes (AddTurn and its
-// shown events) while a manager's pages run back to back (each refreshing
-// for at most 150 ms, then reading the suggestions and the agents over the
-// whole month), beside the same turns with nobody reading, and reports the
-// p50 and p99 of each. Each turn opens a new conversation, so every page
-// has rollups to refresh.
+// shown events, each turn a new conversation, 50 a second) in four kinds of
+// rounds, taken in turn so that each kind sees the same machine: quiet
+// (nobody reading), pages (a page every pageEvery, or right after the last
+// if that took longer: each refreshes for at most 150 ms, then reads the
+// suggestions and the agents over the whole month), refresh (the background refresh catching up with
+// reviewBacklogSize conversations that an outcome has just changed) and
+// both. Checkpoints run beside every round, as in `assist serve`. Each round
+// logs its turn p50/p99/max, its page times, how long the refresh's writes
+// held the write lock, the log's length at the checkpoints and the load
+// average; the metrics are the medians over the rounds of each kind.
+// -benchtime Nx runs N rounds of each.
 func BenchmarkTurnDuringReview(b *testing.B) {
 	db := reviewBenchStore(b)
-	ctx := context.Background()
-	var seq atomic.Int64
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	var wal []int
+	var held []time.Duration
+	go func() { // CheckpointEvery, as `assist serve` runs it, noting the log's length
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			var busy, log, done int
+			if db.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &log, &done) == nil {
+				mu.Lock()
+				wal = append(wal, log)
+				mu.Unlock()
+			}
+		}
+	}()
+	reviewWriteHeld = func(d time.Duration) {
+		mu.Lock()
+		held = append(held, d)
+		mu.Unlock()
+	}
+	defer func() { reviewWriteHeld = nil }()
 	turn := func() (time.Duration, error) {
-		n := seq.Add(1)
+		n := liveConvs.Add(1) // the benchmark runs more than once on one store
 		conv := fmt.Sprintf("live%07d", n)
 		at := time.Date(2026, 11, 29, 12, 0, 0, 0, cst)
 		start := time.Now()
@@ -247,30 +308,57 @@ func BenchmarkTurnDuringReview(b *testing.B) {
 		}
 		return time.Since(start), err
 	}
-	measure := func(b *testing.B, reading bool) {
-		stop := make(chan struct{})
-		var wg sync.WaitGroup
-		var pages atomic.Int64
-		if reading {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					select {
-					case <-stop:
-						return
-					default:
-					}
-					db.RefreshReviewFor(ctx, 1, 150*time.Millisecond) // as a page does
-					db.ReviewSuggestions(ctx, 1, review.Filter{})
-					db.ReviewAgents(ctx, 1, review.Filter{})
-					pages.Add(1)
+	kinds := []struct {
+		name           string
+		pages, refresh bool
+	}{{"quiet", false, false}, {"pages", true, false}, {"refresh", false, true}, {"pages+refresh", true, true}}
+	type round struct{ p50, p99 float64 }
+	results := map[string][]round{}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	for r := 0; r < b.N; r++ { // b.Loop would time the set-up of each round too
+		for _, k := range kinds {
+			if k.refresh {
+				if err := reviewBacklog(ctx, db, int(backlogRounds.Add(1))); err != nil {
+					b.Fatal(err)
 				}
-			}()
-		}
-		var lat []time.Duration
-		for b.Loop() {
-			for range 100 {
+			}
+			load, _ := os.ReadFile("/proc/loadavg")
+			mu.Lock()
+			wal, held = wal[:0], held[:0]
+			mu.Unlock()
+			rctx, stop := context.WithCancel(ctx)
+			var wg sync.WaitGroup
+			var pages []time.Duration
+			if k.pages {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for rctx.Err() == nil {
+						start := time.Now()
+						db.RefreshReviewFor(rctx, 1, 150*time.Millisecond) // as a page does
+						db.ReviewSuggestions(rctx, 1, review.Filter{})
+						db.ReviewAgents(rctx, 1, review.Filter{})
+						pages = append(pages, time.Since(start))
+						time.Sleep(time.Until(start.Add(pageEvery)))
+					}
+				}()
+			}
+			refreshed := 0
+			if k.refresh {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for rctx.Err() == nil {
+						n, _ := db.refreshReview(rctx, 1, background) // as RefreshReviewEvery does
+						refreshed += n
+						if n == 0 {
+							time.Sleep(10 * time.Millisecond)
+						}
+					}
+				}()
+			}
+			var lat []time.Duration
+			for range 200 {
 				d, err := turn()
 				if err != nil {
 					b.Fatal(err)
@@ -278,17 +366,111 @@ func BenchmarkTurnDuringReview(b *testing.B) {
 				lat = append(lat, d)
 				time.Sleep(20 * time.Millisecond) // 50 turns a second: a busy shop's peak many times over
 			}
-		}
-		close(stop)
-		wg.Wait()
-		slices.Sort(lat)
-		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-		b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
-		if reading {
-			b.ReportMetric(float64(pages.Load()), "pages")
+			stop()
+			wg.Wait()
+			mu.Lock()
+			line := fmt.Sprintf("round %d %-13s turn p50 %6.2f ms p99 %6.2f ms max %6.2f ms", r+1, k.name,
+				ms(pct(lat, 50)), ms(pct(lat, 99)), ms(pct(lat, 100)))
+			if len(pages) > 0 {
+				line += fmt.Sprintf("; %3d pages p50 %5.1f ms max %5.1f ms", len(pages), ms(pct(pages, 50)), ms(pct(pages, 100)))
+			}
+			if k.refresh {
+				line += fmt.Sprintf("; %d refreshed", refreshed)
+			}
+			if len(held) > 0 {
+				line += fmt.Sprintf("; %d refresh writes held the lock p50 %.2f ms p99 %.2f ms", len(held), ms(pct(held, 50)), ms(pct(held, 99)))
+			}
+			if len(wal) > 0 {
+				slices.Sort(wal)
+				line += fmt.Sprintf("; log at checkpoints p50 %d max %d pages", wal[len(wal)/2], wal[len(wal)-1])
+			}
+			mu.Unlock()
+			b.Logf("%s; load %s", line, strings.Join(strings.Fields(string(load))[:3], " "))
+			results[k.name] = append(results[k.name], round{ms(pct(lat, 50)), ms(pct(lat, 99))})
+			if _, err := db.RefreshReview(ctx, 1); err != nil { // what the round left, untimed
+				b.Fatal(err)
+			}
 		}
 	}
-	b.Run("alone", func(b *testing.B) { measure(b, false) })
-	b.Run("during-review", func(b *testing.B) { measure(b, true) })
+	for _, k := range kinds {
+		var p50, p99 []float64
+		for _, r := range results[k.name] {
+			p50, p99 = append(p50, r.p50), append(p99, r.p99)
+		}
+		slices.Sort(p50)
+		slices.Sort(p99)
+		name := strings.ReplaceAll(k.name, "+", "-")
+		b.ReportMetric(p50[len(p50)/2], name+"-p50-ms")
+		b.ReportMetric(p99[len(p99)/2], name+"-p99-ms")
+	}
 }
+
+// pct is the p-th percentile of d (100: the largest); it sorts d.
+func pct(d []time.Duration, p int) time.Duration {
+	slices.Sort(d)
+	return d[min(len(d)-1, len(d)*p/100)]
+}
+
+// BenchmarkReviewCatchUp rolls up reviewCatchUpSize conversations of
+// history from nothing, as a store upgraded with that much history does
+// (migration 007 marks every conversation), and reports conversations per
+// second. It empties the rollups of the benchmark's store: run it alone.
+func BenchmarkReviewCatchUp(b *testing.B) {
+	db := reviewBenchStore(b)
+	ctx := context.Background()
+	var rate []float64
+	for b.Loop() {
+		b.StopTimer()
+		if _, err := db.db.ExecContext(ctx, `DELETE FROM review_conv; DELETE FROM review_sugg_conv; DELETE FROM review_agent_day;
+			DELETE FROM review_sugg_day; DELETE FROM review_sugg_pday; DELETE FROM review_dirty;
+			INSERT INTO review_dirty (shop_id, conversation) SELECT shop_id, id FROM conversations WHERE id < ?`,
+			fmt.Sprintf("c%06d", reviewCatchUpSize)); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		n, err := db.RefreshReview(ctx, 1)
+		if err != nil || n != reviewCatchUpSize {
+			b.Fatalf("caught up with %d conversations, %v; want %d", n, err, reviewCatchUpSize)
+		}
+		rate = append(rate, float64(n)/time.Since(start).Seconds())
+	}
+	slices.Sort(rate)
+	b.ReportMetric(rate[len(rate)/2], "conversations/s")
+}
+
+const reviewCatchUpSize = 20_000
+
+// reviewBacklog gives reviewBacklogSize conversations an outcome each (a
+// review left), as a burst from the platform would, so that the refresh has
+// their rows to redo.
+func reviewBacklog(ctx context.Context, db *DB, round int) error {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	at := time.Date(2026, 11, 29, 12, 0, 0, 0, cst)
+	for i := range reviewBacklogSize {
+		conv := fmt.Sprintf("c%06d", (round*reviewBacklogSize+i*7919)%benchConvs)
+		id := fmt.Sprintf("review-%d-%s", round, conv)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO outcomes (shop_id, id, conversation, kind, at, amount, details, received_at)
+			VALUES (1, ?, ?, 'review_left', ?, 0, ?, ?)`, id, conv, stamp(at),
+			`{"id":"`+id+`","conversation":"`+conv+`","kind":"review_left","at":"`+at.Format(time.RFC3339)+`","rating":"good"}`, stamp(at)); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+const reviewBacklogSize = 5000
+
+// pageEvery paces the turn benchmark's pages: ten a second, far more than
+// managers open, and each of them over the whole month.
+const pageEvery = 100 * time.Millisecond
+
+// backlogRounds numbers the backlogs, each on other conversations.
+var backlogRounds atomic.Int64
+
+// liveConvs numbers the conversations the turn benchmark opens.
+var liveConvs atomic.Int64

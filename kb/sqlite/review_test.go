@@ -3,6 +3,9 @@ package sqlite
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,19 +23,26 @@ func at(day, clock string) time.Time {
 	return t
 }
 
+// addManager makes name a manager of shop 1: the review does not count
+// what their panels show.
+func addManager(t *testing.T, db *DB, name string) {
+	t.Helper()
+	u, err := db.CreateUser(context.Background(), name, "a-long-password", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Grant(context.Background(), u.ID, 1, kb.RoleManager); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // reviewFixture is a small week whose figures are computed by hand in
 // TestReviewFigures.
 func reviewFixture(t *testing.T) *DB {
 	t.Helper()
 	db := openWithShop(t)
 	ctx := context.Background()
-	boss, err := db.CreateUser(ctx, "boss", "a-long-password", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Grant(ctx, boss.ID, 1, kb.RoleManager); err != nil {
-		t.Fatal(err)
-	}
+	addManager(t, db, "boss")
 	turn := func(conv string, i int, role, who, text string, when time.Time, nudges ...string) {
 		t.Helper()
 		type nudge struct {
@@ -195,5 +205,209 @@ func TestReviewFigures(t *testing.T) {
 	agents, _ = db.ReviewAgents(ctx, 1, review.Filter{Agent: "xiaowang"})
 	if len(agents) != 1 || agents[0].Converted != 1 || agents[0].PaidAmount != 4500 {
 		t.Errorf("xiaowang after the order = %+v", agents)
+	}
+}
+
+// TestReviewRefreshByDifference checks that rollups kept up by refreshes
+// between writes (each moving the day rows by its chunk's difference) give
+// the pages what a rollup of the whole history from scratch gives, and that
+// every day row is the sum of its conversation rows, as a GROUP BY over
+// them computes it. Conversations gain turns from a second agent, cross
+// into the next week, get outcomes, typed uses and a manager's views
+// between refreshes.
+func TestReviewRefreshByDifference(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	addManager(t, db, "boss")
+	rng := rand.New(rand.NewPCG(7, 11))
+	const convs = 130 // more than two chunks
+	turns := make([]int, convs)
+	clock := make([]time.Time, convs)
+	for c := range convs {
+		clock[c] = at("2026-11-27", "20:00:00").Add(time.Duration(rng.IntN(3*24*3600)) * time.Second)
+	}
+	agents := []string{"xiaoli", "xiaowang", "boss"}
+	texts := []string{"亲,您好,给您便宜10元", "今天一定发", "感谢支持", "这款可以的"}
+	nudges := []string{`[]`, `[{"kind":"upsell","category":"bargain"}]`, `[{"kind":"shipping_promise","category":"ship"}]`}
+	step := func() {
+		t.Helper()
+		c := rng.IntN(convs)
+		conv := fmt.Sprintf("k%03d", c)
+		clock[c] = clock[c].Add(time.Duration(30+rng.IntN(4*3600)) * time.Second)
+		switch rng.IntN(6) {
+		case 0, 1, 2: // a turn, the buyer's first
+			role, who := "buyer", "token:qn"
+			if turns[c] > 0 && rng.IntN(2) == 0 {
+				role, who = "agent", agents[rng.IntN(2)]
+			}
+			sugg := `{"product":"p` + fmt.Sprint(c%3) + `","nudges":` + nudges[rng.IntN(len(nudges))] + `}`
+			if err := db.AddTurn(ctx, &kb.StoredTurn{Shop: 1, Conversation: conv, Index: turns[c], Role: role,
+				Text: texts[rng.IntN(len(texts))], At: clock[c], PostedBy: who, Suggestions: []byte(sugg)}); err != nil {
+				t.Fatal(err)
+			}
+			turns[c]++
+		case 3, 4: // suggestions shown, now and then used (typed) or dismissed
+			who := agents[rng.IntN(3)]
+			id := fmt.Sprintf("h%d", 1+rng.IntN(3))
+			evs := []kb.Event{{Shop: 1, Conversation: conv, Turn: max(turns[c]-1, 0), Agent: who, Kind: "phrase", SuggestionID: id, Action: kb.ActionShown, At: clock[c]}}
+			switch rng.IntN(3) {
+			case 0:
+				evs = append(evs, kb.Event{Shop: 1, Conversation: conv, Turn: max(turns[c]-1, 0), Agent: who, Kind: "phrase", SuggestionID: id,
+					Action: kb.ActionUsed, At: clock[c].Add(time.Second), Typed: rng.IntN(2) == 0})
+			case 1:
+				evs = append(evs, kb.Event{Shop: 1, Conversation: conv, Turn: max(turns[c]-1, 0), Agent: who, Kind: "nudge", SuggestionID: "upsell:bargain",
+					Action: kb.ActionDismissed, At: clock[c].Add(time.Second)})
+			}
+			if err := db.AddEvents(ctx, evs...); err != nil {
+				t.Fatal(err)
+			}
+		case 5: // an outcome
+			o := &kb.Outcome{ID: fmt.Sprintf("o%d", rng.Int()), Conversation: conv, At: clock[c], Order: "o-" + conv}
+			switch rng.IntN(3) {
+			case 0:
+				o.Kind, o.Amount, o.Items = kb.OutcomeOrderPaid, kb.Money(100+rng.IntN(10000)), []kb.OrderItem{{Product: "p1", Quantity: 1}}
+			case 1:
+				o.Kind = kb.OutcomeOrderCancelled
+			case 2:
+				o.Kind, o.Rating = kb.OutcomeReviewLeft, []kb.Rating{kb.RatingGood, kb.RatingBad}[rng.IntN(2)]
+			}
+			if _, err := db.AddOutcome(ctx, 1, o); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for round := range 12 {
+		for range 40 + round*10 {
+			step()
+		}
+		if _, err := db.RefreshReview(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+		checkDaySums(t, db)
+	}
+
+	filters := []review.Filter{{}, {Agent: "xiaoli"}, {Product: "p1"}, {From: "2026-11-30", To: "2026-12-06"}, {Scene: "upsell"}}
+	pages := func() []string {
+		var out []string
+		for _, f := range filters {
+			a, err := db.ReviewAgents(ctx, 1, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, trend, err := db.ReviewSuggestions(ctx, 1, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := db.ReviewConversations(ctx, 1, f, "", review.FigureAll, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprintf("%+v", a), fmt.Sprintf("%+v", s), fmt.Sprintf("%+v", trend), fmt.Sprintf("%+v", c))
+		}
+		return out
+	}
+	kept := pages()
+	if !strings.Contains(kept[0], "xiaowang") || !strings.Contains(kept[1], "h2") {
+		t.Fatalf("the generated history has too little in it: %v", kept[:2])
+	}
+	if _, err := db.db.ExecContext(ctx, `DELETE FROM review_conv; DELETE FROM review_sugg_conv; DELETE FROM review_agent_day;
+		DELETE FROM review_sugg_day; DELETE FROM review_sugg_pday;
+		INSERT OR IGNORE INTO review_dirty (shop_id, conversation) SELECT shop_id, id FROM conversations
+			UNION SELECT shop_id, conversation FROM events UNION SELECT shop_id, conversation FROM outcomes`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RefreshReview(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	for i, fresh := range pages() {
+		if fresh != kept[i] {
+			t.Errorf("page %d (filter %+v), kept up by differences:\n%s\nrolled up from scratch:\n%s", i%4, filters[i/4], kept[i], fresh)
+		}
+	}
+}
+
+// checkDaySums compares each day table with its conversation table summed
+// by a GROUP BY (the sums the rollup made in SQL before it moved day rows
+// by differences), leaving out day rows that are all zero.
+func checkDaySums(t *testing.T, db *DB) {
+	t.Helper()
+	sugg := []string{"SUM(shown)", "SUM(used)", "SUM(typed)", "SUM(edited)", "SUM(dismissed)", "SUM(used_conv)", "SUM(1 - used_conv)"}
+	for _, c := range signalColumns {
+		sugg = append(sugg, "SUM(CASE WHEN used_conv THEN s_"+c+" ELSE 0 END)")
+	}
+	for _, c := range signalColumns {
+		sugg = append(sugg, "SUM(CASE WHEN used_conv THEN 0 ELSE s_"+c+" END)")
+	}
+	agent := []string{"SUM(consultations)", "SUM(replied)", "SUM(converted)", "SUM(paid_orders)", "SUM(paid_amount)",
+		"SUM(responses)", "SUM(response_ms)", "SUM(first_responses)", "SUM(first_ms)", "SUM(qc_score >= 0)",
+		"SUM(MAX(qc_score, 0))", "SUM(qc_promise)", "SUM(qc_admission)", "SUM(qc_wording)", "SUM(qc_discount)",
+		"SUM(qc_greeting)", "SUM(qc_closing)"}
+	for _, d := range []struct {
+		t    *dayTable
+		src  string
+		sums []string
+	}{{&agentDay, "review_conv", agent}, {&suggDay, "review_sugg_conv", sugg}, {&suggProductDay, "review_sugg_conv", sugg}} {
+		keys := "day, " + strings.Join(d.t.keys, ", ")
+		read := func(q string) []string {
+			rows, err := db.db.Query(q)
+			if err != nil {
+				t.Fatalf("%s: %v", d.t.table, err)
+			}
+			defer rows.Close()
+			cols, _ := rows.Columns()
+			var out []string
+			for rows.Next() {
+				v := make([]any, len(cols))
+				p := make([]any, len(cols))
+				for i := range v {
+					p[i] = &v[i]
+				}
+				if err := rows.Scan(p...); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, fmt.Sprint(v...))
+			}
+			return out
+		}
+		nonZero := make([]string, len(d.t.cols))
+		for i, c := range d.t.cols {
+			nonZero[i] = c + " != 0"
+		}
+		got := read(`SELECT ` + keys + `, ` + strings.Join(d.t.cols, ", ") + ` FROM ` + d.t.table +
+			` WHERE ` + strings.Join(nonZero, " OR ") + ` ORDER BY ` + keys)
+		sums, sumsNonZero := make([]string, len(d.sums)), make([]string, len(d.sums))
+		for i, s := range d.sums {
+			sums[i], sumsNonZero[i] = fmt.Sprintf("%s AS v%d", s, i), fmt.Sprintf("v%d != 0", i)
+		}
+		want := read(`SELECT * FROM (SELECT ` + keys + `, ` + strings.Join(sums, ", ") + ` FROM ` + d.src +
+			` GROUP BY ` + keys + `) WHERE ` + strings.Join(sumsNonZero, " OR ") + ` ORDER BY ` + keys)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("%s is not the sum of %s:\n got %d rows %v\nwant %d rows %v", d.t.table, d.src, len(got), got, len(want), want)
+		}
+	}
+}
+
+// TestReviewPageDoesNotWait: while the shop's review is being refreshed
+// (by the server's background refresh), a page answers at once from the
+// rows as they are, and the figures are there once that refresh is done.
+func TestReviewPageDoesNotWait(t *testing.T) {
+	db := reviewFixture(t)
+	ctx := context.Background()
+	l := db.refreshLock(1)
+	l.lock(ctx) // a refresh of the shop is running
+	start := time.Now()
+	n, err := db.RefreshReviewFor(ctx, 1, time.Minute)
+	if err != nil || n != 0 || time.Since(start) > 5*time.Second {
+		t.Fatalf("page refresh while another runs: %d, %v after %v; want 0 at once", n, err, time.Since(start))
+	}
+	if agents, _ := db.ReviewAgents(ctx, 1, review.Filter{}); len(agents) != 0 {
+		t.Errorf("agents before any refresh = %+v, want none yet", agents)
+	}
+	l.unlock()
+	if n, err := db.RefreshReviewFor(ctx, 1, time.Minute); err != nil || n != 3 {
+		t.Fatalf("page refresh once the other is done: %d, %v; want 3", n, err)
+	}
+	if agents, _ := db.ReviewAgents(ctx, 1, review.Filter{}); len(agents) != 3 {
+		t.Errorf("agents = %+v, want 3 rows", agents)
 	}
 }
