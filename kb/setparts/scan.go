@@ -1,0 +1,154 @@
+package setparts
+
+// A small scanner over JSON text that finds where values begin and end, so
+// a set is cut by its own bytes and never rewritten. It trusts its input to
+// be JSON (encoding/json wrote it); whatever it misreads, Split's check
+// catches.
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	return i
+}
+
+// skipValue returns the end of the value starting at b[i], or -1.
+func skipValue(b []byte, i int) int {
+	if i >= len(b) {
+		return -1
+	}
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for i < len(b) {
+			switch b[i] {
+			case '"':
+				if i = skipString(b, i); i < 0 {
+					return -1
+				}
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return -1
+	}
+	j := i
+	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && !isSpace(b[j]) {
+		j++
+	}
+	if j == i {
+		return -1
+	}
+	return j
+}
+
+// skipString returns the end of the string starting at b[i] (a quote).
+func skipString(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return -1
+}
+
+// members calls fn with each member of the object b (its key, unquoted if
+// it has no escapes, and its value's span) until fn returns false. It
+// reports whether b read as an object.
+func members(b []byte, fn func(key string, v0, v1 int) bool) bool {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return false
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return skipSpace(b, i+1) == len(b)
+	}
+	for {
+		k1 := skipString(b, i)
+		if i >= len(b) || b[i] != '"' || k1 < 0 {
+			return false
+		}
+		key := string(b[i+1 : k1-1])
+		i = skipSpace(b, k1)
+		if i >= len(b) || b[i] != ':' {
+			return false
+		}
+		v0 := skipSpace(b, i+1)
+		v1 := skipValue(b, v0)
+		if v1 < 0 {
+			return false
+		}
+		if !fn(key, v0, v1) {
+			return true
+		}
+		i = skipSpace(b, v1)
+		if i >= len(b) {
+			return false
+		}
+		if b[i] == '}' {
+			return skipSpace(b, i+1) == len(b)
+		}
+		if b[i] != ',' {
+			return false
+		}
+		i = skipSpace(b, i+1)
+	}
+}
+
+// elements calls fn with the span of each element of the array b until fn
+// returns false, and reports whether b read as an array and fn never said
+// no.
+func elements(b []byte, fn func(e0, e1 int) bool) bool {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '[' {
+		return false
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return skipSpace(b, i+1) == len(b)
+	}
+	for {
+		e1 := skipValue(b, i)
+		if e1 < 0 || !fn(i, e1) {
+			return false
+		}
+		i = skipSpace(b, e1)
+		if i >= len(b) {
+			return false
+		}
+		if b[i] == ']' {
+			return skipSpace(b, i+1) == len(b)
+		}
+		if b[i] != ',' {
+			return false
+		}
+		i = skipSpace(b, i+1)
+	}
+}
+
+func isNumber(v []byte) bool {
+	if len(v) == 0 {
+		return false
+	}
+	for _, c := range v {
+		if !(c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,491 @@
+// Package setparts stores suggestion sets compactly. Most of a set repeats
+// from turn to turn: the same product card with its facts, the same rule
+// with its statute articles, the same phrase filled for the same buyer, the
+// same outline. Split cuts a set into such parts and a short per-turn code
+// (which parts, in which order, with which scores); a store keeps each
+// distinct part once per shop and the code with the turn. Join puts the set
+// back together byte for byte, so a past set is shown exactly as it was
+// sent.
+//
+// The package knows JSON, not the set's Go type (kb cannot import the
+// assistant): an object's lists of objects become lists of parts, a member
+// "score" of such an object stays with the turn, and the members that repeat
+// the turn's own columns (conversation, turn, role, text, at) are taken
+// from the turn. Anything Split cannot cut exactly is left whole: Split
+// reports it, and the store keeps that set as plain JSON.
+package setparts
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+)
+
+// Row is what a turn stores beside its set, as the store reads it back:
+// the members of the set that repeat these are not stored twice.
+type Row struct {
+	Conversation string
+	Index        int
+	Role         string
+	Text         string
+	At           time.Time
+}
+
+// Part is a piece of a set stored once per shop, named by its hash.
+type Part struct {
+	Hash [16]byte
+	Body []byte
+}
+
+// Split is a set cut into its parts, ready to be coded once the store has
+// given each part its id.
+type Split struct {
+	Parts   []Part // distinct; Parts[0] is the outline
+	lists   [][]elem
+	partsAt map[[16]byte]int
+}
+
+type elem struct {
+	part  int
+	score []byte // the score's literal; nil if the element has none
+}
+
+// Holes: valid JSON text never holds a NUL byte, so a NUL in a part's body
+// marks a place the turn fills, followed by what fills it.
+const (
+	hole = 0x00
+
+	holeConversation = 'c'
+	holeTurn         = 't'
+	holeRole         = 'r'
+	holeText         = 'x'
+	holeAt           = 'a' // then the zone offset in seconds, zigzag varint
+	holeList         = 'l' // a list of element parts, brackets included
+	holeScore        = 's'
+)
+
+// codeVersion leads every code, so another layout can come later.
+const codeVersion = 1
+
+// SplitSet cuts set, stored beside row, into parts. It returns nil when set
+// is not a JSON object it can cut exactly: the store keeps such a set whole.
+func SplitSet(set []byte, row Row) *Split {
+	if len(set) == 0 || set[0] != '{' || bytes.IndexByte(set, hole) >= 0 {
+		return nil
+	}
+	s := &Split{Parts: make([]Part, 1, 16), partsAt: map[[16]byte]int{}}
+	outline, ok := s.outline(set, row)
+	if !ok {
+		return nil
+	}
+	s.Parts[0] = Part{Hash: hashOf(outline), Body: outline}
+	// The cut must give back the very bytes: check it here rather than
+	// find out when the set is read.
+	code := s.Code(s.indexes())
+	got, err := Join(code, row, func(id int64) ([]byte, bool) { return s.Parts[id].Body, true })
+	if err != nil || !bytes.Equal(got, set) {
+		return nil
+	}
+	s.partsAt = nil
+	return s
+}
+
+func (s *Split) indexes() []int64 {
+	ids := make([]int64, len(s.Parts))
+	for i := range ids {
+		ids[i] = int64(i)
+	}
+	return ids
+}
+
+// outline is set with the turn's columns and its lists cut out.
+func (s *Split) outline(set []byte, row Row) ([]byte, bool) {
+	out := make([]byte, 0, 256)
+	last := 0
+	ok := members(set, func(key string, v0, v1 int) bool {
+		v := set[v0:v1]
+		var fill []byte
+		switch key {
+		case "conversation":
+			if bytes.Equal(v, quote(row.Conversation)) {
+				fill = []byte{hole, holeConversation}
+			}
+		case "turn":
+			if string(v) == strconv.Itoa(row.Index) {
+				fill = []byte{hole, holeTurn}
+			}
+		case "role":
+			if bytes.Equal(v, quote(row.Role)) {
+				fill = []byte{hole, holeRole}
+			}
+		case "text":
+			if bytes.Equal(v, quote(row.Text)) {
+				fill = []byte{hole, holeText}
+			}
+		case "at":
+			if off, ok := sameInstant(v, row.At); ok {
+				fill = binary.AppendVarint([]byte{hole, holeAt}, int64(off))
+			}
+		}
+		if fill == nil && v[0] == '[' {
+			list, ok := s.list(v)
+			if !ok {
+				return true // a list of something else stays in the outline
+			}
+			s.lists = append(s.lists, list)
+			fill = []byte{hole, holeList}
+		}
+		if fill != nil {
+			out = append(out, set[last:v0]...)
+			out = append(out, fill...)
+			last = v1
+		}
+		return true
+	})
+	if !ok {
+		return nil, false
+	}
+	return append(out, set[last:]...), true
+}
+
+// sameInstant reports whether the JSON string v is at, written in its zone
+// (as encoding/json writes a time), and that zone's offset.
+func sameInstant(v []byte, at time.Time) (int, bool) {
+	var s string
+	if json.Unmarshal(v, &s) != nil {
+		return 0, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil || !t.Equal(at) {
+		return 0, false
+	}
+	_, off := t.Zone()
+	return off, bytes.Equal(v, quote(atIn(at, off)))
+}
+
+func atIn(at time.Time, off int) string {
+	return at.In(time.FixedZone("", off)).Format(time.RFC3339Nano)
+}
+
+// list cuts a JSON array of objects into element parts; an empty array is
+// a list too.
+func (s *Split) list(v []byte) ([]elem, bool) {
+	objects := elements(v, func(e0, _ int) bool { return v[e0] == '{' })
+	if !objects {
+		return nil, false
+	}
+	out := []elem{}
+	elements(v, func(e0, e1 int) bool {
+		body, score := cutScore(v[e0:e1])
+		out = append(out, elem{part: s.part(body), score: score})
+		return true
+	})
+	return out, true
+}
+
+// cutScore takes out the value of e's member "score", if it is a number.
+func cutScore(e []byte) (body, score []byte) {
+	var s0, s1 int
+	members(e, func(key string, v0, v1 int) bool {
+		if key == "score" && isNumber(e[v0:v1]) {
+			s0, s1 = v0, v1
+			return false
+		}
+		return true
+	})
+	if s1 == 0 {
+		return e, nil
+	}
+	body = make([]byte, 0, len(e)-(s1-s0)+2)
+	body = append(body, e[:s0]...)
+	body = append(body, hole, holeScore)
+	body = append(body, e[s1:]...)
+	return body, e[s0:s1]
+}
+
+func (s *Split) part(body []byte) int {
+	h := hashOf(body)
+	if i, ok := s.partsAt[h]; ok {
+		return i
+	}
+	s.Parts = append(s.Parts, Part{Hash: h, Body: body})
+	s.partsAt[h] = len(s.Parts) - 1
+	return len(s.Parts) - 1
+}
+
+func hashOf(body []byte) [16]byte {
+	sum := sha256.Sum256(body)
+	return [16]byte(sum[:16])
+}
+
+// Code is the per-turn code of the set, given the store's id of each part
+// (ids[i] for Parts[i]).
+func (s *Split) Code(ids []int64) []byte {
+	b := make([]byte, 0, 64)
+	b = append(b, codeVersion)
+	b = binary.AppendUvarint(b, uint64(ids[0]))
+	b = binary.AppendUvarint(b, uint64(len(s.lists)))
+	for _, l := range s.lists {
+		b = binary.AppendUvarint(b, uint64(len(l)))
+		for _, e := range l {
+			ref := uint64(ids[e.part]) << 1
+			if e.score != nil {
+				ref |= 1
+			}
+			b = binary.AppendUvarint(b, ref)
+			if e.score != nil {
+				b = appendScore(b, e.score)
+			}
+		}
+	}
+	return b
+}
+
+// Scores: a small whole number is its own varint (shifted left one); a
+// float encoding/json writes back the same is 0x01 and its 8 bytes; any
+// other literal is 0x03, its length and its bytes.
+const (
+	scoreFloat   = 1
+	scoreLiteral = 3
+)
+
+func appendScore(b, lit []byte) []byte {
+	if n, ok := smallInt(lit); ok {
+		return binary.AppendUvarint(b, n<<1)
+	}
+	if f, err := strconv.ParseFloat(string(lit), 64); err == nil && bytes.Equal(appendFloat(nil, f), lit) {
+		b = append(b, scoreFloat)
+		return binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
+	}
+	b = append(b, scoreLiteral)
+	b = binary.AppendUvarint(b, uint64(len(lit)))
+	return append(b, lit...)
+}
+
+func smallInt(lit []byte) (uint64, bool) {
+	if len(lit) == 0 || len(lit) > 15 || (lit[0] == '0' && len(lit) > 1) {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range lit {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return n, true
+}
+
+// appendFloat writes f as encoding/json does.
+func appendFloat(b []byte, f float64) []byte {
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' { // e-09 → e-9
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// quote is s as a JSON string, written as encoding/json writes it.
+func quote(s string) []byte {
+	b, _ := json.Marshal(s)
+	return b
+}
+
+// ErrCode is a code that does not read; the turn's set is lost to it.
+var ErrCode = errors.New("suggestion set code does not read")
+
+// code reads a per-turn code.
+type code struct {
+	b []byte
+	i int
+}
+
+func (c *code) uvarint() (uint64, error) {
+	v, n := binary.Uvarint(c.b[c.i:])
+	if n <= 0 {
+		return 0, ErrCode
+	}
+	c.i += n
+	return v, nil
+}
+
+// Refs lists the ids of the parts code refers to, repeats included.
+func Refs(b []byte, ids []int64) ([]int64, error) {
+	c := &code{b: b}
+	if len(b) == 0 || b[0] != codeVersion {
+		return ids, ErrCode
+	}
+	c.i = 1
+	outline, err := c.uvarint()
+	if err != nil {
+		return ids, err
+	}
+	ids = append(ids, int64(outline))
+	lists, err := c.uvarint()
+	if err != nil {
+		return ids, err
+	}
+	for range lists {
+		n, err := c.uvarint()
+		if err != nil {
+			return ids, err
+		}
+		for range n {
+			ref, err := c.uvarint()
+			if err != nil {
+				return ids, err
+			}
+			ids = append(ids, int64(ref>>1))
+			if ref&1 == 1 {
+				if _, err := c.score(); err != nil {
+					return ids, err
+				}
+			}
+		}
+	}
+	return ids, nil
+}
+
+func (c *code) score() ([]byte, error) {
+	v, err := c.uvarint()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case v&1 == 0:
+		return strconv.AppendUint(nil, v>>1, 10), nil
+	case v == scoreFloat:
+		if len(c.b)-c.i < 8 {
+			return nil, ErrCode
+		}
+		f := math.Float64frombits(binary.LittleEndian.Uint64(c.b[c.i:]))
+		c.i += 8
+		return appendFloat(nil, f), nil
+	case v == scoreLiteral:
+		n, err := c.uvarint()
+		if err != nil || uint64(len(c.b)-c.i) < n {
+			return nil, ErrCode
+		}
+		lit := c.b[c.i : c.i+int(n)]
+		c.i += int(n)
+		return lit, nil
+	}
+	return nil, ErrCode
+}
+
+// Join puts the set coded by b back together, the turn's columns taken from
+// row and each part's body from body.
+func Join(b []byte, row Row, body func(id int64) ([]byte, bool)) ([]byte, error) {
+	c := &code{b: b}
+	if len(b) == 0 || b[0] != codeVersion {
+		return nil, ErrCode
+	}
+	c.i = 1
+	id, err := c.uvarint()
+	if err != nil {
+		return nil, err
+	}
+	outline, ok := body(int64(id))
+	if !ok {
+		return nil, fmt.Errorf("suggestion set part %d is missing", id)
+	}
+	lists, err := c.uvarint()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, 4096)
+	for len(outline) > 0 {
+		at := bytes.IndexByte(outline, hole)
+		if at < 0 {
+			out = append(out, outline...)
+			break
+		}
+		out = append(out, outline[:at]...)
+		if at+1 >= len(outline) {
+			return nil, ErrCode
+		}
+		kind := outline[at+1]
+		outline = outline[at+2:]
+		switch kind {
+		case holeConversation:
+			out = append(out, quote(row.Conversation)...)
+		case holeTurn:
+			out = strconv.AppendInt(out, int64(row.Index), 10)
+		case holeRole:
+			out = append(out, quote(row.Role)...)
+		case holeText:
+			out = append(out, quote(row.Text)...)
+		case holeAt:
+			off, n := binary.Varint(outline)
+			if n <= 0 {
+				return nil, ErrCode
+			}
+			outline = outline[n:]
+			out = append(out, quote(atIn(row.At, int(off)))...)
+		case holeList:
+			if lists == 0 {
+				return nil, ErrCode
+			}
+			lists--
+			if out, err = c.joinList(out, body); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, ErrCode
+		}
+	}
+	if lists != 0 || c.i != len(c.b) {
+		return nil, ErrCode
+	}
+	return out, nil
+}
+
+func (c *code) joinList(out []byte, body func(id int64) ([]byte, bool)) ([]byte, error) {
+	n, err := c.uvarint()
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, '[')
+	for i := range n {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		ref, err := c.uvarint()
+		if err != nil {
+			return nil, err
+		}
+		part, ok := body(int64(ref >> 1))
+		if !ok {
+			return nil, fmt.Errorf("suggestion set part %d is missing", ref>>1)
+		}
+		if ref&1 == 0 {
+			out = append(out, part...)
+			continue
+		}
+		score, err := c.score()
+		if err != nil {
+			return nil, err
+		}
+		at := bytes.IndexByte(part, hole)
+		if at < 0 || at+1 >= len(part) || part[at+1] != holeScore {
+			return nil, ErrCode
+		}
+		out = append(out, part[:at]...)
+		out = append(out, score...)
+		out = append(out, part[at+2:]...)
+	}
+	return append(out, ']'), nil
+}

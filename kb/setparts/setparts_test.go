@@ -1,0 +1,314 @@
+package setparts
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The shape of a suggestion set as the assistant sends it (a mirror: kb
+// does not import the assistant).
+type set struct {
+	Conversation string    `json:"conversation"`
+	Turn         int       `json:"turn"`
+	Role         string    `json:"role"`
+	Text         string    `json:"text"`
+	At           time.Time `json:"at"`
+	Product      string    `json:"product,omitempty"`
+	Nudges       []nudge   `json:"nudges"`
+	Products     []product `json:"products"`
+	Rules        []rule    `json:"rules"`
+	Phrases      []phrase  `json:"phrases"`
+}
+
+type nudge struct {
+	Kind     string   `json:"kind"`
+	Reason   string   `json:"reason"`
+	Triggers []string `json:"triggers"`
+	Why      []string `json:"why,omitempty"`
+}
+
+type product struct {
+	ID     string   `json:"id"`
+	Title  string   `json:"title"`
+	Price  float64  `json:"price"`
+	Facts  []fact   `json:"facts"`
+	InView bool     `json:"in_view,omitempty"`
+	Score  float64  `json:"score"`
+	Tags   []string `json:"tags,omitempty"`
+}
+
+type fact struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+type rule struct {
+	ID    string  `json:"id"`
+	Text  string  `json:"text"`
+	Score float64 `json:"score"`
+}
+
+type phrase struct {
+	ID    string  `json:"id"`
+	Text  string  `json:"text"`
+	Score float64 `json:"score"`
+}
+
+var cst = time.FixedZone("CST", 8*3600)
+
+func sampleSet(conv string, turn int, text string, at time.Time) set {
+	return set{Conversation: conv, Turn: turn, Role: "buyer", Text: text, At: at, Product: "cup-1",
+		Nudges: []nudge{{Kind: "evidence", Reason: "买家反馈破损:“裂缝”", Triggers: []string{"裂缝"}}},
+		Products: []product{
+			{ID: "cup-1", Title: "双层玻璃杯 <350毫升> & 滤网", Price: 59, Facts: []fact{{"材质", "高硼硅玻璃"}, {"容量", "350毫升"}}, InView: true, Score: 1},
+			{ID: "tea-2", Title: "茉莉花茶", Price: 49.9, Facts: []fact{{"产地", "福州"}}, Score: 0.04958592498272483},
+		},
+		Rules:   []rule{{ID: "law-1", Text: "收件人有权当面验收\u2028第二段", Score: 1.7715415826084193}},
+		Phrases: []phrase{{ID: "say-1", Text: "亲,请拍一下破损处的照片~", Score: 1.6}},
+	}
+}
+
+func marshal(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// roundTrip splits set and joins it back from the parts, as a store would
+// after giving each part an id.
+func roundTrip(t testing.TB, data []byte, row Row) (*Split, []byte) {
+	t.Helper()
+	s := SplitSet(data, row)
+	if s == nil {
+		return nil, nil
+	}
+	ids := make([]int64, len(s.Parts))
+	store := map[int64][]byte{}
+	for i, p := range s.Parts {
+		ids[i] = int64(1000 + i*37)
+		store[ids[i]] = p.Body
+	}
+	code := s.Code(ids)
+	got, err := Join(code, row, func(id int64) ([]byte, bool) { b, ok := store[id]; return b, ok })
+	if err != nil {
+		t.Fatalf("join %s: %v", data, err)
+	}
+	return s, got
+}
+
+func TestSetComesBackByteForByte(t *testing.T) {
+	at := time.Date(2026, 11, 28, 21, 24, 35, 123456789, cst)
+	row := Row{Conversation: "c-1", Index: 3, Role: "buyer", Text: "杯子有裂缝,漏水 <急>", At: at}
+	base := sampleSet(row.Conversation, row.Index, row.Text, at)
+	cases := []struct {
+		name string
+		edit func(s *set)
+		row  Row
+	}{
+		{"as sent", func(s *set) {}, row},
+		{"empty lists", func(s *set) { s.Nudges, s.Products, s.Rules, s.Phrases = []nudge{}, []product{}, []rule{}, []phrase{} }, row},
+		{"nil lists (null)", func(s *set) { s.Nudges, s.Rules = nil, nil }, row},
+		{"time in UTC", func(s *set) { s.At = at.UTC() }, Row{row.Conversation, row.Index, row.Role, row.Text, at.UTC()}},
+		{"row time in another zone", func(s *set) {}, Row{row.Conversation, row.Index, row.Role, row.Text, at.UTC()}},
+		{"row time a microsecond off", func(s *set) {}, Row{row.Conversation, row.Index, row.Role, row.Text, at.Truncate(time.Microsecond)}},
+		{"text not the row's", func(s *set) { s.Text = "另一句" }, row},
+		{"turn not the row's", func(s *set) { s.Turn = 9 }, row},
+		{"tiny and huge scores", func(s *set) { s.Products[0].Score, s.Products[1].Score, s.Rules[0].Score = 1e-7, 2.5e21, -0.5 }, row},
+		{"zero score", func(s *set) { s.Products[0].Score = 0 }, row},
+		{"a list of strings", func(s *set) { s.Products[0].Tags = []string{"a", "b"} }, row},
+		{"invalid UTF-8 in text", func(s *set) { s.Text = "坏\xff字" }, Row{row.Conversation, row.Index, row.Role, "坏\xff字", at}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := base
+			s.Products = append([]product(nil), base.Products...)
+			s.Rules = append([]rule(nil), base.Rules...)
+			c.edit(&s)
+			data := marshal(t, s)
+			split, got := roundTrip(t, data, c.row)
+			if split == nil {
+				t.Fatalf("not split: %s", data)
+			}
+			if !bytes.Equal(got, data) {
+				t.Fatalf("joined\n%s\nwant\n%s", got, data)
+			}
+		})
+	}
+}
+
+// The per-turn code is what each turn pays once the parts are stored: a
+// few bytes per suggestion, not the set's kilobytes.
+func TestCodeIsSmall(t *testing.T) {
+	at := time.Date(2026, 11, 28, 21, 24, 35, 0, cst)
+	row := Row{Conversation: "c-1", Index: 3, Role: "buyer", Text: "杯子有裂缝,漏水", At: at}
+	data := marshal(t, sampleSet(row.Conversation, row.Index, row.Text, at))
+	s := SplitSet(data, row)
+	if s == nil {
+		t.Fatal("not split")
+	}
+	ids := make([]int64, len(s.Parts))
+	for i := range ids {
+		ids[i] = int64(100000 + i)
+	}
+	code := s.Code(ids)
+	// 5 suggestions and the outline: 3-byte ids, 9-byte float scores for
+	// three of them, a byte for the whole score 1.
+	if len(code) > 56 {
+		t.Errorf("code is %d bytes for a %d-byte set, want at most 56", len(code), len(data))
+	}
+	if strings.Contains(string(s.Parts[0].Body), row.Text) || strings.Contains(string(s.Parts[0].Body), "2026-11-28") {
+		t.Errorf("the outline repeats the turn's text or time: %q", s.Parts[0].Body)
+	}
+}
+
+// A product shown again in another conversation, with another score, is
+// the same part: stored once.
+func TestSamePartAcrossTurns(t *testing.T) {
+	at := time.Date(2026, 11, 28, 9, 0, 0, 0, cst)
+	a := sampleSet("c-1", 0, "有裂缝", at)
+	b := sampleSet("c-2", 5, "漏水了", at.Add(time.Hour))
+	b.Products[0].Score = 0.3
+	sa := SplitSet(marshal(t, a), Row{"c-1", 0, "buyer", "有裂缝", at})
+	sb := SplitSet(marshal(t, b), Row{"c-2", 5, "buyer", "漏水了", at.Add(time.Hour)})
+	if sa == nil || sb == nil {
+		t.Fatal("not split")
+	}
+	hashes := map[[16]byte]bool{}
+	for _, p := range sa.Parts {
+		hashes[p.Hash] = true
+	}
+	for _, p := range sb.Parts {
+		if !hashes[p.Hash] {
+			t.Errorf("part %s of the second set is new", p.Body)
+		}
+	}
+}
+
+func TestLeftWhole(t *testing.T) {
+	row := Row{Conversation: "c", Index: 0, Role: "buyer", Text: "x", At: time.Unix(0, 0)}
+	for _, data := range []string{``, `[]`, `"x"`, `{"a":1`, "{\"a\":\"\x00\"}", `{} {}`} {
+		if s := SplitSet([]byte(data), row); s != nil {
+			t.Errorf("%q was split into %d parts, want it left whole", data, len(s.Parts))
+		}
+	}
+	// Whitespace, as another writer might leave, still comes back exactly
+	// (or is left whole).
+	spaced := []byte(`{ "turn": 0, "items": [ {"id": "a", "score": 1} , {"id":"b"} ] }`)
+	if s, got := roundTrip(t, spaced, row); s != nil && !bytes.Equal(got, spaced) {
+		t.Errorf("joined %s, want %s", got, spaced)
+	}
+}
+
+func TestBadCodes(t *testing.T) {
+	at := time.Date(2026, 11, 28, 9, 0, 0, 0, cst)
+	row := Row{"c-1", 0, "buyer", "有裂缝", at}
+	s := SplitSet(marshal(t, sampleSet("c-1", 0, "有裂缝", at)), row)
+	ids := make([]int64, len(s.Parts))
+	store := map[int64][]byte{}
+	for i, p := range s.Parts {
+		ids[i] = int64(i + 1)
+		store[ids[i]] = p.Body
+	}
+	code := s.Code(ids)
+	lookup := func(id int64) ([]byte, bool) { b, ok := store[id]; return b, ok }
+	for i := 0; i < len(code); i++ {
+		if _, err := Join(code[:i], row, lookup); err == nil {
+			t.Errorf("code cut to %d of %d bytes joined", i, len(code))
+		}
+	}
+	delete(store, ids[len(ids)-1])
+	if _, err := Join(code, row, lookup); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("a missing part: %v, want an error naming it", err)
+	}
+}
+
+// Many generated sets, of every shape the scores and texts take, come back
+// exactly through a cache that is too small to hold them all.
+func TestManySetsThroughTheCache(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	parts := map[int64][]byte{}
+	ids := map[[16]byte]int64{}
+	cache := NewCache(4 << 10)
+	var stored []Stored
+	var want [][]byte
+	start := time.Date(2026, 11, 1, 8, 0, 0, 0, cst)
+	for i := range 2000 {
+		conv := fmt.Sprintf("c%d", i/8)
+		row := Row{Conversation: conv, Index: i % 8, Role: []string{"buyer", "agent"}[i%2],
+			Text: fmt.Sprintf("第%d句 %s", i, []string{"在吗", "<b>&", "\u2028", `"引号"`}[rnd.IntN(4)]),
+			At:   start.Add(time.Duration(rnd.Int64N(int64(90 * 24 * time.Hour))))}
+		s := sampleSet(conv, row.Index, row.Text, row.At)
+		s.Role = row.Role
+		s.Products[0].Score = rnd.Float64() * 3
+		s.Products[1].Score = float64(rnd.IntN(5))
+		s.Phrases[0].Text = fmt.Sprintf("亲爱的买家%d,请拍照~", rnd.IntN(50))
+		if rnd.IntN(3) == 0 {
+			s.Nudges = []nudge{}
+		}
+		data := marshal(t, s)
+		sp := SplitSet(data, row)
+		if sp == nil {
+			t.Fatalf("set %d not split: %s", i, data)
+		}
+		pid := make([]int64, len(sp.Parts))
+		for j, p := range sp.Parts {
+			id, ok := ids[p.Hash]
+			if !ok {
+				id = int64(len(ids) + 1)
+				ids[p.Hash] = id
+				parts[id] = p.Body
+			}
+			pid[j] = id
+		}
+		stored = append(stored, Stored{Row: row, Code: sp.Code(pid)})
+		want = append(want, data)
+	}
+	stored = append(stored, Stored{Row: Row{Index: 99}, Plain: []byte(`{"old":true}`)})
+	want = append(want, []byte(`{"old":true}`))
+	fetches := 0
+	fetch := func(ids []int64) (map[int64][]byte, error) {
+		fetches++
+		out := map[int64][]byte{}
+		for _, id := range ids {
+			out[id] = parts[id]
+		}
+		return out, nil
+	}
+	for round := range 2 {
+		for from := 0; from < len(stored); from += 50 {
+			to := min(from+50, len(stored))
+			got, err := cache.JoinAll(stored[from:to], fetch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k := range got {
+				if !bytes.Equal(got[k], want[from+k]) {
+					t.Fatalf("round %d set %d joined\n%s\nwant\n%s", round, from+k, got[k], want[from+k])
+				}
+			}
+		}
+	}
+	if len(ids) > 200 {
+		t.Errorf("%d distinct parts for 2000 sets, want the repeats shared", len(ids))
+	}
+}
+
+func FuzzSplitJoin(f *testing.F) {
+	at := time.Date(2026, 11, 28, 9, 0, 0, 0, cst)
+	f.Add(string(marshal(f, sampleSet("c", 0, "x", at))), "c", 0, "x")
+	f.Add(`{"a":[{"score":1e5},{"score":"1"}],"b":[],"text":"x"}`, "c", 0, "x")
+	f.Fuzz(func(t *testing.T, data, conv string, idx int, text string) {
+		row := Row{Conversation: conv, Index: idx, Role: "buyer", Text: text, At: at}
+		if s, got := roundTrip(t, []byte(data), row); s != nil && !bytes.Equal(got, []byte(data)) {
+			t.Fatalf("joined %q, want %q", got, data)
+		}
+	})
+}
