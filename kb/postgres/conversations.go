@@ -41,9 +41,13 @@ func (db *DB) AddTurn(ctx context.Context, t *kb.StoredTurn) error {
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO turns (shop_id, conversation, idx, role, text, product, at, posted_by, suggestions, buyer_name, assignee)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, t.Shop, t.Conversation, t.Index, t.Role, t.Text, t.Product,
-			t.At, t.PostedBy, string(t.Suggestions), t.BuyerName, t.Assignee)
+		plain, code, err := db.setColumns(ctx, tx, t)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO turns (shop_id, conversation, idx, role, text, product, at, posted_by, suggestions, set_code, buyer_name, assignee)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, t.Shop, t.Conversation, t.Index, t.Role, t.Text, t.Product,
+			t.At, t.PostedBy, plain, code, t.BuyerName, t.Assignee)
 		if isCode(err, uniqueViolation) {
 			return kb.Errorf(kb.EConflict, "conversation %s already has a turn %d", t.Conversation, t.Index)
 		}
@@ -127,7 +131,7 @@ func (db *DB) Turns(ctx context.Context, shop int64, conversation string) ([]kb.
 	if err != nil {
 		return nil, fmt.Errorf("read conversation %s: %w", conversation, err)
 	}
-	out, err := pgx.CollectRows(rows, scanTurn)
+	out, err := db.collectTurns(ctx, rows)
 	if err != nil {
 		return nil, fmt.Errorf("read conversation %s: %w", conversation, err)
 	}
@@ -164,7 +168,7 @@ func (db *DB) TurnPage(ctx context.Context, shop int64, conversation string, bef
 	if err != nil {
 		return nil, false, fmt.Errorf("read conversation %s: %w", conversation, err)
 	}
-	out, err := pgx.CollectRows(rows, scanTurn)
+	out, err := db.collectTurns(ctx, rows)
 	if err != nil {
 		return nil, false, fmt.Errorf("read conversation %s: %w", conversation, err)
 	}
@@ -182,25 +186,38 @@ func (db *DB) Turn(ctx context.Context, shop int64, conversation string, index i
 	if err != nil {
 		return nil, fmt.Errorf("read turn %s/%d: %w", conversation, index, err)
 	}
-	t, err := pgx.CollectOneRow(rows, scanTurn)
-	if errors.Is(err, pgx.ErrNoRows) {
+	out, err := db.collectTurns(ctx, rows)
+	if err == nil && len(out) == 0 {
 		return nil, kb.Errorf(kb.ENotFound, "conversation %q has no turn %d", conversation, index)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read turn %s/%d: %w", conversation, index, err)
 	}
-	return &t, nil
+	return &out[0], nil
 }
 
-const turnColumns = `SELECT shop_id, conversation, idx, role, text, product, at, posted_by, suggestions, buyer_name, assignee FROM turns`
+const turnColumns = `SELECT shop_id, conversation, idx, role, text, product, at, posted_by, suggestions, set_code, buyer_name, assignee FROM turns`
 
-func scanTurn(r pgx.CollectableRow) (kb.StoredTurn, error) {
-	var t kb.StoredTurn
-	var sugg string
-	err := r.Scan(&t.Shop, &t.Conversation, &t.Index, &t.Role, &t.Text, &t.Product, &t.At, &t.PostedBy, &sugg, &t.BuyerName, &t.Assignee)
-	t.At = t.At.UTC()
-	t.Suggestions = []byte(sugg)
-	return t, err
+// collectTurns reads turn rows and joins the sets stored in parts.
+func (db *DB) collectTurns(ctx context.Context, rows pgx.Rows) ([]kb.StoredTurn, error) {
+	var codes [][]byte
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (kb.StoredTurn, error) {
+		var t kb.StoredTurn
+		var sugg string
+		var code []byte
+		err := r.Scan(&t.Shop, &t.Conversation, &t.Index, &t.Role, &t.Text, &t.Product, &t.At, &t.PostedBy, &sugg, &code, &t.BuyerName, &t.Assignee)
+		t.At = t.At.UTC()
+		t.Suggestions = []byte(sugg)
+		codes = append(codes, code)
+		return t, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.joinSets(ctx, out, codes); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // TurnKey names one turn.
@@ -219,23 +236,22 @@ func (db *DB) SuggestionSets(ctx context.Context, keys []TurnKey) (map[TurnKey][
 	for i, k := range keys {
 		shops[i], convs[i], idxs[i] = k.Shop, k.Conversation, int32(k.Index)
 	}
-	rows, err := db.pool.Query(ctx, `SELECT t.shop_id, t.conversation, t.idx, t.suggestions FROM turns t
+	rows, err := db.pool.Query(ctx, `SELECT t.shop_id, t.conversation, t.idx, t.role, t.text, t.product, t.at, t.posted_by,
+		t.suggestions, t.set_code, t.buyer_name, t.assignee FROM turns t
 		JOIN unnest($1::bigint[], $2::text[], $3::integer[]) AS k(shop_id, conversation, idx)
 		  ON t.shop_id = k.shop_id AND t.conversation = k.conversation AND t.idx = k.idx`, shops, convs, idxs)
 	if err != nil {
 		return nil, fmt.Errorf("read suggestion sets: %w", err)
 	}
-	defer rows.Close()
-	out := make(map[TurnKey][]byte, len(keys))
-	for rows.Next() {
-		var k TurnKey
-		var set string
-		if err := rows.Scan(&k.Shop, &k.Conversation, &k.Index, &set); err != nil {
-			return nil, fmt.Errorf("read suggestion sets: %w", err)
-		}
-		out[k] = []byte(set)
+	turns, err := db.collectTurns(ctx, rows)
+	if err != nil {
+		return nil, fmt.Errorf("read suggestion sets: %w", err)
 	}
-	return out, rows.Err()
+	out := make(map[TurnKey][]byte, len(keys))
+	for _, t := range turns {
+		out[TurnKey{t.Shop, t.Conversation, t.Index}] = t.Suggestions
+	}
+	return out, nil
 }
 
 // LastTurns is the index of the last stored turn of each conversation

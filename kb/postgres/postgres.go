@@ -33,7 +33,8 @@ type DB struct {
 	// channel is where committed turns are announced: one per schema, so
 	// stores sharing a database (tests) do not hear each other.
 	channel string
-	origin  string // set by Announce: AddTurn notifies, tagged with it
+	origin  string   // set by Announce: AddTurn notifies, tagged with it
+	sets    setStore // suggestion sets stored in parts (suggestion_parts.go)
 }
 
 // migrationLock is the advisory lock key held while migrating, so instances

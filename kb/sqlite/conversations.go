@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"assist/kb"
+	"assist/kb/setparts"
 )
 
 // AddTurn records one turn and its suggestion set, creating the conversation
@@ -21,6 +22,10 @@ func (db *DB) AddTurn(ctx context.Context, t *kb.StoredTurn) error {
 	if t.Shop <= 0 || t.Conversation == "" || t.Index < 0 || len(t.Suggestions) == 0 {
 		return kb.Errorf(kb.EInvalid, "turn: a shop, a conversation, an index and a suggestion set are required")
 	}
+	// Cut the set into its parts here, in the caller's goroutine, so the
+	// committer only looks the parts up.
+	db.sets.cut.Store(t, setparts.SplitSet(t.Suggestions, setRow(t)))
+	defer db.sets.cut.Delete(t)
 	return db.turns.add(t)
 }
 
@@ -30,9 +35,13 @@ func (db *DB) insertTurn(ctx context.Context, tx *sql.Tx, t *kb.StoredTurn) erro
 	if err := db.touchConversation(ctx, tx, t); err != nil {
 		return fmt.Errorf("add turn %s/%d: %w", t.Conversation, t.Index, err)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO turns (shop_id, conversation, idx, role, text, product, at, posted_by, suggestions, buyer_name, assignee)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.Shop, t.Conversation, t.Index, t.Role, t.Text, t.Product,
-		t.At.Format(time.RFC3339Nano), t.PostedBy, string(t.Suggestions), t.BuyerName, t.Assignee)
+	plain, code, err := db.setColumns(ctx, tx, t)
+	if err != nil {
+		return fmt.Errorf("add turn %s/%d: %w", t.Conversation, t.Index, err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO turns (shop_id, conversation, idx, role, text, product, at, posted_by, suggestions, set_code, buyer_name, assignee)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.Shop, t.Conversation, t.Index, t.Role, t.Text, t.Product,
+		t.At.Format(time.RFC3339Nano), t.PostedBy, plain, code, t.BuyerName, t.Assignee)
 	if err != nil {
 		if strings.Contains(err.Error(), duplicateKeyError) {
 			return kb.Errorf(kb.EConflict, "conversation %s already has a turn %d", t.Conversation, t.Index)
@@ -136,14 +145,22 @@ func (db *DB) Turns(ctx context.Context, shop int64, conversation string) ([]kb.
 	}
 	defer rows.Close()
 	out := []kb.StoredTurn{}
+	var codes [][]byte
 	for rows.Next() {
-		t, err := scanTurn(rows)
+		t, code, err := scanTurn(rows)
 		if err != nil {
 			return nil, fmt.Errorf("read conversation %s: %w", conversation, err)
 		}
 		out = append(out, *t)
+		codes = append(codes, code)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read conversation %s: %w", conversation, err)
+	}
+	if err := db.joinSets(ctx, out, codes); err != nil {
+		return nil, fmt.Errorf("read conversation %s: %w", conversation, err)
+	}
+	return out, nil
 }
 
 // TurnPage returns up to limit turns of a conversation, in order, the last
@@ -176,19 +193,24 @@ func (db *DB) TurnPage(ctx context.Context, shop int64, conversation string, bef
 	}
 	defer rows.Close()
 	out := make([]kb.StoredTurn, 0, min(limit+1, 256))
+	var codes [][]byte
 	for rows.Next() {
-		t, err := scanTurn(rows)
+		t, code, err := scanTurn(rows)
 		if err != nil {
 			return nil, false, fmt.Errorf("read conversation %s: %w", conversation, err)
 		}
 		out = append(out, *t)
+		codes = append(codes, code)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, false, fmt.Errorf("read conversation %s: %w", conversation, err)
 	}
 	more := len(out) > limit
 	if more {
-		out = out[:limit]
+		out, codes = out[:limit], codes[:limit]
+	}
+	if err := db.joinSets(ctx, out, codes); err != nil {
+		return nil, false, fmt.Errorf("read conversation %s: %w", conversation, err)
 	}
 	slices.Reverse(out)
 	return out, more, nil
@@ -200,28 +222,35 @@ const turnPageQuery = turnColumns + ` WHERE shop_id = ? AND conversation = ? AND
 // Turn returns one stored turn.
 func (db *DB) Turn(ctx context.Context, shop int64, conversation string, index int) (*kb.StoredTurn, error) {
 	row := db.db.QueryRowContext(ctx, turnColumns+` WHERE shop_id = ? AND conversation = ? AND idx = ?`, shop, conversation, index)
-	t, err := scanTurn(row)
+	t, code, err := scanTurn(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, kb.Errorf(kb.ENotFound, "conversation %q has no turn %d", conversation, index)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read turn %s/%d: %w", conversation, index, err)
 	}
-	return t, nil
+	one := []kb.StoredTurn{*t}
+	if err := db.joinSets(ctx, one, [][]byte{code}); err != nil {
+		return nil, fmt.Errorf("read turn %s/%d: %w", conversation, index, err)
+	}
+	return &one[0], nil
 }
 
-const turnColumns = `SELECT shop_id, conversation, idx, role, text, product, at, posted_by, suggestions, buyer_name, assignee FROM turns`
+const turnColumns = `SELECT shop_id, conversation, idx, role, text, product, at, posted_by, suggestions, set_code, buyer_name, assignee FROM turns`
 
-func scanTurn(row interface{ Scan(...any) error }) (*kb.StoredTurn, error) {
+// scanTurn reads a turn's row and its set_code: a set stored in parts is
+// joined by joinSets (nil code: Suggestions is the set, stored whole).
+func scanTurn(row interface{ Scan(...any) error }) (*kb.StoredTurn, []byte, error) {
 	var t kb.StoredTurn
 	var at, sugg string
-	if err := row.Scan(&t.Shop, &t.Conversation, &t.Index, &t.Role, &t.Text, &t.Product, &at, &t.PostedBy, &sugg, &t.BuyerName, &t.Assignee); err != nil {
-		return nil, err
+	var code []byte
+	if err := row.Scan(&t.Shop, &t.Conversation, &t.Index, &t.Role, &t.Text, &t.Product, &at, &t.PostedBy, &sugg, &code, &t.BuyerName, &t.Assignee); err != nil {
+		return nil, nil, err
 	}
 	var err error
 	if t.At, err = time.Parse(time.RFC3339Nano, at); err != nil {
-		return nil, fmt.Errorf("turn %d: at: %w", t.Index, err)
+		return nil, nil, fmt.Errorf("turn %d: at: %w", t.Index, err)
 	}
 	t.Suggestions = []byte(sugg)
-	return &t, nil
+	return &t, code, nil
 }

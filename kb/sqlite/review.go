@@ -13,6 +13,7 @@ import (
 
 	"assist/kb"
 	"assist/kb/review"
+	"assist/kb/setparts"
 )
 
 // The review's rollups (migration 007) are kept by RefreshReview: triggers
@@ -323,7 +324,7 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 		data[c] = &convData{}
 	}
 	in, args := inList(rc.shop, convs)
-	rows, err := db.db.QueryContext(ctx, `SELECT conversation, idx, role, text, product, at, posted_by, suggestions
+	rows, err := db.db.QueryContext(ctx, `SELECT conversation, idx, role, text, product, at, posted_by, suggestions, set_code
 		FROM turns WHERE shop_id = ? AND conversation IN `+in+` ORDER BY conversation, idx`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("refresh review: turns: %w", err)
@@ -331,7 +332,8 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 	for rows.Next() {
 		var t review.Turn
 		var text, product, at, sugg string
-		if err := rows.Scan(&t.Conversation, &t.Index, &t.Role, &text, &product, &at, &t.Agent, &sugg); err != nil {
+		var code []byte
+		if err := rows.Scan(&t.Conversation, &t.Index, &t.Role, &text, &product, &at, &t.Agent, &sugg, &code); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -343,7 +345,12 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 			t.Agent = "" // a buyer turn's poster is the platform, not an agent it was routed to
 		}
 		var set storedSet
-		json.Unmarshal([]byte(sugg), &set) // a set that does not decode has no nudges
+		stored, err := db.suggestionSet(ctx, setparts.Row{Conversation: t.Conversation, Index: t.Index, Role: t.Role, Text: text, At: t.At}, sugg, code)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("refresh review: %w", err)
+		}
+		json.Unmarshal(stored, &set) // a set that does not decode has no nudges
 		q := review.QualityTurn{Role: t.Role, Text: text}
 		for _, n := range set.Nudges {
 			id := n.Kind

@@ -31,6 +31,7 @@ type DB struct {
 	Now    func() time.Time
 	writes fifoLock       // turns and events, the frequent writes
 	turns  *turnCommitter // gathers concurrent turns into one commit
+	sets   setStore       // suggestion sets stored in parts (suggestion_parts.go)
 }
 
 // Open opens (creating if needed) the store at path and applies every

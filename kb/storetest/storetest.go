@@ -82,6 +82,7 @@ func Run(t *testing.T, f Factory) {
 	t.Run("tokens", func(t *testing.T) { testTokens(t, f) })
 	t.Run("turns", func(t *testing.T) { testTurns(t, f) })
 	t.Run("concurrent turns", func(t *testing.T) { testConcurrentTurns(t, f) })
+	t.Run("suggestion sets round trip", func(t *testing.T) { testSetsRoundTrip(t, f) })
 	t.Run("events", func(t *testing.T) { testEvents(t, f) })
 	t.Run("report", func(t *testing.T) { testReport(t, f) })
 	t.Run("lessons", func(t *testing.T) { testLessons(t, f) })

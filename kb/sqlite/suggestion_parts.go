@@ -1,0 +1,166 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"sync"
+
+	"assist/kb"
+	"assist/kb/setparts"
+)
+
+// partCacheBytes bounds the part bodies kept in memory: a busy shop's
+// products, rules, phrase fills and outlines fit many times over.
+const partCacheBytes = 32 << 20
+
+// setStore is what storing suggestion sets in parts (migration 010) keeps:
+// the parts read so far, and the sets cut by AddTurn before their turn
+// reaches the committer (cutting them there keeps the work off the write
+// lock).
+type setStore struct {
+	once  sync.Once
+	cache *setparts.Cache
+	cut   sync.Map // *kb.StoredTurn → *setparts.Split (nil: kept whole)
+	whole bool     // keep every set whole, as before 010 (to measure the two side by side)
+}
+
+func (s *setStore) parts() *setparts.Cache {
+	s.once.Do(func() { s.cache = setparts.NewCache(partCacheBytes) })
+	return s.cache
+}
+
+// setRow is what a turn's row holds beside its set, as the row reads back.
+func setRow(t *kb.StoredTurn) setparts.Row {
+	return setparts.Row{Conversation: t.Conversation, Index: t.Index, Role: t.Role, Text: t.Text, At: t.At}
+}
+
+// setColumns are the suggestions and set_code columns of t's row: its set
+// cut into parts (each stored once for the shop), or the set whole when it
+// cannot be cut.
+func (db *DB) setColumns(ctx context.Context, tx *sql.Tx, t *kb.StoredTurn) (string, []byte, error) {
+	var split *setparts.Split
+	if v, ok := db.sets.cut.Load(t); ok {
+		split = v.(*setparts.Split)
+	} else {
+		split = setparts.SplitSet(t.Suggestions, setRow(t))
+	}
+	if split == nil || db.sets.whole {
+		return string(t.Suggestions), nil, nil
+	}
+	ids, err := db.partIDs(ctx, tx, t.Shop, split.Parts)
+	if err != nil {
+		return "", nil, fmt.Errorf("store suggestion parts: %w", err)
+	}
+	return "", split.Code(ids), nil
+}
+
+// partIDs finds or adds each part for shop, inside tx, so a turn rolled
+// back takes the parts it added with it.
+func (db *DB) partIDs(ctx context.Context, tx *sql.Tx, shop int64, parts []setparts.Part) ([]int64, error) {
+	args := make([]any, 0, len(parts)+1)
+	args = append(args, shop)
+	for _, p := range parts {
+		args = append(args, p.Hash[:])
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, hash FROM suggestion_parts WHERE shop_id = ? AND hash IN (?`+
+		strings.Repeat(",?", len(parts)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	found := make(map[[16]byte]int64, len(parts))
+	for rows.Next() {
+		var id int64
+		var hash []byte
+		if err := rows.Scan(&id, &hash); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		found[[16]byte(hash)] = id
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(parts))
+	for i, p := range parts {
+		id, ok := found[p.Hash]
+		if !ok {
+			res, err := tx.ExecContext(ctx, `INSERT INTO suggestion_parts (shop_id, hash, body) VALUES (?, ?, ?)`, shop, p.Hash[:], p.Body)
+			if err != nil {
+				return nil, err
+			}
+			if id, err = res.LastInsertId(); err != nil {
+				return nil, err
+			}
+			found[p.Hash] = id
+		}
+		ids[i] = id
+	}
+	return ids, nil
+}
+
+// joinSets puts back the sets of turns stored in parts (codes[i] is turn
+// i's set_code; nil for a set stored whole).
+func (db *DB) joinSets(ctx context.Context, turns []kb.StoredTurn, codes [][]byte) error {
+	sets := make([]setparts.Stored, 0, len(turns))
+	for i := range turns {
+		sets = append(sets, setparts.Stored{Row: setRow(&turns[i]), Plain: turns[i].Suggestions, Code: codes[i]})
+	}
+	out, err := db.sets.parts().JoinAll(sets, db.fetchParts(ctx))
+	if err != nil {
+		return fmt.Errorf("read suggestion set: %w", err)
+	}
+	for i := range turns {
+		turns[i].Suggestions = out[i]
+	}
+	return nil
+}
+
+// suggestionSet is the set a turn's row holds, for readers of the turns
+// table outside this file: plain is its suggestions column, code its
+// set_code.
+func (db *DB) suggestionSet(ctx context.Context, row setparts.Row, plain string, code []byte) ([]byte, error) {
+	if code == nil {
+		return []byte(plain), nil
+	}
+	out, err := db.sets.parts().JoinAll([]setparts.Stored{{Row: row, Code: code}}, db.fetchParts(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("read suggestion set of %s/%d: %w", row.Conversation, row.Index, err)
+	}
+	return out[0], nil
+}
+
+// fetchParts reads parts' bodies by id, a few hundred a query.
+func (db *DB) fetchParts(ctx context.Context) setparts.Fetch {
+	return func(ids []int64) (map[int64][]byte, error) {
+		out := make(map[int64][]byte, len(ids))
+		for len(ids) > 0 {
+			n := min(len(ids), 500)
+			args := make([]any, n)
+			for i, id := range ids[:n] {
+				args[i] = id
+			}
+			ids = ids[n:]
+			rows, err := db.db.QueryContext(ctx, `SELECT id, body FROM suggestion_parts WHERE id IN (?`+strings.Repeat(",?", n-1)+`)`, args...)
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				var id int64
+				var body []byte
+				if err := rows.Scan(&id, &body); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				out[id] = body
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+}

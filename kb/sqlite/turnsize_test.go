@@ -1,0 +1,254 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"assist/kb"
+	"assist/kb/storetest/realsets"
+)
+
+// openMix opens an empty store with the mix's shops imported (ids 1..n).
+func openMix(t testing.TB, path string, mix *realsets.Mix) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	for i, s := range mix.Shops {
+		info, err := db.ImportShop(context.Background(), s.Shop)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.ID != int64(i+1) {
+			t.Fatalf("shop %d got id %d", i, info.ID)
+		}
+	}
+	return db
+}
+
+// playInto plays conversations of the mix until n turns, on several
+// goroutines, and hands each conversation's turns to write in order.
+func playInto(t testing.TB, mix *realsets.Mix, n int, write func(turns []*kb.StoredTurn) error) {
+	t.Helper()
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	var failed atomic.Value
+	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	for w := range realsets.Workers() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rnd := rand.New(rand.NewPCG(uint64(w), 13))
+			for done.Load() < int64(n) && failed.Load() == nil {
+				c := int(next.Add(1))
+				s := c % len(mix.Shops)
+				at := start.Add(time.Duration(c) * 7 * time.Second)
+				turns, err := mix.Conversation(rnd, s, int64(s+1), c, at)
+				if err == nil {
+					err = write(turns)
+				}
+				if err != nil {
+					failed.Store(err)
+					return
+				}
+				done.Add(int64(len(turns)))
+			}
+		}()
+	}
+	wg.Wait()
+	if err, _ := failed.Load().(error); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Sets the real engine writes are stored in parts and read back exactly,
+// by every reader: a conversation, a page, one turn, a key.
+func TestRealSetsComeBackExactly(t *testing.T) {
+	mix, err := realsets.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mix.Close()
+	db := openMix(t, filepath.Join(t.TempDir(), "assist.db"), mix)
+	ctx := context.Background()
+	var mu sync.Mutex
+	var all []*kb.StoredTurn
+	playInto(t, mix, 600, func(turns []*kb.StoredTurn) error {
+		for _, st := range turns {
+			st.IdempotencyKey = fmt.Sprintf("k-%s-%d", st.Conversation, st.Index)
+			if err := db.AddTurn(ctx, st); err != nil {
+				return err
+			}
+		}
+		mu.Lock()
+		all = append(all, turns...)
+		mu.Unlock()
+		return nil
+	})
+	var coded, whole int
+	if err := db.db.QueryRow(`SELECT COUNT(set_code), COUNT(*) - COUNT(set_code) FROM turns`).Scan(&coded, &whole); err != nil {
+		t.Fatal(err)
+	}
+	if coded != len(all) || whole != 0 {
+		t.Errorf("%d sets stored in parts, %d whole; want all %d in parts", coded, whole, len(all))
+	}
+	byConv := map[string][]*kb.StoredTurn{}
+	for _, st := range all {
+		byConv[st.Conversation] = append(byConv[st.Conversation], st)
+	}
+	for conv, want := range byConv {
+		shop := want[0].Shop
+		got, err := db.Turns(ctx, shop, conv)
+		if err != nil || len(got) != len(want) {
+			t.Fatalf("%s: %d turns, %v; want %d", conv, len(got), err, len(want))
+		}
+		for i := range want {
+			if !bytes.Equal(got[i].Suggestions, want[i].Suggestions) {
+				t.Fatalf("%s/%d read back\n%s\nwant\n%s", conv, i, got[i].Suggestions, want[i].Suggestions)
+			}
+		}
+		page, _, err := db.TurnPage(ctx, shop, conv, -1, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range page {
+			if !bytes.Equal(p.Suggestions, want[p.Index].Suggestions) {
+				t.Fatalf("%s/%d paged back differs", conv, p.Index)
+			}
+		}
+		last := want[len(want)-1]
+		byKey, err := db.TurnByKey(ctx, shop, last.IdempotencyKey)
+		if err != nil || !bytes.Equal(byKey.Suggestions, last.Suggestions) {
+			t.Fatalf("%s by key: %v, differs", conv, err)
+		}
+	}
+	// A fresh process (an empty cache) reads the same.
+	db.sets = setStore{}
+	one, err := db.Turn(ctx, all[0].Shop, all[0].Conversation, all[0].Index)
+	if err != nil || !bytes.Equal(one.Suggestions, all[0].Suggestions) {
+		t.Fatalf("turn read by a fresh cache: %v", err)
+	}
+}
+
+// A turn stored before 010, its set whole in suggestions, still reads, and
+// so does a conversation mixing the two.
+func TestWholeSetsStillRead(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	old := `{"conversation":"old","turn":0,"role":"buyer","text":"在吗","at":"2026-11-01T09:00:00+08:00","nudges":[],"products":[{"id":"p","score":1}],"rules":[],"phrases":[]}`
+	if _, err := db.db.Exec(`INSERT INTO conversations (shop_id, id, turns, last_text, created_at, updated_at) VALUES (1, 'old', 1, '在吗', '2026-11-01T01:00:00Z', '2026-11-01T01:00:00Z')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.db.Exec(`INSERT INTO turns (shop_id, conversation, idx, role, text, at, suggestions) VALUES (1, 'old', 0, 'buyer', '在吗', '2026-11-01T09:00:00+08:00', ?)`, old); err != nil {
+		t.Fatal(err)
+	}
+	next := `{"conversation":"old","turn":1,"role":"agent","text":"在的","at":"2026-11-01T09:00:05+08:00","nudges":[],"products":[{"id":"p","score":0.5}],"rules":[],"phrases":[]}`
+	at, _ := time.Parse(time.RFC3339, "2026-11-01T09:00:05+08:00")
+	if err := db.AddTurn(ctx, &kb.StoredTurn{Shop: 1, Conversation: "old", Index: 1, Role: "agent", Text: "在的", At: at, Suggestions: []byte(next)}); err != nil {
+		t.Fatal(err)
+	}
+	turns, err := db.Turns(ctx, 1, "old")
+	if err != nil || len(turns) != 2 {
+		t.Fatalf("turns %+v, %v", turns, err)
+	}
+	if string(turns[0].Suggestions) != old || string(turns[1].Suggestions) != next {
+		t.Errorf("read back %s and %s", turns[0].Suggestions, turns[1].Suggestions)
+	}
+	var plain string
+	var code []byte
+	db.db.QueryRow(`SELECT suggestions, set_code FROM turns WHERE idx = 1`).Scan(&plain, &code)
+	if plain != "" || len(code) == 0 || len(code) > 20 {
+		t.Errorf("the new turn stored suggestions %q and a %d-byte code, want '' and a short code", plain, len(code))
+	}
+}
+
+// TestStorageSize writes the same played turns into a store that keeps
+// sets whole (as before 010) and one that keeps them in parts, and reports
+// bytes per turn of each. Run it with the number of turns:
+//
+//	ASSIST_STORAGE_TURNS=1000000 go test ./kb/sqlite -run TestStorageSize -v -timeout 2h
+func TestStorageSize(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("ASSIST_STORAGE_TURNS"))
+	if n <= 0 {
+		t.Skip("set ASSIST_STORAGE_TURNS to measure")
+	}
+	dir := t.TempDir()
+	if d := os.Getenv("ASSIST_STORAGE_DIR"); d != "" {
+		dir = d
+	}
+	mix, err := realsets.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mix.Close()
+	whole := openMix(t, filepath.Join(dir, "whole.db"), mix)
+	whole.sets.whole = true
+	parts := openMix(t, filepath.Join(dir, "parts.db"), mix)
+	ctx := context.Background()
+	var mu sync.Mutex
+	var sample []*kb.StoredTurn
+	var setBytes atomic.Int64
+	begin := time.Now()
+	playInto(t, mix, n, func(turns []*kb.StoredTurn) error {
+		for _, st := range turns {
+			setBytes.Add(int64(len(st.Suggestions)))
+			if err := whole.AddTurn(ctx, st); err != nil {
+				return err
+			}
+			if err := parts.AddTurn(ctx, st); err != nil {
+				return err
+			}
+		}
+		mu.Lock()
+		if len(sample) < 2000 {
+			sample = append(sample, turns...)
+		}
+		mu.Unlock()
+		return nil
+	})
+	played := time.Since(begin)
+	for _, st := range sample {
+		got, err := parts.Turn(ctx, st.Shop, st.Conversation, st.Index)
+		if err != nil || !bytes.Equal(got.Suggestions, st.Suggestions) {
+			t.Fatalf("%s/%d does not read back exactly: %v", st.Conversation, st.Index, err)
+		}
+	}
+	var turns, convs int64
+	parts.db.QueryRow(`SELECT COUNT(*), (SELECT COUNT(*) FROM conversations) FROM turns`).Scan(&turns, &convs)
+	t.Logf("%d turns in %d conversations played and written to both stores in %v; sets average %.0f bytes of JSON",
+		turns, convs, played.Round(time.Second), float64(setBytes.Load())/float64(turns))
+	for _, s := range []struct {
+		name string
+		db   *DB
+	}{{"whole (before 010)", whole}, {"parts (010)", parts}} {
+		if _, err := s.db.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Stat(s.db.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pages, pageSize, free int64
+		s.db.db.QueryRow(`PRAGMA page_count`).Scan(&pages)
+		s.db.db.QueryRow(`PRAGMA page_size`).Scan(&pageSize)
+		s.db.db.QueryRow(`PRAGMA freelist_count`).Scan(&free)
+		var nparts, partBytes, codeBytes, plainBytes int64
+		s.db.db.QueryRow(`SELECT COUNT(*), COALESCE(SUM(length(body)), 0) FROM suggestion_parts`).Scan(&nparts, &partBytes)
+		s.db.db.QueryRow(`SELECT COALESCE(SUM(length(set_code)), 0), COALESCE(SUM(length(CAST(suggestions AS BLOB))), 0) FROM turns`).Scan(&codeBytes, &plainBytes)
+		t.Logf("%-18s file %6.1f MiB (%d pages of %d, %d free) = %5.0f bytes/turn; sets whole %.0f B/turn, codes %.1f B/turn, %d parts of %.0f B average (%.1f B/turn)",
+			s.name, float64(fi.Size())/(1<<20), pages, pageSize, free, float64(fi.Size())/float64(turns),
+			float64(plainBytes)/float64(turns), float64(codeBytes)/float64(turns), nparts,
+			float64(partBytes)/float64(max(nparts, 1)), float64(partBytes)/float64(turns))
+	}
+}
