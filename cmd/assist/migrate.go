@@ -36,6 +36,7 @@ const (
 	colTime       // SQLite RFC 3339 text
 	colTimeOrNull // as colTime; '' (not yet) becomes NULL
 	colBlob
+	colBlobOrNull
 )
 
 type migrateColumn struct {
@@ -52,7 +53,7 @@ func cols(spec string) []migrateColumn {
 	var out []migrateColumn
 	for _, f := range strings.Fields(spec) {
 		name, kind, _ := strings.Cut(f, ":")
-		k := map[string]colKind{"": colText, "int": colInt, "int?": colIntOrNull, "real": colReal, "bool": colBool, "time": colTime, "time?": colTimeOrNull, "blob": colBlob}[kind]
+		k := map[string]colKind{"": colText, "int": colInt, "int?": colIntOrNull, "real": colReal, "bool": colBool, "time": colTime, "time?": colTimeOrNull, "blob": colBlob, "blob?": colBlobOrNull}[kind]
 		out = append(out, migrateColumn{name, k})
 	}
 	return out
@@ -71,7 +72,8 @@ var migrateTables = []migrateTable{
 	{"sessions", cols("id_hash:blob user_id:int created_at:time expires_at:time")},
 	{"api_tokens", cols("id:int shop_id:int name token_hash:blob created_at:time")},
 	{"conversations", cols("shop_id:int id turns:int last_text created_at:time updated_at:time buyer_name assignee product")},
-	{"turns", cols("shop_id:int conversation idx:int role text product at:time posted_by suggestions buyer_name assignee")},
+	{"suggestion_parts", cols("id:int shop_id:int hash:blob body:blob")},
+	{"turns", cols("shop_id:int conversation idx:int role text product at:time posted_by suggestions set_code:blob? buyer_name assignee")},
 	{"events", cols("id:int shop_id:int conversation turn:int agent suggestion_id kind action at:time typed:int edited:int")},
 	{"outcomes", cols("shop_id:int id conversation kind at:time amount:int details received_at:time")},
 	{"flags", cols("id:int shop_id:int conversation turn:int kind category role text flagged_by at:time status decided_by decided_at:time? learned_as")},
@@ -87,7 +89,7 @@ var migrateTables = []migrateTable{
 // recomputes them from the turns, events and outcomes (migrateReview).
 // 012's login failures are not copied either: they are counts of the last
 // quarter hour, kept by PostgreSQL alone (SQLite counts in memory).
-var migrateKnows = map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 11: true, 12: true}
+var migrateKnows = map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true, 12: true}
 
 func (c *migrateCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags(c, stderr, "-data DIR -to postgres://user@host/db")
@@ -337,6 +339,11 @@ func convertValue(v any, kind colKind) (any, error) {
 			return b, nil
 		}
 		return nil, fmt.Errorf("want bytes, have %T", v)
+	case colBlobOrNull:
+		if v == nil {
+			return nil, nil
+		}
+		return convertValue(v, colBlob)
 	}
 	return nil, fmt.Errorf("unknown column kind %d", kind)
 }

@@ -47,6 +47,7 @@ type Part struct {
 // given each part its id.
 type Split struct {
 	Parts   []Part // distinct; Parts[0] is the outline
+	atNanos int    // the set's time below the microsecond (a store may keep no finer)
 	lists   [][]elem
 	partsAt map[[16]byte]int
 }
@@ -129,8 +130,9 @@ func (s *Split) outline(set []byte, row Row) ([]byte, bool) {
 				fill = []byte{hole, holeText}
 			}
 		case "at":
-			if off, ok := sameInstant(v, row.At); ok {
+			if off, nanos, ok := sameInstant(v, row.At); ok {
 				fill = binary.AppendVarint([]byte{hole, holeAt}, int64(off))
+				s.atNanos = nanos
 			}
 		}
 		if fill == nil && v[0] == '[' {
@@ -154,22 +156,27 @@ func (s *Split) outline(set []byte, row Row) ([]byte, bool) {
 	return append(out, set[last:]...), true
 }
 
-// sameInstant reports whether the JSON string v is at, written in its zone
-// (as encoding/json writes a time), and that zone's offset.
-func sameInstant(v []byte, at time.Time) (int, bool) {
+// sameInstant reports whether the JSON string v is at, to the microsecond
+// (all a store may keep), written in its zone as encoding/json writes a
+// time; and that zone's offset and the nanoseconds below the microsecond.
+func sameInstant(v []byte, at time.Time) (off, nanos int, ok bool) {
 	var s string
 	if json.Unmarshal(v, &s) != nil {
-		return 0, false
+		return 0, 0, false
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil || !t.Equal(at) {
-		return 0, false
+	if err != nil || !t.Truncate(time.Microsecond).Equal(at.Truncate(time.Microsecond)) {
+		return 0, 0, false
 	}
-	_, off := t.Zone()
-	return off, bytes.Equal(v, quote(atIn(at, off)))
+	_, off = t.Zone()
+	nanos = t.Nanosecond() % 1000
+	return off, nanos, bytes.Equal(v, quote(atIn(at, off, nanos)))
 }
 
-func atIn(at time.Time, off int) string {
+// atIn is at, with nanos below its microsecond, in the zone off seconds
+// east of UTC, as encoding/json writes it.
+func atIn(at time.Time, off, nanos int) string {
+	at = at.Truncate(time.Microsecond).Add(time.Duration(nanos))
 	return at.In(time.FixedZone("", off)).Format(time.RFC3339Nano)
 }
 
@@ -229,6 +236,7 @@ func hashOf(body []byte) [16]byte {
 func (s *Split) Code(ids []int64) []byte {
 	b := make([]byte, 0, 64)
 	b = append(b, codeVersion)
+	b = binary.AppendUvarint(b, uint64(s.atNanos))
 	b = binary.AppendUvarint(b, uint64(ids[0]))
 	b = binary.AppendUvarint(b, uint64(len(s.lists)))
 	for _, l := range s.lists {
@@ -329,6 +337,9 @@ func Refs(b []byte, ids []int64) ([]int64, error) {
 		return ids, ErrCode
 	}
 	c.i = 1
+	if _, err := c.uvarint(); err != nil { // the time's nanoseconds
+		return ids, err
+	}
 	outline, err := c.uvarint()
 	if err != nil {
 		return ids, err
@@ -394,6 +405,10 @@ func Join(b []byte, row Row, body func(id int64) ([]byte, bool)) ([]byte, error)
 		return nil, ErrCode
 	}
 	c.i = 1
+	nanos, err := c.uvarint()
+	if err != nil || nanos > 999 {
+		return nil, ErrCode
+	}
 	id, err := c.uvarint()
 	if err != nil {
 		return nil, err
@@ -434,7 +449,7 @@ func Join(b []byte, row Row, body func(id int64) ([]byte, bool)) ([]byte, error)
 				return nil, ErrCode
 			}
 			outline = outline[n:]
-			out = append(out, quote(atIn(row.At, int(off)))...)
+			out = append(out, quote(atIn(row.At, int(off), int(nanos)))...)
 		case holeList:
 			if lists == 0 {
 				return nil, ErrCode

@@ -312,3 +312,28 @@ func FuzzSplitJoin(f *testing.F) {
 		}
 	})
 }
+
+// A store that keeps times to the microsecond (PostgreSQL), or a set moved
+// into one from a store that kept nanoseconds, still gives back the set's
+// time to the nanosecond.
+func TestTimeBelowTheMicrosecond(t *testing.T) {
+	at := time.Date(2026, 11, 28, 21, 24, 35, 123456789, cst)
+	row := Row{Conversation: "c-1", Index: 0, Role: "buyer", Text: "在吗", At: at}
+	data := marshal(t, sampleSet(row.Conversation, row.Index, row.Text, at))
+	s := SplitSet(data, row)
+	if s == nil {
+		t.Fatal("not split")
+	}
+	store := map[int64][]byte{}
+	ids := make([]int64, len(s.Parts))
+	for i, p := range s.Parts {
+		ids[i] = int64(i + 1)
+		store[ids[i]] = p.Body
+	}
+	kept := row
+	kept.At = at.Truncate(time.Microsecond).UTC()
+	got, err := Join(s.Code(ids), kept, func(id int64) ([]byte, bool) { b, ok := store[id]; return b, ok })
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("joined with the time kept to the microsecond: %v\n%s\nwant\n%s", err, got, data)
+	}
+}
