@@ -23,6 +23,7 @@ const partCacheBytes = 32 << 20
 type setStore struct {
 	once  sync.Once
 	cache *setparts.Cache
+	whole bool // keep every set whole, as before 010 (to measure the two side by side)
 }
 
 func (s *setStore) parts() *setparts.Cache {
@@ -41,7 +42,7 @@ func setRow(t *kb.StoredTurn) setparts.Row {
 // cannot be cut.
 func (db *DB) setColumns(ctx context.Context, tx pgx.Tx, t *kb.StoredTurn) (string, []byte, error) {
 	split := setparts.SplitSet(t.Suggestions, setRow(t))
-	if split == nil {
+	if split == nil || db.sets.whole {
 		return string(t.Suggestions), nil, nil
 	}
 	ids, err := partIDs(ctx, tx, t.Shop, split.Parts)

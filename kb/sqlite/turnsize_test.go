@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"assist/kb"
+	"assist/kb/setparts"
 	"assist/kb/storetest/realsets"
 )
 
@@ -37,37 +37,11 @@ func openMix(t testing.TB, path string, mix *realsets.Mix) *DB {
 	return db
 }
 
-// playInto plays conversations of the mix until n turns, on several
-// goroutines, and hands each conversation's turns to write in order.
+// playInto plays about n turns of the mix and hands each conversation's
+// turns to write.
 func playInto(t testing.TB, mix *realsets.Mix, n int, write func(turns []*kb.StoredTurn) error) {
 	t.Helper()
-	var next, done atomic.Int64
-	var wg sync.WaitGroup
-	var failed atomic.Value
-	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
-	for w := range realsets.Workers() {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rnd := rand.New(rand.NewPCG(uint64(w), 13))
-			for done.Load() < int64(n) && failed.Load() == nil {
-				c := int(next.Add(1))
-				s := c % len(mix.Shops)
-				at := start.Add(time.Duration(c) * 7 * time.Second)
-				turns, err := mix.Conversation(rnd, s, int64(s+1), c, at)
-				if err == nil {
-					err = write(turns)
-				}
-				if err != nil {
-					failed.Store(err)
-					return
-				}
-				done.Add(int64(len(turns)))
-			}
-		}()
-	}
-	wg.Wait()
-	if err, _ := failed.Load().(error); err != nil {
+	if err := mix.Play(n, write); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -250,5 +224,78 @@ func TestStorageSize(t *testing.T) {
 			s.name, float64(fi.Size())/(1<<20), pages, pageSize, free, float64(fi.Size())/float64(turns),
 			float64(plainBytes)/float64(turns), float64(codeBytes)/float64(turns), nparts,
 			float64(partBytes)/float64(max(nparts, 1)), float64(partBytes)/float64(turns))
+	}
+}
+
+// BenchmarkAddTurnRealSets commits engine-played turns from 16 writers, the
+// sets kept whole (as before 010) beside the sets kept in parts, in one
+// run:
+//
+//	go test ./kb/sqlite -run X -bench AddTurnRealSets -benchtime 5000x -count 3
+func BenchmarkAddTurnRealSets(b *testing.B) {
+	mix, err := realsets.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer mix.Close()
+	var pool []*kb.StoredTurn
+	playInto(b, mix, 3000, func(turns []*kb.StoredTurn) error {
+		pool = append(pool, turns...)
+		return nil
+	})
+	for _, keep := range []string{"whole", "parts"} {
+		b.Run(keep, func(b *testing.B) {
+			db := openMix(b, filepath.Join(b.TempDir(), "assist.db"), mix)
+			db.sets.whole = keep == "whole"
+			ctx := context.Background()
+			const writers = 16
+			var next atomic.Int64
+			var wg sync.WaitGroup
+			b.ResetTimer()
+			for range writers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for {
+						i := next.Add(1) - 1
+						if i >= int64(b.N) {
+							return
+						}
+						// Each pass over the pool is a fresh set of conversations.
+						st := *pool[i%int64(len(pool))]
+						st.Conversation = fmt.Sprintf("%s-r%d", st.Conversation, i/int64(len(pool)))
+						if err := db.AddTurn(ctx, &st); err != nil && kb.ErrorCode(err) != kb.EConflict {
+							b.Error(err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "turns/s")
+		})
+	}
+}
+
+// BenchmarkCutRealSet is the work AddTurn does per turn before queueing:
+//
+//	go test ./kb/sqlite -run X -bench CutRealSet -benchmem
+func BenchmarkCutRealSet(b *testing.B) {
+	mix, err := realsets.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer mix.Close()
+	var pool []*kb.StoredTurn
+	playInto(b, mix, 500, func(turns []*kb.StoredTurn) error {
+		pool = append(pool, turns...)
+		return nil
+	})
+	b.ResetTimer()
+	for i := range b.N {
+		st := pool[i%len(pool)]
+		if setparts.SplitSet(st.Suggestions, setRow(st)) == nil {
+			b.Fatal("not cut")
+		}
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"assist/assistant"
@@ -201,3 +203,37 @@ func (m *Mix) Conversation(rnd *rand.Rand, s int, shopID int64, n int, start tim
 
 // Workers is how many goroutines a caller may play conversations on.
 func Workers() int { return max(2, runtime.GOMAXPROCS(0)) }
+
+// Play plays conversations, round the shops (shop i has id i+1 in the
+// store), on Workers goroutines, until about n turns, and hands each
+// conversation's turns to write, in order. The first error stops it.
+func (m *Mix) Play(n int, write func(turns []*kb.StoredTurn) error) error {
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	var failed atomic.Value
+	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	for w := range Workers() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rnd := rand.New(rand.NewPCG(uint64(w), 13))
+			for done.Load() < int64(n) && failed.Load() == nil {
+				c := int(next.Add(1))
+				s := c % len(m.Shops)
+				at := start.Add(time.Duration(c) * 7 * time.Second)
+				turns, err := m.Conversation(rnd, s, int64(s+1), c, at)
+				if err == nil {
+					err = write(turns)
+				}
+				if err != nil {
+					failed.CompareAndSwap(nil, err)
+					return
+				}
+				done.Add(int64(len(turns)))
+			}
+		}()
+	}
+	wg.Wait()
+	err, _ := failed.Load().(error)
+	return err
+}
