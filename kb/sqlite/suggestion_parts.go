@@ -164,3 +164,87 @@ func (db *DB) fetchParts(ctx context.Context) setparts.Fetch {
 		return out, nil
 	}
 }
+
+// CompactSets moves sets stored whole (turns written before migration 010)
+// into parts, up to batch turns a transaction, until none is left; it
+// reports how many it moved and how many it left whole (sets it cannot
+// cut). Each set is checked to read back exactly before its row changes.
+// The file keeps its size until VACUUM; new turns reuse the freed pages.
+func (db *DB) CompactSets(ctx context.Context, batch int) (moved, kept int, err error) {
+	var after int64 // rowid: each turn is looked at once
+	for {
+		n, last, k, err := db.compactBatch(ctx, after, batch)
+		moved, kept = moved+n, kept+k
+		if err != nil || last == after {
+			return moved, kept, err
+		}
+		after = last
+	}
+}
+
+func (db *DB) compactBatch(ctx context.Context, after int64, batch int) (moved int, last int64, kept int, err error) {
+	db.writes.Lock()
+	defer db.writes.Unlock()
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, after, 0, fmt.Errorf("compact sets: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT rowid, `+strings.TrimPrefix(turnColumns, "SELECT ")+`
+		WHERE rowid > ? AND set_code IS NULL ORDER BY rowid LIMIT ?`, after, batch)
+	if err != nil {
+		return 0, after, 0, fmt.Errorf("compact sets: %w", err)
+	}
+	type whole struct {
+		rowid int64
+		t     *kb.StoredTurn
+	}
+	var todo []whole
+	last = after
+	for rows.Next() {
+		var w whole
+		var code []byte
+		w.t, code, err = scanTurn(rowidFirst{rows, &w.rowid})
+		if err != nil {
+			rows.Close()
+			return 0, after, 0, fmt.Errorf("compact sets: %w", err)
+		}
+		last = w.rowid
+		if code == nil {
+			todo = append(todo, w)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, after, 0, fmt.Errorf("compact sets: %w", err)
+	}
+	for _, w := range todo {
+		split := setparts.SplitSet(w.t.Suggestions, setRow(w.t))
+		if split == nil {
+			kept++
+			continue
+		}
+		ids, err := db.partIDs(ctx, tx, w.t.Shop, split.Parts)
+		if err != nil {
+			return 0, after, 0, fmt.Errorf("compact sets: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE turns SET suggestions = '', set_code = ? WHERE rowid = ?`, split.Code(ids), w.rowid); err != nil {
+			return 0, after, 0, fmt.Errorf("compact sets: %w", err)
+		}
+		moved++
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, after, 0, fmt.Errorf("compact sets: %w", err)
+	}
+	return moved, last, kept, nil
+}
+
+// rowidFirst scans a row whose first column is the rowid, then a turn.
+type rowidFirst struct {
+	rows  *sql.Rows
+	rowid *int64
+}
+
+func (r rowidFirst) Scan(dest ...any) error {
+	return r.rows.Scan(append([]any{r.rowid}, dest...)...)
+}
