@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+
+	"assist/kb"
 )
 
 // Cache keeps parts' bodies by id. A stored part never changes and its id
@@ -111,4 +113,22 @@ func (c *Cache) JoinAll(sets []Stored, fetch Fetch) ([][]byte, error) {
 		out[i] = set
 	}
 	return out, nil
+}
+
+// JoinTurns puts back the sets of turns a store read: codes[i] is turn i's
+// code (nil: its Suggestions is the set, stored whole); row is what a
+// turn's row holds, as the store reads it back.
+func (c *Cache) JoinTurns(turns []kb.StoredTurn, codes [][]byte, row func(*kb.StoredTurn) Row, fetch Fetch) error {
+	sets := make([]Stored, len(turns))
+	for i := range turns {
+		sets[i] = Stored{Row: row(&turns[i]), Plain: turns[i].Suggestions, Code: codes[i]}
+	}
+	out, err := c.JoinAll(sets, fetch)
+	if err != nil {
+		return fmt.Errorf("read suggestion set: %w", err)
+	}
+	for i := range turns {
+		turns[i].Suggestions = out[i]
+	}
+	return nil
 }

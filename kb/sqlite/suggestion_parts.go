@@ -104,18 +104,7 @@ func (db *DB) partIDs(ctx context.Context, tx *sql.Tx, shop int64, parts []setpa
 // joinSets puts back the sets of turns stored in parts (codes[i] is turn
 // i's set_code; nil for a set stored whole).
 func (db *DB) joinSets(ctx context.Context, turns []kb.StoredTurn, codes [][]byte) error {
-	sets := make([]setparts.Stored, 0, len(turns))
-	for i := range turns {
-		sets = append(sets, setparts.Stored{Row: setRow(&turns[i]), Plain: turns[i].Suggestions, Code: codes[i]})
-	}
-	out, err := db.sets.parts().JoinAll(sets, db.fetchParts(ctx))
-	if err != nil {
-		return fmt.Errorf("read suggestion set: %w", err)
-	}
-	for i := range turns {
-		turns[i].Suggestions = out[i]
-	}
-	return nil
+	return db.sets.parts().JoinTurns(turns, codes, setRow, db.fetchParts(ctx))
 }
 
 // suggestionSet is the set a turn's row holds, for readers of the turns
