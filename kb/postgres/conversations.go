@@ -24,6 +24,7 @@ func (db *DB) AddTurn(ctx context.Context, t *kb.StoredTurn) error {
 	if t.Shop <= 0 || t.Conversation == "" || t.Index < 0 || len(t.Suggestions) == 0 {
 		return kb.Errorf(kb.EInvalid, "turn: a shop, a conversation, an index and a suggestion set are required")
 	}
+	var set storedSet
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		now := db.now()
 		// The conversation row is locked by this upsert until commit, so
@@ -41,10 +42,11 @@ func (db *DB) AddTurn(ctx context.Context, t *kb.StoredTurn) error {
 		if err != nil {
 			return err
 		}
-		plain, code, err := db.setColumns(ctx, tx, t)
+		plain, code, cut, err := db.setColumns(ctx, tx, t)
 		if err != nil {
 			return err
 		}
+		set = cut
 		_, err = tx.Exec(ctx, `INSERT INTO turns (shop_id, conversation, idx, role, text, product, at, posted_by, suggestions, set_code, buyer_name, assignee)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, t.Shop, t.Conversation, t.Index, t.Role, t.Text, t.Product,
 			t.At, t.PostedBy, plain, code, t.BuyerName, t.Assignee)
@@ -74,6 +76,9 @@ func (db *DB) AddTurn(ctx context.Context, t *kb.StoredTurn) error {
 			return kb.Errorf(kb.ENotFound, "no shop %d in the store", t.Shop)
 		}
 		return fmt.Errorf("add turn %s/%d: %w", t.Conversation, t.Index, err)
+	}
+	if err == nil {
+		db.sets.committed(t.Shop, set)
 	}
 	return err
 }

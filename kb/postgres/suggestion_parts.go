@@ -18,17 +18,49 @@ import (
 // partCacheBytes bounds the part bodies kept in memory.
 const partCacheBytes = 32 << 20
 
+// knownParts bounds how many part ids are remembered (a few MiB).
+const knownParts = 100_000
+
 // setStore is what storing suggestion sets in parts (migration 010) keeps:
-// the parts read so far.
+// the parts read so far, and the ids of parts committed, so a turn whose
+// parts are all known looks none up.
 type setStore struct {
 	once  sync.Once
 	cache *setparts.Cache
+	known *setparts.Known
 	whole bool // keep every set whole, as before 010 (to measure the two side by side)
 }
 
+func (s *setStore) init() {
+	s.once.Do(func() {
+		s.cache = setparts.NewCache(partCacheBytes)
+		s.known = setparts.NewKnown(knownParts)
+	})
+}
+
 func (s *setStore) parts() *setparts.Cache {
-	s.once.Do(func() { s.cache = setparts.NewCache(partCacheBytes) })
+	s.init()
 	return s.cache
+}
+
+func (s *setStore) knownParts() *setparts.Known {
+	s.init()
+	return s.known
+}
+
+// storedSet is how a turn's set went into its row: cut (split, with the
+// ids its parts have) or whole (split nil).
+type storedSet struct {
+	split *setparts.Split
+	ids   []int64
+}
+
+// committed is told that the transaction holding s committed: its parts
+// are known.
+func (s *setStore) committed(shop int64, st storedSet) {
+	if st.split != nil {
+		s.knownParts().Add(shop, st.split.Parts, st.ids)
+	}
 }
 
 // setRow is what a turn's row holds beside its set, as the row reads back:
@@ -40,16 +72,19 @@ func setRow(t *kb.StoredTurn) setparts.Row {
 // setColumns are the suggestions and set_code columns of t's row: its set
 // cut into parts (each stored once for the shop), or the set whole when it
 // cannot be cut.
-func (db *DB) setColumns(ctx context.Context, tx pgx.Tx, t *kb.StoredTurn) (string, []byte, error) {
+func (db *DB) setColumns(ctx context.Context, tx pgx.Tx, t *kb.StoredTurn) (string, []byte, storedSet, error) {
 	split := setparts.SplitSet(t.Suggestions, setRow(t))
 	if split == nil || db.sets.whole {
-		return string(t.Suggestions), nil, nil
+		return string(t.Suggestions), nil, storedSet{}, nil
 	}
-	ids, err := partIDs(ctx, tx, t.Shop, split.Parts)
-	if err != nil {
-		return "", nil, fmt.Errorf("store suggestion parts: %w", err)
+	ids := make([]int64, len(split.Parts))
+	if db.sets.knownParts().Lookup(t.Shop, split.Parts, ids) > 0 {
+		var err error
+		if ids, err = partIDs(ctx, tx, t.Shop, split.Parts); err != nil {
+			return "", nil, storedSet{}, fmt.Errorf("store suggestion parts: %w", err)
+		}
 	}
-	return "", split.Code(ids), nil
+	return "", split.Code(ids), storedSet{split, ids}, nil
 }
 
 // partIDs finds or adds each part for shop, inside tx. Parts are added in

@@ -26,7 +26,12 @@ func (db *DB) AddTurn(ctx context.Context, t *kb.StoredTurn) error {
 	// committer only looks the parts up.
 	db.sets.cut.Store(t, setparts.SplitSet(t.Suggestions, setRow(t)))
 	defer db.sets.cut.Delete(t)
-	return db.turns.add(t)
+	defer db.sets.ids.Delete(t)
+	if err := db.turns.add(t); err != nil {
+		return err
+	}
+	db.sets.committed(t)
+	return nil
 }
 
 // insertTurn writes one turn inside tx: the conversation's line, the turn,

@@ -15,20 +15,47 @@ import (
 // products, rules, phrase fills and outlines fit many times over.
 const partCacheBytes = 32 << 20
 
+// knownParts bounds how many part ids are remembered (a few MiB).
+const knownParts = 100_000
+
 // setStore is what storing suggestion sets in parts (migration 010) keeps:
-// the parts read so far, and the sets cut by AddTurn before their turn
-// reaches the committer (cutting them there keeps the work off the write
-// lock).
+// the parts read so far; the ids of parts committed, so a turn whose parts
+// are all known writes its row alone; and, per turn on its way through the
+// committer, its set cut by AddTurn (keeping that work off the write lock)
+// and the ids its transaction gave the parts (known once it commits).
 type setStore struct {
 	once  sync.Once
 	cache *setparts.Cache
+	known *setparts.Known
 	cut   sync.Map // *kb.StoredTurn → *setparts.Split (nil: kept whole)
+	ids   sync.Map // *kb.StoredTurn → []int64, the ids of its split's parts
 	whole bool     // keep every set whole, as before 010 (to measure the two side by side)
 }
 
+func (s *setStore) init() {
+	s.once.Do(func() {
+		s.cache = setparts.NewCache(partCacheBytes)
+		s.known = setparts.NewKnown(knownParts)
+	})
+}
+
 func (s *setStore) parts() *setparts.Cache {
-	s.once.Do(func() { s.cache = setparts.NewCache(partCacheBytes) })
+	s.init()
 	return s.cache
+}
+
+func (s *setStore) knownParts() *setparts.Known {
+	s.init()
+	return s.known
+}
+
+// committed is told that t's transaction committed: its parts are known.
+func (s *setStore) committed(t *kb.StoredTurn) {
+	split, _ := s.cut.Load(t)
+	ids, ok := s.ids.Load(t)
+	if sp, _ := split.(*setparts.Split); ok && sp != nil {
+		s.knownParts().Add(t.Shop, sp.Parts, ids.([]int64))
+	}
 }
 
 // setRow is what a turn's row holds beside its set, as the row reads back.
@@ -49,10 +76,14 @@ func (db *DB) setColumns(ctx context.Context, tx *sql.Tx, t *kb.StoredTurn) (str
 	if split == nil || db.sets.whole {
 		return string(t.Suggestions), nil, nil
 	}
-	ids, err := db.partIDs(ctx, tx, t.Shop, split.Parts)
-	if err != nil {
-		return "", nil, fmt.Errorf("store suggestion parts: %w", err)
+	ids := make([]int64, len(split.Parts))
+	if db.sets.knownParts().Lookup(t.Shop, split.Parts, ids) > 0 {
+		var err error
+		if ids, err = db.partIDs(ctx, tx, t.Shop, split.Parts); err != nil {
+			return "", nil, fmt.Errorf("store suggestion parts: %w", err)
+		}
 	}
+	db.sets.ids.Store(t, ids)
 	return "", split.Code(ids), nil
 }
 

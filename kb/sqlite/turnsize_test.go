@@ -299,3 +299,36 @@ func BenchmarkCutRealSet(b *testing.B) {
 		}
 	}
 }
+
+// A turn refused (its index taken) takes the parts it added with it, and
+// the store does not remember them: the next turn with the same new part
+// stores it again and reads back whole.
+func TestRefusedTurnLeavesNoPart(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	set := func(conv string, idx int, phrase string) []byte {
+		return []byte(fmt.Sprintf(`{"conversation":%q,"turn":%d,"phrases":[{"id":"say-1","text":%q,"score":0.5}]}`, conv, idx, phrase))
+	}
+	if err := db.AddTurn(ctx, &kb.StoredTurn{Shop: 1, Conversation: "c1", Index: 0, Role: "buyer", Text: "在吗", At: at, Suggestions: set("c1", 0, "您好")}); err != nil {
+		t.Fatal(err)
+	}
+	refused := &kb.StoredTurn{Shop: 1, Conversation: "c1", Index: 0, Role: "buyer", Text: "在吗", At: at, Suggestions: set("c1", 0, "新的一句")}
+	if err := db.AddTurn(ctx, refused); kb.ErrorCode(err) != kb.EConflict {
+		t.Fatalf("a second turn 0: %v, want conflict", err)
+	}
+	var n int
+	db.db.QueryRow(`SELECT COUNT(*) FROM suggestion_parts WHERE body LIKE '%新的一句%'`).Scan(&n)
+	if n != 0 {
+		t.Errorf("the refused turn left %d parts behind", n)
+	}
+	again := &kb.StoredTurn{Shop: 1, Conversation: "c2", Index: 0, Role: "buyer", Text: "在吗", At: at, Suggestions: set("c2", 0, "新的一句")}
+	if err := db.AddTurn(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	db.sets = setStore{} // a fresh process reads it from the file
+	got, err := db.Turn(ctx, 1, "c2", 0)
+	if err != nil || string(got.Suggestions) != string(again.Suggestions) {
+		t.Fatalf("read back %s, %v; want %s", got.Suggestions, err, again.Suggestions)
+	}
+}
