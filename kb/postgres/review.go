@@ -214,7 +214,7 @@ func (db *DB) refreshChunk(ctx context.Context, shop int64, rs review.RollupShop
 // replaces their old rows, moving the day rows by the difference, in one
 // transaction.
 func (db *DB) rewriteRollup(ctx context.Context, conn *pgxpool.Conn, shop int64, rs review.RollupShop, convs []string) error {
-	data, err := readRollupConversations(ctx, conn, shop, convs)
+	data, err := db.readRollupConversations(ctx, conn, shop, convs)
 	if err != nil {
 		return fmt.Errorf("refresh review: %w", err)
 	}
@@ -242,9 +242,10 @@ func (db *DB) rewriteRollup(ctx context.Context, conn *pgxpool.Conn, shop int64,
 }
 
 // readRollupConversations reads the turns, events and outcomes of convs.
-// Turns are read as every other reader reads them (turnColumns, scanTurn),
-// so the stored form of a suggestion set is decoded in one place.
-func readRollupConversations(ctx context.Context, conn *pgxpool.Conn, shop int64, convs []string) ([]review.RollupConversation, error) {
+// Turns are read as every other reader reads them (turnColumns,
+// collectTurns), so the stored form of a suggestion set is decoded in one
+// place.
+func (db *DB) readRollupConversations(ctx context.Context, conn *pgxpool.Conn, shop int64, convs []string) ([]review.RollupConversation, error) {
 	byID := make(map[string]*review.RollupConversation, len(convs))
 	out := make([]review.RollupConversation, len(convs))
 	for i, c := range convs {
@@ -255,7 +256,7 @@ func readRollupConversations(ctx context.Context, conn *pgxpool.Conn, shop int64
 	if err != nil {
 		return nil, fmt.Errorf("turns: %w", err)
 	}
-	turns, err := pgx.CollectRows(rows, scanTurn)
+	turns, err := db.collectTurns(ctx, rows)
 	if err != nil {
 		return nil, fmt.Errorf("turns: %w", err)
 	}
