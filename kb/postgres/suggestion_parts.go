@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,37 +14,12 @@ import (
 	"assist/kb/setparts"
 )
 
-// partCacheBytes bounds the part bodies kept in memory.
-const partCacheBytes = 32 << 20
-
-// knownParts bounds how many part ids are remembered (a few MiB).
-const knownParts = 100_000
-
 // setStore is what storing suggestion sets in parts (migration 010) keeps:
 // the parts read so far, and the ids of parts committed, so a turn whose
 // parts are all known looks none up.
 type setStore struct {
-	once  sync.Once
-	cache *setparts.Cache
-	known *setparts.Known
+	setparts.Memory
 	whole bool // keep every set whole, as before 010 (to measure the two side by side)
-}
-
-func (s *setStore) init() {
-	s.once.Do(func() {
-		s.cache = setparts.NewCache(partCacheBytes)
-		s.known = setparts.NewKnown(knownParts)
-	})
-}
-
-func (s *setStore) parts() *setparts.Cache {
-	s.init()
-	return s.cache
-}
-
-func (s *setStore) knownParts() *setparts.Known {
-	s.init()
-	return s.known
 }
 
 // storedSet is how a turn's set went into its row: cut (split, with the
@@ -59,7 +33,7 @@ type storedSet struct {
 // are known.
 func (s *setStore) committed(shop int64, st storedSet) {
 	if st.split != nil {
-		s.knownParts().Add(shop, st.split.Parts, st.ids)
+		s.Known().Add(shop, st.split.Parts, st.ids)
 	}
 }
 
@@ -78,7 +52,7 @@ func (db *DB) setColumns(ctx context.Context, tx pgx.Tx, t *kb.StoredTurn) (stri
 		return string(t.Suggestions), nil, storedSet{}, nil
 	}
 	ids := make([]int64, len(split.Parts))
-	if db.sets.knownParts().Lookup(t.Shop, split.Parts, ids) > 0 {
+	if db.sets.Known().Lookup(t.Shop, split.Parts, ids) > 0 {
 		var err error
 		if ids, err = partIDs(ctx, tx, t.Shop, split.Parts); err != nil {
 			return "", nil, storedSet{}, fmt.Errorf("store suggestion parts: %w", err)
@@ -156,7 +130,7 @@ func partIDs(ctx context.Context, tx pgx.Tx, shop int64, parts []setparts.Part) 
 // joinSets puts back the sets of turns stored in parts (codes[i] is turn
 // i's set_code; nil for a set stored whole).
 func (db *DB) joinSets(ctx context.Context, turns []kb.StoredTurn, codes [][]byte) error {
-	return db.sets.parts().JoinTurns(turns, codes, setRow, db.fetchParts(ctx))
+	return db.sets.Cache().JoinTurns(turns, codes, setRow, db.fetchParts(ctx))
 }
 
 // fetchParts reads parts' bodies by id in one query.

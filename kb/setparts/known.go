@@ -47,3 +47,31 @@ func (k *Known) Add(shop int64, parts []Part, ids []int64) {
 		k.ids[knownKey{shop, p.Hash}] = ids[i]
 	}
 }
+
+// Memory is what a store keeps in memory of its parts: the bodies read
+// (about 32 MiB) and the ids its committed turns stored (100,000). The zero
+// value is ready to use.
+type Memory struct {
+	once  sync.Once
+	cache *Cache
+	known *Known
+}
+
+func (m *Memory) init() {
+	m.once.Do(func() {
+		m.cache = NewCache(32 << 20)
+		m.known = NewKnown(100_000)
+	})
+}
+
+// Cache is the bodies read.
+func (m *Memory) Cache() *Cache {
+	m.init()
+	return m.cache
+}
+
+// Known is the ids committed.
+func (m *Memory) Known() *Known {
+	m.init()
+	return m.known
+}

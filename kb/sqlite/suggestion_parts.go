@@ -11,42 +11,16 @@ import (
 	"assist/kb/setparts"
 )
 
-// partCacheBytes bounds the part bodies kept in memory: a busy shop's
-// products, rules, phrase fills and outlines fit many times over.
-const partCacheBytes = 32 << 20
-
-// knownParts bounds how many part ids are remembered (a few MiB).
-const knownParts = 100_000
-
 // setStore is what storing suggestion sets in parts (migration 010) keeps:
 // the parts read so far; the ids of parts committed, so a turn whose parts
 // are all known writes its row alone; and, per turn on its way through the
 // committer, its set cut by AddTurn (keeping that work off the write lock)
 // and the ids its transaction gave the parts (known once it commits).
 type setStore struct {
-	once  sync.Once
-	cache *setparts.Cache
-	known *setparts.Known
+	setparts.Memory
 	cut   sync.Map // *kb.StoredTurn → *setparts.Split (nil: kept whole)
 	ids   sync.Map // *kb.StoredTurn → []int64, the ids of its split's parts
 	whole bool     // keep every set whole, as before 010 (to measure the two side by side)
-}
-
-func (s *setStore) init() {
-	s.once.Do(func() {
-		s.cache = setparts.NewCache(partCacheBytes)
-		s.known = setparts.NewKnown(knownParts)
-	})
-}
-
-func (s *setStore) parts() *setparts.Cache {
-	s.init()
-	return s.cache
-}
-
-func (s *setStore) knownParts() *setparts.Known {
-	s.init()
-	return s.known
 }
 
 // committed is told that t's transaction committed: its parts are known.
@@ -54,7 +28,7 @@ func (s *setStore) committed(t *kb.StoredTurn) {
 	split, _ := s.cut.Load(t)
 	ids, ok := s.ids.Load(t)
 	if sp, _ := split.(*setparts.Split); ok && sp != nil {
-		s.knownParts().Add(t.Shop, sp.Parts, ids.([]int64))
+		s.Known().Add(t.Shop, sp.Parts, ids.([]int64))
 	}
 }
 
@@ -77,7 +51,7 @@ func (db *DB) setColumns(ctx context.Context, tx *sql.Tx, t *kb.StoredTurn) (str
 		return string(t.Suggestions), nil, nil
 	}
 	ids := make([]int64, len(split.Parts))
-	if db.sets.knownParts().Lookup(t.Shop, split.Parts, ids) > 0 {
+	if db.sets.Known().Lookup(t.Shop, split.Parts, ids) > 0 {
 		var err error
 		if ids, err = db.partIDs(ctx, tx, t.Shop, split.Parts); err != nil {
 			return "", nil, fmt.Errorf("store suggestion parts: %w", err)
@@ -135,7 +109,7 @@ func (db *DB) partIDs(ctx context.Context, tx *sql.Tx, shop int64, parts []setpa
 // joinSets puts back the sets of turns stored in parts (codes[i] is turn
 // i's set_code; nil for a set stored whole).
 func (db *DB) joinSets(ctx context.Context, turns []kb.StoredTurn, codes [][]byte) error {
-	return db.sets.parts().JoinTurns(turns, codes, setRow, db.fetchParts(ctx))
+	return db.sets.Cache().JoinTurns(turns, codes, setRow, db.fetchParts(ctx))
 }
 
 // suggestionSet is the set a turn's row holds, for readers of the turns
@@ -145,7 +119,7 @@ func (db *DB) suggestionSet(ctx context.Context, row setparts.Row, plain string,
 	if code == nil {
 		return []byte(plain), nil
 	}
-	out, err := db.sets.parts().JoinAll([]setparts.Stored{{Row: row, Code: code}}, db.fetchParts(ctx))
+	out, err := db.sets.Cache().JoinAll([]setparts.Stored{{Row: row, Code: code}}, db.fetchParts(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("read suggestion set of %s/%d: %w", row.Conversation, row.Index, err)
 	}
