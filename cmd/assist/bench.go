@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"assist/kb"
+	"assist/kb/synth"
 )
 
 func init() { register(&benchCmd{}) }
@@ -44,15 +46,20 @@ func (*benchCmd) Synopsis() string {
 const benchAgents = 10
 
 func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags(c, stderr, "[-panels 1000] [-convs N] [-rate 200] [-duration 10s] [-store postgres://… [-instances 2]] [-json]")
+	fs := newFlags(c, stderr, "[-panels 1000] [-convs N] [-rate 200 | -clients 16] [-shops 1] [-duration 10s] [-every 5m] "+
+		"[-store postgres://… [-instances 2]] [-cpuprofile FILE] [-json]")
 	var job driveJob
 	var where benchStore
 	fs.StringVar(&where.dsn, "store", "", "PostgreSQL DSN to bench on (a schema of its own, dropped after); default: SQLite in a temporary directory")
 	fs.IntVar(&where.instances, "instances", 1, "assist serve instances on the store (more than 1 needs -store); panels watch one, turns go to another")
-	fs.IntVar(&job.Panels, "panels", 1000, "WebSocket panels to connect (at most 10000)")
+	fs.IntVar(&job.Panels, "panels", 1000, "WebSocket panels to connect (at most 10000; 0 with -clients)")
+	fs.IntVar(&job.Clients, "clients", 0, "post back to back from this many clients, one turn in flight each, instead of at -rate")
+	fs.IntVar(&where.shops, "shops", 1, "shops the conversations are spread over (synthetic shops of 50 products are added to the demo shop)")
+	fs.DurationVar(&job.Every, "every", 0, "report the latencies and the server's memory of each window of this length as it ends (for soak runs)")
+	cpuProfile := fs.String("cpuprofile", "", "write the server's CPU profile of the run to this file")
 	fs.IntVar(&job.Convs, "convs", 0, "conversations the panels watch (default: panels/4, four panels each)")
 	fs.Float64Var(&job.Rate, "rate", 200, "turns posted per second, spread over the conversations")
-	fs.DurationVar(&job.Duration, "duration", 10*time.Second, "how long to post (at most 10m)")
+	fs.DurationVar(&job.Duration, "duration", 10*time.Second, "how long to post (at most 1h)")
 	asJSON := fs.Bool("json", false, "print the figures as one JSON object")
 	drive := fs.Bool("drive", false, "internal: be the load generator, reading the job from stdin")
 	if err := parseFlags(fs, args); err != nil {
@@ -62,14 +69,24 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 		return driveFromStdin(ctx, os.Stdin, stdout)
 	}
 	if job.Convs <= 0 {
-		job.Convs = max(1, job.Panels/4)
+		job.Convs = max(1, job.Panels/4, job.Clients*64)
 	}
-	if job.Panels < 1 || job.Panels > 10000 || job.Rate <= 0 || job.Rate > 5000 ||
-		job.Duration <= 0 || job.Duration > 10*time.Minute || job.Convs > job.Panels ||
+	if job.Panels < 0 || job.Panels == 0 && job.Clients == 0 || job.Panels > 10000 || job.Rate <= 0 || job.Rate > 5000 ||
+		job.Clients < 0 || job.Clients > 256 || job.Duration <= 0 || job.Duration > time.Hour ||
+		job.Panels > 0 && job.Convs > job.Panels || where.shops < 1 || where.shops > 1000 || where.shops > job.Convs ||
 		where.instances < 1 || where.instances > 8 || where.instances > 1 && where.dsn == "" {
-		fmt.Fprintln(stderr, "bench: want 1 ≤ panels ≤ 10000, convs ≤ panels, 0 < rate ≤ 5000, 0 < duration ≤ 10m, 1 ≤ instances ≤ 8 (more than 1 with -store)")
+		fmt.Fprintln(stderr, "bench: want 1 ≤ panels ≤ 10000 (0 with -clients), convs ≤ panels, 0 < rate ≤ 5000, 0 ≤ clients ≤ 256, "+
+			"0 < duration ≤ 1h, 1 ≤ shops ≤ convs and 1000, 1 ≤ instances ≤ 8 (more than 1 with -store)")
 		fs.Usage()
 		return errUsage
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		where.profile = f
 	}
 	if err := raiseOpenFiles(uint64(job.Panels) + 512); err != nil {
 		return err
@@ -93,13 +110,27 @@ type benchReport struct {
 	Result driveResult `json:"result"`
 	Idle   memFigures  `json:"server_memory_idle"` // started, shop loaded, no panel yet
 	Server memFigures  `json:"server_memory"`      // under load
+	// Windows is the server's memory at the end of each -every window.
+	Windows []memWindow `json:"server_memory_windows,omitempty"`
+	// ShopHeapMiB is the heap each loaded shop added, on average (-shops > 1).
+	ShopHeapMiB float64 `json:"heap_per_shop_mib,omitempty"`
+}
+
+// memWindow is the server's memory at one window's end.
+type memWindow struct {
+	End          string  `json:"end"`
+	RSSMiB       float64 `json:"rss_mib"`
+	HeapInUseMiB float64 `json:"heap_in_use_mib"`
+	Goroutines   int     `json:"goroutines"`
 }
 
 // benchParams is the job without its URL and secrets.
 type benchParams struct {
 	Panels   int     `json:"panels"`
 	Convs    int     `json:"convs"`
-	Rate     float64 `json:"rate"`
+	Shops    int     `json:"shops"`
+	Rate     float64 `json:"rate,omitempty"`
+	Clients  int     `json:"clients,omitempty"`
 	Duration string  `json:"duration"`
 }
 
@@ -117,6 +148,8 @@ type memFigures struct {
 type benchStore struct {
 	dsn       string // "": SQLite
 	instances int
+	shops     int       // shops under load; 0 or 1: the demo shop alone
+	profile   io.Writer // nil: no CPU profile
 }
 
 func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, stderr io.Writer) (*benchReport, error) {
@@ -154,7 +187,8 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 		job.URLs = append(job.URLs, "http://"+s.addr)
 	}
 	job.URL = job.URLs[0]
-	if job.Token, err = benchCredentials(ctx, srv, &job); err != nil {
+	perShop, err := benchCredentials(ctx, srv, &job, max(1, where.shops))
+	if err != nil {
 		return nil, err
 	}
 	if err := warmInstances(ctx, job); err != nil {
@@ -167,49 +201,98 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 	idle := newMemSampler(srv)
 	idle.sample()
 	sampler := newMemSampler(srv)
+	sampler.every, sampler.log = job.Every, stderr
 	go sampler.run(ctx, 200*time.Millisecond)
 	drive := c.driver
 	if drive == nil {
 		drive = driveInChild
 	}
+	if where.profile != nil {
+		if err := pprof.StartCPUProfile(where.profile); err != nil {
+			return nil, err
+		}
+	}
 	res, err := drive(ctx, job)
+	if where.profile != nil {
+		pprof.StopCPUProfile()
+	}
 	sampler.stop()
 	if err != nil {
 		return nil, err
 	}
-	params := benchParams{Panels: job.Panels, Convs: job.Convs, Rate: job.Rate, Duration: job.Duration.String()}
-	return &benchReport{Job: params, Result: *res, Idle: idle.figures(), Server: sampler.figures()}, nil
+	params := benchParams{Panels: job.Panels, Convs: job.Convs, Shops: len(job.Shops), Rate: job.Rate, Clients: job.Clients,
+		Duration: job.Duration.String()}
+	if job.Clients > 0 {
+		params.Rate = 0
+	}
+	return &benchReport{Job: params, Result: *res, Idle: idle.figures(), Server: sampler.figures(),
+		Windows: sampler.windows, ShopHeapMiB: perShop}, nil
 }
 
-// benchCredentials makes the agents the panels log in as and the token the
-// turns are posted with.
-func benchCredentials(ctx context.Context, srv *server, job *driveJob) (string, error) {
+// benchCredentials adds synthetic shops up to n, loads every shop (the
+// first turn should not measure an index build), and makes the agents the
+// panels log in as (agents of every shop) and a token per shop. It returns
+// the heap each shop's load added, on average, when there are several.
+func benchCredentials(ctx context.Context, srv *server, job *driveJob, n int) (float64, error) {
 	shops, err := srv.db.Shops(ctx)
 	if err != nil {
-		return "", err
+		return 0, err
 	}
-	job.Shop = shops[0].ID
-	// Load the shop before the clock starts: the first turn should not
-	// measure the index build.
-	if _, err := srv.desk.Knowledge(ctx, job.Shop); err != nil {
-		return "", err
+	for i := len(shops); i < n; i++ {
+		sh := synth.Shop(synth.Size{Products: 50, Phrases: 40, Rules: 5, Seed: uint64(i)})
+		sh.Name = fmt.Sprintf("压测店铺%03d", i)
+		info, err := srv.db.ImportShop(ctx, sh)
+		if err != nil {
+			return 0, err
+		}
+		shops = append(shops, info)
 	}
-	for i := range min(benchAgents, job.Panels) {
+	shops = shops[:n]
+	if _, err := srv.desk.Knowledge(ctx, shops[0].ID); err != nil { // the dictionary is in before measuring
+		return 0, err
+	}
+	before := heapAfterGC()
+	for _, sh := range shops[1:] {
+		if _, err := srv.desk.Knowledge(ctx, sh.ID); err != nil {
+			return 0, err
+		}
+	}
+	var perShop float64
+	if n > 1 {
+		perShop = mib(heapAfterGC()-min(before, heapAfterGC())) / float64(n-1)
+	}
+	for _, sh := range shops {
+		token, _, err := srv.db.CreateToken(ctx, sh.ID, "bench")
+		if err != nil {
+			return 0, err
+		}
+		job.Shops = append(job.Shops, benchShop{ID: sh.ID, Token: token})
+	}
+	for i := range min(benchAgents, max(1, job.Panels)) {
 		u, err := srv.db.CreateUser(ctx, "bench-agent-"+strconv.Itoa(i), "bench-password-"+strconv.Itoa(i), false)
 		if err != nil {
-			return "", err
+			return 0, err
 		}
-		if err := srv.db.Grant(ctx, u.ID, job.Shop, kb.RoleAgent); err != nil {
-			return "", err
+		for _, sh := range shops {
+			if err := srv.db.Grant(ctx, u.ID, sh.ID, kb.RoleAgent); err != nil {
+				return 0, err
+			}
 		}
 		id, _, err := srv.db.CreateSession(ctx, u, time.Hour)
 		if err != nil {
-			return "", err
+			return 0, err
 		}
 		job.Sessions = append(job.Sessions, id)
 	}
-	token, _, err := srv.db.CreateToken(ctx, job.Shop, "bench")
-	return token, err
+	return perShop, nil
+}
+
+func heapAfterGC() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapInuse
 }
 
 // driveInChild runs the load generator as a child process of this binary.
@@ -271,12 +354,16 @@ func raiseOpenFiles(need uint64) error {
 
 // memSampler samples the server's memory while the load runs.
 type memSampler struct {
-	srv  *server
-	mu   sync.Mutex
-	last memFigures
-	peak float64
-	quit chan struct{}
-	done chan struct{}
+	srv   *server
+	every time.Duration // > 0: note the memory at each window's end, and log it
+	log   io.Writer
+	mu    sync.Mutex
+	last  memFigures
+	peak  float64
+	quit  chan struct{}
+	done  chan struct{}
+
+	windows []memWindow
 }
 
 func newMemSampler(srv *server) *memSampler {
@@ -287,6 +374,13 @@ func (m *memSampler) run(ctx context.Context, every time.Duration) {
 	defer close(m.done)
 	t := time.NewTicker(every)
 	defer t.Stop()
+	start := time.Now()
+	var win <-chan time.Time
+	if m.every > 0 {
+		wt := time.NewTicker(m.every)
+		defer wt.Stop()
+		win = wt.C
+	}
 	for {
 		m.sample()
 		select {
@@ -295,8 +389,23 @@ func (m *memSampler) run(ctx context.Context, every time.Duration) {
 		case <-m.quit:
 			return
 		case <-t.C:
+		case <-win:
+			m.window(time.Since(start))
 		}
 	}
+}
+
+// window notes the server's memory at the end of a window and logs it.
+func (m *memSampler) window(at time.Duration) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	w := memWindow{End: at.Round(time.Second).String(), RSSMiB: procStatusMiB("VmRSS"), HeapInUseMiB: mib(ms.HeapInuse),
+		Goroutines: runtime.NumGoroutine()}
+	m.mu.Lock()
+	m.windows = append(m.windows, w)
+	m.mu.Unlock()
+	b, _ := json.Marshal(w)
+	fmt.Fprintf(m.log, "bench: server memory %s\n", b)
 }
 
 func (m *memSampler) sample() {
@@ -352,8 +461,12 @@ func procStatusMiB(field string) float64 {
 
 func (r *benchReport) write(w io.Writer) {
 	j, res, mem := r.Job, r.Result, r.Server
-	fmt.Fprintf(w, "assist bench: %d panels on %d conversations, %g turns/s for %s, loopback, %d CPUs\n",
-		j.Panels, j.Convs, j.Rate, j.Duration, runtime.NumCPU())
+	pace := fmt.Sprintf("%g turns/s", j.Rate)
+	if j.Clients > 0 {
+		pace = fmt.Sprintf("%d clients back to back", j.Clients)
+	}
+	fmt.Fprintf(w, "assist bench: %d panels on %d conversations of %d shops, %s for %s, loopback, %d CPUs\n",
+		j.Panels, j.Convs, j.Shops, pace, j.Duration, runtime.NumCPU())
 	fmt.Fprintf(w, "  panels connected   %d (dropped during the run: %d)\n", res.Connected, res.Dropped)
 	fmt.Fprintf(w, "  turns posted       %d (%.1f/s achieved, %d failed)\n", res.Posted, res.AchievedRate, res.Failed)
 	fmt.Fprintf(w, "  pushes received    %d of %d expected\n", res.Pushes, res.Expected)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,13 +29,20 @@ var benchLines string
 type driveJob struct {
 	URL      string        `json:"url"`
 	URLs     []string      `json:"urls,omitempty"` // several instances: conversation i is posted to URLs[i], watched on URLs[i+1]
-	Shop     int64         `json:"shop"`
-	Token    string        `json:"token"`
-	Sessions []string      `json:"sessions"`
+	Shops    []benchShop   `json:"shops"`          // conversation i is in Shops[i mod len]
+	Sessions []string      `json:"sessions"`       // agents of every shop
 	Panels   int           `json:"panels"`
 	Convs    int           `json:"convs"`
 	Rate     float64       `json:"rate"`
+	Clients  int           `json:"clients"` // > 0: that many clients post back to back, Rate unused
 	Duration time.Duration `json:"duration"`
+	Every    time.Duration `json:"every"` // > 0: report each window of this length as it ends
+}
+
+// benchShop is a shop under load and the token its turns are posted with.
+type benchShop struct {
+	ID    int64  `json:"id"`
+	Token string `json:"token"`
 }
 
 // driveResult is what it measured.
@@ -48,6 +56,18 @@ type driveResult struct {
 	Pushes       int         `json:"pushes"`
 	Latency      percentiles `json:"post_to_push_ms"`
 	PostLatency  percentiles `json:"post_answered_ms"`
+	Windows      []window    `json:"windows,omitempty"`
+}
+
+// window is what one stretch of a long run measured.
+type window struct {
+	End         string      `json:"end"` // time since the start, e.g. 5m0s
+	Posted      int         `json:"posted"`
+	Failed      int         `json:"failed"`
+	Pushes      int         `json:"pushes"`
+	Dropped     int         `json:"dropped"`
+	Latency     percentiles `json:"post_to_push_ms"`
+	PostLatency percentiles `json:"post_answered_ms"`
 }
 
 type percentiles struct {
@@ -91,7 +111,8 @@ func parseBenchLines(s string) []benchTurn {
 // (the push may arrive before the POST's answer).
 type benchConv struct {
 	id       string
-	url      string     // the instance its turns are posted to
+	url      string // the instance its turns are posted to
+	shop     benchShop
 	watchers int        // panels subscribed to it
 	post     sync.Mutex // held while a turn of it is posted
 	mu       sync.Mutex
@@ -108,44 +129,40 @@ func (c *benchConv) sentAt(turn int) (time.Time, bool) {
 	return c.sent[turn], true
 }
 
-// drive connects the panels, posts turns at the job's rate and measures.
+// drive connects the panels, posts turns at the job's rate (or as fast as
+// job.Clients clients can) and measures.
 func drive(ctx context.Context, job driveJob) (*driveResult, error) {
 	lines := parseBenchLines(benchLines)
 	if len(lines) == 0 {
 		return nil, fmt.Errorf("drive: no bench lines")
 	}
+	if len(job.Shops) == 0 {
+		return nil, fmt.Errorf("drive: no shop")
+	}
 	run := strconv.FormatInt(time.Now().UnixNano()%1e9, 36)
 	convs := make([]*benchConv, job.Convs)
 	byID := map[string]*benchConv{}
 	for i := range convs {
-		convs[i] = &benchConv{id: "bench-" + run + "-" + strconv.Itoa(i), url: job.urlAt(i)}
+		convs[i] = &benchConv{id: "bench-" + run + "-" + strconv.Itoa(i), url: job.urlAt(i), shop: job.Shops[i%len(job.Shops)]}
 		byID[convs[i].id] = convs[i]
 	}
 	for i := range job.Panels { // panel i watches conversation i mod convs
 		convs[i%len(convs)].watchers++
 	}
-	var (
-		latMu     sync.Mutex
-		latencies []time.Duration
-		pushes    atomic.Int64
-		dropped   atomic.Int64
-		stopping  atomic.Bool
-	)
+	var m measures
+	var stopping atomic.Bool
 	onPush := func(conv string, turn int, at time.Time) {
 		c := byID[conv]
 		if c == nil {
 			return
 		}
 		if sent, ok := c.sentAt(turn); ok {
-			latMu.Lock()
-			latencies = append(latencies, at.Sub(sent))
-			latMu.Unlock()
-			pushes.Add(1)
+			m.push(at.Sub(sent))
 		}
 	}
 	panels, err := connectPanels(ctx, job, convs, onPush, func() {
 		if !stopping.Load() {
-			dropped.Add(1)
+			m.dropped.Add(1)
 		}
 	})
 	defer func() {
@@ -159,48 +176,26 @@ func drive(ctx context.Context, job driveJob) (*driveResult, error) {
 	}
 
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 128}}
-	var (
-		postMu   sync.Mutex
-		postLats []time.Duration
-		posted   atomic.Int64
-		failed   atomic.Int64
-		wg       sync.WaitGroup
-	)
-	jobs := make(chan int, 1024)
-	for range 64 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				c := convs[i%len(convs)]
-				line := lines[(i/len(convs))%len(lines)]
-				took, err := postBenchTurn(ctx, client, job, c, line)
-				if err != nil {
-					failed.Add(1)
-					continue
-				}
-				posted.Add(1)
-				postMu.Lock()
-				postLats = append(postLats, took)
-				postMu.Unlock()
-			}
-		}()
-	}
-	// Turns are due at a steady pace from start; a late tick posts at once.
-	interval := time.Duration(float64(time.Second) / job.Rate)
-	start := time.Now()
-	for n := 0; ; n++ {
-		due := start.Add(time.Duration(n) * interval)
-		if due.Sub(start) >= job.Duration || ctx.Err() != nil {
-			break
+	post := func(c *benchConv, line benchTurn) {
+		took, err := postBenchTurn(ctx, client, c, line)
+		if err != nil {
+			m.failed.Add(1)
+			return
 		}
-		time.Sleep(time.Until(due))
-		jobs <- n
+		m.post(took)
 	}
-	close(jobs)
-	wg.Wait()
+	start := time.Now()
+	reported := make(chan struct{})
+	go func() {
+		defer close(reported)
+		m.report(ctx, start, job.Every, os.Stderr)
+	}()
+	if job.Clients > 0 {
+		closedLoop(ctx, job, convs, lines, start, post)
+	} else {
+		paced(ctx, job, convs, lines, start, post)
+	}
 	elapsed := time.Since(start)
-
 	client.CloseIdleConnections()
 
 	// Let the last pushes arrive.
@@ -211,29 +206,153 @@ func drive(ctx context.Context, job driveJob) (*driveResult, error) {
 		c.mu.Unlock()
 	}
 	deadline := time.Now().Add(3 * time.Second)
-	for pushes.Load() < int64(expected) && time.Now().Before(deadline) {
+	for m.pushes.Load() < int64(expected) && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	latMu.Lock()
-	lat := append([]time.Duration(nil), latencies...)
-	latMu.Unlock()
+	m.finish()
+	<-reported
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	return &driveResult{
-		Connected: len(panels), Dropped: int(dropped.Load()),
-		Posted: int(posted.Load()), Failed: int(failed.Load()),
-		AchievedRate: float64(posted.Load()) / elapsed.Seconds(),
-		Expected:     expected, Pushes: int(pushes.Load()),
-		Latency: percentilesOf(lat), PostLatency: percentilesOf(postLats),
+		Connected: len(panels), Dropped: int(m.dropped.Load()),
+		Posted: int(m.posted.Load()), Failed: int(m.failed.Load()),
+		AchievedRate: float64(m.posted.Load()) / elapsed.Seconds(),
+		Expected:     expected, Pushes: int(m.pushes.Load()),
+		Latency: percentilesOf(m.pushLats), PostLatency: percentilesOf(m.postLats),
+		Windows: m.windows,
 	}, nil
 }
 
+// paced posts turns due at a steady pace from start, spread over the
+// conversations; a late tick posts at once.
+func paced(ctx context.Context, job driveJob, convs []*benchConv, lines []benchTurn, start time.Time, post func(*benchConv, benchTurn)) {
+	jobs := make(chan int, 1024)
+	var wg sync.WaitGroup
+	for range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				post(convs[i%len(convs)], lines[(i/len(convs))%len(lines)])
+			}
+		}()
+	}
+	interval := time.Duration(float64(time.Second) / job.Rate)
+	for n := 0; ; n++ {
+		due := start.Add(time.Duration(n) * interval)
+		if due.Sub(start) >= job.Duration || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(time.Until(due))
+		jobs <- n
+	}
+	close(jobs)
+	wg.Wait()
+}
+
+// closedLoop has job.Clients clients post back to back until the time is
+// up, each over conversations of its own, one turn in flight per client.
+func closedLoop(ctx context.Context, job driveJob, convs []*benchConv, lines []benchTurn, start time.Time, post func(*benchConv, benchTurn)) {
+	per := (len(convs) + job.Clients - 1) / job.Clients
+	var wg sync.WaitGroup
+	for k := range job.Clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; time.Since(start) < job.Duration && ctx.Err() == nil; j++ {
+				c := convs[(k+(j%per)*job.Clients)%len(convs)]
+				post(c, lines[(j/per)%len(lines)])
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// measures gathers a run's latencies, in total and per window.
+type measures struct {
+	posted, failed, pushes, dropped atomic.Int64
+
+	mu        sync.Mutex
+	postLats  []time.Duration
+	pushLats  []time.Duration
+	winPost   []time.Duration // since the last window ended
+	winPush   []time.Duration
+	windows   []window
+	last      [4]int64 // posted, failed, pushes, dropped at the last window's end
+	done      chan struct{}
+	closeOnce sync.Once
+}
+
+func (m *measures) post(took time.Duration) {
+	m.posted.Add(1)
+	m.mu.Lock()
+	m.postLats = append(m.postLats, took)
+	m.winPost = append(m.winPost, took)
+	m.mu.Unlock()
+}
+
+func (m *measures) push(took time.Duration) {
+	m.pushes.Add(1)
+	m.mu.Lock()
+	m.pushLats = append(m.pushLats, took)
+	m.winPush = append(m.winPush, took)
+	m.mu.Unlock()
+}
+
+func (m *measures) finished() chan struct{} {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.done == nil {
+		m.done = make(chan struct{})
+	}
+	return m.done
+}
+
+func (m *measures) finish() { m.closeOnce.Do(func() { close(m.finished()) }) }
+
+// report closes a window every `every` and writes it to w as one JSON line,
+// until the run is finished; with every ≤ 0 it only waits.
+func (m *measures) report(ctx context.Context, start time.Time, every time.Duration, w io.Writer) {
+	done := m.finished()
+	if every <= 0 {
+		select {
+		case <-done:
+		case <-ctx.Done():
+		}
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		now := [4]int64{m.posted.Load(), m.failed.Load(), m.pushes.Load(), m.dropped.Load()}
+		m.mu.Lock()
+		win := window{End: time.Since(start).Round(time.Second).String(),
+			Posted: int(now[0] - m.last[0]), Failed: int(now[1] - m.last[1]),
+			Pushes: int(now[2] - m.last[2]), Dropped: int(now[3] - m.last[3]),
+			Latency: percentilesOf(m.winPush), PostLatency: percentilesOf(m.winPost)}
+		m.winPost, m.winPush, m.last = m.winPost[:0], m.winPush[:0], now
+		m.windows = append(m.windows, win)
+		m.mu.Unlock()
+		b, _ := json.Marshal(win)
+		fmt.Fprintf(w, "drive: window %s\n", b)
+	}
+}
+
 // postBenchTurn posts one turn to c and returns how long the answer took.
-func postBenchTurn(ctx context.Context, client *http.Client, job driveJob, c *benchConv, t benchTurn) (time.Duration, error) {
+func postBenchTurn(ctx context.Context, client *http.Client, c *benchConv, t benchTurn) (time.Duration, error) {
 	body, _ := json.Marshal(map[string]string{"role": t.role, "text": t.text})
-	req, err := http.NewRequestWithContext(ctx, "POST", c.url+shopPath(job.Shop)+"/conversations/"+c.id+"/turns", bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, "POST", c.url+shopPath(c.shop.ID)+"/conversations/"+c.id+"/turns", bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
-	req.Header.Set("Authorization", "Bearer "+job.Token)
+	req.Header.Set("Authorization", "Bearer "+c.shop.Token)
 	req.Header.Set("Content-Type", "application/json")
 
 	c.post.Lock()
@@ -282,7 +401,8 @@ func connectPanels(ctx context.Context, job driveJob, convs []*benchConv,
 			h := http.Header{}
 			h.Set("Origin", base)
 			h.Set("Cookie", "assist_session="+job.Sessions[i%len(job.Sessions)])
-			conn, _, err := dialer.DialContext(ctx, wsURL+shopPath(job.Shop)+"/conversations/"+convs[i%len(convs)].id+"/ws", h)
+			c := convs[i%len(convs)]
+			conn, _, err := dialer.DialContext(ctx, wsURL+shopPath(c.shop.ID)+"/conversations/"+c.id+"/ws", h)
 			if err != nil {
 				mu.Lock()
 				if firstErr == nil {
