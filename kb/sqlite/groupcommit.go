@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -90,12 +91,29 @@ func (c *turnCommitter) run() {
 	}
 }
 
-// commit writes one group in one transaction.
+// commit writes one group in one transaction. It first writes the group
+// as it is, which is the rule; when a turn fails there, it writes the group
+// again with each turn behind a savepoint, so the failing turn is rolled
+// back alone and the others commit.
 func (c *turnCommitter) commit(group []*pendingTurn) {
 	db := c.db
-	ctx := context.Background() // callers wait for the truth, cancelled or not
 	db.writes.Lock()
 	defer db.writes.Unlock()
+	if c.write(group, false) {
+		return
+	}
+	for _, p := range group {
+		p.err = nil
+	}
+	c.write(group, true)
+}
+
+// write writes the group in one transaction and commits the turns that
+// succeeded; apart, each turn behind a savepoint. Without savepoints, a turn
+// that fails leaves the transaction rolled back and write returns false.
+func (c *turnCommitter) write(group []*pendingTurn, apart bool) bool {
+	db := c.db
+	ctx := context.Background() // callers wait for the truth, cancelled or not
 	fail := func(err error) {
 		for _, p := range group {
 			if p.err == nil {
@@ -106,35 +124,46 @@ func (c *turnCommitter) commit(group []*pendingTurn) {
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		fail(fmt.Errorf("add turns: %w", err))
-		return
+		return true
 	}
 	defer tx.Rollback()
 	ok := 0
 	for _, p := range group {
-		if len(group) == 1 { // nothing to keep apart
-			p.err = db.insertTurn(ctx, tx, p.t)
-		} else if _, err := tx.ExecContext(ctx, `SAVEPOINT turn`); err != nil {
-			p.err = fmt.Errorf("add turn: %w", err)
-		} else if p.err = db.insertTurn(ctx, tx, p.t); p.err != nil {
-			if _, err := tx.ExecContext(ctx, `ROLLBACK TO turn`); err != nil {
-				fail(fmt.Errorf("add turns: %w", err))
-				return
+		if !apart {
+			if p.err = db.insertTurn(ctx, tx, p.t); p.err != nil && len(group) > 1 {
+				return false
 			}
-			tx.ExecContext(ctx, `RELEASE turn`)
-		} else if _, err := tx.ExecContext(ctx, `RELEASE turn`); err != nil {
+		} else if err := c.insertApart(ctx, tx, p); err != nil {
 			fail(fmt.Errorf("add turns: %w", err))
-			return
+			return true
 		}
 		if p.err == nil {
 			ok++
 		}
 	}
 	if ok == 0 {
-		return
+		return true
 	}
 	if err := tx.Commit(); err != nil {
 		fail(fmt.Errorf("add turns: commit: %w", err))
 	}
+	return true
+}
+
+// insertApart inserts p's turn behind a savepoint, so that its failure,
+// kept in p.err, undoes its own writes alone. The error returned is the
+// transaction's: the group cannot go on.
+func (c *turnCommitter) insertApart(ctx context.Context, tx *sql.Tx, p *pendingTurn) error {
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT turn`); err != nil {
+		return err
+	}
+	if p.err = c.db.insertTurn(ctx, tx, p.t); p.err != nil {
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO turn`); err != nil {
+			return err
+		}
+	}
+	_, err := tx.ExecContext(ctx, `RELEASE turn`)
+	return err
 }
 
 var errStoreClosed = errors.New("add turn: the store is closed")

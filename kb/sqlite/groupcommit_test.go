@@ -50,6 +50,11 @@ func TestGroupCommitKeepsTurnsApart(t *testing.T) {
 	if err := db.SQL().QueryRow(`SELECT COUNT(*) FROM turns`).Scan(&n); err != nil || n != 1+writers-writers/8 {
 		t.Errorf("stored %d turns, %v; want %d", n, err, 1+writers-writers/8)
 	}
+	// A refused turn leaves nothing behind: the conversation's count is
+	// the one turn it holds, however its group was written.
+	if c, err := db.Conversation(ctx, 1, "dup"); err != nil || c.Turns != 1 {
+		t.Errorf("conversation dup: %+v, %v; want 1 turn", c, err)
+	}
 }
 
 // After Close, a turn is refused, not left waiting.

@@ -52,10 +52,16 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	q.Set("_busy_timeout", "5000")
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "NORMAL")
+	// Each connection keeps its prepared statements: a turn runs the same
+	// few queries (token, shop version, insert) every time.
+	q.Set("_stmt_cache_size", "64")
 	sdb, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	// Keep the connections concurrent requests open (database/sql keeps 2
+	// by default): opening one runs its pragmas and loses its statements.
+	sdb.SetMaxIdleConns(64)
 	db := &DB{db: sdb, path: path, Now: time.Now, writes: newFIFOLock()}
 	if err := db.migrate(ctx); err != nil {
 		sdb.Close()
