@@ -57,6 +57,7 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 	fs.IntVar(&where.shops, "shops", 1, "shops the conversations are spread over (synthetic shops of 50 products are added to the demo shop)")
 	fs.DurationVar(&job.Every, "every", 0, "report the latencies and the server's memory of each window of this length as it ends (for soak runs)")
 	cpuProfile := fs.String("cpuprofile", "", "write the server's CPU profile of the run to this file")
+	fs.BoolVar(&where.floor, "floor", false, "bench the raw floor instead of assist serve: the same sockets and frames, no login, engine or store")
 	fs.IntVar(&job.Convs, "convs", 0, "conversations the panels watch (default: panels/4, four panels each)")
 	fs.Float64Var(&job.Rate, "rate", 200, "turns posted per second, spread over the conversations")
 	fs.DurationVar(&job.Duration, "duration", 10*time.Second, "how long to post (at most 1h)")
@@ -114,6 +115,12 @@ type benchReport struct {
 	Windows []memWindow `json:"server_memory_windows,omitempty"`
 	// ShopHeapMiB is the heap each loaded shop added, on average (-shops > 1).
 	ShopHeapMiB float64 `json:"heap_per_shop_mib,omitempty"`
+	// CPU time per posted turn, user + system: the server's (this process)
+	// and the load generator's (the child; 0 when it runs in process). On a
+	// shared machine these hold where latencies do not.
+	ServerCPUPerTurnUS float64 `json:"server_cpu_per_turn_us"`
+	DriverCPUPerTurnUS float64 `json:"driver_cpu_per_turn_us"`
+	LoadAverage        string  `json:"load_average"` // /proc/loadavg at the end
 }
 
 // memWindow is the server's memory at one window's end.
@@ -148,6 +155,7 @@ type memFigures struct {
 type benchStore struct {
 	dsn       string // "": SQLite
 	instances int
+	floor     bool      // the raw floor (benchfloor.go) instead of assist serve
 	shops     int       // shops under load; 0 or 1: the demo shop alone
 	profile   io.Writer // nil: no CPU profile
 }
@@ -172,7 +180,18 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 	// together. Their own chatter (first admin, URL) is not the bench's
 	// output.
 	var srv *server
+	var perShop float64
+	if where.floor {
+		f, err := startFloor(srvCtx)
+		if err != nil {
+			return nil, err
+		}
+		floorJob(f, &job)
+	}
 	for i := range max(1, where.instances) {
+		if where.floor {
+			break
+		}
 		o := serveOptions{data: filepath.Join(dir, strconv.Itoa(i)), addr: "127.0.0.1:0", store: dsn}
 		s, err := startServer(srvCtx, o, io.Discard, stderr)
 		if err != nil {
@@ -187,12 +206,13 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 		job.URLs = append(job.URLs, "http://"+s.addr)
 	}
 	job.URL = job.URLs[0]
-	perShop, err := benchCredentials(ctx, srv, &job, max(1, where.shops))
-	if err != nil {
-		return nil, err
-	}
-	if err := warmInstances(ctx, job); err != nil {
-		return nil, err
+	if srv != nil {
+		if perShop, err = benchCredentials(ctx, srv, &job, max(1, where.shops)); err != nil {
+			return nil, err
+		}
+		if err := warmInstances(ctx, job); err != nil {
+			return nil, err
+		}
 	}
 	fmt.Fprintf(stderr, "bench: servers at %s; connecting %d panels to %d conversations, then %g turns/s for %v\n",
 		strings.Join(job.URLs, " "), job.Panels, job.Convs, job.Rate, job.Duration)
@@ -212,7 +232,9 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 			return nil, err
 		}
 	}
+	selfBefore, childBefore := cpuTime(syscall.RUSAGE_SELF), cpuTime(syscall.RUSAGE_CHILDREN)
 	res, err := drive(ctx, job)
+	self, child := cpuTime(syscall.RUSAGE_SELF)-selfBefore, cpuTime(syscall.RUSAGE_CHILDREN)-childBefore
 	if where.profile != nil {
 		pprof.StopCPUProfile()
 	}
@@ -225,8 +247,21 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 	if job.Clients > 0 {
 		params.Rate = 0
 	}
+	perTurn := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(max(1, res.Posted)) }
+	load, _ := os.ReadFile("/proc/loadavg")
 	return &benchReport{Job: params, Result: *res, Idle: idle.figures(), Server: sampler.figures(),
-		Windows: sampler.windows, ShopHeapMiB: perShop}, nil
+		Windows: sampler.windows, ShopHeapMiB: perShop,
+		ServerCPUPerTurnUS: perTurn(self), DriverCPUPerTurnUS: perTurn(child),
+		LoadAverage: strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " ")}, nil
+}
+
+// cpuTime is the user and system time of who (RUSAGE_SELF or _CHILDREN).
+func cpuTime(who int) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(who, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // benchCredentials adds synthetic shops up to n, loads every shop (the
@@ -411,7 +446,10 @@ func (m *memSampler) window(at time.Duration) {
 func (m *memSampler) sample() {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	f := memFigures{HeapInUseMiB: mib(ms.HeapInuse), Goroutines: runtime.NumGoroutine(), Sockets: m.srv.web.Sockets()}
+	f := memFigures{HeapInUseMiB: mib(ms.HeapInuse), Goroutines: runtime.NumGoroutine()}
+	if m.srv != nil {
+		f.Sockets = m.srv.web.Sockets()
+	}
 	f.RSSMiB, f.PeakRSSMiB = procStatusMiB("VmRSS"), procStatusMiB("VmHWM")
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -473,8 +511,23 @@ func (r *benchReport) write(w io.Writer) {
 	l := res.Latency
 	fmt.Fprintf(w, "  post-to-push       p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms\n", l.P50, l.P90, l.P99, l.Max)
 	fmt.Fprintf(w, "  post answered      p50 %.2f ms  p99 %.2f ms\n", res.PostLatency.P50, res.PostLatency.P99)
+	fmt.Fprintf(w, "  CPU per turn       server %.0f µs, load generator %.0f µs (load average %s)\n",
+		r.ServerCPUPerTurnUS, r.DriverCPUPerTurnUS, r.LoadAverage)
 	fmt.Fprintf(w, "  server memory      heap in use %.1f MiB (peak %.1f), RSS %.1f MiB (peak %.1f), %d goroutines, %d sockets\n",
 		mem.HeapInUseMiB, mem.PeakHeapInUseMiB, mem.RSSMiB, mem.PeakRSSMiB, mem.Goroutines, mem.Sockets)
-	fmt.Fprintf(w, "  idle, before panels heap in use %.1f MiB, RSS %.1f MiB (so about %.0f KiB of RSS per panel under load)\n",
-		r.Idle.HeapInUseMiB, r.Idle.RSSMiB, (mem.RSSMiB-r.Idle.RSSMiB)*1024/float64(max(1, mem.Sockets)))
+	if r.ShopHeapMiB > 0 {
+		fmt.Fprintf(w, "  heap per loaded shop %.2f MiB\n", r.ShopHeapMiB)
+	}
+	for i, win := range res.Windows {
+		fmt.Fprintf(w, "  window to %-8s  posted %d, failed %d, pushes %d, dropped %d; post-to-push p50 %.2f p99 %.2f ms; answered p99 %.2f ms",
+			win.End, win.Posted, win.Failed, win.Pushes, win.Dropped, win.Latency.P50, win.Latency.P99, win.PostLatency.P99)
+		if i < len(r.Windows) {
+			fmt.Fprintf(w, "; server RSS %.0f MiB", r.Windows[i].RSSMiB)
+		}
+		fmt.Fprintln(w)
+	}
+	if mem.Sockets > 0 {
+		fmt.Fprintf(w, "  idle, before panels heap in use %.1f MiB, RSS %.1f MiB (so about %.0f KiB of RSS per panel under load)\n",
+			r.Idle.HeapInUseMiB, r.Idle.RSSMiB, (mem.RSSMiB-r.Idle.RSSMiB)*1024/float64(mem.Sockets))
+	}
 }
