@@ -221,7 +221,7 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 	idle := newMemSampler(srv)
 	idle.sample()
 	sampler := newMemSampler(srv)
-	sampler.every, sampler.log = job.Every, stderr
+	sampler.every, sampler.log = min(job.Every, time.Minute), stderr
 	go sampler.run(ctx, 200*time.Millisecond)
 	drive := c.driver
 	if drive == nil {
@@ -293,8 +293,8 @@ func benchCredentials(ctx context.Context, srv *server, job *driveJob, n int) (f
 		}
 	}
 	var perShop float64
-	if n > 1 {
-		perShop = mib(heapAfterGC()-min(before, heapAfterGC())) / float64(n-1)
+	if after := heapAfterGC(); n > 1 && after > before {
+		perShop = mib(after-before) / float64(n-1)
 	}
 	for _, sh := range shops {
 		token, _, err := srv.db.CreateToken(ctx, sh.ID, "bench")
@@ -518,11 +518,14 @@ func (r *benchReport) write(w io.Writer) {
 	if r.ShopHeapMiB > 0 {
 		fmt.Fprintf(w, "  heap per loaded shop %.2f MiB\n", r.ShopHeapMiB)
 	}
-	for i, win := range res.Windows {
-		fmt.Fprintf(w, "  window to %-8s  posted %d, failed %d, pushes %d, dropped %d; post-to-push p50 %.2f p99 %.2f ms; answered p99 %.2f ms",
+	for _, win := range res.Windows {
+		fmt.Fprintf(w, "  window to %-8s  posted %d, failed %d, pushes %d, dropped %d; post-to-push p50 %.2f p99 %.2f ms; answered p99 %.2f ms\n",
 			win.End, win.Posted, win.Failed, win.Pushes, win.Dropped, win.Latency.P50, win.Latency.P99, win.PostLatency.P99)
-		if i < len(r.Windows) {
-			fmt.Fprintf(w, "; server RSS %.0f MiB", r.Windows[i].RSSMiB)
+	}
+	if len(r.Windows) > 0 {
+		fmt.Fprint(w, "  server RSS (MiB)  ")
+		for _, m := range r.Windows {
+			fmt.Fprintf(w, " %s: %.0f", m.End, m.RSSMiB)
 		}
 		fmt.Fprintln(w)
 	}
