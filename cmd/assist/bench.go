@@ -57,6 +57,8 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 	fs.IntVar(&where.shops, "shops", 1, "shops the conversations are spread over (synthetic shops of 50 products are added to the demo shop)")
 	fs.DurationVar(&job.Every, "every", 0, "report the latencies and the server's memory of each window of this length as it ends (for soak runs)")
 	cpuProfile := fs.String("cpuprofile", "", "write the server's CPU profile of the run to this file")
+	coldRuns := fs.Int("coldstart", 0, "instead of a load: start assist serve this many times on an existing data directory, timing until it listens and answers a first turn")
+	coldExe := fs.String("binary", "", "with -coldstart: the assist binary to start (default: this one)")
 	fs.BoolVar(&where.floor, "floor", false, "bench the raw floor instead of assist serve: the same sockets and frames, no login, engine or store")
 	fs.IntVar(&job.Convs, "convs", 0, "conversations the panels watch (default: panels/4, four panels each)")
 	fs.Float64Var(&job.Rate, "rate", 200, "turns posted per second, spread over the conversations")
@@ -68,6 +70,9 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 	}
 	if *drive {
 		return driveFromStdin(ctx, os.Stdin, stdout)
+	}
+	if *coldRuns > 0 {
+		return c.coldStarts(ctx, *coldExe, *coldRuns, *asJSON, stdout, stderr)
 	}
 	if job.Convs <= 0 {
 		job.Convs = max(1, job.Panels/4, job.Clients*64)
@@ -102,6 +107,38 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 		return enc.Encode(rep)
 	}
 	rep.write(stdout)
+	return nil
+}
+
+// coldStarts runs and reports assist bench -coldstart.
+func (c *benchCmd) coldStarts(ctx context.Context, exe string, runs int, asJSON bool, stdout, stderr io.Writer) error {
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return err
+		}
+	}
+	starts, err := benchColdStarts(ctx, exe, runs, stderr)
+	if err != nil {
+		return err
+	}
+	load, _ := os.ReadFile("/proc/loadavg")
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"binary": exe, "starts": starts, "load_average": strings.TrimSpace(string(load))})
+	}
+	var listen, first, cpu []time.Duration
+	for _, s := range starts {
+		listen, first, cpu = append(listen, s.Listening), append(first, s.FirstAnswer), append(cpu, s.CPU)
+	}
+	l, f, u := percentilesOf(listen), percentilesOf(first), percentilesOf(cpu)
+	fmt.Fprintf(stdout, "assist bench: %d cold starts of %s on an existing data directory, %d CPUs, load average %s\n",
+		runs, exe, runtime.NumCPU(), strings.TrimSpace(string(load)))
+	fmt.Fprintf(stdout, "  listening            p50 %.0f ms  max %.0f ms\n", l.P50, l.Max)
+	fmt.Fprintf(stdout, "  first turn answered  p50 %.0f ms  max %.0f ms\n", f.P50, f.Max)
+	fmt.Fprintf(stdout, "  server CPU until it  p50 %.0f ms  max %.0f ms\n", u.P50, u.Max)
+	fmt.Fprintf(stdout, "  RSS after it         %.0f MiB (peak %.0f)\n", starts[len(starts)-1].RSSMiB, starts[len(starts)-1].PeakRSSMiB)
 	return nil
 }
 
@@ -478,8 +515,11 @@ func mib(b uint64) float64 { return float64(b) / (1 << 20) }
 
 // procStatusMiB reads a "kB" line of /proc/self/status; 0 where there is
 // no /proc.
-func procStatusMiB(field string) float64 {
-	b, err := os.ReadFile(filepath.Join("/proc", "self", "status"))
+func procStatusMiB(field string) float64 { return statusMiB("/proc/self/status", field) }
+
+// statusMiB reads a "kB" line of a /proc status file.
+func statusMiB(path, field string) float64 {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return 0
 	}

@@ -18,11 +18,17 @@ import (
 // serveProcess starts assist serve as a process of its own on the shared
 // store and returns its URL, output and the process.
 func serveProcess(t *testing.T, dsn string) (string, *syncBuffer, *os.Process) {
+	return serveProcessArgs(t, "serve -data "+t.TempDir()+" -store "+dsn+" -addr 127.0.0.1:0")
+}
+
+// serveProcessArgs starts assist with args (space-separated) as a process
+// of its own and returns its URL once it listens, its output and it.
+func serveProcessArgs(t *testing.T, args string) (string, *syncBuffer, *os.Process) {
 	t.Helper()
 	out := &syncBuffer{}
 	// The test binary is assist itself when ASSIST_TEST_ARGS is set (TestMain).
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), "ASSIST_TEST_ARGS=serve -data "+t.TempDir()+" -store "+dsn+" -addr 127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "ASSIST_TEST_ARGS="+args)
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

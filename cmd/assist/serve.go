@@ -18,6 +18,7 @@ import (
 	"assist/kb"
 	"assist/kb/index"
 	"assist/kb/postgres"
+	"assist/kb/segment"
 	"assist/kb/sqlite"
 	"assist/web"
 )
@@ -214,8 +215,13 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 	s.stopWarming, s.warmed = stopWarming, make(chan struct{})
 	go func() {
 		defer close(s.warmed)
-		classify.Default() // the nudge model trains once per process: not on the first turn
-		for _, sh := range shops[:min(len(shops), warmShops)] {
+		warm := shops[:min(len(shops), warmShops)]
+		// While the dictionary loads, its second copy loads on the other
+		// core with these shops' words in: their first turns then do not
+		// wait for a second load and two re-weighings (segment.Preload).
+		segment.Preload(vocabulary(wctx, db, warm, log))
+		classify.Default() // the nudge model trains once per process, on the dictionary alone: not on the first turn
+		for _, sh := range warm {
 			if wctx.Err() != nil { // shutting down: the rest load on demand next time
 				return
 			}
@@ -248,6 +254,20 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 	}
 	fmt.Fprintf(stdout, "assist: listening on %s\n", url)
 	return s, nil
+}
+
+// vocabulary is the words of shops that the index teaches the segmenter.
+func vocabulary(ctx context.Context, db serveStore, shops []kb.ShopInfo, log *slog.Logger) []string {
+	var words []string
+	for _, sh := range shops {
+		k, _, err := db.ShopByID(ctx, sh.ID)
+		if err != nil {
+			log.Warn("read shop", "shop", sh.Name, "err", err)
+			continue
+		}
+		words = append(words, index.Vocabulary(k)...)
+	}
+	return words
 }
 
 // wait serves until ctx ends (SIGINT, SIGTERM) or the server fails, then

@@ -75,14 +75,50 @@ func LoadTime() time.Duration {
 	return loadTime
 }
 
-func load() {
+func load() { loadWith(nil) }
+
+// loadWith loads the first copy with words beyond words.txt: a shop's
+// words taught before anything was cut go into the first load, weighed
+// with the rest in one pass, instead of a second copy and two more passes.
+// It returns how many of them were new to the dictionary.
+func loadWith(words []word) int {
 	start := time.Now()
-	active.Store(newCopy(nil))
+	c := newCopyWeighed(nil, false)
+	fresh := unknown(c, words)
+	for _, w := range fresh {
+		c.seg.AddToken(w.text, w.freq)
+	}
+	c.seg.CalcToken()
+	if len(fresh) > 0 {
+		learned = fresh
+	}
+	active.Store(c)
 	loadTime = time.Since(start)
+	return len(fresh)
+}
+
+// unknown is words not in c's dictionary, each once.
+func unknown(c *copyOf, words []word) []word {
+	var fresh []word
+	seen := map[string]bool{}
+	for _, w := range words {
+		if w.text == "" || seen[w.text] {
+			continue
+		}
+		if _, _, known := c.seg.Find(w.text); !known {
+			fresh = append(fresh, w)
+			seen[w.text] = true
+		}
+	}
+	return fresh
 }
 
 // newCopy loads gse's dictionary with words.txt and extra words.
-func newCopy(extra []word) *copyOf {
+func newCopy(extra []word) *copyOf { return newCopyWeighed(extra, true) }
+
+// newCopyWeighed loads gse's dictionary with words.txt and extra words,
+// weighed (gse's CalcToken) or not yet, when more words are to come.
+func newCopyWeighed(extra []word, weigh bool) *copyOf {
 	c := &copyOf{}
 	seg := &c.seg
 	seg.SkipLog = true
@@ -95,8 +131,8 @@ func newCopy(extra []word) *copyOf {
 		panic(fmt.Sprintf("segment: %v", err))
 	}
 	// Domain words go in first: gse keeps the first frequency it sees for a
-	// word, so ours override the general dictionary, and its CalcToken at
-	// the end of loading weighs them without a second pass.
+	// word, so ours override the general dictionary, and one CalcToken at
+	// the end weighs them with the rest.
 	seg.Dict = gse.NewDict()
 	seg.Init()
 	for _, w := range append(words, extra...) {
@@ -104,11 +140,12 @@ func newCopy(extra []word) *copyOf {
 			panic(fmt.Sprintf("segment: words.txt: add %q: %v", w.text, err))
 		}
 	}
-	if err := seg.LoadDictEmbed("zh_s"); err != nil {
-		panic(fmt.Sprintf("segment: load gse dictionary zh_s: %v", err))
-	}
+	addGseWords(seg, gseZhS)
 	if n := seg.Dict.NumTokens(); n < minDictTokens {
 		panic(fmt.Sprintf("segment: gse dictionary zh_s has %d words, want at least %d", n, minDictTokens))
+	}
+	if weigh {
+		seg.CalcToken()
 	}
 	return c
 }

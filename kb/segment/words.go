@@ -104,7 +104,10 @@ func LoadWordsFile(path string) error {
 // all of a shop's words in one call. Cutting never waits for it: the words
 // go into a second copy of the segmenter, which takes over (see
 // segment.go). It returns how many words were new.
-func AddWords(words []string) int {
+func AddWords(words []string) int { return addWords(shopWords(words)) }
+
+// shopWords is the pieces of words AddWords would teach.
+func shopWords(words []string) []word {
 	var add []word
 	for _, s := range words {
 		for _, piece := range strings.FieldsFunc(fold.String(s), notWordRune) {
@@ -113,42 +116,103 @@ func AddWords(words []string) int {
 			}
 		}
 	}
-	return addWords(add)
+	return add
 }
 
-func addWords(words []word) int {
-	Segmenter()
+// Preload starts loading the dictionary in the background, and beside it,
+// on another core, the second copy with words (a server's shops' words)
+// already weighed in: the first AddWords of any of them then swaps copies
+// at once instead of loading the second copy and re-weighing both. Until
+// then text is cut with the dictionary alone, as without Preload. It does
+// nothing once words have been added.
+func Preload(words []string) {
+	add := shopWords(words)
 	addMu.Lock()
 	defer addMu.Unlock()
+	if standby != nil || prepared != nil || len(learned) > 0 || len(add) == 0 {
+		return
+	}
+	ch := make(chan preparedCopy, 1)
+	prepared = ch
+	go once.Do(load)
+	go func() {
+		c := newCopyWeighed(nil, false)
+		fresh := unknown(c, add)
+		if len(fresh) == 0 {
+			ch <- preparedCopy{} // nothing to gain: the second copy loads when needed
+			return
+		}
+		for _, w := range fresh {
+			c.seg.AddToken(w.text, w.freq)
+		}
+		c.seg.CalcToken()
+		ch <- preparedCopy{c, fresh}
+	}()
+}
+
+// preparedCopy is a second copy Preload built and the words it holds
+// beyond the dictionary.
+type preparedCopy struct {
+	c     *copyOf
+	words []word
+}
+
+// prepared delivers the copy Preload is building; guarded by addMu.
+var prepared chan preparedCopy
+
+func addWords(words []word) int {
+	// Words taught before the first cut go into the first load.
+	first, n := false, 0
+	once.Do(func() { first, n = true, loadWith(words) })
+	if first {
+		return n
+	}
+	addMu.Lock()
 	cur := active.Load()
 	cur.mu.RLock()
-	var fresh []word
-	seen := map[string]bool{}
-	for _, w := range words {
-		if w.text == "" || seen[w.text] {
-			continue
-		}
-		if _, _, known := cur.seg.Find(w.text); !known {
-			fresh = append(fresh, w)
-			seen[w.text] = true
-		}
-	}
+	fresh := unknown(cur, words)
 	cur.mu.RUnlock()
 	if len(fresh) == 0 {
+		addMu.Unlock()
 		return 0
 	}
 	// The other copy learns the words while text is cut with this one,
 	// then takes over; this one learns them once its readers are done.
+	teach := fresh
+	if standby == nil && prepared != nil {
+		p := <-prepared
+		prepared = nil
+		if p.c != nil { // it holds Preload's words: both copies learn them
+			standby, teach = p.c, distinct(append(p.words, fresh...))
+		}
+	}
 	if standby == nil {
 		standby = newCopy(learned)
 	}
-	learn(standby, fresh)
-	next := standby
-	active.Store(next)
-	learn(cur, fresh)
-	standby = cur
-	learned = append(learned, fresh...)
+	learn(standby, teach)
+	active.Store(standby)
+	learned = append(learned, teach...)
+	// The copy put aside catches up in the background: the caller has the
+	// words already. The next addition waits for it (addMu is held).
+	go func() {
+		defer addMu.Unlock()
+		learn(cur, teach)
+		standby = cur
+	}()
 	return len(fresh)
+}
+
+// distinct is words without repeats, in order.
+func distinct(words []word) []word {
+	seen := map[string]bool{}
+	out := words[:0:0]
+	for _, w := range words {
+		if !seen[w.text] {
+			seen[w.text] = true
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // learn adds words to a copy no reader is using (it waits for any who
@@ -156,6 +220,9 @@ func addWords(words []word) int {
 func learn(c *copyOf, words []word) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if words = unknown(c, words); len(words) == 0 {
+		return // a copy Preload made knows them already
+	}
 	for _, w := range words {
 		// gse's trie only fails on keys it cannot store (empty text);
 		// such a word is simply not learned.

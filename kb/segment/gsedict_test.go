@@ -1,0 +1,89 @@
+package segment
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/go-ego/gse"
+)
+
+// The fast first load (gse's text read directly, a shop's words taken in
+// before the one weighing) cuts exactly as gse's own LoadDictEmbed followed
+// by AddWords did: same dictionary size, same words for every line.
+func TestFastLoadCutsAsGse(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the dictionary twice")
+	}
+	shopWords := []word{{"雾岭白毫银针", DefaultFreq}, {"闪充魔方", DefaultFreq}, {"包邮", DefaultFreq}}
+
+	// The way before: words.txt, LoadDictEmbed (weighs), then the shop's
+	// new words and a second weighing.
+	var old gse.Segmenter
+	old.SkipLog, old.NotLoadHMM = true, true
+	old.Dict = gse.NewDict()
+	old.Init()
+	words, err := parseWords(embeddedWords, "words.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range words {
+		old.AddToken(w.text, w.freq)
+	}
+	if err := old.LoadDictEmbed("zh_s"); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range shopWords {
+		if _, _, known := old.Find(w.text); !known {
+			old.AddToken(w.text, w.freq)
+		}
+	}
+	old.CalcToken()
+
+	fast := newCopyWeighed(nil, false)
+	for _, w := range unknown(fast, shopWords) {
+		fast.seg.AddToken(w.text, w.freq)
+	}
+	fast.seg.CalcToken()
+
+	if a, b := old.Dict.NumTokens(), fast.seg.Dict.NumTokens(); a != b || a < minDictTokens {
+		t.Fatalf("dictionary sizes: gse's load %d, the fast load %d", a, b)
+	}
+	if a, b := old.Dict.TotalFreq(), fast.seg.Dict.TotalFreq(); a != b {
+		t.Errorf("total frequency: gse's load %v, the fast load %v", a, b)
+	}
+	lines := []string{
+		"亲，这款充电器支持快充吗？今天下单什么时候发货，包邮吗",
+		"收到的杯子碎了一个,盒子也压扁了,你们怎么包装的",
+		"雾岭白毫银针还有货吗,买两盒能便宜点不",
+		"闪充魔方和数据线一起买有优惠吗",
+		"羽绒服保质期多久,可以七天无理由退货吗",
+		"我要投诉,再不处理就给差评",
+		"麻烦帮我改一下收货地址,谢谢亲",
+	}
+	cut := func(seg *gse.Segmenter, text string) []string {
+		var out []string
+		for _, sg := range seg.Segment([]byte(text)) {
+			out = append(out, text[sg.Start():sg.End()])
+			for _, sub := range sg.Token().Segments() {
+				out = append(out, "·"+sub.Token().Text())
+			}
+		}
+		return out
+	}
+	for _, line := range append(lines, parseBenchWords()...) {
+		if a, b := cut(&old, line), cut(&fast.seg, line); !slices.Equal(a, b) {
+			t.Errorf("%s:\n gse's load  %v\n fast load   %v", line, a, b)
+		}
+	}
+}
+
+// parseBenchWords is every word of words.txt as a line of its own, so each
+// domain word is cut by both loads.
+func parseBenchWords() []string {
+	words, _ := parseWords(embeddedWords, "words.txt")
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = "这个" + w.text + "怎么样"
+	}
+	return out
+}
