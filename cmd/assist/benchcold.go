@@ -76,8 +76,7 @@ func startOnce(ctx context.Context, exe, dir string, shop int64, token string, r
 		return cs, err
 	}
 	cmd := exec.CommandContext(ctx, exe, "serve", "-data", dir, "-addr", addr)
-	var log bytes.Buffer
-	cmd.Stdout, cmd.Stderr = io.Discard, &log
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return cs, err
@@ -108,7 +107,7 @@ func startOnce(ctx context.Context, exe, dir string, shop int64, token string, r
 	req.Header.Set("Content-Type", "application/json")
 	res, err := (&http.Client{Timeout: time.Minute}).Do(req)
 	if err != nil {
-		return cs, fmt.Errorf("cold start %d: first turn: %w (server log: %s)", run, err, log.Bytes())
+		return cs, fmt.Errorf("cold start %d: first turn, after %v: %w", run, time.Since(start).Round(time.Millisecond), err)
 	}
 	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()
