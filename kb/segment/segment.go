@@ -90,7 +90,9 @@ func loadWith(words []word) int {
 	}
 	c.seg.CalcToken()
 	if len(fresh) > 0 {
+		addMu.Lock() // Preload reads it; no holder of addMu waits for this load
 		learned = fresh
+		addMu.Unlock()
 	}
 	active.Store(c)
 	loadTime = time.Since(start)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -178,20 +179,23 @@ func addWords(words []word) int {
 	}
 	// The other copy learns the words while text is cut with this one,
 	// then takes over; this one learns them once its readers are done.
-	teach := fresh
+	teach, catchUp := fresh, fresh
 	if standby == nil && prepared != nil {
 		p := <-prepared
 		prepared = nil
 		if p.c != nil { // it holds Preload's words: both copies learn them
 			standby, teach = p.c, distinct(append(p.words, fresh...))
+			// It was built from the dictionary alone: words the first load
+			// took in (an AddWords before Preload) are not in it yet.
+			catchUp = distinct(append(slices.Clone(learned), teach...))
 		}
 	}
 	if standby == nil {
 		standby = newCopy(learned)
 	}
-	learn(standby, teach)
+	learn(standby, catchUp)
 	active.Store(standby)
-	learned = append(learned, teach...)
+	learned = distinct(append(learned, teach...))
 	// The copy put aside catches up in the background: the caller has the
 	// words already. The next addition waits for it (addMu is held).
 	go func() {
