@@ -81,14 +81,6 @@ func (h *Hub) Publish(shop int64, conv string, sugg *assistant.Suggestions, data
 	}
 }
 
-// closeSession closes the sockets a session opened, once it has logged out.
-func (h *Hub) closeSession(sessionID string) {
-	if sessionID == "" {
-		return
-	}
-	h.closeWhere(func(c *client) bool { return c.who.sessionID == sessionID }, "logged out")
-}
-
 // closeWhere closes, with 1008 and reason, every socket that match picks.
 func (h *Hub) closeWhere(match func(*client) bool, reason string) {
 	h.mu.RLock()
