@@ -37,9 +37,6 @@ func (c *evalCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writ
 		fs.Usage()
 		return errUsage
 	}
-	// The nudge classifier trains once per process before the first turn;
-	// train it here so the per-turn latency is the turns' own. The wall
-	// time of the command includes it.
 	// The shop's words go into a second copy of the dictionary on the other
 	// core while the first loads (the classifier reads with the dictionary
 	// alone), so the shop's index does not wait for a second load. A shop
@@ -47,6 +44,9 @@ func (c *evalCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writ
 	if sh, err := bundle.Load(*shop); err == nil {
 		segment.Preload(index.Vocabulary(sh))
 	}
+	// The nudge classifier trains once per process before the first turn;
+	// train it here so the per-turn latency is the turns' own. The wall
+	// time of the command includes it.
 	segment.LoadTime() // the dictionary the classifier reads with, loaded anyway
 	start := time.Now()
 	classify.Default()
