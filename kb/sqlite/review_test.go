@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"assist/kb"
 	"assist/kb/review"
+	"assist/kb/storetest"
 )
 
 var cst = time.FixedZone("CST", 8*3600)
@@ -35,90 +35,6 @@ func addManager(t *testing.T, db *DB, name string) {
 		t.Fatal(err)
 	}
 }
-
-// reviewFixture is a small week whose figures are computed by hand in
-// TestReviewFigures.
-func reviewFixture(t *testing.T) *DB {
-	t.Helper()
-	db := openWithShop(t)
-	ctx := context.Background()
-	addManager(t, db, "boss")
-	turn := func(conv string, i int, role, who, text string, when time.Time, nudges ...string) {
-		t.Helper()
-		type nudge struct {
-			Kind     string `json:"kind"`
-			Category string `json:"category,omitempty"`
-		}
-		set := struct {
-			Conversation string  `json:"conversation"`
-			Turn         int     `json:"turn"`
-			Product      string  `json:"product"`
-			Nudges       []nudge `json:"nudges"`
-		}{conv, i, "p1", []nudge{}}
-		for _, n := range nudges {
-			k, c, _ := cutColon(n)
-			set.Nudges = append(set.Nudges, nudge{k, c})
-		}
-		data, _ := json.Marshal(set)
-		if err := db.AddTurn(ctx, &kb.StoredTurn{Shop: 1, Conversation: conv, Index: i, Role: role, Text: text,
-			At: when, PostedBy: who, Suggestions: data}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// c1: bargaining at 23:59, answered at 00:01 with a plain discount; paid.
-	turn("c1", 0, "buyer", "token:qn", "能便宜点吗", at("2026-11-23", "23:59:00"), "upsell:bargain")
-	turn("c1", 1, "agent", "xiaoli", "亲,您好,给您便宜10元", at("2026-11-24", "00:01:00"))
-	turn("c1", 2, "buyer", "token:qn", "好的拍了", at("2026-11-24", "00:05:00"))
-	turn("c1", 3, "agent", "xiaoli", "感谢支持", at("2026-11-24", "00:06:00"))
-	// c2: never answered.
-	turn("c2", 0, "buyer", "token:qn", "在吗", at("2026-11-25", "10:00:00"))
-	// c3: next week; a promise the shop cannot keep and an absolute word, no closing.
-	turn("c3", 0, "buyer", "token:qn", "什么时候发货", at("2026-11-30", "09:00:00"))
-	turn("c3", 1, "agent", "xiaowang", "亲在的,今天一定发,最好的茶", at("2026-11-30", "09:00:30"), "shipping_promise:ship", "wording")
-
-	ev := func(conv string, turn int, who, kind, id string, a kb.Action, when time.Time) kb.Event {
-		return kb.Event{Shop: 1, Conversation: conv, Turn: turn, Agent: who, Kind: kind, SuggestionID: id, Action: a, At: when}
-	}
-	typed := ev("c1", 0, "xiaoli", "phrase", "h1", kb.ActionUsed, at("2026-11-24", "00:01:00"))
-	typed.Typed, typed.Edited = true, true
-	if err := db.AddEvents(ctx,
-		ev("c1", 0, "xiaoli", "phrase", "h1", kb.ActionShown, at("2026-11-23", "23:59:01")),
-		ev("c1", 0, "boss", "phrase", "h1", kb.ActionShown, at("2026-11-23", "23:59:01")),
-		ev("c1", 0, "boss", "phrase", "h9", kb.ActionShown, at("2026-11-23", "23:59:01")), // only a manager saw it
-		ev("c1", 0, "xiaoli", "rule", "r1", kb.ActionShown, at("2026-11-23", "23:59:01")),
-		ev("c1", 0, "xiaoli", "rule", "r1", kb.ActionDismissed, at("2026-11-23", "23:59:30")),
-		typed,
-		ev("c2", 0, "xiaoli", "phrase", "h1", kb.ActionShown, at("2026-11-25", "10:00:01")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	paid := &kb.Outcome{ID: "pay-1", Conversation: "c1", Kind: kb.OutcomeOrderPaid, At: at("2026-11-24", "00:10:00"),
-		Order: "o1", Amount: 16800, Items: []kb.OrderItem{{Product: "p1", Quantity: 1}}}
-	for i, want := range []bool{true, false} { // posted twice: a retry
-		created, err := db.AddOutcome(ctx, 1, paid)
-		if err != nil || created != want {
-			t.Fatalf("post %d: created %v, %v; want %v", i+1, created, err, want)
-		}
-	}
-	changed := *paid
-	changed.Amount = 100
-	if _, err := db.AddOutcome(ctx, 1, &changed); kb.ErrorCode(err) != kb.EConflict {
-		t.Fatalf("a different body under the same id: %v, want conflict", err)
-	}
-	return db
-}
-
-func cutColon(s string) (string, string, bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == ':' {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
-}
-
-// The hand-computed figures of this fixture are checked on both stores by
-// the contract suite (kb/storetest, "review").
 
 // TestReviewRefreshByDifference checks that rollups kept up by refreshes
 // between writes (each moving the day rows by its chunk's difference) give
@@ -303,23 +219,25 @@ func checkDaySums(t *testing.T, db *DB) {
 // (by the server's background refresh), a page answers at once from the
 // rows as they are, and the figures are there once that refresh is done.
 func TestReviewPageDoesNotWait(t *testing.T) {
-	db := reviewFixture(t)
+	// The small week whose figures the contract suite checks by hand.
+	db := openTemp(t)
+	shop := storetest.SeedReview(t, db)
 	ctx := context.Background()
-	l := db.refreshLock(1)
+	l := db.refreshLock(shop)
 	l.lock(ctx) // a refresh of the shop is running
 	start := time.Now()
-	n, err := db.RefreshReviewFor(ctx, 1, time.Minute)
+	n, err := db.RefreshReviewFor(ctx, shop, time.Minute)
 	if err != nil || n != 0 || time.Since(start) > 5*time.Second {
 		t.Fatalf("page refresh while another runs: %d, %v after %v; want 0 at once", n, err, time.Since(start))
 	}
-	if agents, _ := db.ReviewAgents(ctx, 1, review.Filter{}); len(agents) != 0 {
+	if agents, _ := db.ReviewAgents(ctx, shop, review.Filter{}); len(agents) != 0 {
 		t.Errorf("agents before any refresh = %+v, want none yet", agents)
 	}
 	l.unlock()
-	if n, err := db.RefreshReviewFor(ctx, 1, time.Minute); err != nil || n != 3 {
+	if n, err := db.RefreshReviewFor(ctx, shop, time.Minute); err != nil || n != 3 {
 		t.Fatalf("page refresh once the other is done: %d, %v; want 3", n, err)
 	}
-	if agents, _ := db.ReviewAgents(ctx, 1, review.Filter{}); len(agents) != 3 {
+	if agents, _ := db.ReviewAgents(ctx, shop, review.Filter{}); len(agents) != 3 {
 		t.Errorf("agents = %+v, want 3 rows", agents)
 	}
 }
