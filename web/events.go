@@ -74,7 +74,8 @@ func (s *Server) recordFeedback(ctx context.Context, shop int64, key string, req
 type suggestion struct{ id, kind string }
 
 // suggestionsOf lists every suggestion of a set: nudges by kind (and
-// category), products, rules and phrases by id.
+// category), products, rules and phrases by id. kb.SetMembers reads the
+// same list from a stored set.
 func suggestionsOf(sugg *assistant.Suggestions) []suggestion {
 	out := make([]suggestion, 0, len(sugg.Nudges)+len(sugg.Products)+len(sugg.Rules)+len(sugg.Phrases))
 	for _, n := range sugg.Nudges {
@@ -93,12 +94,7 @@ func suggestionsOf(sugg *assistant.Suggestions) []suggestion {
 }
 
 // NudgeID is how events name a nudge: its kind, and its category if any.
-func NudgeID(n assistant.Nudge) string {
-	if n.Category == "" {
-		return n.Kind
-	}
-	return n.Kind + ":" + n.Category
-}
+func NudgeID(n assistant.Nudge) string { return kb.NudgeID(n.Kind, n.Category) }
 
 func offered(sugg *assistant.Suggestions, kind, id string) bool {
 	for _, sg := range suggestionsOf(sugg) {
@@ -109,13 +105,14 @@ func offered(sugg *assistant.Suggestions, kind, id string) bool {
 	return false
 }
 
-// shownEvents is one shown event per suggestion of the set.
-func shownEvents(shop int64, sugg *assistant.Suggestions, agent string, at time.Time) []kb.Event {
+// showOf is the show of a set pushed to an agent's panel: one record
+// for the push, with the set's members for the counts the store keeps
+// beside it. (It was one shown event per suggestion before issue 13.)
+func showOf(shop int64, sugg *assistant.Suggestions, agent string, at time.Time) kb.Show {
 	all := suggestionsOf(sugg)
-	out := make([]kb.Event, len(all))
+	members := make([]kb.SetMember, len(all))
 	for i, sg := range all {
-		out[i] = kb.Event{Shop: shop, Conversation: sugg.Conversation, Turn: sugg.Turn, Agent: agent,
-			SuggestionID: sg.id, Kind: sg.kind, Action: kb.ActionShown, At: at}
+		members[i] = kb.SetMember{Kind: sg.kind, ID: sg.id}
 	}
-	return out
+	return kb.Show{Shop: shop, Conversation: sugg.Conversation, Turn: sugg.Turn, Agent: agent, At: at, Members: members}
 }

@@ -3,23 +3,25 @@ package web
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
 	"assist/kb"
 )
 
-// maxBufferedEvents bounds the shown events held in memory while the store
-// cannot take them; beyond it they are counted and dropped.
-const maxBufferedEvents = 100_000
+// maxBufferedShows bounds the shows held in memory while the store cannot
+// take them; beyond it they are counted and dropped. A show is a whole set
+// pushed to a panel (a dozen shown events before issue 13).
+const maxBufferedShows = 50_000
 
-// eventChunk is how many events go in one transaction: well under a
+// showChunk is how many shows go in one transaction: well under a
 // millisecond of writing, so a turn waiting for the write lock waits no
 // longer.
-const eventChunk = 64
+const showChunk = 128
 
-// recorder writes shown events in batches: a panel showing a suggestion set
-// is frequent, and one transaction per batch keeps the write lock free for
+// recorder writes shows in batches: a panel showing a suggestion set is
+// frequent, and one transaction per batch keeps the write lock free for
 // turns. Used and dismissed events do not pass here: they are committed
 // before they are acknowledged.
 type recorder struct {
@@ -28,10 +30,10 @@ type recorder struct {
 	interval time.Duration
 
 	mu      sync.Mutex
-	buf     []kb.Event
+	buf     []kb.Show
 	dropped int
 
-	flushMu sync.Mutex // one flush at a time, so events keep their order
+	flushMu sync.Mutex // one flush at a time, so shows keep their order
 	stop    chan struct{}
 	stopped chan struct{}
 	once    sync.Once
@@ -46,15 +48,18 @@ func newRecorder(store Store, log *slog.Logger, interval time.Duration) *recorde
 	return r
 }
 
-// add buffers events; it never waits for the store.
-func (r *recorder) add(events ...kb.Event) {
+// add buffers shows; it never waits for the store. A set without any
+// suggestion showed nothing: it is not recorded (it made no shown event
+// before shows either).
+func (r *recorder) add(shows ...kb.Show) {
+	shows = slices.DeleteFunc(shows, func(s kb.Show) bool { return len(s.Members) == 0 })
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if room := maxBufferedEvents - len(r.buf); room < len(events) {
-		r.dropped += len(events) - max(room, 0)
-		events = events[:max(room, 0)]
+	if room := maxBufferedShows - len(r.buf); room < len(shows) {
+		r.dropped += len(shows) - max(room, 0)
+		shows = shows[:max(room, 0)]
 	}
-	r.buf = append(r.buf, events...)
+	r.buf = append(r.buf, shows...)
 }
 
 func (r *recorder) run() {
@@ -67,7 +72,7 @@ func (r *recorder) run() {
 			return
 		case <-t.C:
 			if err := r.flush(context.Background()); err != nil {
-				r.log.Error("write shown events", "err", err)
+				r.log.Error("write shows", "err", err)
 			}
 		}
 	}
@@ -85,15 +90,15 @@ func (r *recorder) flush(ctx context.Context) error {
 	r.dropped = 0
 	r.mu.Unlock()
 	if dropped > 0 {
-		r.log.Warn("shown events dropped: the store fell behind", "count", dropped)
+		r.log.Warn("shows dropped: the store fell behind", "count", dropped)
 	}
 	for len(batch) > 0 {
-		n := min(len(batch), eventChunk)
-		err := r.store.AddEvents(ctx, batch[:n]...)
+		n := min(len(batch), showChunk)
+		err := r.store.AddShows(ctx, batch[:n]...)
 		switch {
 		case err == nil:
 		case kb.ErrorCode(err) == kb.EInvalid: // it would fail again
-			r.log.Error("shown events refused", "count", n, "err", err)
+			r.log.Error("shows refused", "count", n, "err", err)
 		default:
 			r.requeue(batch)
 			return err
@@ -103,15 +108,15 @@ func (r *recorder) flush(ctx context.Context) error {
 	return nil
 }
 
-// requeue puts events that could not be written back in front of the
+// requeue puts shows that could not be written back in front of the
 // buffer, within its bound.
-func (r *recorder) requeue(batch []kb.Event) {
+func (r *recorder) requeue(batch []kb.Show) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.buf = append(batch, r.buf...)
-	if len(r.buf) > maxBufferedEvents {
-		r.dropped += len(r.buf) - maxBufferedEvents
-		r.buf = r.buf[len(r.buf)-maxBufferedEvents:]
+	if len(r.buf) > maxBufferedShows {
+		r.dropped += len(r.buf) - maxBufferedShows
+		r.buf = r.buf[len(r.buf)-maxBufferedShows:]
 	}
 }
 

@@ -363,6 +363,10 @@ func (s *Server) reviewConversation(w http.ResponseWriter, r *http.Request, p *p
 	if err != nil {
 		return err
 	}
+	shows, err := s.review.ConversationShows(ctx, p.Shop, id)
+	if err != nil {
+		return err
+	}
 	outcomes, err := s.review.Outcomes(ctx, p.Shop, id)
 	if err != nil {
 		return err
@@ -395,6 +399,12 @@ func (s *Server) reviewConversation(w http.ResponseWriter, r *http.Request, p *p
 			l.Used = append(l.Used, use)
 		case kb.ActionDismissed:
 			l.Dismissed = append(l.Dismissed, use)
+		}
+	}
+	// Shows were recorded after the shown events above (migration 013).
+	for _, sh := range shows {
+		if l := byTurn[sh.Turn]; l != nil && !contains(l.ShownTo, sh.Agent) {
+			l.ShownTo = append(l.ShownTo, sh.Agent)
 		}
 	}
 	if csv {

@@ -68,6 +68,7 @@ type Store interface {
 	Conversation(ctx context.Context, shop int64, id string) (*kb.ConversationSummary, error)
 	Turn(ctx context.Context, shop int64, conv string, index int) (*kb.StoredTurn, error)
 	AddEvents(ctx context.Context, events ...kb.Event) error
+	AddShows(ctx context.Context, shows ...kb.Show) error
 	AddEventOnce(ctx context.Context, key string, e kb.Event) (replayed bool, err error)
 	SuggestionReport(ctx context.Context, shop int64) ([]kb.SuggestionStats, error)
 
@@ -110,6 +111,7 @@ type ReviewStore interface {
 	AddOutcome(ctx context.Context, shop int64, o *kb.Outcome) (created bool, err error)
 	Outcomes(ctx context.Context, shop int64, conv string) ([]kb.Outcome, error)
 	ConversationEvents(ctx context.Context, shop int64, conv string) ([]kb.Event, error)
+	ConversationShows(ctx context.Context, shop int64, conv string) ([]kb.Show, error)
 	RefreshReviewFor(ctx context.Context, shop int64, budget time.Duration) (int, error)
 	ReviewAgents(ctx context.Context, shop int64, f review.Filter) ([]review.AgentRow, error)
 	ReviewAgentNames(ctx context.Context, shop int64) ([]string, error)
@@ -296,7 +298,7 @@ func (s *Server) Close(ctx context.Context) error {
 	return s.events.close(ctx)
 }
 
-// FlushEvents writes the shown events buffered so far.
+// FlushEvents writes the shows buffered so far.
 func (s *Server) FlushEvents(ctx context.Context) error { return s.events.flush(ctx) }
 
 // Sockets is the number of open WebSockets.

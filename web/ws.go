@@ -171,7 +171,7 @@ func (s *Server) recordShown(c *client, sugg *assistant.Suggestions) {
 	if !c.who.person() || c.who.Role != kb.RoleAgent {
 		return
 	}
-	s.events.add(shownEvents(c.topic.shop, sugg, c.who.Name, s.now())...)
+	s.events.add(showOf(c.topic.shop, sugg, c.who.Name, s.now()))
 }
 
 // stillAllowed checks a socket's caller again against the store: a session

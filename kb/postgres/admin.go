@@ -408,7 +408,9 @@ func (db *DB) SetRequireApproval(ctx context.Context, shop int64, on bool) error
 }
 
 // PhraseUsage counts, per phrase of a shop, how often it was shown, used and
-// dismissed over the last 7 and 30 days (by the store's clock).
+// dismissed over the last 7 and 30 days (by the store's clock): shown
+// events recorded before migration 013 with the others, shows since from
+// their hourly counts.
 func (db *DB) PhraseUsage(ctx context.Context, shop int64) (map[string]kb.PhraseUsage, error) {
 	now := db.now()
 	week, month := now.Add(-7*24*time.Hour), now.Add(-30*24*time.Hour)
@@ -435,5 +437,14 @@ func (db *DB) PhraseUsage(ctx context.Context, shop int64) (map[string]kb.Phrase
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("phrase usage of shop %d: %w", shop, err)
 	}
+	shown7, err := db.shownSince(ctx, shop, kb.SuggestionPhrase, week)
+	if err != nil {
+		return nil, fmt.Errorf("phrase usage of shop %d: %w", shop, err)
+	}
+	shown30, err := db.shownSince(ctx, shop, kb.SuggestionPhrase, month)
+	if err != nil {
+		return nil, fmt.Errorf("phrase usage of shop %d: %w", shop, err)
+	}
+	kb.AddShownUsage(out, shown7, shown30)
 	return out, nil
 }

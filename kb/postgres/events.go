@@ -83,13 +83,16 @@ func (db *DB) Events(ctx context.Context, shop int64, conversation string) ([]kb
 }
 
 // SuggestionReport counts, per suggestion, how often it was shown, used and
-// dismissed; the most shown first.
+// dismissed; the most shown first. Shown counts both the shown events
+// recorded before migration 013 and the members of the shows since.
 func (db *DB) SuggestionReport(ctx context.Context, shop int64) ([]kb.SuggestionStats, error) {
-	rows, err := db.pool.Query(ctx, `SELECT suggestion_id, kind,
-			COUNT(*) FILTER (WHERE action = 'shown'), COUNT(*) FILTER (WHERE action = 'used'),
-			COUNT(*) FILTER (WHERE action = 'dismissed')
-		FROM events WHERE shop_id = $1 GROUP BY suggestion_id, kind
-		ORDER BY 3 DESC, suggestion_id COLLATE "C", kind COLLATE "C"`, shop)
+	rows, err := db.pool.Query(ctx, `SELECT suggestion_id, kind, SUM(shown)::int, SUM(used)::int, SUM(dismissed)::int FROM (
+			SELECT suggestion_id, kind, (action = 'shown')::int AS shown, (action = 'used')::int AS used,
+				(action = 'dismissed')::int AS dismissed
+			FROM events WHERE shop_id = $1
+			UNION ALL
+			SELECT suggestion_id, kind, shown, 0, 0 FROM shown_counts WHERE shop_id = $1) u
+		GROUP BY suggestion_id, kind ORDER BY 3 DESC, suggestion_id COLLATE "C", kind COLLATE "C"`, shop)
 	if err != nil {
 		return nil, fmt.Errorf("suggestion report: %w", err)
 	}

@@ -31,7 +31,7 @@ func (l *Loader) Copy(ctx context.Context, table string, columns []string, rows 
 func (l *Loader) KeepIDsAbove(table string, id int64) { l.keep[table] = max(l.keep[table], id) }
 
 // identityTables are the tables whose ids the store hands out.
-var identityTables = []string{"shops", "users", "api_tokens", "events", "flags", "shop_examples", "personal_phrases", "suggestion_parts"}
+var identityTables = []string{"shops", "users", "api_tokens", "events", "flags", "shop_examples", "personal_phrases", "suggestion_parts", "shows"}
 
 // Load fills an empty store in one transaction: fn copies the rows, then
 // each table's identity is moved past the ids copied, so new rows never take

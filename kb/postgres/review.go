@@ -241,7 +241,7 @@ func (db *DB) rewriteRollup(ctx context.Context, conn *pgxpool.Conn, shop int64,
 	})
 }
 
-// readRollupConversations reads the turns, events and outcomes of convs.
+// readRollupConversations reads the turns, events, shows and outcomes of convs.
 // Turns are read as every other reader reads them (turnColumns,
 // collectTurns), so the stored form of a suggestion set is decoded in one
 // place.
@@ -280,6 +280,34 @@ func (db *DB) readRollupConversations(ctx context.Context, conn *pgxpool.Conn, s
 		c := byID[e.Conversation]
 		c.Events = append(c.Events, review.Event{Conversation: e.Conversation, Turn: e.Turn, Agent: e.Agent, Kind: e.Kind,
 			SuggestionID: e.SuggestionID, Action: e.Action, Typed: e.Typed, Edited: e.Edited, At: e.At})
+	}
+
+	// Shows stand for the shown events of their turns' sets.
+	rows, err = conn.Query(ctx, `SELECT conversation, turn, agent, at FROM shows
+		WHERE shop_id = $1 AND conversation = ANY($2) ORDER BY id`, shop, convs)
+	if err != nil {
+		return nil, fmt.Errorf("shows: %w", err)
+	}
+	shows, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (kb.Show, error) {
+		s := kb.Show{Shop: shop}
+		err := r.Scan(&s.Conversation, &s.Turn, &s.Agent, &s.At)
+		s.At = s.At.UTC()
+		return s, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("shows: %w", err)
+	}
+	byConv := map[string][]kb.Show{}
+	for _, s := range shows {
+		byConv[s.Conversation] = append(byConv[s.Conversation], s)
+	}
+	for conv, shows := range byConv {
+		c := byID[conv]
+		sets := make(map[int][]byte, len(c.Turns))
+		for _, t := range c.Turns {
+			sets[t.Index] = t.Suggestions
+		}
+		c.Events = append(c.Events, review.ShownEvents(shows, sets)...)
 	}
 
 	rows, err = conn.Query(ctx, `SELECT conversation, details FROM outcomes WHERE shop_id = $1 AND conversation = ANY($2)

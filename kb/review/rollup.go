@@ -157,3 +157,21 @@ func Rollup(shop RollupShop, convs []RollupConversation) ([]ConvRow, []SuggRow) 
 	}
 	return convRows, suggRows
 }
+
+// ShownEvents are the shown events a conversation's shows stand for: one
+// per member of the set each show's turn stored (sets: turn index → the
+// stored set), as shown events were recorded before shows. A set that does
+// not decode, or a turn the store no longer has, showed nothing countable.
+func ShownEvents(shows []kb.Show, sets map[int][]byte) []Event {
+	members := map[int][]kb.SetMember{}
+	var out []Event
+	for _, s := range shows {
+		m, ok := members[s.Turn]
+		if !ok {
+			m, _ = kb.SetMembers(sets[s.Turn])
+			members[s.Turn] = m
+		}
+		out = append(out, FromKB(kb.ShowEvents(s, m))...)
+	}
+	return out
+}

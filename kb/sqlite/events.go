@@ -101,12 +101,15 @@ func (db *DB) Events(ctx context.Context, shop int64, conversation string) ([]kb
 }
 
 // SuggestionReport counts, per suggestion, how often it was shown, used and
-// dismissed; the most shown first.
+// dismissed; the most shown first. Shown counts both the shown events
+// recorded before migration 013 and the members of the shows since.
 func (db *DB) SuggestionReport(ctx context.Context, shop int64) ([]kb.SuggestionStats, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT suggestion_id, kind,
-			SUM(action = 'shown'), SUM(action = 'used'), SUM(action = 'dismissed')
-		FROM events WHERE shop_id = ? GROUP BY suggestion_id, kind
-		ORDER BY SUM(action = 'shown') DESC, suggestion_id, kind`, shop)
+	rows, err := db.db.QueryContext(ctx, `SELECT suggestion_id, kind, SUM(shown), SUM(used), SUM(dismissed) FROM (
+			SELECT suggestion_id, kind, action = 'shown' AS shown, action = 'used' AS used, action = 'dismissed' AS dismissed
+			FROM events WHERE shop_id = ?
+			UNION ALL
+			SELECT suggestion_id, kind, shown, 0, 0 FROM shown_counts WHERE shop_id = ?)
+		GROUP BY suggestion_id, kind ORDER BY 3 DESC, suggestion_id, kind`, shop, shop)
 	if err != nil {
 		return nil, fmt.Errorf("suggestion report: %w", err)
 	}

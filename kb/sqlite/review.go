@@ -307,6 +307,7 @@ type convData struct {
 	product  string
 	events   []review.Event
 	outcomes []kb.Outcome
+	sets     map[int][]byte // turn index → stored set, for the shows
 }
 
 // storedSet is the part of a stored suggestion set the review reads.
@@ -360,6 +361,10 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 			q.Nudges = append(q.Nudges, id)
 		}
 		d := data[t.Conversation]
+		if d.sets == nil {
+			d.sets = map[int][]byte{}
+		}
+		d.sets[t.Index] = stored
 		d.turns = append(d.turns, t)
 		d.quality = append(d.quality, q)
 		if d.product == "" {
@@ -396,6 +401,34 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+
+	shows := map[string][]kb.Show{}
+	rows, err = db.db.QueryContext(ctx, `SELECT conversation, turn, agent, at FROM shows
+		WHERE shop_id = ? AND conversation IN `+in+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("refresh review: shows: %w", err)
+	}
+	for rows.Next() {
+		s := kb.Show{Shop: rc.shop}
+		var at string
+		if err := rows.Scan(&s.Conversation, &s.Turn, &s.Agent, &at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if s.At, err = parseStamp(at); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("refresh review: show of %s: %w", s.Conversation, err)
+		}
+		shows[s.Conversation] = append(shows[s.Conversation], s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for c, s := range shows {
+		d := data[c]
+		d.events = append(d.events, review.ShownEvents(s, d.sets)...)
 	}
 
 	rows, err = db.db.QueryContext(ctx, `SELECT conversation, details FROM outcomes WHERE shop_id = ? AND conversation IN `+in, args...)

@@ -1,0 +1,154 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"assist/kb"
+)
+
+// Shows (migration 013) are one row per suggestion set pushed to an agent's
+// panel, with shown_counts per suggestion and hour written in the same
+// transaction, as in kb/sqlite (shows.go there).
+
+// AddShows records shows and counts their members, in one transaction:
+// all or none. A show without a time is stamped with the store's clock.
+func (db *DB) AddShows(ctx context.Context, shows ...kb.Show) error {
+	if len(shows) == 0 {
+		return nil
+	}
+	for i, s := range shows {
+		if err := s.Validate(); err != nil {
+			return fmt.Errorf("show %d: %w", i, err)
+		}
+	}
+	now := db.now()
+	stamped := make([]kb.Show, len(shows))
+	rows := make([][]any, len(shows))
+	for i, s := range shows {
+		if s.At.IsZero() {
+			s.At = now
+		}
+		stamped[i] = s
+		rows[i] = []any{s.Shop, s.Conversation, s.Turn, s.Agent, s.At}
+	}
+	counts := kb.ShownCounts(stamped)
+	var shop []int64
+	var kind, id []string
+	var hour []time.Time
+	var n []int32
+	for _, c := range counts {
+		shop, kind, id, hour, n = append(shop, c.Shop), append(kind, c.Kind), append(id, c.ID), append(hour, c.Hour), append(n, int32(c.N))
+	}
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		// COPY keeps the record order (identity ids are taken row by row).
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"shows"}, []string{"shop_id", "conversation", "turn", "agent", "at"},
+			pgx.CopyFromRows(rows)); err != nil {
+			return err
+		}
+		// Counts go in key order (ShownCounts sorts them), so two
+		// instances adding to the same rows never wait for each other in
+		// a circle.
+		_, err := tx.Exec(ctx, `INSERT INTO shown_counts (shop_id, kind, suggestion_id, hour, shown)
+			SELECT s, k, i, h, n FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::int[])
+				WITH ORDINALITY AS c(s, k, i, h, n, o)
+			ORDER BY o
+			ON CONFLICT (shop_id, kind, suggestion_id, hour) DO UPDATE SET shown = shown_counts.shown + excluded.shown`,
+			shop, kind, id, hour, n)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("add shows: %w", err)
+	}
+	return nil
+}
+
+// ConversationShows returns the shows of a conversation recorded since
+// migration 013, in the order recorded, without their members (shown
+// events recorded before are among ConversationEvents).
+func (db *DB) ConversationShows(ctx context.Context, shop int64, conversation string) ([]kb.Show, error) {
+	rows, err := db.pool.Query(ctx, `SELECT turn, agent, at FROM shows WHERE shop_id = $1 AND conversation = $2 ORDER BY id`,
+		shop, conversation)
+	if err != nil {
+		return nil, fmt.Errorf("read shows of %s: %w", conversation, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (kb.Show, error) {
+		s := kb.Show{Shop: shop, Conversation: conversation}
+		err := r.Scan(&s.Turn, &s.Agent, &s.At)
+		s.At = s.At.UTC()
+		return s, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read shows of %s: %w", conversation, err)
+	}
+	return out, nil
+}
+
+// shownSince counts, per suggestion of kind, how often shows since the
+// given time showed it: the whole hours from shown_counts, and the shows
+// of the hour since falls in read one by one (their turns' sets opened),
+// so the figure is exact to the instant, as counting shown events was.
+func (db *DB) shownSince(ctx context.Context, shop int64, kind string, since time.Time) (map[string]int, error) {
+	since = since.UTC()
+	hour := since.Truncate(time.Hour)
+	if hour.Before(since) {
+		hour = hour.Add(time.Hour)
+	}
+	out := map[string]int{}
+	rows, err := db.pool.Query(ctx, `SELECT suggestion_id, SUM(shown) FROM shown_counts
+		WHERE shop_id = $1 AND kind = $2 AND hour >= $3 GROUP BY suggestion_id`, shop, kind, hour)
+	if err != nil {
+		return nil, err
+	}
+	var id string
+	var n int
+	if _, err := pgx.ForEachRow(rows, []any{&id, &n}, func() error { out[id] += n; return nil }); err != nil {
+		return nil, err
+	}
+	if !hour.After(since) {
+		return out, nil
+	}
+	// The shows of the part hour, grouped by turn: each set is opened once.
+	rows, err = db.pool.Query(ctx, `SELECT conversation, turn, COUNT(*) FROM shows WHERE shop_id = $1 AND at >= $2 AND at < $3
+		GROUP BY conversation, turn`, shop, since, hour)
+	if err != nil {
+		return nil, err
+	}
+	type turnKey struct {
+		conv string
+		turn int
+	}
+	times := map[turnKey]int{}
+	var convs []string
+	var turns []int32
+	var conv string
+	var turn int32
+	if _, err := pgx.ForEachRow(rows, []any{&conv, &turn, &n}, func() error {
+		times[turnKey{conv, int(turn)}] = n
+		convs, turns = append(convs, conv), append(turns, turn)
+		return nil
+	}); err != nil || len(convs) == 0 {
+		return out, err
+	}
+	rows, err = db.pool.Query(ctx, turnColumns+` WHERE shop_id = $1 AND (conversation, idx) IN (SELECT * FROM unnest($2::text[], $3::int[]))`,
+		shop, convs, turns)
+	if err != nil {
+		return nil, err
+	}
+	stored, err := db.collectTurns(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range stored {
+		members, _ := kb.SetMembers(t.Suggestions) // a set that does not decode showed nothing countable
+		for _, m := range members {
+			if m.Kind == kind {
+				out[m.ID] += times[turnKey{t.Conversation, t.Index}]
+			}
+		}
+	}
+	return out, nil
+}

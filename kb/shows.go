@@ -1,0 +1,165 @@
+package kb
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Show records that a turn's suggestion set was pushed to an agent's panel:
+// every suggestion of the set, as stored with the turn, was shown to that
+// agent at that time. Stores keep one record per push (issue 13): the set is
+// the turn's, so the record names the turn rather than repeating the set.
+type Show struct {
+	Shop         int64
+	Conversation string
+	Turn         int
+	Agent        string // the user's name, always from the session
+	At           time.Time
+	// Members are the set's suggestions (SetMembers of the stored set), as
+	// the caller that pushed it knows them: the store counts them per hour
+	// beside the record. They are not stored with it, and a store does not
+	// read them back.
+	Members []SetMember
+}
+
+// SetMember names one suggestion of a set as events do: a kind and an id (a
+// phrase, rule or product id; a nudge's kind, and ":category" if it has one).
+type SetMember struct {
+	Kind string
+	ID   string
+}
+
+// NudgeID is how events name a nudge: its kind, and its category if any.
+func NudgeID(kind, category string) string {
+	if category == "" {
+		return kind
+	}
+	return kind + ":" + category
+}
+
+// storedMembers is the part of a stored suggestion set that names its
+// suggestions (the set is the assistant's Suggestions, encoded as JSON).
+type storedMembers struct {
+	Nudges []struct {
+		Kind     string `json:"kind"`
+		Category string `json:"category"`
+	} `json:"nudges"`
+	Products []struct {
+		ID string `json:"id"`
+	} `json:"products"`
+	Rules []struct {
+		ID string `json:"id"`
+	} `json:"rules"`
+	Phrases []struct {
+		ID string `json:"id"`
+	} `json:"phrases"`
+}
+
+// SetMembers lists the suggestions of a stored suggestion set in the order
+// a panel lists them: nudges, products, rules, phrases. A set repeats a
+// suggestion as often as it holds it.
+func SetMembers(set []byte) ([]SetMember, error) {
+	var s storedMembers
+	if err := json.Unmarshal(set, &s); err != nil {
+		return nil, fmt.Errorf("suggestion set: %w", err)
+	}
+	out := make([]SetMember, 0, len(s.Nudges)+len(s.Products)+len(s.Rules)+len(s.Phrases))
+	for _, n := range s.Nudges {
+		out = append(out, SetMember{SuggestionNudge, NudgeID(n.Kind, n.Category)})
+	}
+	for _, p := range s.Products {
+		out = append(out, SetMember{SuggestionProduct, p.ID})
+	}
+	for _, r := range s.Rules {
+		out = append(out, SetMember{SuggestionRule, r.ID})
+	}
+	for _, p := range s.Phrases {
+		out = append(out, SetMember{SuggestionPhrase, p.ID})
+	}
+	return out, nil
+}
+
+// ShowEvents expands a show into the shown events it stands for: one per
+// member of the set, as stores recorded them before migration 013.
+func ShowEvents(s Show, members []SetMember) []Event {
+	out := make([]Event, len(members))
+	for i, m := range members {
+		out[i] = Event{Shop: s.Shop, Conversation: s.Conversation, Turn: s.Turn, Agent: s.Agent,
+			SuggestionID: m.ID, Kind: m.Kind, Action: ActionShown, At: s.At}
+	}
+	return out
+}
+
+// Validate checks what a store needs of a show.
+func (s Show) Validate() error {
+	switch {
+	case s.Shop <= 0 || s.Conversation == "" || s.Agent == "":
+		return Errorf(EInvalid, "a show needs a shop, a conversation and an agent")
+	case s.Turn < 0:
+		return Errorf(EInvalid, "turn %d: want 0 or more", s.Turn)
+	}
+	for _, m := range s.Members {
+		if !ValidSuggestionKind(m.Kind) || m.ID == "" {
+			return Errorf(EInvalid, "member %s %q: want a kind (product, rule, phrase or nudge) and an id", m.Kind, m.ID)
+		}
+	}
+	return nil
+}
+
+// ShownCount is how many times one suggestion was shown in one hour: the
+// counts a store keeps beside its show records.
+type ShownCount struct {
+	Shop     int64
+	Kind, ID string
+	Hour     time.Time // UTC, on the hour
+	N        int
+}
+
+// ShownCounts sums the members of shows per shop, suggestion and hour, in a
+// fixed order (shop, hour, kind, id), so that writers touching the same rows take them
+// in the same order.
+func ShownCounts(shows []Show) []ShownCount {
+	type key struct {
+		shop     int64
+		hour     int64
+		kind, id string
+	}
+	n := map[key]int{}
+	var keys []key
+	for _, s := range shows {
+		h := s.At.UTC().Truncate(time.Hour).Unix()
+		for _, m := range s.Members {
+			k := key{s.Shop, h, m.Kind, m.ID}
+			if _, ok := n[k]; !ok {
+				keys = append(keys, k)
+			}
+			n[k]++
+		}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.shop, b.shop), cmp.Compare(a.hour, b.hour), cmp.Compare(a.kind, b.kind), cmp.Compare(a.id, b.id))
+	})
+	out := make([]ShownCount, len(keys))
+	for i, k := range keys {
+		out[i] = ShownCount{Shop: k.shop, Kind: k.kind, ID: k.id, Hour: time.Unix(k.hour, 0).UTC(), N: n[k]}
+	}
+	return out
+}
+
+// AddShownUsage adds to usage how often shows showed each phrase in the
+// last 7 days (week) and the last 30 (month).
+func AddShownUsage(usage map[string]PhraseUsage, week, month map[string]int) {
+	for id, n := range month {
+		u := usage[id]
+		u.Shown30 += n
+		usage[id] = u
+	}
+	for id, n := range week {
+		u := usage[id]
+		u.Shown7 += n
+		usage[id] = u
+	}
+}
