@@ -163,3 +163,24 @@ func AddShownUsage(usage map[string]PhraseUsage, week, month map[string]int) {
 		usage[id] = u
 	}
 }
+
+// ShownTo lists, per turn, the agents whose panels showed its set, each
+// once, in the order first recorded: the shown events among events (a
+// conversation's events, recorded before shows), then shows.
+func ShownTo(events []Event, shows []Show) map[int][]string {
+	out := map[int][]string{}
+	add := func(turn int, agent string) {
+		if !slices.Contains(out[turn], agent) {
+			out[turn] = append(out[turn], agent)
+		}
+	}
+	for _, e := range events {
+		if e.Action == ActionShown {
+			add(e.Turn, e.Agent)
+		}
+	}
+	for _, s := range shows {
+		add(s.Turn, s.Agent)
+	}
+	return out
+}

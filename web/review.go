@@ -391,20 +391,15 @@ func (s *Server) reviewConversation(w http.ResponseWriter, r *http.Request, p *p
 		}
 		use := reviewUse{Kind: e.Kind, ID: e.SuggestionID, Agent: e.Agent, Typed: e.Typed, Edited: e.Edited}
 		switch e.Action {
-		case kb.ActionShown:
-			if !contains(l.ShownTo, e.Agent) {
-				l.ShownTo = append(l.ShownTo, e.Agent)
-			}
 		case kb.ActionUsed:
 			l.Used = append(l.Used, use)
 		case kb.ActionDismissed:
 			l.Dismissed = append(l.Dismissed, use)
 		}
 	}
-	// Shows were recorded after the shown events above (migration 013).
-	for _, sh := range shows {
-		if l := byTurn[sh.Turn]; l != nil && !contains(l.ShownTo, sh.Agent) {
-			l.ShownTo = append(l.ShownTo, sh.Agent)
+	for turn, agents := range kb.ShownTo(events, shows) {
+		if l := byTurn[turn]; l != nil {
+			l.ShownTo = agents
 		}
 	}
 	if csv {
@@ -421,13 +416,4 @@ func (s *Server) reviewConversation(w http.ResponseWriter, r *http.Request, p *p
 		Outcomes []kb.Outcome     `json:"outcomes"`
 	}{id, zone, lines, outcomes})
 	return nil
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

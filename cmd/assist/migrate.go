@@ -75,6 +75,8 @@ var migrateTables = []migrateTable{
 	{"suggestion_parts", cols("id:int shop_id:int hash:blob body:blob")},
 	{"turns", cols("shop_id:int conversation idx:int role text product at:time posted_by suggestions set_code:blob? buyer_name assignee")},
 	{"events", cols("id:int shop_id:int conversation turn:int agent suggestion_id kind action at:time typed:int edited:int")},
+	{"shows", cols("id:int shop_id:int conversation turn:int agent at:time")},
+	{"shown_counts", cols("shop_id:int kind suggestion_id hour:time shown:int")},
 	{"outcomes", cols("shop_id:int id conversation kind at:time amount:int details received_at:time")},
 	{"flags", cols("id:int shop_id:int conversation turn:int kind category role text flagged_by at:time status decided_by decided_at:time? learned_as")},
 	{"shop_examples", cols("id:int shop_id:int category role text positive:bool flag_id:int? added_by at:time")},
@@ -89,7 +91,7 @@ var migrateTables = []migrateTable{
 // recomputes them from the turns, events and outcomes (migrateReview).
 // 012's login failures are not copied either: they are counts of the last
 // quarter hour, kept by PostgreSQL alone (SQLite counts in memory).
-var migrateKnows = map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true, 12: true}
+var migrateKnows = map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true, 12: true, 13: true}
 
 func (c *migrateCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags(c, stderr, "-data DIR -to postgres://user@host/db")
@@ -214,10 +216,14 @@ func checkMigrations(ctx context.Context, src *sqlite.DB, dst *postgres.DB) erro
 }
 
 // order keeps the copy in the order rows were written: rowid, except for
-// a WITHOUT ROWID table (idempotency_keys), which has none.
+// the WITHOUT ROWID tables (idempotency_keys, shown_counts), which have
+// none.
 func (t migrateTable) order() string {
-	if t.name == "idempotency_keys" {
+	switch t.name {
+	case "idempotency_keys":
 		return "ORDER BY shop_id, key"
+	case "shown_counts":
+		return "ORDER BY shop_id, kind, suggestion_id, hour"
 	}
 	return "ORDER BY rowid"
 }

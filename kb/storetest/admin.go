@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -233,21 +234,48 @@ func testApproval(t *testing.T, f Factory) {
 	wantCode(t, "approving a missing version", err, kb.ENotFound)
 }
 
+// The usage counts are exact to the instant whether the sets shown were
+// recorded as shows (counted per hour, the hour the window starts in read
+// show by show) or as shown events.
 func testPhraseUsage(t *testing.T, f Factory) {
-	db, clk, shop := openAdmin(t, f)
+	db, clk, _ := openAdmin(t, f)
 	ctx := context.Background()
-	now := clk.now()
-	ev := func(days int, action kb.Action) kb.Event {
-		return kb.Event{Shop: shop, Conversation: "c", Agent: "li", SuggestionID: "h1", Kind: kb.SuggestionPhrase,
-			Action: action, At: now.Add(-time.Duration(days) * 24 * time.Hour)}
+	now := clk.now() // 09:30: each window starts half-way through an hour
+	day := 24 * time.Hour
+	want := map[string]kb.PhraseUsage{
+		"h1": {Shown7: 4, Used7: 1, Shown30: 7, Used30: 1, Dismissed30: 1},
+		"h2": {Shown7: 3, Shown30: 4},
 	}
-	must(t, "add events", db.AddEvents(ctx, ev(1, kb.ActionShown), ev(1, kb.ActionUsed), ev(10, kb.ActionShown),
-		ev(10, kb.ActionDismissed), ev(40, kb.ActionShown)))
-	u, err := db.PhraseUsage(ctx, shop)
-	must(t, "usage", err)
-	want := kb.PhraseUsage{Shown7: 1, Used7: 1, Shown30: 2, Used30: 1, Dismissed30: 1}
-	if u["h1"] != want || len(u) != 1 {
-		t.Errorf("usage = %+v, want h1: %+v", u, want)
+	for _, how := range []ShownAs{ShownAsShows, ShownAsEvents, ShownMixed} {
+		s := adminShop()
+		s.Name += " " + how.String()
+		info, err := db.ImportShop(ctx, s)
+		must(t, "import", err)
+		shop := info.ID
+		sets := [][]string{{"phrase:h1", "phrase:h2", "product:p1"}, {"phrase:h1"}}
+		for i, members := range sets {
+			must(t, "turn", db.AddTurn(ctx, &kb.StoredTurn{Shop: shop, Conversation: "c", Index: i, Role: "buyer", Text: "在吗",
+				At: now.Add(-50 * day), PostedBy: "token:qn", Suggestions: fixtureSet("c", i, members...)}))
+		}
+		for n, p := range []struct {
+			turn int
+			ago  time.Duration
+		}{
+			{0, day}, {1, 7*day - time.Second}, {0, 7 * day}, {1, 7*day + time.Second}, {0, 7*day - 40*time.Minute},
+			{1, 10 * day}, {0, 30*day - time.Minute}, {1, 30*day + time.Minute}, {0, 40 * day},
+		} {
+			recordShown(t, db, how, n, shop, "c", p.turn, "li", now.Add(-p.ago))
+		}
+		ev := func(ago time.Duration, action kb.Action) kb.Event {
+			return kb.Event{Shop: shop, Conversation: "c", Agent: "li", SuggestionID: "h1", Kind: kb.SuggestionPhrase,
+				Action: action, At: now.Add(-ago)}
+		}
+		must(t, "add events", db.AddEvents(ctx, ev(day, kb.ActionUsed), ev(10*day, kb.ActionDismissed), ev(40*day, kb.ActionUsed)))
+		u, err := db.PhraseUsage(ctx, shop)
+		must(t, "usage", err)
+		if !reflect.DeepEqual(u, want) {
+			t.Errorf("shown as %s: usage = %+v, want %+v", how, u, want)
+		}
 	}
 }
 

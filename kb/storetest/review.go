@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ type ReviewStore interface {
 	AddOutcome(ctx context.Context, shop int64, o *kb.Outcome) (created bool, err error)
 	Outcomes(ctx context.Context, shop int64, conv string) ([]kb.Outcome, error)
 	ConversationEvents(ctx context.Context, shop int64, conv string) ([]kb.Event, error)
+	ConversationShows(ctx context.Context, shop int64, conv string) ([]kb.Show, error)
 	RefreshReview(ctx context.Context, shop int64) (int, error)
 	RefreshReviewFor(ctx context.Context, shop int64, budget time.Duration) (int, error)
 	ReviewAgents(ctx context.Context, shop int64, f review.Filter) ([]review.AgentRow, error)
@@ -63,13 +65,100 @@ func reviewShop(name string) *kb.Shop {
 	}
 }
 
+// ShownAs is how a fixture records the sets pushed to panels: as shows
+// (one record per push, since migration 013), as the shown events stores
+// kept before (one per suggestion of the set), or some of each, as a store
+// upgraded in the middle of a conversation holds them.
+type ShownAs int
+
+const (
+	ShownAsShows ShownAs = iota
+	ShownAsEvents
+	ShownMixed
+)
+
+func (h ShownAs) String() string { return [...]string{"shows", "events", "mixed"}[h] }
+
+// recordShown records that a push of the set stored with a turn showed it
+// to agent at when, as how says; n counts the pushes a fixture made, for
+// the mix (odd pushes as shows, even ones as events).
+func recordShown(t testing.TB, db Store, how ShownAs, n int, shop int64, conv string, turn int, agent string, when time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	stored, err := db.Turn(ctx, shop, conv, turn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	members, err := kb.SetMembers(stored.Suggestions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	show := kb.Show{Shop: shop, Conversation: conv, Turn: turn, Agent: agent, At: when, Members: members}
+	if how == ShownAsEvents || how == ShownMixed && n%2 == 0 {
+		err = db.AddEvents(ctx, kb.ShowEvents(show, members)...)
+	} else {
+		err = db.AddShows(ctx, show)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// fixtureSet is a stored suggestion set of product p1 holding members,
+// each "kind:id" (nudge:upsell:bargain, phrase:h1, rule:r1, product:p2).
+func fixtureSet(conv string, turn int, members ...string) []byte {
+	type nudge struct {
+		Kind     string `json:"kind"`
+		Category string `json:"category,omitempty"`
+	}
+	type hit struct {
+		ID string `json:"id"`
+	}
+	set := struct {
+		Conversation string  `json:"conversation"`
+		Turn         int     `json:"turn"`
+		Product      string  `json:"product"`
+		Nudges       []nudge `json:"nudges"`
+		Products     []hit   `json:"products"`
+		Rules        []hit   `json:"rules"`
+		Phrases      []hit   `json:"phrases"`
+	}{conv, turn, "p1", []nudge{}, []hit{}, []hit{}, []hit{}}
+	for _, m := range members {
+		kind, id, _ := strings.Cut(m, ":")
+		switch kind {
+		case kb.SuggestionNudge:
+			k, c, _ := strings.Cut(id, ":")
+			set.Nudges = append(set.Nudges, nudge{k, c})
+		case kb.SuggestionProduct:
+			set.Products = append(set.Products, hit{id})
+		case kb.SuggestionRule:
+			set.Rules = append(set.Rules, hit{id})
+		case kb.SuggestionPhrase:
+			set.Phrases = append(set.Phrases, hit{id})
+		default:
+			panic("fixtureSet: member " + m)
+		}
+	}
+	data, err := json.Marshal(set)
+	if err != nil {
+		panic(err)
+	}
+	return data
+}
+
 // SeedReview writes a small week whose figures are computed by hand in
 // CheckReviewFigures into a new shop of db, and returns the shop's id: a
 // bargain at 23:59 answered across midnight with a plain discount and paid
 // (the payment posted twice), a chat never answered, and next week a
 // promise the shop cannot keep with an absolute word; a manager's panel
-// showed phrases too, and one use was typed with an edit.
+// showed sets too (one to the manager alone), and one use was typed with an
+// edit. The sets pushed are recorded some as shows, some as shown events.
 func SeedReview(t testing.TB, db ReviewStore) int64 {
+	return SeedReviewShown(t, db, ShownMixed)
+}
+
+// SeedReviewShown is SeedReview with the pushes recorded as how says.
+func SeedReviewShown(t testing.TB, db ReviewStore, how ShownAs) int64 {
 	t.Helper()
 	ctx := context.Background()
 	info, err := db.ImportShop(ctx, reviewShop("复盘茶铺"))
@@ -84,38 +173,28 @@ func SeedReview(t testing.TB, db ReviewStore) int64 {
 	if err := db.Grant(ctx, boss.ID, shop, kb.RoleManager); err != nil {
 		t.Fatal(err)
 	}
-	turn := func(conv string, i int, role, who, text string, when time.Time, nudges ...string) {
+	turn := func(conv string, i int, role, who, text string, when time.Time, members ...string) {
 		t.Helper()
-		type nudge struct {
-			Kind     string `json:"kind"`
-			Category string `json:"category,omitempty"`
-		}
-		set := struct {
-			Conversation string  `json:"conversation"`
-			Turn         int     `json:"turn"`
-			Product      string  `json:"product"`
-			Nudges       []nudge `json:"nudges"`
-		}{conv, i, "p1", []nudge{}}
-		for _, n := range nudges {
-			k, c, _ := strings.Cut(n, ":")
-			set.Nudges = append(set.Nudges, nudge{k, c})
-		}
-		data, _ := json.Marshal(set)
 		if err := db.AddTurn(ctx, &kb.StoredTurn{Shop: shop, Conversation: conv, Index: i, Role: role, Text: text,
-			At: when, PostedBy: who, Suggestions: data}); err != nil {
+			At: when, PostedBy: who, Suggestions: fixtureSet(conv, i, members...)}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// c1: bargaining at 23:59, answered at 00:01 with a plain discount; paid.
-	turn("c1", 0, "buyer", "token:qn", "能便宜点吗", at("2026-11-23", "23:59:00"), "upsell:bargain")
+	turn("c1", 0, "buyer", "token:qn", "能便宜点吗", at("2026-11-23", "23:59:00"), "nudge:upsell:bargain", "rule:r1", "phrase:h1")
 	turn("c1", 1, "agent", "xiaoli", "亲,您好,给您便宜10元", at("2026-11-24", "00:01:00"))
 	turn("c1", 2, "buyer", "token:qn", "好的拍了", at("2026-11-24", "00:05:00"))
 	turn("c1", 3, "agent", "xiaoli", "感谢支持", at("2026-11-24", "00:06:00"))
 	// c2: never answered.
-	turn("c2", 0, "buyer", "token:qn", "在吗", at("2026-11-25", "10:00:00"))
+	turn("c2", 0, "buyer", "token:qn", "在吗", at("2026-11-25", "10:00:00"), "phrase:h1")
 	// c3: next week; a promise the shop cannot keep and an absolute word, no closing.
-	turn("c3", 0, "buyer", "token:qn", "什么时候发货", at("2026-11-30", "09:00:00"))
-	turn("c3", 1, "agent", "xiaowang", "亲在的,今天一定发,最好的茶", at("2026-11-30", "09:00:30"), "shipping_promise:ship", "wording")
+	turn("c3", 0, "buyer", "token:qn", "什么时候发货", at("2026-11-30", "09:00:00"), "phrase:h9")
+	turn("c3", 1, "agent", "xiaowang", "亲在的,今天一定发,最好的茶", at("2026-11-30", "09:00:30"), "nudge:shipping_promise:ship", "nudge:wording")
+
+	recordShown(t, db, how, 0, shop, "c1", 0, "xiaoli", at("2026-11-23", "23:59:01"))
+	recordShown(t, db, how, 1, shop, "c1", 0, "boss", at("2026-11-23", "23:59:01"))
+	recordShown(t, db, how, 2, shop, "c2", 0, "xiaoli", at("2026-11-25", "10:00:01"))
+	recordShown(t, db, how, 3, shop, "c3", 0, "boss", at("2026-11-30", "09:00:01")) // only a manager saw h9
 
 	ev := func(conv string, turn int, who, kind, id string, a kb.Action, when time.Time) kb.Event {
 		return kb.Event{Shop: shop, Conversation: conv, Turn: turn, Agent: who, Kind: kind, SuggestionID: id, Action: a, At: when}
@@ -123,13 +202,8 @@ func SeedReview(t testing.TB, db ReviewStore) int64 {
 	typed := ev("c1", 0, "xiaoli", "phrase", "h1", kb.ActionUsed, at("2026-11-24", "00:01:00"))
 	typed.Typed, typed.Edited = true, true
 	if err := db.AddEvents(ctx,
-		ev("c1", 0, "xiaoli", "phrase", "h1", kb.ActionShown, at("2026-11-23", "23:59:01")),
-		ev("c1", 0, "boss", "phrase", "h1", kb.ActionShown, at("2026-11-23", "23:59:01")),
-		ev("c1", 0, "boss", "phrase", "h9", kb.ActionShown, at("2026-11-23", "23:59:01")), // only a manager saw it
-		ev("c1", 0, "xiaoli", "rule", "r1", kb.ActionShown, at("2026-11-23", "23:59:01")),
 		ev("c1", 0, "xiaoli", "rule", "r1", kb.ActionDismissed, at("2026-11-23", "23:59:30")),
 		typed,
-		ev("c2", 0, "xiaoli", "phrase", "h1", kb.ActionShown, at("2026-11-25", "10:00:01")),
 	); err != nil {
 		t.Fatal(err)
 	}
@@ -212,10 +286,10 @@ func CheckReviewFigures(t testing.TB, db ReviewStore, shop int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sugg) != 2 {
-		t.Fatalf("suggestions = %+v, want h1 and r1 (h9 was seen by a manager only)", sugg)
+	if len(sugg) != 3 {
+		t.Fatalf("suggestions = %+v, want h1, the bargain nudge and r1 (h9 was seen by a manager only)", sugg)
 	}
-	h1, r1 := sugg[0], sugg[1]
+	h1, bargain, r1 := sugg[0], sugg[1], sugg[2]
 	if h1.SuggestionID != "h1" || h1.Shown != 2 || h1.Used != 1 || h1.Typed != 1 || h1.Edited != 1 || h1.Dismissed != 0 ||
 		h1.Title != "套餐" || h1.Scene != string(kb.SceneUpsell) {
 		t.Errorf("h1 = %+v", h1)
@@ -223,29 +297,65 @@ func CheckReviewFigures(t testing.TB, db ReviewStore, shop int64) {
 	if c := h1.After[review.SignalOrderPaid]; c != (review.Comparison{Used: 1, UsedWith: 1, Unused: 1, UnusedWith: 0}) {
 		t.Errorf("h1 paid after use = %+v, want 1 of 1 used, 0 of 1 unused", c)
 	}
+	if bargain.Kind != kb.SuggestionNudge || bargain.SuggestionID != "upsell:bargain" || bargain.Shown != 1 || bargain.Used != 0 ||
+		bargain.Dismissed != 0 || bargain.Scene != "upsell" {
+		t.Errorf("the bargain nudge = %+v", bargain)
+	}
+	if c := bargain.After[review.SignalOrderPaid]; c != (review.Comparison{Unused: 1, UnusedWith: 1}) {
+		t.Errorf("the bargain nudge, paid after = %+v, want shown in 1 conversation, never used, paid after", c)
+	}
 	if r1.SuggestionID != "r1" || r1.Shown != 1 || r1.Used != 0 || r1.Dismissed != 1 || r1.Title != "七天无理由" {
 		t.Errorf("r1 = %+v", r1)
 	}
-	if len(trend) != 2 || trend[0].Period != "2026-11-23" || trend[0].Shown != 2 || trend[0].Used != 1 || trend[1].Period != "2026-11-25" {
-		t.Errorf("trend = %+v, want 11-23 (2 shown, 1 used) and 11-25", trend)
+	if len(trend) != 2 || trend[0].Period != "2026-11-23" || trend[0].Shown != 3 || trend[0].Used != 1 ||
+		trend[1].Period != "2026-11-25" || trend[1].Shown != 1 {
+		t.Errorf("trend = %+v, want 11-23 (3 shown, 1 used) and 11-25 (1 shown)", trend)
 	}
 	byProduct, _, err := db.ReviewSuggestions(ctx, shop, review.Filter{Product: "p1"})
-	if err != nil || len(byProduct) != 2 || byProduct[0].Shown != 2 || byProduct[0].After[review.SignalOrderPaid].UsedWith != 1 {
+	if err != nil || len(byProduct) != 3 || byProduct[0].Shown != 2 || byProduct[0].After[review.SignalOrderPaid].UsedWith != 1 {
 		t.Errorf("by product = %+v, %v; want the same figures", byProduct, err)
 	}
 	upsell, _, err := db.ReviewSuggestions(ctx, shop, review.Filter{Scene: string(kb.SceneUpsell)})
-	if err != nil || len(upsell) != 1 || upsell[0].SuggestionID != "h1" {
-		t.Errorf("scene upsell = %+v, %v; want h1 only", upsell, err)
+	if err != nil || len(upsell) != 2 || upsell[0].SuggestionID != "h1" || upsell[1].SuggestionID != "upsell:bargain" {
+		t.Errorf("scene upsell = %+v, %v; want h1 and the bargain nudge", upsell, err)
 	}
 	if none, _, err := db.ReviewSuggestions(ctx, shop, review.Filter{Product: "p2"}); err != nil || len(none) != 0 {
 		t.Errorf("product p2 = %+v, %v; want none", none, err)
 	}
+
+	// The turn detail: who was shown each turn's set.
+	for _, c := range []struct {
+		conv string
+		want map[int][]string
+	}{
+		{"c1", map[int][]string{0: {"xiaoli", "boss"}}},
+		{"c2", map[int][]string{0: {"xiaoli"}}},
+		{"c3", map[int][]string{0: {"boss"}}},
+	} {
+		events, err := db.ConversationEvents(ctx, shop, c.conv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shows, err := db.ConversationShows(ctx, shop, c.conv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := kb.ShownTo(events, shows); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s shown to %v, want %v", c.conv, got, c.want)
+		}
+	}
 }
 
 func testReview(t *testing.T, f Factory) {
+	for _, how := range []ShownAs{ShownAsShows, ShownAsEvents, ShownMixed} {
+		t.Run("shown as "+how.String(), func(t *testing.T) { testReviewShown(t, f, how) })
+	}
+}
+
+func testReviewShown(t *testing.T, f Factory, how ShownAs) {
 	ctx := context.Background()
 	db := reviewStore(t, f)
-	shop := SeedReview(t, db)
+	shop := SeedReviewShown(t, db, how)
 	other, err := db.ImportShop(ctx, reviewShop("另一家"))
 	must(t, "import", err)
 	if n, err := db.RefreshReview(ctx, shop); err != nil || n != 3 {
@@ -301,6 +411,20 @@ func testReview(t *testing.T, f Factory) {
 	sugg, _, _ := db.ReviewSuggestions(ctx, shop, review.Filter{})
 	if len(sugg) == 0 || sugg[0].SuggestionID != "h1" || sugg[0].Used != 2 || sugg[0].After[review.SignalOrderPaid].Unused != 0 {
 		t.Errorf("h1 after its use in c2 = %+v; want used twice, never left unused", sugg)
+	}
+	// And a show.
+	must(t, "a later turn", db.AddTurn(ctx, &kb.StoredTurn{Shop: shop, Conversation: "c2", Index: 2, Role: "buyer",
+		Text: "还有别的吗", At: at("2026-11-25", "10:05:00"), PostedBy: "token:qn", Suggestions: fixtureSet("c2", 2, "phrase:h1", "rule:r1")}))
+	if n, err := db.RefreshReview(ctx, shop); err != nil || n != 1 {
+		t.Fatalf("refresh after a turn: %d, %v; want 1", n, err)
+	}
+	recordShown(t, db, how, 1, shop, "c2", 2, "xiaoli", at("2026-11-25", "10:05:01"))
+	if n, err := db.RefreshReview(ctx, shop); err != nil || n != 1 {
+		t.Fatalf("refresh after a show: %d, %v; want 1", n, err)
+	}
+	sugg, _, _ = db.ReviewSuggestions(ctx, shop, review.Filter{})
+	if len(sugg) != 3 || sugg[0].SuggestionID != "h1" || sugg[0].Shown != 3 || sugg[1].SuggestionID != "r1" || sugg[1].Shown != 2 {
+		t.Errorf("after c2's third turn was shown = %+v; want h1 shown 3 times, r1 twice", sugg)
 	}
 }
 

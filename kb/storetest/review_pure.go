@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,7 +16,8 @@ import (
 // testReviewMatchesPure writes a few hundred random conversations (several
 // refresh chunks; replies across midnight and weeks, agents taking over,
 // a manager watching, typed and edited uses, outcomes of every kind, some
-// posted twice) and checks that the pages' figures read from the store's
+// posted twice; the sets pushed to panels recorded some as shows, some as
+// shown events) and checks that the pages' figures read from the store's
 // rollups are kb/review's figures over the same records: every store
 // answers with the pure functions' numbers.
 func testReviewMatchesPure(t *testing.T, f Factory) {
@@ -34,6 +36,7 @@ func testReviewMatchesPure(t *testing.T, f Factory) {
 	sids := []struct{ kind, id string }{{kb.SuggestionPhrase, "h1"}, {kb.SuggestionPhrase, "h2"}, {kb.SuggestionRule, "r1"},
 		{kb.SuggestionNudge, "upsell:bargain"}, {kb.SuggestionNudge, "evidence:damaged"}, {kb.SuggestionProduct, "p1"}}
 	var in review.Input
+	pushes := 0
 	for c := range 130 {
 		conv := fmt.Sprintf("r%03d", c)
 		when := first.Add(time.Duration(rng.IntN(14*24*3600)) * time.Second)
@@ -47,32 +50,49 @@ func testReviewMatchesPure(t *testing.T, f Factory) {
 					who = agents[rng.IntN(len(agents))] // a colleague takes over
 				}
 			}
+			var members []string
+			for _, s := range sids {
+				if rng.IntN(3) == 0 {
+					members = append(members, s.kind+":"+s.id)
+				}
+			}
 			must(t, "turn", db.AddTurn(ctx, &kb.StoredTurn{Shop: shop, Conversation: conv, Index: i, Role: role, Text: "好的亲",
-				At: when, PostedBy: who, Suggestions: []byte(`{"product":"p1","nudges":[]}`)}))
+				At: when, PostedBy: who, Suggestions: fixtureSet(conv, i, members...)}))
 			rt := review.Turn{Conversation: conv, Index: i, Role: role, At: when}
 			if role == review.Agent {
 				rt.Agent = who
 			}
 			in.Turns = append(in.Turns, rt)
+			// The set is pushed to no panel, one or two (a manager's now
+			// and then); each push recorded as a show or, as before
+			// migration 013, as shown events.
 			var evs []kb.Event
-			for range rng.IntN(4) {
-				s := sids[rng.IntN(len(sids))]
+			for p := range rng.IntN(3) {
 				viewer := agent
 				if rng.IntN(6) == 0 {
 					viewer = "boss"
 				}
-				e := kb.Event{Shop: shop, Conversation: conv, Turn: i, Agent: viewer, Kind: s.kind, SuggestionID: s.id,
-					Action: kb.ActionShown, At: when.Add(time.Second)}
-				evs = append(evs, e)
-				switch rng.IntN(4) {
-				case 0:
-					e.Action, e.At = kb.ActionUsed, when.Add(time.Duration(5+rng.IntN(50))*time.Second)
-					e.Typed = rng.IntN(3) == 0
-					e.Edited = e.Typed && rng.IntN(2) == 0
-					evs = append(evs, e)
-				case 1:
-					e.Action, e.At = kb.ActionDismissed, when.Add(3*time.Second)
-					evs = append(evs, e)
+				pushes++
+				shown := when.Add(time.Duration(1+p) * time.Second)
+				recordShown(t, db, ShownMixed, rng.IntN(2), shop, conv, i, viewer, shown)
+				for _, m := range members {
+					kind, id, _ := strings.Cut(m, ":")
+					in.Events = append(in.Events, review.Event{Conversation: conv, Turn: i, Agent: viewer, Kind: kind,
+						SuggestionID: id, Action: kb.ActionShown, At: shown})
+				}
+				for _, m := range members {
+					kind, id, _ := strings.Cut(m, ":")
+					e := kb.Event{Shop: shop, Conversation: conv, Turn: i, Agent: viewer, Kind: kind, SuggestionID: id}
+					switch rng.IntN(6) {
+					case 0:
+						e.Action, e.At = kb.ActionUsed, when.Add(time.Duration(5+rng.IntN(50))*time.Second)
+						e.Typed = rng.IntN(3) == 0
+						e.Edited = e.Typed && rng.IntN(2) == 0
+						evs = append(evs, e)
+					case 1:
+						e.Action, e.At = kb.ActionDismissed, when.Add(3*time.Second)
+						evs = append(evs, e)
+					}
 				}
 			}
 			if len(evs) > 0 {
@@ -92,6 +112,9 @@ func testReviewMatchesPure(t *testing.T, f Factory) {
 			}
 			in.Outcomes = append(in.Outcomes, *o)
 		}
+	}
+	if pushes < 100 {
+		t.Fatalf("only %d pushes: the fixture shows too little", pushes)
 	}
 	if n, err := db.RefreshReview(ctx, shop); err != nil || n != 130 {
 		t.Fatalf("refresh: %d, %v; want 130 conversations", n, err)

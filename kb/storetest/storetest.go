@@ -57,6 +57,7 @@ type Store interface {
 
 	AddEvents(ctx context.Context, events ...kb.Event) error
 	AddEventOnce(ctx context.Context, key string, e kb.Event) (replayed bool, err error)
+	AddShows(ctx context.Context, shows ...kb.Show) error
 	Events(ctx context.Context, shop int64, conv string) ([]kb.Event, error)
 	SuggestionReport(ctx context.Context, shop int64) ([]kb.SuggestionStats, error)
 
@@ -84,6 +85,7 @@ func Run(t *testing.T, f Factory) {
 	t.Run("concurrent turns", func(t *testing.T) { testConcurrentTurns(t, f) })
 	t.Run("suggestion sets round trip", func(t *testing.T) { testSetsRoundTrip(t, f) })
 	t.Run("events", func(t *testing.T) { testEvents(t, f) })
+	t.Run("shows", func(t *testing.T) { testShows(t, f) })
 	t.Run("report", func(t *testing.T) { testReport(t, f) })
 	t.Run("lessons", func(t *testing.T) { testLessons(t, f) })
 	t.Run("pages and keys", func(t *testing.T) { testPagesAndKeys(t, f) })
