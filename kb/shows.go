@@ -165,22 +165,22 @@ func AddShownUsage(usage map[string]PhraseUsage, week, month map[string]int) {
 }
 
 // ShownTo lists, per turn, the agents whose panels showed its set, each
-// once, in the order first recorded: the shown events among events (a
-// conversation's events, recorded before shows), then shows.
+// once, in the order first shown: by time, the shown events among events
+// (recorded before shows, migration 013) before shows at the same instant.
 func ShownTo(events []Event, shows []Show) map[int][]string {
-	out := map[int][]string{}
-	add := func(turn int, agent string) {
-		if !slices.Contains(out[turn], agent) {
-			out[turn] = append(out[turn], agent)
-		}
-	}
+	all := make([]Show, 0, len(events)+len(shows))
 	for _, e := range events {
 		if e.Action == ActionShown {
-			add(e.Turn, e.Agent)
+			all = append(all, Show{Turn: e.Turn, Agent: e.Agent, At: e.At})
 		}
 	}
-	for _, s := range shows {
-		add(s.Turn, s.Agent)
+	all = append(all, shows...)
+	slices.SortStableFunc(all, func(a, b Show) int { return a.At.Compare(b.At) })
+	out := map[int][]string{}
+	for _, s := range all {
+		if !slices.Contains(out[s.Turn], s.Agent) {
+			out[s.Turn] = append(out[s.Turn], s.Agent)
+		}
 	}
 	return out
 }

@@ -10,19 +10,20 @@ import (
 func init() { register(&compactCmd{}) }
 
 // compactCmd moves the suggestion sets a store kept whole (turns written
-// before migration 010) into shared parts, so an old store shrinks to the
-// size new turns take.
+// before migration 010) into shared parts, and the shown events of each
+// push of a set (recorded before migration 013) into one show, so an old
+// store shrinks to the size new turns take.
 type compactCmd struct{}
 
 func (*compactCmd) Name() string { return "compact" }
 func (*compactCmd) Synopsis() string {
-	return "store old turns' suggestion sets in shared parts, as new turns are (optionally VACUUM to give the space back)"
+	return "store old turns' suggestion sets in shared parts and old shown events as shows, as new ones are (optionally VACUUM to give the space back)"
 }
 
 func (c *compactCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags(c, stderr, "[-data DIR] [-batch N] [-vacuum]")
 	data := fs.String("data", defaultDataDir, "data directory of the server")
-	batch := fs.Int("batch", 500, "turns a transaction (short transactions let a running server keep writing)")
+	batch := fs.Int("batch", 500, "turns (or conversations' shown events) a transaction (short transactions let a running server keep writing)")
 	vacuum := fs.Bool("vacuum", false, "then VACUUM the file to give the freed space back (stop assist serve first; needs free disk the size of the store)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -41,6 +42,11 @@ func (c *compactCmd) Run(ctx context.Context, args []string, stdout, stderr io.W
 		return err
 	}
 	fmt.Fprintf(stdout, "assist: %d suggestion sets moved into shared parts; %d left whole (not a set that can be cut)\n", moved, kept)
+	moved, kept, err = db.CompactShows(ctx, max(*batch/10, 1))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "assist: %d pushes' shown events moved into shows; %d left as events (not their turn's whole set)\n", moved, kept)
 	if !*vacuum {
 		fmt.Fprintln(stdout, "assist: the file keeps its size; new turns reuse the freed pages (run again with -vacuum, assist serve stopped, to shrink it)")
 		return nil

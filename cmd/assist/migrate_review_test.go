@@ -12,7 +12,8 @@ import (
 	"assist/kb/storetest"
 )
 
-// assist migrate carries the review: outcomes and typed uses are copied,
+// assist migrate carries the review: outcomes, typed uses, shows and the
+// shown counts are copied,
 // and the rollups PostgreSQL recomputes from them give the figures the
 // SQLite store gave.
 func TestMigrateCarriesTheReview(t *testing.T) {
@@ -28,6 +29,8 @@ func TestMigrateCarriesTheReview(t *testing.T) {
 	}
 	storetest.CheckReviewFigures(t, src, shop)
 	wantEvents, _ := src.ConversationEvents(ctx, shop, "c1")
+	wantShows, _ := src.ConversationShows(ctx, shop, "c1")
+	wantReport, _ := src.SuggestionReport(ctx, shop)
 	wantOutcomes, _ := src.Outcomes(ctx, shop, "c1")
 	src.Close()
 
@@ -36,7 +39,7 @@ func TestMigrateCarriesTheReview(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "counts agree") {
 		t.Fatalf("migrate: %d\n%s%s", code, stdout, stderr)
 	}
-	for _, line := range []string{"outcomes", "review_conv", "review_sugg_conv"} {
+	for _, line := range []string{"outcomes", "shows", "shown_counts", "review_conv", "review_sugg_conv"} {
 		if !strings.Contains(stdout, line) {
 			t.Errorf("the count table has no line for %s:\n%s", line, stdout)
 		}
@@ -59,6 +62,15 @@ func TestMigrateCarriesTheReview(t *testing.T) {
 		if g.Typed != w.Typed || g.Edited != w.Edited || g.SuggestionID != w.SuggestionID || !g.At.Equal(w.At) {
 			t.Errorf("event %d after migrate %+v, want %+v", i, g, w)
 		}
+	}
+	if len(wantShows) == 0 {
+		t.Fatal("the fixture recorded no show in c1")
+	}
+	if gotShows, err := dst.ConversationShows(ctx, shop, "c1"); err != nil || !reflect.DeepEqual(gotShows, wantShows) {
+		t.Errorf("shows after migrate %+v, %v; want %+v", gotShows, err, wantShows)
+	}
+	if gotReport, err := dst.SuggestionReport(ctx, shop); err != nil || !reflect.DeepEqual(gotReport, wantReport) {
+		t.Errorf("report after migrate %+v, %v; want %+v", gotReport, err, wantReport)
 	}
 	if gotOutcomes, err := dst.Outcomes(ctx, shop, "c1"); err != nil || !reflect.DeepEqual(gotOutcomes, wantOutcomes) {
 		t.Errorf("outcomes after migrate %+v, %v; want %+v", gotOutcomes, err, wantOutcomes)

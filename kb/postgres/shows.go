@@ -66,11 +66,11 @@ func (db *DB) AddShows(ctx context.Context, shows ...kb.Show) error {
 	return nil
 }
 
-// ConversationShows returns the shows of a conversation recorded since
-// migration 013, in the order recorded, without their members (shown
-// events recorded before are among ConversationEvents).
+// ConversationShows returns the shows of a conversation, in the order
+// shown (by time, then as recorded), without their members. Shown events
+// recorded before migration 013 are among ConversationEvents.
 func (db *DB) ConversationShows(ctx context.Context, shop int64, conversation string) ([]kb.Show, error) {
-	rows, err := db.pool.Query(ctx, `SELECT turn, agent, at FROM shows WHERE shop_id = $1 AND conversation = $2 ORDER BY id`,
+	rows, err := db.pool.Query(ctx, `SELECT turn, agent, at FROM shows WHERE shop_id = $1 AND conversation = $2 ORDER BY at, id`,
 		shop, conversation)
 	if err != nil {
 		return nil, fmt.Errorf("read shows of %s: %w", conversation, err)
