@@ -118,9 +118,9 @@ type ShownCount struct {
 	N        int
 }
 
-// ShownCounts sums the members of shows per shop, suggestion and hour, in a
-// fixed order (shop, hour, kind, id), so that writers touching the same rows take them
-// in the same order.
+// ShownCounts sums the members of shows per shop, suggestion and hour, in
+// one order (shop, hour, kind, id), so that writers adding to the same rows
+// take them in the same order.
 func ShownCounts(shows []Show) []ShownCount {
 	type key struct {
 		shop     int64
