@@ -109,6 +109,22 @@ func (s Show) Validate() error {
 	return nil
 }
 
+// StampShows checks shows for a store to write and gives them back with
+// now as the time of those that have none: all or none.
+func StampShows(shows []Show, now time.Time) ([]Show, error) {
+	out := make([]Show, len(shows))
+	for i, s := range shows {
+		if err := s.Validate(); err != nil {
+			return nil, fmt.Errorf("show %d: %w", i, err)
+		}
+		if s.At.IsZero() {
+			s.At = now
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
 // ShownCount is how many times one suggestion was shown in one hour: the
 // counts a store keeps beside its show records.
 type ShownCount struct {

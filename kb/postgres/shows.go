@@ -20,19 +20,12 @@ func (db *DB) AddShows(ctx context.Context, shows ...kb.Show) error {
 	if len(shows) == 0 {
 		return nil
 	}
-	for i, s := range shows {
-		if err := s.Validate(); err != nil {
-			return fmt.Errorf("show %d: %w", i, err)
-		}
+	stamped, err := kb.StampShows(shows, db.now())
+	if err != nil {
+		return err
 	}
-	now := db.now()
-	stamped := make([]kb.Show, len(shows))
-	rows := make([][]any, len(shows))
-	for i, s := range shows {
-		if s.At.IsZero() {
-			s.At = now
-		}
-		stamped[i] = s
+	rows := make([][]any, len(stamped))
+	for i, s := range stamped {
 		rows[i] = []any{s.Shop, s.Conversation, s.Turn, s.Agent, s.At}
 	}
 	counts := kb.ShownCounts(stamped)
@@ -43,7 +36,7 @@ func (db *DB) AddShows(ctx context.Context, shows ...kb.Show) error {
 	for _, c := range counts {
 		shop, kind, id, hour, n = append(shop, c.Shop), append(kind, c.Kind), append(id, c.ID), append(hour, c.Hour), append(n, int32(c.N))
 	}
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		// COPY keeps the record order (identity ids are taken row by row).
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"shows"}, []string{"shop_id", "conversation", "turn", "agent", "at"},
 			pgx.CopyFromRows(rows)); err != nil {

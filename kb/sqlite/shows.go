@@ -27,43 +27,31 @@ func (db *DB) AddShows(ctx context.Context, shows ...kb.Show) error {
 	if len(shows) == 0 {
 		return nil
 	}
-	for i, s := range shows {
-		if err := s.Validate(); err != nil {
-			return fmt.Errorf("show %d: %w", i, err)
-		}
-	}
-	now := db.Now()
-	stamped := make([]kb.Show, len(shows))
-	for i, s := range shows {
-		if s.At.IsZero() {
-			s.At = now
-		}
-		stamped[i] = s
-	}
-	counts := kb.ShownCounts(stamped)
-	db.writes.Lock()
-	defer db.writes.Unlock()
-	tx, err := db.db.BeginTx(ctx, nil)
+	stamped, err := kb.StampShows(shows, db.Now())
 	if err != nil {
+		return err
+	}
+	if err := db.inWriteTx(ctx, func(tx *sql.Tx) error { return writeShows(ctx, tx, stamped) }); err != nil {
 		return fmt.Errorf("add shows: %w", err)
 	}
-	defer tx.Rollback()
-	for rest := stamped; len(rest) > 0; {
+	return nil
+}
+
+// writeShows inserts shows and adds their members to the hourly counts.
+func writeShows(ctx context.Context, tx *sql.Tx, shows []kb.Show) error {
+	for rest := shows; len(rest) > 0; {
 		n := min(len(rest), rowsPerInsert)
 		if err := insertShows(ctx, tx, rest[:n]); err != nil {
-			return fmt.Errorf("add shows: %w", err)
+			return err
 		}
 		rest = rest[n:]
 	}
-	for rest := counts; len(rest) > 0; {
+	for rest := kb.ShownCounts(shows); len(rest) > 0; {
 		n := min(len(rest), rowsPerInsert)
 		if err := addShownCounts(ctx, tx, rest[:n]); err != nil {
-			return fmt.Errorf("add shows: %w", err)
+			return err
 		}
 		rest = rest[n:]
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("add shows: %w", err)
 	}
 	return nil
 }
@@ -314,19 +302,8 @@ func (db *DB) compactShowsOf(ctx context.Context, tx *sql.Tx, shop int64, conv s
 		shows = append(shows, p.show)
 		ids = append(ids, p.ids...)
 	}
-	for rest := shows; len(rest) > 0; {
-		n := min(len(rest), rowsPerInsert)
-		if err := insertShows(ctx, tx, rest[:n]); err != nil {
-			return 0, 0, err
-		}
-		rest = rest[n:]
-	}
-	for rest := kb.ShownCounts(shows); len(rest) > 0; {
-		n := min(len(rest), rowsPerInsert)
-		if err := addShownCounts(ctx, tx, rest[:n]); err != nil {
-			return 0, 0, err
-		}
-		rest = rest[n:]
+	if err := writeShows(ctx, tx, shows); err != nil {
+		return 0, 0, err
 	}
 	for len(ids) > 0 {
 		n := min(len(ids), 500)
