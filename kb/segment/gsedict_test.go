@@ -1,7 +1,9 @@
 package segment
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/go-ego/gse"
@@ -39,11 +41,7 @@ func TestFastLoadCutsAsGse(t *testing.T) {
 	}
 	old.CalcToken()
 
-	fast := newCopyWeighed(nil, false)
-	for _, w := range unknown(fast, shopWords) {
-		fast.seg.AddToken(w.text, w.freq)
-	}
-	fast.seg.CalcToken()
+	fast, _ := newCopyWith(shopWords)
 
 	if a, b := old.Dict.NumTokens(), fast.seg.Dict.NumTokens(); a != b || a < minDictTokens {
 		t.Fatalf("dictionary sizes: gse's load %d, the fast load %d", a, b)
@@ -86,4 +84,52 @@ func parseBenchWords() []string {
 		out[i] = "这个" + w.text + "怎么样"
 	}
 	return out
+}
+
+// weigh gives every word of the dictionary the distance and the sub-words
+// gse's own CalcToken gives it.
+func TestWeighAsGse(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the dictionary twice")
+	}
+	if !tokenMirrored {
+		t.Fatal("gse.Token no longer has gseToken's fields: weigh falls back to gse's CalcToken on one core; mirror the new fields")
+	}
+	a, b := loadDict(), loadDict()
+	a.seg.CalcToken()
+	weigh(&b.seg)
+	ta, tb := a.seg.Dict.Tokens, b.seg.Dict.Tokens
+	if len(ta) != len(tb) {
+		t.Fatalf("%d words weighed by gse, %d by weigh", len(ta), len(tb))
+	}
+	for i := range ta {
+		ma, mb := mirror(&ta[i]), mirror(&tb[i])
+		if ma.distance != mb.distance || !sameSubwords(ma.segments, mb.segments) {
+			t.Fatalf("word %d %q: gse weighs %v %s, weigh %v %s", i, ta[i].Text(),
+				ma.distance, describe(ma.segments), mb.distance, describe(mb.segments))
+		}
+	}
+}
+
+func sameSubwords(a, b []*gse.Segment) bool {
+	if len(a) != len(b) || (a == nil) != (b == nil) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.Start() != y.Start() || x.End() != y.End() || x.Position != y.Position ||
+			x.Token().Text() != y.Token().Text() || mirror(x.Token()).distance != mirror(y.Token()).distance ||
+			x.Token().Freq() != y.Token().Freq() || x.Token().Pos() != y.Token().Pos() {
+			return false
+		}
+	}
+	return true
+}
+
+func describe(segs []*gse.Segment) string {
+	var parts []string
+	for _, s := range segs {
+		parts = append(parts, fmt.Sprintf("%s[%d:%d]", s.Token().Text(), s.Start(), s.End()))
+	}
+	return strings.Join(parts, " ")
 }

@@ -7,6 +7,7 @@ package segment
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,11 +28,17 @@ var (
 	// and the first is brought level once its last reader is done. gse
 	// rewrites its dictionary in place (AddToken, CalcToken: hundreds of
 	// ms), so with one copy every cut would wait for it. The second copy
-	// is loaded on the first addition of a new word.
+	// is loaded by LoadStandby, or else on the first addition of a new
+	// word.
 	active  atomic.Pointer[copyOf]
 	standby *copyOf // guarded by addMu
 	learned []word  // every word added since start, guarded by addMu
 	addMu   sync.Mutex
+
+	// preloaded is the words Preload gave for the first load, guarded by
+	// addMu; loading is set once the first load has taken them.
+	preloaded []word
+	loading   bool
 )
 
 // copyOf is one loaded gse segmenter and the lock that keeps cutting and
@@ -75,28 +82,63 @@ func LoadTime() time.Duration {
 	return loadTime
 }
 
-func load() { loadWith(nil) }
+func load() { firstLoad(nil) }
 
-// loadWith loads the first copy with words beyond words.txt: a shop's
-// words taught before anything was cut go into the first load, weighed
-// with the rest in one pass, instead of a second copy and two more passes.
-// It returns how many of them were new to the dictionary.
-func loadWith(words []word) int {
+// firstLoad loads the first copy with the words Preload left and extra,
+// beyond words.txt: a shop's words taught before anything was cut go into
+// the first load, weighed with the rest in one pass, instead of a second
+// copy and two more passes. It returns how many words of extra were new to
+// the dictionary. It runs once, under once.
+func firstLoad(extra []word) int {
 	start := time.Now()
-	c := newCopyWeighed(nil, false)
-	fresh := unknown(c, words)
-	for _, w := range fresh {
-		c.seg.AddToken(w.text, w.freq)
-	}
-	c.seg.CalcToken()
-	if len(fresh) > 0 {
-		addMu.Lock() // Preload reads it; no holder of addMu waits for this load
-		learned = fresh
-		addMu.Unlock()
-	}
+	addMu.Lock()
+	pre := preloaded
+	preloaded, loading = nil, true
+	addMu.Unlock()
+	c, fresh := newCopyWith(append(pre, extra...))
+	addMu.Lock() // LoadStandby reads it; no holder of addMu waits for this load
+	learned = fresh
+	addMu.Unlock()
 	active.Store(c)
 	loadTime = time.Since(start)
-	return len(fresh)
+	n := 0
+	for _, w := range unknownTo(pre, fresh) {
+		if slices.ContainsFunc(extra, func(e word) bool { return e.text == w.text }) {
+			n++
+		}
+	}
+	return n
+}
+
+// newCopyWith loads gse's dictionary with words.txt, then the words of
+// more it does not know yet, each once, and weighs it; fresh is those.
+// Both copies are made this way, so their words are added in the same
+// order.
+func newCopyWith(more []word) (c *copyOf, fresh []word) {
+	c = loadDict()
+	fresh = unknown(c, more)
+	for _, w := range fresh {
+		// gse's trie only fails on keys it cannot store (empty text);
+		// such a word is simply not learned.
+		c.seg.AddToken(w.text, w.freq)
+	}
+	weigh(&c.seg)
+	return c, fresh
+}
+
+// unknownTo is the words of fresh not in pre.
+func unknownTo(pre, fresh []word) []word {
+	in := make(map[string]bool, len(pre))
+	for _, w := range pre {
+		in[w.text] = true
+	}
+	var out []word
+	for _, w := range fresh {
+		if !in[w.text] {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // unknown is words not in c's dictionary, each once.
@@ -115,12 +157,9 @@ func unknown(c *copyOf, words []word) []word {
 	return fresh
 }
 
-// newCopy loads gse's dictionary with words.txt and extra words.
-func newCopy(extra []word) *copyOf { return newCopyWeighed(extra, true) }
-
-// newCopyWeighed loads gse's dictionary with words.txt and extra words,
-// weighed (gse's CalcToken) or not yet, when more words are to come.
-func newCopyWeighed(extra []word, weigh bool) *copyOf {
+// loadDict loads gse's dictionary with words.txt, not weighed yet: more
+// words are to come.
+func loadDict() *copyOf {
 	c := &copyOf{}
 	seg := &c.seg
 	seg.SkipLog = true
@@ -133,11 +172,11 @@ func newCopyWeighed(extra []word, weigh bool) *copyOf {
 		panic(fmt.Sprintf("segment: %v", err))
 	}
 	// Domain words go in first: gse keeps the first frequency it sees for a
-	// word, so ours override the general dictionary, and one CalcToken at
+	// word, so ours override the general dictionary, and one weighing at
 	// the end weighs them with the rest.
 	seg.Dict = gse.NewDict()
 	seg.Init()
-	for _, w := range append(words, extra...) {
+	for _, w := range words {
 		if err := seg.AddToken(w.text, w.freq); err != nil {
 			panic(fmt.Sprintf("segment: words.txt: add %q: %v", w.text, err))
 		}
@@ -145,9 +184,6 @@ func newCopyWeighed(extra []word, weigh bool) *copyOf {
 	addGseWords(seg, gseZhS)
 	if n := seg.Dict.NumTokens(); n < minDictTokens {
 		panic(fmt.Sprintf("segment: gse dictionary zh_s has %d words, want at least %d", n, minDictTokens))
-	}
-	if weigh {
-		seg.CalcToken()
 	}
 	return c
 }
