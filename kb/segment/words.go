@@ -165,10 +165,19 @@ func addWords(words []word) int {
 	if first {
 		return n
 	}
+	// Words the copy cutting now knows are known to both copies, or will
+	// be once the other catches up: nothing to wait for (addMu is held
+	// while it does).
+	c := reading()
+	fresh := unknown(c, words)
+	c.mu.RUnlock()
+	if len(fresh) == 0 {
+		return 0
+	}
 	addMu.Lock()
 	cur := active.Load()
 	cur.mu.RLock()
-	fresh := unknown(cur, words)
+	fresh = unknown(cur, words)
 	cur.mu.RUnlock()
 	if len(fresh) == 0 {
 		addMu.Unlock()
