@@ -7,7 +7,6 @@ package segment
 import (
 	"fmt"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -105,9 +104,14 @@ func firstLoad(extra []word) int {
 	addMu.Unlock()
 	active.Store(c)
 	loadTime = time.Since(start)
+	// New to the dictionary: fresh, less what Preload taught.
+	inPre := make(map[string]bool, len(pre))
+	for _, w := range pre {
+		inPre[w.text] = true
+	}
 	n := 0
-	for _, w := range unknownTo(pre, fresh) {
-		if slices.ContainsFunc(extra, func(e word) bool { return e.text == w.text }) {
+	for _, w := range fresh {
+		if !inPre[w.text] {
 			n++
 		}
 	}
@@ -128,21 +132,6 @@ func newCopyWith(more []word) (c *copyOf, fresh []word) {
 	}
 	weigh(&c.seg)
 	return c, fresh
-}
-
-// unknownTo is the words of fresh not in pre.
-func unknownTo(pre, fresh []word) []word {
-	in := make(map[string]bool, len(pre))
-	for _, w := range pre {
-		in[w.text] = true
-	}
-	var out []word
-	for _, w := range fresh {
-		if !in[w.text] {
-			out = append(out, w)
-		}
-	}
-	return out
 }
 
 // unknown is words not in c's dictionary, each once.
