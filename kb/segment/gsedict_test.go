@@ -133,3 +133,11 @@ func describe(segs []*gse.Segment) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+func TestIsKanaAsGse(t *testing.T) {
+	for _, s := range []string{"の", "カ", "ー", "中", "a", "", "ゞ", "ヿ", "ｶ", "㋐", "中の"} {
+		if got, want := isKana([]byte(s)), gse.IsJp(s); got != want {
+			t.Errorf("isKana(%q) = %v, gse.IsJp %v", s, got, want)
+		}
+	}
+}

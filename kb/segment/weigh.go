@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unicode"
 	"unsafe"
 
 	"github.com/go-ego/gse"
@@ -104,5 +105,16 @@ func subwords(segs []gse.Segment) []*gse.Segment {
 
 func keepSubword(s *gse.Segment) bool {
 	text := mirror(s.Token()).text
-	return len(text) > 0 && !(len(text) == 1 && gse.IsJp(string(text[0])))
+	return len(text) > 0 && !(len(text) == 1 && isKana(text[0]))
+}
+
+// isKana is gse.IsJp (a hiragana or katakana rune) without its string
+// copy and script-table lookups per rune.
+func isKana(b []byte) bool {
+	for _, r := range string(b) {
+		if unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) {
+			return true
+		}
+	}
+	return false
 }
