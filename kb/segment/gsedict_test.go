@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/go-ego/gse"
+
+	"assist/kb/fold"
 )
 
 // The fast first load (gse's text read directly, a shop's words taken in
@@ -139,5 +141,39 @@ func TestIsKanaAsGse(t *testing.T) {
 		if got, want := isKana([]byte(s)), gse.IsJp(s); got != want {
 			t.Errorf("isKana(%q) = %v, gse.IsJp %v", s, got, want)
 		}
+	}
+}
+
+// The first copy is cut with before its sub-words are weighed: the
+// sub-words cut when asked for are those weighed later, word for word.
+func TestSubwordsBeforeWeighed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the dictionary")
+	}
+	c, _ := newCopyOf([]word{{"雾岭白毫银针", DefaultFreq}}, false)
+	if c.subwordsIn.Load() {
+		t.Fatal("sub-words in before weighSubwords")
+	}
+	lines := []string{
+		"雾岭白毫银针还有货吗,羽绒服保质期多久",
+		"收到的杯子碎了一个,盒子也压扁了,你们怎么包装的",
+		"亲，这款充电器支持快充吗？今天下单什么时候发货，包邮吗",
+		"中华人民共和国消费者权益保护法实施条例第十二条",
+	}
+	var before [][]Token
+	for _, l := range lines {
+		before = append(before, c.tokens(fold.String(l)))
+	}
+	if !slices.ContainsFunc(before[0], func(t Token) bool { return t.Term == "保质" }) {
+		t.Errorf("%s before the sub-words are in: %v, want the sub-word 保质 of 保质期", lines[0], before[0])
+	}
+	c.weighSubwords()
+	for i, l := range lines {
+		if after := c.tokens(fold.String(l)); !slices.Equal(before[i], after) {
+			t.Errorf("%s:\nbefore the sub-words are in %v\nafter %v", l, before[i], after)
+		}
+	}
+	if got := Words("羽绒服"); !slices.Contains(got, "羽绒") {
+		t.Errorf("Words(羽绒服) = %v, want the sub-word 羽绒", got)
 	}
 }

@@ -49,6 +49,9 @@ var (
 type copyOf struct {
 	mu  sync.RWMutex
 	seg gse.Segmenter
+	// subwordsIn is set once every word's sub-words are in the
+	// dictionary; until then they are cut when asked for (subwords).
+	subwordsIn atomic.Bool
 }
 
 // Segmenter loads the process-wide segmenter if it is not yet and returns
@@ -98,7 +101,11 @@ func firstLoad(extra []word) int {
 	pre := preloaded
 	preloaded, loading = nil, true
 	addMu.Unlock()
-	c, fresh := newCopyWith(append(pre, extra...))
+	// The first copy is cut with before its words' sub-words are all
+	// in: those of the few words a first turn holds are cut when asked
+	// for, the rest are weighed beside it.
+	c, fresh := newCopyOf(append(pre, extra...), false)
+	go c.weighSubwords()
 	addMu.Lock() // LoadStandby reads it; no holder of addMu waits for this load
 	learned = fresh
 	addMu.Unlock()
@@ -122,7 +129,11 @@ func firstLoad(extra []word) int {
 // more it does not know yet, each once, and weighs it; fresh is those.
 // Both copies are made this way, so their words are added in the same
 // order.
-func newCopyWith(more []word) (c *copyOf, fresh []word) {
+func newCopyWith(more []word) (c *copyOf, fresh []word) { return newCopyOf(more, true) }
+
+// newCopyOf is newCopyWith, with every word's sub-words weighed or only
+// their distances, the sub-words left to weighSubwords.
+func newCopyOf(more []word, subwords bool) (c *copyOf, fresh []word) {
 	c = loadDict()
 	fresh = unknown(c, more)
 	for _, w := range fresh {
@@ -130,7 +141,12 @@ func newCopyWith(more []word) (c *copyOf, fresh []word) {
 		// such a word is simply not learned.
 		c.seg.AddToken(w.text, w.freq)
 	}
-	weigh(&c.seg)
+	if subwords || !tokenMirrored {
+		weigh(&c.seg)
+		c.subwordsIn.Store(true)
+	} else {
+		weighDistances(&c.seg)
+	}
 	return c, fresh
 }
 

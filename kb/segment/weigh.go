@@ -53,16 +53,48 @@ func mirror(t *gse.Token) *gseToken { return (*gseToken)(unsafe.Pointer(t)) }
 
 // weigh is gse's CalcToken, the sub-words computed on every core.
 func weigh(seg *gse.Segmenter) {
-	toks := seg.Dict.Tokens
-	if !tokenMirrored || len(toks) == 0 {
+	if !tokenMirrored || len(seg.Dict.Tokens) == 0 {
 		seg.CalcToken()
 		return
 	}
+	weighDistances(seg)
+	weighSubwordsOf(seg)
+}
+
+// weighDistances is the first half of CalcToken: each word's distance,
+// all that gse's shortest-path cut needs. tokenMirrored must hold.
+func weighDistances(seg *gse.Segmenter) {
+	toks := seg.Dict.Tokens
 	logTotalFreq := float32(math.Log2(seg.Dict.TotalFreq()))
 	for i := range toks {
 		t := mirror(&toks[i])
 		t.distance = logTotalFreq - float32(math.Log2(t.freq))
 	}
+}
+
+// weighSubwords weighs the sub-words of a copy made without them, while
+// text is cut with it (a read lock: no word is added meanwhile), and marks
+// them in. Readers do not look at a word's sub-words until then.
+func (c *copyOf) weighSubwords() {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	weighSubwordsOf(&c.seg)
+	c.subwordsIn.Store(true)
+}
+
+// subwords is a word's sub-words as CalcToken records them, cut now if
+// they are not in yet. The caller holds c read-locked.
+func (c *copyOf) subwords(tok *gse.Token) []*gse.Segment {
+	if c.subwordsIn.Load() {
+		return tok.Segments()
+	}
+	return subwords(segmentWords(&c.seg, mirror(tok).text, true))
+}
+
+// weighSubwordsOf is the second half of CalcToken on every core: each
+// word's sub-words.
+func weighSubwordsOf(seg *gse.Segmenter) {
+	toks := seg.Dict.Tokens
 	// Workers take chunks of words in turn: long words cost more, and
 	// they are not spread evenly through the dictionary.
 	const chunk = 2048
