@@ -139,7 +139,7 @@ func Preload(words []string) {
 // taught so far, so that the next new word (a tag an admin adds) swaps
 // copies after one weighing instead of waiting for a whole load. A server
 // calls it once its first shops are in: it takes a core for about a
-// second and 150 MB. It does nothing if the second copy is there.
+// second and 180 MiB. It does nothing if the second copy is there.
 func LoadStandby() {
 	once.Do(load)
 	addMu.Lock()
