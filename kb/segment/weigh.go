@@ -76,6 +76,9 @@ func weighDistances(seg *gse.Segmenter) {
 // text is cut with it (a read lock: no word is added meanwhile), and marks
 // them in. Readers do not look at a word's sub-words until then.
 func (c *copyOf) weighSubwords() {
+	if c.subwordsIn.Load() { // weighed whole (no mirror of gse.Token)
+		return
+	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	weighSubwordsOf(&c.seg)
