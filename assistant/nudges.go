@@ -247,8 +247,8 @@ const (
 // stay with the lexicon: absolute words and admissions are a closed list.
 var modelKinds = map[string][]cues.Kind{"buyer": {cueEvidence, cueUpsell}}
 
-// model is the classifier the engine reads turns with (trained once per
-// process, on first use).
+// model is the classifier the engine reads turns with (trained at build
+// time, read once per process, on first use).
 var model = classify.Default
 
 // guess is a cue the classifier raised where the lexicon was silent.

@@ -24,6 +24,10 @@ type coldStart struct {
 	CPU         time.Duration `json:"cpu"`          // the server's user + system time until then
 	RSSMiB      float64       `json:"rss_mib"`      // after the first answer
 	PeakRSSMiB  float64       `json:"peak_rss_mib"`
+	// Once the server's CPU rests after the first answer: what it loads
+	// beside the traffic at start (the second copy of the dictionary) is in.
+	IdleRSSMiB     float64 `json:"idle_rss_mib"`
+	IdlePeakRSSMiB float64 `json:"idle_peak_rss_mib"`
 }
 
 // benchColdStarts starts assist serve (the binary at exe) runs times on one
@@ -62,8 +66,9 @@ func benchColdStarts(ctx context.Context, exe string, runs int, stderr io.Writer
 		}
 		if i > 0 {
 			out = append(out, cs)
-			fmt.Fprintf(stderr, "bench: cold start %d: listening %v, first turn answered %v (server CPU %v), RSS %.0f MiB\n",
-				i, cs.Listening.Round(time.Millisecond), cs.FirstAnswer.Round(time.Millisecond), cs.CPU.Round(time.Millisecond), cs.RSSMiB)
+			fmt.Fprintf(stderr, "bench: cold start %d: listening %v, first turn answered %v (server CPU %v), RSS %.0f MiB; once idle %.0f MiB (peak %.0f)\n",
+				i, cs.Listening.Round(time.Millisecond), cs.FirstAnswer.Round(time.Millisecond), cs.CPU.Round(time.Millisecond), cs.RSSMiB,
+				cs.IdleRSSMiB, cs.IdlePeakRSSMiB)
 		}
 	}
 	return out, nil
@@ -118,7 +123,25 @@ func startOnce(ctx context.Context, exe, dir string, shop int64, token string, r
 	cs.CPU = procCPU(cmd.Process.Pid)
 	cs.RSSMiB = procMiB(cmd.Process.Pid, "VmRSS")
 	cs.PeakRSSMiB = procMiB(cmd.Process.Pid, "VmHWM")
+	waitIdle(cmd.Process.Pid, 10*time.Second)
+	cs.IdleRSSMiB = procMiB(cmd.Process.Pid, "VmRSS")
+	cs.IdlePeakRSSMiB = procMiB(cmd.Process.Pid, "VmHWM")
 	return cs, nil
+}
+
+// waitIdle waits until a process uses less than a tenth of a core over a
+// quarter of a second, or for at most max.
+func waitIdle(pid int, max time.Duration) {
+	const every = 250 * time.Millisecond
+	last := procCPU(pid)
+	for end := time.Now().Add(max); time.Now().Before(end); {
+		time.Sleep(every)
+		now := procCPU(pid)
+		if now-last < every/10 {
+			return
+		}
+		last = now
+	}
 }
 
 func freeAddr() (string, error) {

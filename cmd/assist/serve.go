@@ -216,11 +216,10 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 	go func() {
 		defer close(s.warmed)
 		warm := shops[:min(len(shops), warmShops)]
-		// While the dictionary loads, its second copy loads on the other
-		// core with these shops' words in: their first turns then do not
-		// wait for a second load and two re-weighings (segment.Preload).
+		// The dictionary loads once, with these shops' words weighed in:
+		// their first turns wait for that one load, nothing more.
 		segment.Preload(vocabulary(wctx, db, warm, log))
-		classify.Default() // the nudge model trains once per process, on the dictionary alone: not on the first turn
+		classify.Default() // the nudge model (trained at build time) is read meanwhile
 		for _, sh := range warm {
 			if wctx.Err() != nil { // shutting down: the rest load on demand next time
 				return
@@ -228,6 +227,11 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 			if _, err := desk.Knowledge(wctx, sh.ID); err != nil && wctx.Err() == nil {
 				log.Warn("load shop", "shop", sh.Name, "err", err)
 			}
+		}
+		// Then the dictionary's second copy, so that a word an admin
+		// teaches later (a new tag) does not wait for a whole load.
+		if wctx.Err() == nil {
+			segment.LoadStandby()
 		}
 	}()
 	// Checkpoint beside the traffic, so that no turn's commit waits for it.

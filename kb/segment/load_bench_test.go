@@ -34,7 +34,7 @@ func BenchmarkLoad(b *testing.B) {
 	b.Run("fast", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			newCopy(nil)
+			newCopyWith(nil)
 		}
 	})
 }

@@ -7,10 +7,11 @@ import (
 	"testing"
 )
 
-// Preload in a fresh process (the segmenter is process-wide): text is cut
-// with the dictionary alone until words are added; the first AddWords then
-// has the preloaded words too, and both copies keep every one of them
-// through later additions.
+// Preload in a fresh process (the segmenter is process-wide): the first
+// load takes the preloaded words in, so they are cut whole from the first
+// cut and their AddWords finds them known. LoadStandby then makes the
+// second copy with them, and words taught later reach both copies through
+// two swaps.
 func TestPreload(t *testing.T) {
 	if os.Getenv("ASSIST_PRELOAD_CHILD") == "" {
 		if testing.Short() {
@@ -25,30 +26,30 @@ func TestPreload(t *testing.T) {
 		t.Logf("child:\n%s", out)
 		return
 	}
-	// Made-up shop words, as in TestAddWords, and one taught later.
-	const tea, charger, later = "雾岭白毫银针", "闪充魔方", "獭兔绒滚筒"
+	// Made-up shop words, as in TestAddWords, and two taught later.
+	const tea, charger, later, later2 = "雾岭白毫银针", "闪充魔方", "獭兔绒滚筒", "雪域青稞饼"
 	Preload([]string{tea, "Volt " + charger})
 	whole := func(w string) bool { return slices.Contains(Words("我要"+w+"呀"), w) }
-	if whole(tea) || whole(charger) {
-		t.Fatal("preloaded words cut whole before any AddWords: the dictionary alone should cut until then")
-	}
-	if n := AddWords([]string{tea}); n != 1 {
-		t.Errorf("AddWords(tea) = %d new, want 1", n)
-	}
 	if !whole(tea) || !whole(charger) {
-		t.Errorf("after AddWords: tea whole %v, charger whole %v; want both (charger was preloaded)", whole(tea), whole(charger))
+		t.Fatalf("tea whole %v, charger whole %v before any AddWords; want both: the first load took them", whole(tea), whole(charger))
 	}
-	if n := AddWords([]string{charger}); n != 0 {
-		t.Errorf("AddWords(charger) = %d new, want 0: Preload taught it", n)
+	if n := AddWords([]string{tea, charger}); n != 0 {
+		t.Errorf("AddWords(tea, charger) = %d new, want 0: Preload taught them", n)
 	}
-	if n := AddWords([]string{later}); n != 1 {
-		t.Errorf("AddWords(later) = %d new, want 1", n)
-	}
-	// The copies have swapped again: the one now cutting learned the
-	// preloaded words in the background.
-	for _, w := range []string{tea, charger, later} {
-		if !whole(w) {
-			t.Errorf("%s is not cut whole after the second swap", w)
+	LoadStandby()
+	for i, w := range []string{later, later2} {
+		if whole(w) {
+			t.Fatalf("%s is cut whole before it is taught", w)
+		}
+		if n := AddWords([]string{w}); n != 1 {
+			t.Errorf("AddWords(%s) = %d new, want 1", w, n)
+		}
+		// Swap i+1: the copy now cutting is the standby, then the first
+		// copy again, which learned the words in the background.
+		for _, w := range []string{tea, charger, later, later2}[:3+i] {
+			if !whole(w) {
+				t.Errorf("%s is not cut whole after swap %d", w, i+1)
+			}
 		}
 	}
 }

@@ -7,12 +7,16 @@ package segment
 import (
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/go-ego/gse"
 )
+
+// tokenRoom is room in the token list of a copy for words taught later.
+const tokenRoom = 4096
 
 // minDictTokens guards against a silently empty dictionary: gse's loaders
 // return nil even when they read nothing.
@@ -27,11 +31,17 @@ var (
 	// and the first is brought level once its last reader is done. gse
 	// rewrites its dictionary in place (AddToken, CalcToken: hundreds of
 	// ms), so with one copy every cut would wait for it. The second copy
-	// is loaded on the first addition of a new word.
+	// is loaded by LoadStandby, or else on the first addition of a new
+	// word.
 	active  atomic.Pointer[copyOf]
 	standby *copyOf // guarded by addMu
 	learned []word  // every word added since start, guarded by addMu
 	addMu   sync.Mutex
+
+	// preloaded is the words Preload gave for the first load, guarded by
+	// addMu; loading is set once the first load has taken them.
+	preloaded []word
+	loading   bool
 )
 
 // copyOf is one loaded gse segmenter and the lock that keeps cutting and
@@ -39,6 +49,9 @@ var (
 type copyOf struct {
 	mu  sync.RWMutex
 	seg gse.Segmenter
+	// subwordsIn is set once every word's sub-words are in the
+	// dictionary; until then they are cut when asked for (subwords).
+	subwordsIn atomic.Bool
 }
 
 // Segmenter loads the process-wide segmenter if it is not yet and returns
@@ -75,28 +88,66 @@ func LoadTime() time.Duration {
 	return loadTime
 }
 
-func load() { loadWith(nil) }
+func load() { firstLoad(nil) }
 
-// loadWith loads the first copy with words beyond words.txt: a shop's
-// words taught before anything was cut go into the first load, weighed
-// with the rest in one pass, instead of a second copy and two more passes.
-// It returns how many of them were new to the dictionary.
-func loadWith(words []word) int {
+// firstLoad loads the first copy with the words Preload left and extra,
+// beyond words.txt: a shop's words taught before anything was cut go into
+// the first load, weighed with the rest in one pass, instead of a second
+// copy and two more passes. It returns how many words of extra were new to
+// the dictionary. It runs once, under once.
+func firstLoad(extra []word) int {
 	start := time.Now()
-	c := newCopyWeighed(nil, false)
-	fresh := unknown(c, words)
-	for _, w := range fresh {
-		c.seg.AddToken(w.text, w.freq)
-	}
-	c.seg.CalcToken()
-	if len(fresh) > 0 {
-		addMu.Lock() // Preload reads it; no holder of addMu waits for this load
-		learned = fresh
-		addMu.Unlock()
-	}
+	addMu.Lock()
+	pre := preloaded
+	preloaded, loading = nil, true
+	addMu.Unlock()
+	// The first copy is cut with before its words' sub-words are all
+	// in: those of the few words a first turn holds are cut when asked
+	// for, the rest are weighed beside it.
+	c, fresh := newCopyOf(append(pre, extra...), false)
+	go c.weighSubwords()
+	addMu.Lock() // LoadStandby reads it; no holder of addMu waits for this load
+	learned = fresh
+	addMu.Unlock()
 	active.Store(c)
 	loadTime = time.Since(start)
-	return len(fresh)
+	// New to the dictionary: fresh, less what Preload taught.
+	inPre := make(map[string]bool, len(pre))
+	for _, w := range pre {
+		inPre[w.text] = true
+	}
+	n := 0
+	for _, w := range fresh {
+		if !inPre[w.text] {
+			n++
+		}
+	}
+	return n
+}
+
+// newCopyWith loads gse's dictionary with words.txt, then the words of
+// more it does not know yet, each once, and weighs it; fresh is those.
+// Both copies are made this way, so their words are added in the same
+// order.
+func newCopyWith(more []word) (c *copyOf, fresh []word) { return newCopyOf(more, true) }
+
+// newCopyOf is newCopyWith, with every word's sub-words weighed or only
+// their distances, the sub-words left to weighSubwords.
+func newCopyOf(more []word, subwords bool) (c *copyOf, fresh []word) {
+	c = loadDict()
+	fresh = unknown(c, more)
+	for _, w := range fresh {
+		// gse's trie only fails on keys it cannot store (empty text);
+		// such a word is simply not learned.
+		c.seg.AddToken(w.text, w.freq)
+	}
+	if subwords || !tokenMirrored {
+		weigh(&c.seg)
+		c.subwordsIn.Store(true)
+	} else {
+		weighDistances(&c.seg)
+	}
+	return c, fresh
 }
 
 // unknown is words not in c's dictionary, each once.
@@ -115,12 +166,9 @@ func unknown(c *copyOf, words []word) []word {
 	return fresh
 }
 
-// newCopy loads gse's dictionary with words.txt and extra words.
-func newCopy(extra []word) *copyOf { return newCopyWeighed(extra, true) }
-
-// newCopyWeighed loads gse's dictionary with words.txt and extra words,
-// weighed (gse's CalcToken) or not yet, when more words are to come.
-func newCopyWeighed(extra []word, weigh bool) *copyOf {
+// loadDict loads gse's dictionary with words.txt, not weighed yet: more
+// words are to come.
+func loadDict() *copyOf {
 	c := &copyOf{}
 	seg := &c.seg
 	seg.SkipLog = true
@@ -133,11 +181,14 @@ func newCopyWeighed(extra []word, weigh bool) *copyOf {
 		panic(fmt.Sprintf("segment: %v", err))
 	}
 	// Domain words go in first: gse keeps the first frequency it sees for a
-	// word, so ours override the general dictionary, and one CalcToken at
+	// word, so ours override the general dictionary, and one weighing at
 	// the end weighs them with the rest.
 	seg.Dict = gse.NewDict()
 	seg.Init()
-	for _, w := range append(words, extra...) {
+	// Room for every word at once: growing the list of 350,000 tokens by
+	// doubling copies it a dozen times.
+	seg.Dict.Tokens = make([]gse.Token, 0, len(words)+strings.Count(gseZhS, "\n")+1+tokenRoom)
+	for _, w := range words {
 		if err := seg.AddToken(w.text, w.freq); err != nil {
 			panic(fmt.Sprintf("segment: words.txt: add %q: %v", w.text, err))
 		}
@@ -145,9 +196,6 @@ func newCopyWeighed(extra []word, weigh bool) *copyOf {
 	addGseWords(seg, gseZhS)
 	if n := seg.Dict.NumTokens(); n < minDictTokens {
 		panic(fmt.Sprintf("segment: gse dictionary zh_s has %d words, want at least %d", n, minDictTokens))
-	}
-	if weigh {
-		seg.CalcToken()
 	}
 	return c
 }

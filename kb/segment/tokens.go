@@ -38,6 +38,11 @@ func Tokens(text string) []Token {
 	}
 	c := reading()
 	defer c.mu.RUnlock()
+	return c.tokens(folded)
+}
+
+// tokens cuts folded text with c, read-locked by the caller.
+func (c *copyOf) tokens(folded string) []Token {
 	segs := c.seg.Segment([]byte(folded))
 	toks := make([]Token, 0, len(segs)+len(segs)/2)
 	pos := 0
@@ -51,25 +56,25 @@ func Tokens(text string) []Token {
 			continue
 		}
 		toks = append(toks, Token{Term: term, Start: sg.Start(), End: sg.End(), Position: pos})
-		toks = appendSubwords(toks, folded, sg.Token(), sg.Start(), pos)
+		toks = c.appendSubwords(toks, folded, sg.Token(), sg.Start(), pos)
 	}
 	return toks
 }
 
 // appendSubwords walks gse's tree of sub-words below tok, whose text starts
 // at byte base of folded.
-func appendSubwords(toks []Token, folded string, tok *gse.Token, base, pos int) []Token {
+func (c *copyOf) appendSubwords(toks []Token, folded string, tok *gse.Token, base, pos int) []Token {
 	if tok == nil {
 		return toks
 	}
-	for _, sub := range tok.Segments() {
+	for _, sub := range c.subwords(tok) {
 		start, end := base+sub.Start(), base+sub.End()
 		term := folded[start:end]
 		if utf8.RuneCountInString(term) < 2 || !hasWord(term) || stop[term] {
 			continue
 		}
 		toks = append(toks, Token{Term: term, Start: start, End: end, Position: pos})
-		toks = appendSubwords(toks, folded, sub.Token(), start, pos)
+		toks = c.appendSubwords(toks, folded, sub.Token(), start, pos)
 	}
 	return toks
 }

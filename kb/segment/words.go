@@ -120,58 +120,64 @@ func shopWords(words []string) []word {
 	return add
 }
 
-// Preload starts loading the dictionary in the background, and beside it,
-// on another core, the second copy with words (a server's shops' words)
-// already weighed in: the first AddWords of any of them then swaps copies
-// at once instead of loading the second copy and re-weighing both. Until
-// then text is cut with the dictionary alone, as without Preload. It does
-// nothing once words have been added.
+// Preload starts loading the dictionary in the background with words (a
+// server's shops' words) weighed in with the rest: their AddWords then
+// finds them known, and nothing waits for a second copy or a second
+// weighing. It does nothing once the dictionary is loading or loaded.
 func Preload(words []string) {
 	add := shopWords(words)
 	addMu.Lock()
 	defer addMu.Unlock()
-	if standby != nil || prepared != nil || len(learned) > 0 || len(add) == 0 {
+	if loading || len(add) == 0 {
 		return
 	}
-	ch := make(chan preparedCopy, 1)
-	prepared = ch
-	go once.Do(load)
-	go func() {
-		c := newCopyWeighed(nil, false)
-		fresh := unknown(c, add)
-		if len(fresh) == 0 {
-			ch <- preparedCopy{} // nothing to gain: the second copy loads when needed
-			return
-		}
-		for _, w := range fresh {
-			c.seg.AddToken(w.text, w.freq)
-		}
-		c.seg.CalcToken()
-		ch <- preparedCopy{c, fresh}
-	}()
+	preloaded = add
+	go once.Do(load) // takes preloaded, even if another caller gets there first
 }
 
-// preparedCopy is a second copy Preload built and the words it holds
-// beyond the dictionary.
-type preparedCopy struct {
-	c     *copyOf
-	words []word
+// LoadStandby loads the second copy of the segmenter, with every word
+// taught so far, so that the next new word (a tag an admin adds) swaps
+// copies after one weighing instead of waiting for a whole load. A server
+// calls it once its first shops are in: it takes a core for about a
+// second and 180 MiB. It does nothing if the second copy is there.
+func LoadStandby() {
+	once.Do(load)
+	addMu.Lock()
+	if standby != nil {
+		addMu.Unlock()
+		return
+	}
+	words := slices.Clone(learned)
+	addMu.Unlock()
+	c, _ := newCopyWith(words)
+	addMu.Lock()
+	defer addMu.Unlock()
+	if standby == nil {
+		learn(c, learned) // any taught while it loaded
+		standby = c
+	}
 }
-
-// prepared delivers the copy Preload is building; guarded by addMu.
-var prepared chan preparedCopy
 
 func addWords(words []word) int {
 	// Words taught before the first cut go into the first load.
 	first, n := false, 0
-	once.Do(func() { first, n = true, loadWith(words) })
+	once.Do(func() { first, n = true, firstLoad(words) })
 	if first {
 		return n
+	}
+	// Words the copy cutting now knows are known to both copies, or will
+	// be once the other catches up: nothing to wait for (addMu is held
+	// while it does).
+	c := reading()
+	fresh := unknown(c, words)
+	c.mu.RUnlock()
+	if len(fresh) == 0 {
+		return 0
 	}
 	addMu.Lock()
 	cur := active.Load()
 	cur.mu.RLock()
-	fresh := unknown(cur, words)
+	fresh = unknown(cur, words)
 	cur.mu.RUnlock()
 	if len(fresh) == 0 {
 		addMu.Unlock()
@@ -179,44 +185,20 @@ func addWords(words []word) int {
 	}
 	// The other copy learns the words while text is cut with this one,
 	// then takes over; this one learns them once its readers are done.
-	teach, catchUp := fresh, fresh
-	if standby == nil && prepared != nil {
-		p := <-prepared
-		prepared = nil
-		if p.c != nil { // it holds Preload's words: both copies learn them
-			standby, teach = p.c, distinct(append(p.words, fresh...))
-			// It was built from the dictionary alone: words the first load
-			// took in (an AddWords before Preload) are not in it yet.
-			catchUp = distinct(append(slices.Clone(learned), teach...))
-		}
+	if standby == nil { // no LoadStandby: the caller waits for a whole load
+		standby, _ = newCopyWith(append(slices.Clone(learned), fresh...))
 	}
-	if standby == nil {
-		standby = newCopy(learned)
-	}
-	learn(standby, catchUp)
+	learn(standby, fresh)
 	active.Store(standby)
-	learned = distinct(append(learned, teach...))
+	learned = append(learned, fresh...)
 	// The copy put aside catches up in the background: the caller has the
 	// words already. The next addition waits for it (addMu is held).
 	go func() {
 		defer addMu.Unlock()
-		learn(cur, teach)
+		learn(cur, fresh)
 		standby = cur
 	}()
 	return len(fresh)
-}
-
-// distinct is words without repeats, in order.
-func distinct(words []word) []word {
-	seen := map[string]bool{}
-	out := words[:0:0]
-	for _, w := range words {
-		if !seen[w.text] {
-			seen[w.text] = true
-			out = append(out, w)
-		}
-	}
-	return out
 }
 
 // learn adds words to a copy no reader is using (it waits for any who
@@ -225,15 +207,15 @@ func learn(c *copyOf, words []word) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if words = unknown(c, words); len(words) == 0 {
-		return // a copy Preload made knows them already
+		return // a copy made with them knows them already
 	}
 	for _, w := range words {
 		// gse's trie only fails on keys it cannot store (empty text);
 		// such a word is simply not learned.
 		c.seg.AddToken(w.text, w.freq)
 	}
-	// New words have no weight or sub-words until CalcToken runs.
-	c.seg.CalcToken()
+	// New words have no weight or sub-words until it is weighed again.
+	weigh(&c.seg)
 }
 
 // Fingerprint names the word lists text is cut with (gse's dictionary, as
