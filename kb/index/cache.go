@@ -1,9 +1,8 @@
 package index
 
 import (
+	"encoding/binary"
 	"math"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -33,26 +32,18 @@ type searchCache struct {
 	misses    atomic.Uint64 // searches that went to bleve
 }
 
-// cacheKey is what a search asks: its kind, size and terms in order, with
-// their weights. The terms are not sorted: the order a disjunction adds
-// scores in can change the last bit of a score.
-func cacheKey(kind Kind, terms []Term, size int) string {
-	var b strings.Builder
-	n := len(kind) + 8
+// appendKey appends what a search asks to buf: its kind, size and terms
+// in order, with their weights to the bit. The terms are not sorted: the
+// order a disjunction adds scores in can change the last bit of a score.
+func appendKey(buf []byte, kind Kind, terms []Term, size int) []byte {
+	buf = append(buf, kind...)
+	buf = binary.AppendUvarint(buf, uint64(size))
 	for _, t := range terms {
-		n += len(t.Text) + 18
+		buf = binary.AppendUvarint(buf, uint64(len(t.Text)))
+		buf = append(buf, t.Text...)
+		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(t.Boost))
 	}
-	b.Grow(n)
-	b.WriteString(string(kind))
-	b.WriteByte(0)
-	b.WriteString(strconv.Itoa(size))
-	for _, t := range terms {
-		b.WriteByte(0)
-		b.WriteString(t.Text)
-		b.WriteByte(0)
-		b.WriteString(strconv.FormatUint(math.Float64bits(t.Boost), 16))
-	}
-	return b.String()
+	return buf
 }
 
 // generation is the generation a search starts in; read it before
@@ -65,20 +56,20 @@ func (c *searchCache) changed() { c.gen.Add(1) }
 
 // get returns the hits stored for key in generation g. The slice is
 // shared: callers must not modify it.
-func (c *searchCache) get(g uint64, key string) ([]Hit, bool) {
+func (c *searchCache) get(g uint64, key []byte) ([]Hit, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.at != g {
 		c.misses.Add(1)
 		return nil, false
 	}
-	if h, ok := c.cur[key]; ok {
+	if h, ok := c.cur[string(key)]; ok {
 		c.hits.Add(1)
 		return h, true
 	}
-	if h, ok := c.prev[key]; ok {
+	if h, ok := c.prev[string(key)]; ok {
 		c.hits.Add(1)
-		c.insert(key, h)
+		c.insert(string(key), h)
 		return h, true
 	}
 	c.misses.Add(1)

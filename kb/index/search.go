@@ -67,7 +67,8 @@ func (ix *Index) Search(kind Kind, terms []Term, size int) ([]Hit, error) {
 		return nil, fmt.Errorf("search: no documents of kind %q", kind)
 	}
 	g := ix.cache.generation()
-	key := cacheKey(kind, terms, size)
+	var buf [256]byte
+	key := appendKey(buf[:0], kind, terms, size)
 	if hits, ok := ix.cache.get(g, key); ok {
 		return hits, nil
 	}
@@ -75,7 +76,7 @@ func (ix *Index) Search(kind Kind, terms []Term, size int) ([]Hit, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix.cache.put(g, key, hits)
+	ix.cache.put(g, string(key), hits)
 	return hits, nil
 }
 
