@@ -90,6 +90,10 @@ func playSets(t *testing.T, name, shopPath, casesPath string) []string {
 				n++
 			}
 		}
+		if pass == 0 {
+			hits, misses := idx.CacheStats()
+			t.Logf("%s: %d turns played once, %d of %d searches answered from the cache", name, n, hits, hits+misses)
+		}
 	}
 	if hits, _ := idx.CacheStats(); hits == 0 {
 		t.Errorf("%s: no search answered from the cache on the second pass", name)
