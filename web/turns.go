@@ -84,6 +84,7 @@ func (s *Server) postTurn(w http.ResponseWriter, r *http.Request, p *principal) 
 	}
 	req, ok := plainTurnRequest(body)
 	if !ok {
+		req = turnRequest{} // nothing of a half-read body
 		if err := decodeJSON(body, &req); err != nil {
 			return err
 		}
@@ -110,7 +111,7 @@ func (s *Server) postTurn(w http.ResponseWriter, r *http.Request, p *principal) 
 // documented. For such a body it gives what decodeJSON gives, at a tenth of
 // the cost; anything else (escapes, null, another key or case, a repeat,
 // invalid UTF-8, a syntax error) is left to decodeJSON, which decides and
-// explains.
+// explains. What it read before it gave up is not to be used.
 func plainTurnRequest(body []byte) (turnRequest, bool) {
 	var req turnRequest
 	if !utf8.Valid(body) {
