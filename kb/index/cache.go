@@ -21,6 +21,11 @@ import (
 // current one. Searches asked again and again stay; the rest age out.
 const cacheGeneration = 256
 
+// maxCachedKey bounds the key of a cached search, and so the cache's size:
+// a turn's terms take a few hundred bytes; a search of a whole pasted
+// paragraph is neither kept nor likely asked again.
+const maxCachedKey = 2048
+
 // searchCache holds recent searches' hits for one Index.
 type searchCache struct {
 	gen atomic.Uint64 // the index's generation: bumped by every change

@@ -156,3 +156,25 @@ func TestCacheWithConcurrentEdits(t *testing.T) {
 	close(stop)
 	wg.Wait()
 }
+
+// A search of very many terms (a pasted paragraph) is answered, not kept.
+func TestLongSearchesAreNotKept(t *testing.T) {
+	ix := buildCharger(t)
+	var terms []Term
+	for i := range 300 {
+		terms = append(terms, Term{Text: fmt.Sprint("词", i), Boost: 1})
+	}
+	terms = append(terms, Term{Text: "充电器", Boost: 1})
+	for range 2 {
+		hits, err := ix.Search(Product, terms, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) == 0 || hits[0].ID != "c65" {
+			t.Errorf("a long search finds %v, want c65 first", hits)
+		}
+	}
+	if n := ix.cache.len(); n != 0 {
+		t.Errorf("a search of %d terms was kept", len(terms))
+	}
+}

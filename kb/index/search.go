@@ -69,6 +69,9 @@ func (ix *Index) Search(kind Kind, terms []Term, size int) ([]Hit, error) {
 	g := ix.cache.generation()
 	var buf [256]byte
 	key := appendKey(buf[:0], kind, terms, size)
+	if len(key) > maxCachedKey {
+		return ix.search(bi, kind, terms, size)
+	}
 	if hits, ok := ix.cache.get(g, key); ok {
 		return hits, nil
 	}
