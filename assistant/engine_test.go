@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -328,7 +329,20 @@ func TestConcurrentConversations(t *testing.T) {
 
 // BenchmarkTurn is one whole turn: state, cues, nudges, three searches and
 // phrase filling. Run with -benchtime and compare p99 with `assist eval`.
-func BenchmarkTurn(b *testing.B) {
+// The same four lines come back, so after the first round every search is
+// answered from the index's cache.
+func BenchmarkTurn(b *testing.B) { benchLines(b, func(int) string { return "" }) }
+
+// BenchmarkTurnUnseen is BenchmarkTurn with every turn's words new to the
+// engine (an order number no turn before held), so no search is answered
+// from the cache: what a turn costs when chat does not repeat itself.
+func BenchmarkTurnUnseen(b *testing.B) {
+	benchLines(b, func(i int) string { return fmt.Sprintf(" 订单%d", 100000+i) })
+}
+
+// benchLines plays four lines round-robin, the i-th with more(i) added to its
+// text, and reports p50 and p99.
+func benchLines(b *testing.B, more func(i int) string) {
 	e := newTestEngine(b)
 	lines := []Turn{
 		{Role: Buyer, Text: "跑鞋能便宜点吗,两双有优惠吗", Product: "run-1"},
@@ -341,6 +355,7 @@ func BenchmarkTurn(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		t := lines[i%len(lines)]
+		t.Text += more(i)
 		t.At = at(10, 0)
 		start := time.Now()
 		if _, err := e.Turn(chat(e, "bench"), t); err != nil {

@@ -46,6 +46,7 @@ type knowledge struct {
 	// wording.
 	rules    sync.Map // strings.Join(query, " ") → rule id ("" for none)
 	shipSafe sync.Map // product id → wording
+	facts    sync.Map // product id → []string, its facts folded (see foldedFacts)
 }
 
 // ruleFor is the rule that best answers a nudge's search words.

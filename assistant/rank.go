@@ -2,7 +2,6 @@ package assistant
 
 import (
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -51,37 +50,33 @@ func queryWords(words []string) []string {
 	return out
 }
 
-// termSet gathers weighted query terms, keeping each term's highest weight.
+// termSet gathers weighted query terms, keeping each term's highest weight,
+// in the order first added. A turn has a few dozen terms at most, so a
+// look along the list costs less than a map.
 type termSet struct {
-	order []string
-	boost map[string]float64
+	list []index.Term
 }
 
 func (ts *termSet) add(words []string, boost float64) {
-	if ts.boost == nil {
-		ts.boost = map[string]float64{}
+	if ts.list == nil {
+		ts.list = make([]index.Term, 0, 32)
 	}
+next:
 	for _, w := range words {
 		if w == "" {
 			continue
 		}
-		old, ok := ts.boost[w]
-		if !ok {
-			ts.order = append(ts.order, w)
+		for i := range ts.list {
+			if ts.list[i].Text == w {
+				ts.list[i].Boost = max(ts.list[i].Boost, boost)
+				continue next
+			}
 		}
-		if boost > old {
-			ts.boost[w] = boost
-		}
+		ts.list = append(ts.list, index.Term{Text: w, Boost: max(boost, 0)})
 	}
 }
 
-func (ts *termSet) terms() []index.Term {
-	out := make([]index.Term, len(ts.order))
-	for i, w := range ts.order {
-		out[i] = index.Term{Text: w, Boost: ts.boost[w]}
-	}
-	return out
-}
+func (ts *termSet) terms() []index.Term { return ts.list }
 
 // scored is a candidate document and its score so far.
 type scored struct {
@@ -111,11 +106,14 @@ func best(scores map[string]float64, order map[string]int, n int) []scored {
 	for id, s := range scores {
 		out = append(out, scored{id, s})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].score != out[j].score {
-			return out[i].score > out[j].score
+	slices.SortFunc(out, func(a, b scored) int {
+		if a.score != b.score {
+			if a.score > b.score {
+				return -1
+			}
+			return 1
 		}
-		return order[out[i].id] < order[out[j].id]
+		return order[a.id] - order[b.id]
 	})
 	if len(out) > n {
 		out = out[:n]
@@ -195,18 +193,18 @@ func (e *Engine) rankProducts(k *knowledge, c *state, t Turn, terms []index.Term
 			continue
 		}
 		s.Products = append(s.Products, ProductHit{ID: p.ID, Title: p.Title, Price: p.Price,
-			ShipTime: phrases.ShipTimeFor(k.shop, k.shop.ShipHours(p)), Facts: relevantFacts(p, terms),
+			ShipTime: phrases.ShipTimeFor(k.shop, k.shop.ShipHours(p)), Facts: k.relevantFacts(p, terms),
 			InView: p.ID == c.product, Score: h.score})
 	}
 	return nil
 }
 
 // relevantFacts lists a product's facts, those the turn asks about first.
-func relevantFacts(p *kb.Product, terms []index.Term) []Fact {
+func (k *knowledge) relevantFacts(p *kb.Product, terms []index.Term) []Fact {
 	facts := make([]Fact, 0, len(p.Facts))
 	var rest []Fact
-	for _, f := range p.Facts {
-		text := fold.String(f.Name + " " + f.Value)
+	for i, text := range k.foldedFacts(p) {
+		f := p.Facts[i]
 		hit := false
 		for _, t := range terms {
 			if t.Boost >= 1 && len(t.Text) > 3 && strings.Contains(text, t.Text) {
@@ -221,6 +219,20 @@ func relevantFacts(p *kb.Product, terms []index.Term) []Fact {
 		}
 	}
 	return append(facts, rest...)
+}
+
+// foldedFacts is each fact of p, name and value, folded as the index folds
+// text; worked out once per product and knowledge.
+func (k *knowledge) foldedFacts(p *kb.Product) []string {
+	if v, ok := k.facts.Load(p.ID); ok {
+		return v.([]string)
+	}
+	out := make([]string, len(p.Facts))
+	for i, f := range p.Facts {
+		out[i] = fold.String(f.Name + " " + f.Value)
+	}
+	k.facts.Store(p.ID, out)
+	return out
 }
 
 func (e *Engine) rankRules(k *knowledge, terms []index.Term, ns []raised, s *Suggestions) error {
@@ -337,7 +349,15 @@ func (k *knowledge) pickPhrases(productID string, people phrases.People, matched
 		found = append(found, phraseCandidate{i: i, score: text + bonus})
 		isFound[i] = true
 	}
-	sort.Slice(found, func(a, b int) bool { return found[a].before(found[b]) })
+	slices.SortFunc(found, func(a, b phraseCandidate) int {
+		if a.before(b) {
+			return -1
+		}
+		if b.before(a) {
+			return 1
+		}
+		return 0
+	})
 
 	// The phrases that only fit the moment's scenes: one run per scene and
 	// kind, each run of equal score, in shop order.

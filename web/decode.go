@@ -26,15 +26,24 @@ const (
 // decodeBody reads one JSON object of at most maxBodyBytes into dst,
 // rejecting unknown fields and trailing data, with a reason a person can fix.
 func decodeBody(w http.ResponseWriter, r *http.Request, dst any) error {
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	return decodeJSON(body, dst)
+}
+
+// readBody reads a request body of at most maxBodyBytes.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return kb.Errorf(kb.EInvalid, "body larger than %d KiB", maxBodyBytes>>10)
+		return nil, kb.Errorf(kb.EInvalid, "body larger than %d KiB", maxBodyBytes>>10)
 	}
 	if err != nil {
-		return kb.Errorf(kb.EInvalid, "read body: %v", err)
+		return nil, kb.Errorf(kb.EInvalid, "read body: %v", err)
 	}
-	return decodeJSON(body, dst)
+	return body, nil
 }
 
 // decodeJSON is decodeBody's strict decoding, shared with WebSocket frames.

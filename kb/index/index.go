@@ -50,6 +50,8 @@ type Index struct {
 	// staleWords says a Put taught the segmenter a word: documents indexed
 	// before were cut without it, so the next start rebuilds.
 	staleWords bool
+
+	cache searchCache
 }
 
 // fieldText is the one searched field of a document.

@@ -54,6 +54,10 @@ const (
 // segment.Words gives them): they are matched exactly, so a turn is segmented
 // once however many searches it needs. In a big kind only the rarest terms
 // count (see exactDocs).
+//
+// The same search asked again before the index changes is answered from a
+// cache (see searchCache); the hits returned are shared and must not be
+// modified.
 func (ix *Index) Search(kind Kind, terms []Term, size int) ([]Hit, error) {
 	if len(terms) == 0 || size <= 0 {
 		return nil, nil
@@ -62,6 +66,25 @@ func (ix *Index) Search(kind Kind, terms []Term, size int) ([]Hit, error) {
 	if !ok {
 		return nil, fmt.Errorf("search: no documents of kind %q", kind)
 	}
+	g := ix.cache.generation()
+	var buf [256]byte
+	key := appendKey(buf[:0], kind, terms, size)
+	if len(key) > maxCachedKey {
+		return ix.search(bi, kind, terms, size)
+	}
+	if hits, ok := ix.cache.get(g, key); ok {
+		return hits, nil
+	}
+	hits, err := ix.search(bi, kind, terms, size)
+	if err != nil {
+		return nil, err
+	}
+	ix.cache.put(g, string(key), hits)
+	return hits, nil
+}
+
+// search asks bleve.
+func (ix *Index) search(bi bleve.Index, kind Kind, terms []Term, size int) ([]Hit, error) {
 	ix.mu.RLock()
 	df := ix.df[kind]
 	ix.mu.RUnlock()

@@ -44,6 +44,7 @@ func (ix *Index) put(kind Kind, id string, doc document, words []string) error {
 	learnt := segment.AddWords(words)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	defer ix.cache.changed() // once the change and its counts are visible
 	if learnt > 0 {
 		ix.staleWords = true
 	}
@@ -59,6 +60,7 @@ func (ix *Index) put(kind Kind, id string, doc document, words []string) error {
 func (ix *Index) delete(kind Kind, id string) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	defer ix.cache.changed()
 	if err := ix.touch(); err != nil {
 		return err
 	}
