@@ -148,8 +148,10 @@ func TestWholeSetsStillRead(t *testing.T) {
 }
 
 // TestStorageSize writes the same played turns into a store that keeps
-// sets whole (as before 010) and one that keeps them in parts, and reports
-// bytes per turn of each. Run it with the number of turns:
+// sets whole (as before 010) and one that keeps them in parts, each turn's
+// set pushed to one agent's panel and recorded as that store's era did
+// (shown events before 013, a show since), and reports bytes per turn of
+// each. Run it with the number of turns:
 //
 //	ASSIST_STORAGE_TURNS=1000000 go test ./kb/sqlite -run TestStorageSize -v -timeout 2h
 func TestStorageSize(t *testing.T) {
@@ -174,7 +176,9 @@ func TestStorageSize(t *testing.T) {
 	var sample []*kb.StoredTurn
 	var setBytes atomic.Int64
 	begin := time.Now()
+	var pushes atomic.Int64
 	playInto(t, mix, n, func(turns []*kb.StoredTurn) error {
+		var shows []kb.Show
 		for _, st := range turns {
 			setBytes.Add(int64(len(st.Suggestions)))
 			if err := whole.AddTurn(ctx, st); err != nil {
@@ -183,6 +187,21 @@ func TestStorageSize(t *testing.T) {
 			if err := parts.AddTurn(ctx, st); err != nil {
 				return err
 			}
+			members, err := kb.SetMembers(st.Suggestions)
+			if err != nil {
+				return err
+			}
+			if len(members) > 0 { // the recorder keeps no push of an empty set
+				shows = append(shows, kb.Show{Shop: st.Shop, Conversation: st.Conversation, Turn: st.Index,
+					Agent: "agent-" + strconv.Itoa(st.Index%50), At: st.At.Add(time.Second), Members: members})
+			}
+		}
+		pushes.Add(int64(len(shows)))
+		if err := recordPushes(whole, shows, true); err != nil {
+			return err
+		}
+		if err := recordPushes(parts, shows, false); err != nil {
+			return err
 		}
 		mu.Lock()
 		if len(sample) < 2000 {
@@ -200,12 +219,12 @@ func TestStorageSize(t *testing.T) {
 	}
 	var turns, convs int64
 	parts.db.QueryRow(`SELECT COUNT(*), (SELECT COUNT(*) FROM conversations) FROM turns`).Scan(&turns, &convs)
-	t.Logf("%d turns in %d conversations played and written to both stores in %v; sets average %.0f bytes of JSON",
-		turns, convs, played.Round(time.Second), float64(setBytes.Load())/float64(turns))
+	t.Logf("%d turns in %d conversations played and written to both stores in %v; sets average %.0f bytes of JSON; %d pushed to a panel",
+		turns, convs, played.Round(time.Second), float64(setBytes.Load())/float64(turns), pushes.Load())
 	for _, s := range []struct {
 		name string
 		db   *DB
-	}{{"whole (before 010)", whole}, {"parts (010)", parts}} {
+	}{{"whole, shown events (before 010 and 013)", whole}, {"parts, shows (010, 013)", parts}} {
 		if _, err := s.db.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 			t.Fatal(err)
 		}
@@ -220,10 +239,12 @@ func TestStorageSize(t *testing.T) {
 		var nparts, partBytes, codeBytes, plainBytes int64
 		s.db.db.QueryRow(`SELECT COUNT(*), COALESCE(SUM(length(body)), 0) FROM suggestion_parts`).Scan(&nparts, &partBytes)
 		s.db.db.QueryRow(`SELECT COALESCE(SUM(length(set_code)), 0), COALESCE(SUM(length(CAST(suggestions AS BLOB))), 0) FROM turns`).Scan(&codeBytes, &plainBytes)
-		t.Logf("%-18s file %6.1f MiB (%d pages of %d, %d free) = %5.0f bytes/turn; sets whole %.0f B/turn, codes %.1f B/turn, %d parts of %.0f B average (%.1f B/turn)",
+		var events, shows, counts int64
+		s.db.db.QueryRow(`SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM shows), (SELECT COUNT(*) FROM shown_counts)`).Scan(&events, &shows, &counts)
+		t.Logf("%-40s file %6.1f MiB (%d pages of %d, %d free) = %5.0f bytes/turn; sets whole %.0f B/turn, codes %.1f B/turn, %d parts of %.0f B average (%.1f B/turn); %d events, %d shows, %d hourly counts",
 			s.name, float64(fi.Size())/(1<<20), pages, pageSize, free, float64(fi.Size())/float64(turns),
 			float64(plainBytes)/float64(turns), float64(codeBytes)/float64(turns), nparts,
-			float64(partBytes)/float64(max(nparts, 1)), float64(partBytes)/float64(turns))
+			float64(partBytes)/float64(max(nparts, 1)), float64(partBytes)/float64(turns), events, shows, counts)
 	}
 }
 
