@@ -19,7 +19,10 @@ import (
 
 // BenchmarkTurnBySize plays the same turns on synthetic shops of growing
 // size: a turn's cost must not grow with the number of products and
-// phrases. Building the 10,000-product index takes a while; run with
+// phrases. "seen" plays five lines again and again (the index's search
+// cache answers them after the first round); "unseen" adds an order number
+// to each, so every search is new, as a shop's real turns mostly are.
+// Building the 10,000-product index takes a while; run with
 //
 //	go test ./assistant -run X -bench TurnBySize -benchtime 3000x -count 1
 func BenchmarkTurnBySize(b *testing.B) {
@@ -46,16 +49,21 @@ func BenchmarkTurnBySize(b *testing.B) {
 				{Role: Buyer, Text: "羊毛围巾是什么材质的,什么时候发货"},
 				{Role: Buyer, Text: "不给我补偿我就给差评"},
 			}
-			benchTurns(b, e, lines)
+			b.Run("seen", func(b *testing.B) { benchTurns(b, e, lines, func(int) string { return "" }) })
+			b.Run("unseen", func(b *testing.B) {
+				benchTurns(b, e, lines, func(i int) string { return " 订单" + strconv.Itoa(100000+i) })
+			})
 		})
 	}
 }
 
-// benchTurns plays lines round-robin and reports p50 and p99, after a
-// warm-up (caches filled, the index's background merging done).
-func benchTurns(b *testing.B, e *Engine, lines []Turn) {
+// benchTurns plays lines round-robin, the i-th with more(i) added to its
+// text, and reports p50 and p99, after a warm-up (caches filled, the
+// index's background merging done).
+func benchTurns(b *testing.B, e *Engine, lines []Turn, more func(i int) string) {
 	for i := range 500 {
 		t := lines[i%len(lines)]
+		t.Text += more(-1 - i)
 		t.At = at(10, 0)
 		if _, err := e.Turn(chat(e, "warm-up"), t); err != nil {
 			b.Fatal(err)
@@ -72,6 +80,7 @@ func benchTurns(b *testing.B, e *Engine, lines []Turn) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		t := lines[i%len(lines)]
+		t.Text += more(i)
 		t.At = at(10, 0)
 		start, startCPU := time.Now(), threadCPU()
 		if _, err := e.Turn(chat(e, "bench"), t); err != nil {
