@@ -175,13 +175,15 @@ func (c *benchConv) next(ctx context.Context) {
 	c.starts = append(c.starts, len(c.sent))
 	c.mu.Unlock()
 	c.byID.Store(c.id, convGen{c, c.gen})
+	watching := 0
 	for _, p := range c.panels {
-		if !p.watch(ctx, c.shop.ID, c.id) {
-			c.mu.Lock()
-			c.watchers--
-			c.mu.Unlock()
+		if p.watch(ctx, c.shop.ID, c.id) {
+			watching++
 		}
 	}
+	c.mu.Lock()
+	c.watchers = watching // a panel that failed to move is a drop, and owes no pushes
+	c.mu.Unlock()
 }
 
 // line is the turn to post next: with ConvTurns, the next of the
