@@ -161,12 +161,14 @@ type benchReport struct {
 	LoadAverage        string  `json:"load_average"` // /proc/loadavg at the end
 }
 
-// memWindow is the server's memory at one window's end.
+// memWindow is the server's memory at one window's end, and the CPU it
+// spent in the window (with the bench's own, which is small beside it).
 type memWindow struct {
 	End          string  `json:"end"`
 	RSSMiB       float64 `json:"rss_mib"`
 	HeapInUseMiB float64 `json:"heap_in_use_mib"`
 	Goroutines   int     `json:"goroutines"`
+	CPUSeconds   float64 `json:"cpu_s"`
 }
 
 // benchParams is the job without its URL and secrets.
@@ -439,6 +441,7 @@ type memSampler struct {
 	done  chan struct{}
 
 	windows []memWindow
+	lastCPU time.Duration // this process's CPU time at the last window's end
 }
 
 func newMemSampler(srv *server) *memSampler {
@@ -450,6 +453,7 @@ func (m *memSampler) run(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	start := time.Now()
+	m.lastCPU = cpuTime(syscall.RUSAGE_SELF)
 	var win <-chan time.Time
 	if m.every > 0 {
 		wt := time.NewTicker(m.every)
@@ -474,8 +478,10 @@ func (m *memSampler) run(ctx context.Context, every time.Duration) {
 func (m *memSampler) window(at time.Duration) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
+	cpu := cpuTime(syscall.RUSAGE_SELF)
 	w := memWindow{End: at.Round(time.Second).String(), RSSMiB: procStatusMiB("VmRSS"), HeapInUseMiB: mib(ms.HeapInuse),
-		Goroutines: runtime.NumGoroutine()}
+		Goroutines: runtime.NumGoroutine(), CPUSeconds: (cpu - m.lastCPU).Seconds()}
+	m.lastCPU = cpu
 	m.mu.Lock()
 	m.windows = append(m.windows, w)
 	m.mu.Unlock()
@@ -572,6 +578,10 @@ func (r *benchReport) write(w io.Writer) {
 		fmt.Fprint(w, "  server RSS (MiB)  ")
 		for _, m := range r.Windows {
 			fmt.Fprintf(w, " %s: %.0f", m.End, m.RSSMiB)
+		}
+		fmt.Fprint(w, "\n  server CPU (s)    ")
+		for _, m := range r.Windows {
+			fmt.Fprintf(w, " %s: %.1f", m.End, m.CPUSeconds)
 		}
 		fmt.Fprintln(w)
 	}

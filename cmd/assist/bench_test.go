@@ -44,7 +44,7 @@ func TestBenchSmallRun(t *testing.T) {
 // and no move counts as a drop.
 func TestBenchConversationsEnd(t *testing.T) {
 	c := &benchCmd{driver: drive}
-	job := driveJob{Panels: 8, Convs: 2, Rate: 30, Duration: time.Second, ConvTurns: 3}
+	job := driveJob{Panels: 8, Convs: 2, Rate: 30, Duration: time.Second, ConvTurns: 3, Every: 400 * time.Millisecond}
 	var log strings.Builder
 	rep, err := c.bench(context.Background(), job, benchStore{}, &log)
 	if err != nil {
@@ -65,8 +65,13 @@ func TestBenchConversationsEnd(t *testing.T) {
 	}
 	var out strings.Builder
 	rep.write(&out)
-	if !strings.Contains(out.String(), "started, each ending after 3 turns") {
-		t.Errorf("report does not say how many conversations started:\n%s", out.String())
+	for _, want := range []string{"started, each ending after 3 turns", "window to ", "server CPU (s)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report does not show %q:\n%s", want, out.String())
+		}
+	}
+	if len(rep.Windows) < 2 || rep.Windows[0].CPUSeconds <= 0 || rep.Windows[0].RSSMiB <= 0 {
+		t.Errorf("server windows %+v: want two or more, each with its CPU and RSS", rep.Windows)
 	}
 }
 
