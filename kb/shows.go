@@ -165,6 +165,29 @@ func ShownCounts(shows []Show) []ShownCount {
 	return out
 }
 
+// CountedHour is the first whole hour at or after since (UTC): a store
+// answers "shown since" from its hourly counts from that hour on, and from
+// the show records of the part hour before it.
+func CountedHour(since time.Time) time.Time {
+	since = since.UTC()
+	hour := since.Truncate(time.Hour)
+	if hour.Before(since) {
+		hour = hour.Add(time.Hour)
+	}
+	return hour
+}
+
+// AddShown adds n to out for each suggestion of kind in a stored set (shown
+// n times); a set that does not decode showed nothing countable.
+func AddShown(out map[string]int, kind string, set []byte, n int) {
+	members, _ := SetMembers(set)
+	for _, m := range members {
+		if m.Kind == kind {
+			out[m.ID] += n
+		}
+	}
+}
+
 // AddShownUsage adds to usage how often shows showed each phrase in the
 // last 7 days (week) and the last 30 (month).
 func AddShownUsage(usage map[string]PhraseUsage, week, month map[string]int) {

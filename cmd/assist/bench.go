@@ -46,7 +46,7 @@ func (*benchCmd) Synopsis() string {
 const benchAgents = 10
 
 func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags(c, stderr, "[-panels 1000] [-convs N] [-rate 200 | -clients 16] [-shops 1] [-duration 10s] [-every 5m] "+
+	fs := newFlags(c, stderr, "[-panels 1000] [-convs N] [-conv-turns N] [-rate 200 | -clients 16] [-shops 1] [-duration 10s] [-every 5m] "+
 		"[-store postgres://… [-instances 2]] [-cpuprofile FILE] [-json]")
 	var job driveJob
 	var where benchStore
@@ -61,6 +61,7 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 	coldExe := fs.String("binary", "", "with -coldstart: the assist binary to start (default: this one)")
 	fs.BoolVar(&where.floor, "floor", false, "bench the raw floor instead of assist serve: the same sockets and frames, no login, engine or store")
 	fs.IntVar(&job.Convs, "convs", 0, "conversations the panels watch (default: panels/4, four panels each)")
+	fs.IntVar(&job.ConvTurns, "conv-turns", 0, "end each conversation after this many turns, as chats end: the next turn opens a new one and its panels move to it (0: never)")
 	fs.Float64Var(&job.Rate, "rate", 200, "turns posted per second, spread over the conversations")
 	fs.DurationVar(&job.Duration, "duration", 10*time.Second, "how long to post (at most 1h)")
 	asJSON := fs.Bool("json", false, "print the figures as one JSON object")
@@ -78,10 +79,10 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 		job.Convs = max(1, job.Panels/4, job.Clients*64)
 	}
 	if job.Panels < 0 || job.Panels == 0 && job.Clients == 0 || job.Panels > 10000 || job.Rate <= 0 || job.Rate > 5000 ||
-		job.Clients < 0 || job.Clients > 256 || job.Duration <= 0 || job.Duration > time.Hour ||
+		job.Clients < 0 || job.Clients > 256 || job.ConvTurns < 0 || job.Duration <= 0 || job.Duration > time.Hour ||
 		job.Panels > 0 && job.Convs > job.Panels || where.shops < 1 || where.shops > 1000 || where.shops > job.Convs ||
 		where.instances < 1 || where.instances > 8 || where.instances > 1 && where.dsn == "" {
-		fmt.Fprintln(stderr, "bench: want 1 ≤ panels ≤ 10000 (0 with -clients), convs ≤ panels, 0 < rate ≤ 5000, 0 ≤ clients ≤ 256, "+
+		fmt.Fprintln(stderr, "bench: want 1 ≤ panels ≤ 10000 (0 with -clients), convs ≤ panels, 0 < rate ≤ 5000, 0 ≤ clients ≤ 256, conv-turns ≥ 0, "+
 			"0 < duration ≤ 1h, 1 ≤ shops ≤ convs and 1000, 1 ≤ instances ≤ 8 (more than 1 with -store)")
 		fs.Usage()
 		return errUsage
@@ -160,22 +161,25 @@ type benchReport struct {
 	LoadAverage        string  `json:"load_average"` // /proc/loadavg at the end
 }
 
-// memWindow is the server's memory at one window's end.
+// memWindow is the server's memory at one window's end, and the CPU it
+// spent in the window (with the bench's own, which is small beside it).
 type memWindow struct {
 	End          string  `json:"end"`
 	RSSMiB       float64 `json:"rss_mib"`
 	HeapInUseMiB float64 `json:"heap_in_use_mib"`
 	Goroutines   int     `json:"goroutines"`
+	CPUSeconds   float64 `json:"cpu_s"`
 }
 
 // benchParams is the job without its URL and secrets.
 type benchParams struct {
-	Panels   int     `json:"panels"`
-	Convs    int     `json:"convs"`
-	Shops    int     `json:"shops"`
-	Rate     float64 `json:"rate,omitempty"`
-	Clients  int     `json:"clients,omitempty"`
-	Duration string  `json:"duration"`
+	Panels    int     `json:"panels"`
+	Convs     int     `json:"convs"`
+	ConvTurns int     `json:"conv_turns,omitempty"`
+	Shops     int     `json:"shops"`
+	Rate      float64 `json:"rate,omitempty"`
+	Clients   int     `json:"clients,omitempty"`
+	Duration  string  `json:"duration"`
 }
 
 // memFigures is the server process's memory, sampled during the run.
@@ -279,7 +283,7 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 	if err != nil {
 		return nil, err
 	}
-	params := benchParams{Panels: job.Panels, Convs: job.Convs, Shops: len(job.Shops), Rate: job.Rate, Clients: job.Clients,
+	params := benchParams{Panels: job.Panels, Convs: job.Convs, ConvTurns: job.ConvTurns, Shops: len(job.Shops), Rate: job.Rate, Clients: job.Clients,
 		Duration: job.Duration.String()}
 	if job.Clients > 0 {
 		params.Rate = 0
@@ -437,6 +441,7 @@ type memSampler struct {
 	done  chan struct{}
 
 	windows []memWindow
+	lastCPU time.Duration // this process's CPU time at the last window's end
 }
 
 func newMemSampler(srv *server) *memSampler {
@@ -448,6 +453,7 @@ func (m *memSampler) run(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	start := time.Now()
+	m.lastCPU = cpuTime(syscall.RUSAGE_SELF)
 	var win <-chan time.Time
 	if m.every > 0 {
 		wt := time.NewTicker(m.every)
@@ -472,8 +478,10 @@ func (m *memSampler) run(ctx context.Context, every time.Duration) {
 func (m *memSampler) window(at time.Duration) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
+	cpu := cpuTime(syscall.RUSAGE_SELF)
 	w := memWindow{End: at.Round(time.Second).String(), RSSMiB: procStatusMiB("VmRSS"), HeapInUseMiB: mib(ms.HeapInuse),
-		Goroutines: runtime.NumGoroutine()}
+		Goroutines: runtime.NumGoroutine(), CPUSeconds: (cpu - m.lastCPU).Seconds()}
+	m.lastCPU = cpu
 	m.mu.Lock()
 	m.windows = append(m.windows, w)
 	m.mu.Unlock()
@@ -548,6 +556,9 @@ func (r *benchReport) write(w io.Writer) {
 		j.Panels, j.Convs, j.Shops, pace, j.Duration, runtime.NumCPU())
 	fmt.Fprintf(w, "  panels connected   %d (dropped during the run: %d)\n", res.Connected, res.Dropped)
 	fmt.Fprintf(w, "  turns posted       %d (%.1f/s achieved, %d failed)\n", res.Posted, res.AchievedRate, res.Failed)
+	if j.ConvTurns > 0 {
+		fmt.Fprintf(w, "  conversations      %d started, each ending after %d turns\n", res.Started, j.ConvTurns)
+	}
 	fmt.Fprintf(w, "  pushes received    %d of %d expected\n", res.Pushes, res.Expected)
 	l := res.Latency
 	fmt.Fprintf(w, "  post-to-push       p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms\n", l.P50, l.P90, l.P99, l.Max)
@@ -567,6 +578,10 @@ func (r *benchReport) write(w io.Writer) {
 		fmt.Fprint(w, "  server RSS (MiB)  ")
 		for _, m := range r.Windows {
 			fmt.Fprintf(w, " %s: %.0f", m.End, m.RSSMiB)
+		}
+		fmt.Fprint(w, "\n  server CPU (s)    ")
+		for _, m := range r.Windows {
+			fmt.Fprintf(w, " %s: %.1f", m.End, m.CPUSeconds)
 		}
 		fmt.Fprintln(w)
 	}

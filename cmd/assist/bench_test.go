@@ -39,6 +39,42 @@ func TestBenchSmallRun(t *testing.T) {
 	}
 }
 
+// With -conv-turns the conversations end and their panels move to the
+// next: every turn of every conversation still reaches its four panels,
+// and no move counts as a drop.
+func TestBenchConversationsEnd(t *testing.T) {
+	c := &benchCmd{driver: drive}
+	job := driveJob{Panels: 8, Convs: 2, Rate: 30, Duration: time.Second, ConvTurns: 3, Every: 400 * time.Millisecond}
+	var log strings.Builder
+	rep, err := c.bench(context.Background(), job, benchStore{}, &log)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	r := rep.Result
+	if r.Connected != 8 || r.Dropped != 0 || r.Failed != 0 {
+		t.Errorf("connected %d, dropped %d, failed %d: want 8, 0, 0", r.Connected, r.Dropped, r.Failed)
+	}
+	if r.Posted < 20 {
+		t.Fatalf("posted %d turns, want about 30", r.Posted)
+	}
+	if want := (r.Posted + 2) / 3; r.Started < want {
+		t.Errorf("%d conversations started for %d turns of 3 each: want at least %d", r.Started, r.Posted, want)
+	}
+	if r.Pushes != r.Expected || r.Expected != r.Posted*4 {
+		t.Errorf("pushes %d of %d expected (posted %d, 4 panels each)", r.Pushes, r.Expected, r.Posted)
+	}
+	var out strings.Builder
+	rep.write(&out)
+	for _, want := range []string{"started, each ending after 3 turns", "window to ", "server CPU (s)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report does not show %q:\n%s", want, out.String())
+		}
+	}
+	if len(rep.Windows) < 2 || rep.Windows[0].CPUSeconds <= 0 || rep.Windows[0].RSSMiB <= 0 {
+		t.Errorf("server windows %+v: want two or more, each with its CPU and RSS", rep.Windows)
+	}
+}
+
 func TestBenchLinesAreWellFormed(t *testing.T) {
 	lines := parseBenchLines(benchLines)
 	if len(lines) < 10 {

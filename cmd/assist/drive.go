@@ -37,6 +37,9 @@ type driveJob struct {
 	Clients  int           `json:"clients"` // > 0: that many clients post back to back, Rate unused
 	Duration time.Duration `json:"duration"`
 	Every    time.Duration `json:"every"` // > 0: report each window of this length as it ends
+	// ConvTurns > 0 ends a conversation after that many turns, as chats
+	// end: the next turn starts a new one and its panels move to it.
+	ConvTurns int `json:"conv_turns,omitempty"`
 }
 
 // benchShop is a shop under load and the token its turns are posted with.
@@ -51,6 +54,7 @@ type driveResult struct {
 	Dropped      int         `json:"dropped"`
 	Posted       int         `json:"posted"`
 	Failed       int         `json:"failed"`
+	Started      int         `json:"conversations_started"`
 	AchievedRate float64     `json:"achieved_rate"`
 	Expected     int         `json:"pushes_expected"`
 	Pushes       int         `json:"pushes"`
@@ -109,24 +113,88 @@ func parseBenchLines(s string) []benchTurn {
 // benchConv is one conversation under load. Its turns are posted one at a
 // time, so the generator knows each turn's number before the push comes
 // (the push may arrive before the POST's answer).
+//
+// With job.ConvTurns, a benchConv is a seat rather than one chat: after
+// that many turns its conversation ends, the next turn opens a new one
+// (generation gen, id base.gen) and the seat's panels move to it first.
 type benchConv struct {
-	id       string
+	base     string
 	url      string // the instance its turns are posted to
 	shop     benchShop
 	watchers int        // panels subscribed to it
 	post     sync.Mutex // held while a turn of it is posted
 	mu       sync.Mutex
-	sent     []time.Time // by turn number
+	id       string      // the conversation now
+	gen      int         // how many conversations ended before it
+	starts   []int       // by generation, its first turn's index in sent
+	sent     []time.Time // every generation's turns, in order
 	posted   int         // turns the server accepted
+	expected int         // pushes those turns owe: the panels watching each
+
+	lines  []benchTurn   // with ConvTurns: each conversation plays these from the start
+	turns  int           // ConvTurns
+	panels []*benchPanel // with ConvTurns: the panels that move with it
+	byID   *sync.Map     // conversation id → convGen, shared by all seats
 }
 
-func (c *benchConv) sentAt(turn int) (time.Time, bool) {
+func newBenchConv(id, url string, shop benchShop) *benchConv {
+	return &benchConv{base: id, id: id, url: url, shop: shop, starts: []int{0}}
+}
+
+// convGen names one conversation of a seat.
+type convGen struct {
+	c   *benchConv
+	gen int
+}
+
+func (c *benchConv) sentAt(gen, turn int) (time.Time, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if turn < 0 || turn >= len(c.sent) {
+	if gen >= len(c.starts) || turn < 0 {
 		return time.Time{}, false
 	}
-	return c.sent[turn], true
+	i := c.starts[gen] + turn
+	if i >= len(c.sent) || gen+1 < len(c.starts) && i >= c.starts[gen+1] {
+		return time.Time{}, false
+	}
+	return c.sent[i], true
+}
+
+// next ends the seat's conversation when it has had its turns and moves the
+// panels to the new one before its first turn is posted. It is called with
+// c.post held.
+func (c *benchConv) next(ctx context.Context) {
+	c.mu.Lock()
+	inGen := len(c.sent) - c.starts[c.gen]
+	if c.turns <= 0 || inGen < c.turns {
+		c.mu.Unlock()
+		return
+	}
+	c.gen++
+	c.id = c.base + "." + strconv.Itoa(c.gen)
+	c.starts = append(c.starts, len(c.sent))
+	c.mu.Unlock()
+	c.byID.Store(c.id, convGen{c, c.gen})
+	watching := 0
+	for _, p := range c.panels {
+		if p.watch(ctx, c.shop.ID, c.id) {
+			watching++
+		}
+	}
+	c.mu.Lock()
+	c.watchers = watching // a panel that failed to move is a drop, and owes no pushes
+	c.mu.Unlock()
+}
+
+// line is the turn to post next: with ConvTurns, the next of the
+// conversation's own script.
+func (c *benchConv) line(t benchTurn) benchTurn {
+	if len(c.lines) == 0 {
+		return t
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lines[(len(c.sent)-c.starts[c.gen])%len(c.lines)]
 }
 
 // drive connects the panels, posts turns at the job's rate (or as fast as
@@ -141,10 +209,16 @@ func drive(ctx context.Context, job driveJob) (*driveResult, error) {
 	}
 	run := strconv.FormatInt(time.Now().UnixNano()%1e9, 36)
 	convs := make([]*benchConv, job.Convs)
-	byID := map[string]*benchConv{}
+	byID := &sync.Map{}
 	for i := range convs {
-		convs[i] = &benchConv{id: "bench-" + run + "-" + strconv.Itoa(i), url: job.urlAt(i), shop: job.Shops[i%len(job.Shops)]}
-		byID[convs[i].id] = convs[i]
+		base := "bench-" + run + "-" + strconv.Itoa(i)
+		c := newBenchConv(base, job.urlAt(i), job.Shops[i%len(job.Shops)])
+		c.byID = byID
+		if job.ConvTurns > 0 {
+			c.turns, c.lines = job.ConvTurns, lines
+		}
+		convs[i] = c
+		byID.Store(c.id, convGen{c, 0})
 	}
 	for i := range job.Panels { // panel i watches conversation i mod convs
 		convs[i%len(convs)].watchers++
@@ -152,11 +226,12 @@ func drive(ctx context.Context, job driveJob) (*driveResult, error) {
 	var m measures
 	var stopping atomic.Bool
 	onPush := func(conv string, turn int, at time.Time) {
-		c := byID[conv]
-		if c == nil {
+		v, ok := byID.Load(conv)
+		if !ok {
 			return
 		}
-		if sent, ok := c.sentAt(turn); ok {
+		cg := v.(convGen)
+		if sent, ok := cg.c.sentAt(cg.gen, turn); ok {
 			m.push(at.Sub(sent))
 		}
 	}
@@ -199,10 +274,11 @@ func drive(ctx context.Context, job driveJob) (*driveResult, error) {
 	client.CloseIdleConnections()
 
 	// Let the last pushes arrive.
-	expected := 0
+	expected, started := 0, 0
 	for _, c := range convs {
 		c.mu.Lock()
-		expected += c.posted * c.watchers
+		expected += c.expected
+		started += c.gen + 1
 		c.mu.Unlock()
 	}
 	deadline := time.Now().Add(3 * time.Second)
@@ -215,7 +291,7 @@ func drive(ctx context.Context, job driveJob) (*driveResult, error) {
 	defer m.mu.Unlock()
 	return &driveResult{
 		Connected: len(panels), Dropped: int(m.dropped.Load()),
-		Posted: int(m.posted.Load()), Failed: int(m.failed.Load()),
+		Posted: int(m.posted.Load()), Failed: int(m.failed.Load()), Started: started,
 		AchievedRate: float64(m.posted.Load()) / elapsed.Seconds(),
 		Expected:     expected, Pushes: int(m.pushes.Load()),
 		Latency: percentilesOf(m.pushLats), PostLatency: percentilesOf(m.postLats),
@@ -349,19 +425,24 @@ func (m *measures) report(ctx context.Context, start time.Time, every time.Durat
 
 // postBenchTurn posts one turn to c and returns how long the answer took.
 func postBenchTurn(ctx context.Context, client *http.Client, c *benchConv, t benchTurn) (time.Duration, error) {
+	c.post.Lock()
+	defer c.post.Unlock()
+	c.next(ctx)
+	t = c.line(t)
 	body, _ := json.Marshal(map[string]string{"role": t.role, "text": t.text})
-	req, err := http.NewRequestWithContext(ctx, "POST", c.url+shopPath(c.shop.ID)+"/conversations/"+c.id+"/turns", bytes.NewReader(body))
+	c.mu.Lock()
+	id := c.id
+	c.mu.Unlock()
+	req, err := http.NewRequestWithContext(ctx, "POST", c.url+shopPath(c.shop.ID)+"/conversations/"+id+"/turns", bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.shop.Token)
 	req.Header.Set("Content-Type", "application/json")
 
-	c.post.Lock()
-	defer c.post.Unlock()
 	sent := time.Now()
 	c.mu.Lock()
-	turn := len(c.sent)
+	turn := len(c.sent) - c.starts[c.gen]
 	c.sent = append(c.sent, sent)
 	c.mu.Unlock()
 	res, err := client.Do(req)
@@ -372,20 +453,81 @@ func postBenchTurn(ctx context.Context, client *http.Client, c *benchConv, t ben
 	b, _ := io.ReadAll(res.Body)
 	took := time.Since(sent)
 	if res.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("turn %d of %s: %s %s", turn, c.id, res.Status, b)
+		return 0, fmt.Errorf("turn %d of %s: %s %s", turn, id, res.Status, b)
 	}
 	c.mu.Lock()
 	c.posted++
+	c.expected += c.watchers
 	c.mu.Unlock()
 	return took, nil
 }
 
+// benchPanel is one panel: a logged-in agent's socket on a conversation.
+type benchPanel struct {
+	base   string // the instance it watches on
+	header http.Header
+	onPush func(conv string, turn int, at time.Time)
+	onDrop func()
+
+	mu   sync.Mutex
+	conn *websocket.Conn
+	gone *atomic.Bool // set before the panel closes conn itself
+}
+
+var panelDialer = &websocket.Dialer{HandshakeTimeout: 10 * time.Second}
+
+// watch opens a socket on the conversation and closes the one before it,
+// as a panel does when its agent moves to the next chat. The server
+// subscribes before the handshake ends, so every turn posted after watch
+// returns true is pushed to it. A failed dial counts as a drop.
+func (p *benchPanel) watch(ctx context.Context, shop int64, conv string) bool {
+	if err := p.dial(ctx, shop, conv); err != nil {
+		p.onDrop()
+		return false
+	}
+	return true
+}
+
+// dial opens the panel's socket on the conversation, reads it in its own
+// goroutine and closes the socket it replaces without counting a drop.
+func (p *benchPanel) dial(ctx context.Context, shop int64, conv string) error {
+	wsURL := "ws" + strings.TrimPrefix(p.base, "http")
+	conn, _, err := panelDialer.DialContext(ctx, wsURL+shopPath(shop)+"/conversations/"+conv+"/ws", p.header)
+	if err != nil {
+		return err
+	}
+	gone := &atomic.Bool{}
+	go readPanel(conn, p.onPush, func() {
+		if !gone.Load() {
+			p.onDrop()
+		}
+	})
+	p.mu.Lock()
+	old, oldGone := p.conn, p.gone
+	p.conn, p.gone = conn, gone
+	p.mu.Unlock()
+	if old != nil {
+		oldGone.Store(true)
+		old.Close()
+	}
+	return nil
+}
+
+// Close closes the panel's socket.
+func (p *benchPanel) Close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.conn != nil {
+		p.conn.Close()
+	}
+}
+
 // connectPanels opens job.Panels sockets as logged-in agents, a few dozen
-// at a time, each read by its own goroutine.
+// at a time, each read by its own goroutine; panel i watches conversation
+// i mod convs.
 func connectPanels(ctx context.Context, job driveJob, convs []*benchConv,
-	onPush func(conv string, turn int, at time.Time), onDrop func()) ([]*websocket.Conn, error) {
-	dialer := &websocket.Dialer{HandshakeTimeout: 10 * time.Second}
-	panels := make([]*websocket.Conn, job.Panels)
+	onPush func(conv string, turn int, at time.Time), onDrop func()) ([]*benchPanel, error) {
+	panels := make([]*benchPanel, job.Panels)
 	sem := make(chan struct{}, 32)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -399,13 +541,12 @@ func connectPanels(ctx context.Context, job driveJob, convs []*benchConv,
 			// A panel watches its conversation on the instance after
 			// the one its turns go to: with several, every push crosses.
 			base := job.urlAt(i%len(convs) + 1)
-			wsURL := "ws" + strings.TrimPrefix(base, "http")
 			h := http.Header{}
 			h.Set("Origin", base)
 			h.Set("Cookie", "assist_session="+job.Sessions[i%len(job.Sessions)])
 			c := convs[i%len(convs)]
-			conn, _, err := dialer.DialContext(ctx, wsURL+shopPath(c.shop.ID)+"/conversations/"+c.id+"/ws", h)
-			if err != nil {
+			p := &benchPanel{base: base, header: h, onPush: onPush, onDrop: onDrop}
+			if err := p.dial(ctx, c.shop.ID, c.id); err != nil {
 				mu.Lock()
 				if firstErr == nil {
 					firstErr = fmt.Errorf("panel %d: %w", i, err)
@@ -413,15 +554,20 @@ func connectPanels(ctx context.Context, job driveJob, convs []*benchConv,
 				mu.Unlock()
 				return
 			}
-			panels[i] = conn
-			go readPanel(conn, onPush, onDrop)
+			panels[i] = p
 		}()
 	}
 	wg.Wait()
-	var open []*websocket.Conn
+	var open []*benchPanel
 	for _, p := range panels {
 		if p != nil {
 			open = append(open, p)
+		}
+	}
+	if firstErr == nil && job.ConvTurns > 0 {
+		for i, p := range panels {
+			c := convs[i%len(convs)]
+			c.panels = append(c.panels, p)
 		}
 	}
 	return open, firstErr

@@ -49,7 +49,7 @@ func benchSchema(ctx context.Context, dsn string) (string, func(), error) {
 func warmInstances(ctx context.Context, job driveJob) error {
 	client := &http.Client{Timeout: time.Minute}
 	for i, u := range job.URLs {
-		c := &benchConv{id: "bench-warm-up-" + strconv.Itoa(i), url: u, shop: job.Shops[0]}
+		c := newBenchConv("bench-warm-up-"+strconv.Itoa(i), u, job.Shops[0])
 		deadline := time.Now().Add(3 * time.Minute)
 		for {
 			_, err := postBenchTurn(ctx, client, c, benchTurn{role: "buyer", text: "你好"})

@@ -86,10 +86,7 @@ func (db *DB) ConversationShows(ctx context.Context, shop int64, conversation st
 // so the figure is exact to the instant, as counting shown events was.
 func (db *DB) shownSince(ctx context.Context, shop int64, kind string, since time.Time) (map[string]int, error) {
 	since = since.UTC()
-	hour := since.Truncate(time.Hour)
-	if hour.Before(since) {
-		hour = hour.Add(time.Hour)
-	}
+	hour := kb.CountedHour(since)
 	out := map[string]int{}
 	rows, err := db.pool.Query(ctx, `SELECT suggestion_id, SUM(shown) FROM shown_counts
 		WHERE shop_id = $1 AND kind = $2 AND hour >= $3 GROUP BY suggestion_id`, shop, kind, hour)
@@ -136,12 +133,7 @@ func (db *DB) shownSince(ctx context.Context, shop int64, kind string, since tim
 		return nil, err
 	}
 	for _, t := range stored {
-		members, _ := kb.SetMembers(t.Suggestions) // a set that does not decode showed nothing countable
-		for _, m := range members {
-			if m.Kind == kind {
-				out[m.ID] += times[turnKey{t.Conversation, t.Index}]
-			}
-		}
+		kb.AddShown(out, kind, t.Suggestions, times[turnKey{t.Conversation, t.Index}])
 	}
 	return out, nil
 }

@@ -116,10 +116,7 @@ func (db *DB) ConversationShows(ctx context.Context, shop int64, conversation st
 // so the figure is exact to the instant, as counting shown events was.
 func (db *DB) shownSince(ctx context.Context, shop int64, kind string, since time.Time) (map[string]int, error) {
 	since = since.UTC()
-	hour := since.Truncate(time.Hour)
-	if hour.Before(since) {
-		hour = hour.Add(time.Hour)
-	}
+	hour := kb.CountedHour(since)
 	out := map[string]int{}
 	rows, err := db.db.QueryContext(ctx, `SELECT suggestion_id, SUM(shown) FROM shown_counts
 		WHERE shop_id = ? AND kind = ? AND hour >= ? GROUP BY suggestion_id`, shop, kind, stamp(hour))
@@ -164,12 +161,7 @@ func (db *DB) shownSince(ctx context.Context, shop int64, kind string, since tim
 		if err != nil {
 			return nil, err
 		}
-		members, _ := kb.SetMembers(set) // a set that does not decode showed nothing countable
-		for _, m := range members {
-			if m.Kind == kind {
-				out[m.ID] += n
-			}
-		}
+		kb.AddShown(out, kind, set, n)
 	}
 	return out, rows.Err()
 }
