@@ -28,7 +28,9 @@ import (
 // time, across instances, under a session advisory lock (reviewLock, the
 // shop id). The marks are taken off in their own statement, committed at
 // once, so a turn that marks its conversation again never waits for a
-// chunk; such a mark is seen by the next chunk.
+// chunk; such a mark is seen by the next chunk. A writer holds its mark
+// locked until it commits (014) and a chunk skips held marks, so no chunk
+// reads a conversation without a record its writer is about to commit.
 
 // refreshChunk conversations are read and rewritten per transaction. The
 // transaction holds no lock a turn waits for, so a chunk is larger than
@@ -192,8 +194,11 @@ func (db *DB) refreshChunk(ctx context.Context, shop int64, rs review.RollupShop
 			conn.Conn().Close(background)
 		}
 	}()
+	// A mark a writer holds (its transaction is open, 014) is skipped: the
+	// conversation is read once the writer's record is in, on a later pass.
 	rows, err := conn.Query(ctx, `DELETE FROM review_dirty WHERE shop_id = $1 AND conversation IN (
-		SELECT conversation FROM review_dirty WHERE shop_id = $1 LIMIT $2) RETURNING conversation`, shop, refreshChunk)
+		SELECT conversation FROM review_dirty WHERE shop_id = $1 ORDER BY conversation LIMIT $2 FOR UPDATE SKIP LOCKED)
+		RETURNING conversation`, shop, refreshChunk)
 	if err != nil {
 		return 0, fmt.Errorf("refresh review: %w", err)
 	}
