@@ -196,8 +196,11 @@ func (db *DB) refreshChunk(ctx context.Context, shop int64, rs review.RollupShop
 	}()
 	// A mark a writer holds (its transaction is open, 014) is skipped: the
 	// conversation is read once the writer's record is in, on a later pass.
+	// Skipping never waits, so the marks need no lock order, and they stay
+	// unsorted: sorted, a busy shop's stream of new marks early in the
+	// order could keep the later ones waiting.
 	rows, err := conn.Query(ctx, `DELETE FROM review_dirty WHERE shop_id = $1 AND conversation IN (
-		SELECT conversation FROM review_dirty WHERE shop_id = $1 ORDER BY conversation LIMIT $2 FOR UPDATE SKIP LOCKED)
+		SELECT conversation FROM review_dirty WHERE shop_id = $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
 		RETURNING conversation`, shop, refreshChunk)
 	if err != nil {
 		return 0, fmt.Errorf("refresh review: %w", err)
