@@ -165,8 +165,7 @@ func (c *benchConv) sentAt(gen, turn int) (time.Time, bool) {
 // c.post held.
 func (c *benchConv) next(ctx context.Context) {
 	c.mu.Lock()
-	inGen := len(c.sent) - c.starts[c.gen]
-	if c.turns <= 0 || inGen < c.turns {
+	if c.turns <= 0 || c.turnsNow() < c.turns {
 		c.mu.Unlock()
 		return
 	}
@@ -186,6 +185,10 @@ func (c *benchConv) next(ctx context.Context) {
 	c.mu.Unlock()
 }
 
+// turnsNow is how many turns the seat's current conversation has had,
+// which is the next turn's number. The caller holds c.mu.
+func (c *benchConv) turnsNow() int { return len(c.sent) - c.starts[c.gen] }
+
 // line is the turn to post next: with ConvTurns, the next of the
 // conversation's own script.
 func (c *benchConv) line(t benchTurn) benchTurn {
@@ -194,7 +197,7 @@ func (c *benchConv) line(t benchTurn) benchTurn {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.lines[(len(c.sent)-c.starts[c.gen])%len(c.lines)]
+	return c.lines[c.turnsNow()%len(c.lines)]
 }
 
 // drive connects the panels, posts turns at the job's rate (or as fast as
@@ -442,7 +445,7 @@ func postBenchTurn(ctx context.Context, client *http.Client, c *benchConv, t ben
 
 	sent := time.Now()
 	c.mu.Lock()
-	turn := len(c.sent) - c.starts[c.gen]
+	turn := c.turnsNow()
 	c.sent = append(c.sent, sent)
 	c.mu.Unlock()
 	res, err := client.Do(req)
