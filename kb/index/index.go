@@ -50,6 +50,9 @@ type Index struct {
 	// staleWords says a Put taught the segmenter a word: documents indexed
 	// before were cut without it, so the next start rebuilds.
 	staleWords bool
+	// closed says Close has run: searches fail rather than touch closed
+	// bleve indexes.
+	closed bool
 
 	cache searchCache
 }

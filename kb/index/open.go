@@ -122,6 +122,10 @@ func open(dir string) (*Index, error) {
 func (ix *Index) Close() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	if ix.closed {
+		return nil
+	}
+	ix.closed = true
 	var errs []error
 	for _, bi := range ix.kinds {
 		errs = append(errs, bi.Close())

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // Term is one query word and how much it counts.
@@ -83,29 +82,20 @@ func (ix *Index) Search(kind Kind, terms []Term, size int) ([]Hit, error) {
 	return hits, nil
 }
 
-// search asks bleve.
+// search asks bleve, holding ix.mu for reading so that a Close waits
+// for it, as bleve's own Search would.
 func (ix *Index) search(bi bleve.Index, kind Kind, terms []Term, size int) ([]Hit, error) {
 	ix.mu.RLock()
-	df := ix.df[kind]
-	ix.mu.RUnlock()
-	if df != nil {
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return nil, fmt.Errorf("search %s: %w", kind, errClosed)
+	}
+	if df := ix.df[kind]; df != nil {
 		terms = rarest(terms, df)
 	}
-	qs := make([]query.Query, len(terms))
-	for i, t := range terms {
-		q := bleve.NewTermQuery(strings.ToLower(t.Text))
-		q.SetField(fieldText)
-		q.SetBoost(t.Boost)
-		qs[i] = q
-	}
-	q := bleve.NewDisjunctionQuery(qs...)
-	res, err := bi.Search(bleve.NewSearchRequestOptions(q, size, 0, false))
+	hits, err := searchBleve(bi, kind, terms, size)
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %w", kind, err)
-	}
-	hits := make([]Hit, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		hits = append(hits, Hit{Kind: kind, ID: h.ID, Score: h.Score})
 	}
 	return hits, nil
 }
