@@ -307,10 +307,13 @@ func (e *Engine) rankPhrases(k *knowledge, c *state, terms []index.Term, ns []ra
 // people of the chat as well as the product.
 func (k *knowledge) pickPhrases(productID string, people phrases.People, matched, scenes map[string]float64,
 	prefer map[string]bool, avoid map[kb.Scene]bool, tagged []int) []PhraseHit {
-	tagged = slices.Compact(slices.Sorted(slices.Values(tagged))) // shop order, each once
-	says := make(map[int]bool, len(tagged))
-	for _, i := range tagged {
-		says[i] = true
+	// tagged is the caller's own: sorted in place to shop order, each once,
+	// and searched rather than copied into a set (a big shop tags hundreds).
+	slices.Sort(tagged)
+	tagged = slices.Compact(tagged)
+	says := func(i int) bool {
+		_, ok := slices.BinarySearch(tagged, i)
+		return ok
 	}
 	prefers := func(i int) bool {
 		for _, name := range k.placeholders[i] {
@@ -343,7 +346,7 @@ func (k *knowledge) pickPhrases(productID string, people phrases.People, matched
 		if prefers(i) {
 			bonus += bonusPrefer
 		}
-		if says[i] {
+		if says(i) {
 			bonus += bonusTagged
 		}
 		found = append(found, phraseCandidate{i: i, score: text + bonus})
@@ -371,11 +374,11 @@ func (k *knowledge) pickPhrases(productID string, people phrases.People, matched
 		// speaks to what was said.
 		bonus *= sceneOnly
 		runs = append(runs, &phraseRun{list: k.sceneList[scene], score: bonus,
-			skip: func(i int) bool { return isFound[i] || prefers(i) || says[i] }})
+			skip: func(i int) bool { return isFound[i] || prefers(i) || says(i) }})
 		for name := range prefer {
 			if list := k.scenePlaceholder[scene][name]; len(list) > 0 {
 				runs = append(runs, &phraseRun{list: list, score: bonus + bonusPrefer,
-					skip: func(i int) bool { return isFound[i] || says[i] }})
+					skip: func(i int) bool { return isFound[i] || says(i) }})
 			}
 		}
 	}
