@@ -116,3 +116,18 @@ func TestTopHitsKeepsTheBestInOrder(t *testing.T) {
 		t.Errorf("fell out %v, want [1 2 1 2]", out)
 	}
 }
+
+// A search of a closed index is an error, not a panic inside bleve, and a
+// second Close is harmless.
+func TestSearchAfterClose(t *testing.T) {
+	ix := buildCharger(t)
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.Search(Product, Terms([]string{"充电器"}), 3); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("search after Close: %v, want an error saying the index is closed", err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+}
