@@ -3,9 +3,11 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // BenchmarkAddTurnConcurrent commits turns from 16 writers at once, each on
@@ -40,4 +42,54 @@ func BenchmarkAddTurnConcurrent(b *testing.B) {
 	}
 	wg.Wait()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "turns/s")
+}
+
+// BenchmarkAddTurnBesideReads commits turns one after another while two
+// readers load a 200-turn conversation back to back (a panel opening a
+// chat, a manager reading one), and reports the turns' latency:
+//
+//	go test ./kb/sqlite -run X -bench AddTurnBesideReads -benchtime 3000x -count 3
+func BenchmarkAddTurnBesideReads(b *testing.B) {
+	db := openWithShop(b)
+	ctx := context.Background()
+	for i := range 200 {
+		if err := db.AddTurn(ctx, storedTurn("long", i, "这款有优惠吗,两件能便宜点吗")); err != nil {
+			b.Fatal(err)
+		}
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var reads atomic.Int64
+	for range 2 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := db.Turns(ctx, 1, "long"); err != nil {
+					b.Error(err)
+					return
+				}
+				reads.Add(1)
+			}
+		})
+	}
+	took := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if err := db.AddTurn(ctx, storedTurn(fmt.Sprint("c", i%100), i/100, "在吗")); err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+	}
+	b.StopTimer()
+	close(stop)
+	wg.Wait()
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
+	b.ReportMetric(float64(reads.Load())/b.Elapsed().Seconds(), "reads/s")
 }

@@ -242,7 +242,7 @@ func (db *DB) PhraseHistory(ctx context.Context, shop int64, id string) ([]kb.Ph
 	if err != nil || len(out) > 0 {
 		return out, err
 	}
-	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.readTx(ctx)
 	if err != nil {
 		return nil, err
 	}

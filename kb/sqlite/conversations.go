@@ -132,7 +132,7 @@ func (db *DB) ConversationsFor(ctx context.Context, shop int64, assignee string,
 // Turns returns a conversation's turns in order; an unknown conversation is
 // not_found.
 func (db *DB) Turns(ctx context.Context, shop int64, conversation string) ([]kb.StoredTurn, error) {
-	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.readTx(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read conversation %s: %w", conversation, err)
 	}
@@ -179,7 +179,7 @@ func (db *DB) TurnPage(ctx context.Context, shop int64, conversation string, bef
 	if before < 0 {
 		before = math.MaxInt32
 	}
-	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.readTx(ctx)
 	if err != nil {
 		return nil, false, fmt.Errorf("read conversation %s: %w", conversation, err)
 	}

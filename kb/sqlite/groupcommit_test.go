@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"assist/kb"
 )
@@ -63,5 +64,43 @@ func TestAddTurnAfterClose(t *testing.T) {
 	db.Close()
 	if err := db.AddTurn(context.Background(), storedTurn("c", 0, "在吗")); err == nil {
 		t.Error("a turn after Close was accepted")
+	}
+}
+
+// A read transaction (a conversation loaded, a shop read whole) never holds
+// the write lock: a turn commits while one is open. The driver begins every
+// transaction IMMEDIATE on the main pool, whatever ReadOnly says; there the
+// turn below waited the whole busy timeout and failed "database is locked".
+func TestReadTransactionsLeaveTheWriteLock(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	if err := db.AddTurn(ctx, storedTurn("read", 0, "在吗")); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.readTx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRow(`SELECT COUNT(*) FROM turns`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("read in the transaction: %d turns, %v", n, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- db.AddTurn(ctx, storedTurn("write", 0, "有货吗")) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("a turn beside an open read transaction: %v", err)
+		}
+	case <-time.After(2 * time.Second): // the busy timeout is 5 s
+		t.Fatal("a turn waited for an open read transaction")
+	}
+	// The read transaction keeps its snapshot, and writes nothing.
+	if err := tx.QueryRow(`SELECT COUNT(*) FROM turns`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("the snapshot moved: %d turns, %v; want 1", n, err)
+	}
+	if _, err := tx.Exec(`DELETE FROM turns`); err == nil {
+		t.Error("a read transaction wrote")
 	}
 }

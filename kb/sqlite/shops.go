@@ -163,7 +163,7 @@ func (db *DB) Shop(ctx context.Context, name string) (*kb.Shop, error) {
 // ShopByID reads a whole shop and the version it is at, in one read
 // transaction, so the two agree.
 func (db *DB) ShopByID(ctx context.Context, id int64) (*kb.Shop, kb.ShopInfo, error) {
-	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.readTx(ctx)
 	if err != nil {
 		return nil, kb.ShopInfo{}, err
 	}

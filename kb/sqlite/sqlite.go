@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -25,8 +26,15 @@ var migrations embed.FS
 
 // DB is an open store.
 type DB struct {
-	db   *sql.DB
-	path string
+	db *sql.DB
+	// reads is a second pool, for read transactions (readTx). The driver
+	// begins every transaction as _txlock says, whatever
+	// sql.TxOptions.ReadOnly asks, so a read transaction on db took the
+	// write lock (BEGIN IMMEDIATE): a turn's commit beside it found the
+	// store busy and SQLite's busy handler slept 1 ms, then 2, then 5. Its
+	// transactions begin deferred and it refuses writes (query_only).
+	reads *sql.DB
+	path  string
 	// Now is the store's clock; tests replace it to fix "now".
 	Now    func() time.Time
 	writes fifoLock       // turns and events, the frequent writes
@@ -67,6 +75,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	q.Set("_txlock", "deferred")
+	q.Set("_query_only", "true")
+	if db.reads, err = sql.Open("sqlite3", "file:"+path+"?"+q.Encode()); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	db.reads.SetMaxIdleConns(16)
 	db.turns = newTurnCommitter(db)
 	return db, nil
 }
@@ -74,7 +89,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // Close closes the store.
 func (db *DB) Close() error {
 	db.turns.close()
-	return db.db.Close()
+	return errors.Join(db.reads.Close(), db.db.Close())
+}
+
+// readTx begins a read transaction: one snapshot for several queries,
+// never holding the write lock.
+func (db *DB) readTx(ctx context.Context) (*sql.Tx, error) {
+	return db.reads.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 }
 
 // Path is the file the store lives in.
