@@ -65,16 +65,9 @@ func searchBleve(bi bleve.Index, kind Kind, terms []Term, size int) ([]Hit, erro
 		return nil, err
 	}
 	defer r.Close()
-	qs := make([]query.Query, len(terms))
-	for i, t := range terms {
-		q := query.NewTermQuery(strings.ToLower(t.Text))
-		q.SetField(fieldText)
-		q.SetBoost(t.Boost)
-		qs[i] = q
-	}
 	pool := matchPools.Get().(*search.DocumentMatchPool)
 	defer matchPools.Put(pool) // after the searcher is closed
-	searcher, err := query.NewDisjunctionQuery(qs).Searcher(scoringContext(bi), r, bi.Mapping(), search.SearcherOptions{})
+	searcher, err := anyOf(terms).Searcher(scoringContext(bi), r, bi.Mapping(), search.SearcherOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -103,6 +96,19 @@ func searchBleve(bi bleve.Index, kind Kind, terms []Term, size int) ([]Hit, erro
 		hits[i] = Hit{Kind: kind, ID: id, Score: m.Score}
 	}
 	return hits, nil
+}
+
+// anyOf is the query of documents holding any of terms, each counting
+// its boost.
+func anyOf(terms []Term) *query.DisjunctionQuery {
+	qs := make([]query.Query, len(terms))
+	for i, t := range terms {
+		q := query.NewTermQuery(strings.ToLower(t.Text))
+		q.SetField(fieldText)
+		q.SetBoost(t.Boost)
+		qs[i] = q
+	}
+	return query.NewDisjunctionQuery(qs)
 }
 
 // topHits keeps the best size matches seen, best first: higher score, then

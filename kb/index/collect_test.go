@@ -10,7 +10,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"assist/kb/segment"
 	"assist/kb/synth"
@@ -77,14 +76,7 @@ func TestSearchBleveAnswersAsBleveSearch(t *testing.T) {
 // bleveSearch is the search as bleve.Index.Search runs it.
 func bleveSearch(t *testing.T, bi bleve.Index, kind Kind, terms []Term, size int) []Hit {
 	t.Helper()
-	qs := make([]query.Query, len(terms))
-	for i, term := range terms {
-		q := bleve.NewTermQuery(strings.ToLower(term.Text))
-		q.SetField(fieldText)
-		q.SetBoost(term.Boost)
-		qs[i] = q
-	}
-	res, err := bi.Search(bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), size, 0, false))
+	res, err := bi.Search(bleve.NewSearchRequestOptions(anyOf(terms), size, 0, false))
 	if err != nil {
 		t.Fatal(err)
 	}
