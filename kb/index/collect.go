@@ -21,7 +21,8 @@ import (
 // through the collector they woke, a good share of its slowest turns. So
 // searches are run here on bleve's own searchers (the same scoring, bit for
 // bit) and collected by topHits, with pools of matches reused from search to
-// search.
+// search. TestSearchBleveAnswersAsBleveSearch holds the result to
+// bleve.Index.Search's, so a bleve upgrade that parts the two is caught.
 
 // errClosed is what a search of a closed index returns.
 var errClosed = errors.New("index is closed")
@@ -47,8 +48,8 @@ func scoringContext(bi bleve.Index) context.Context {
 
 // matchPools keeps bleve document-match pools between searches. A pool's
 // matches go back to it when a search ends, their buffers kept; the few a
-// searcher still holds when it closes are left to the collector and replaced
-// on demand.
+// searcher still holds when it closes are left to the garbage collector and
+// replaced on demand.
 var matchPools = sync.Pool{New: func() any { return search.NewDocumentMatchPool(64, 0) }}
 
 // searchBleve runs a disjunction of terms against bi and returns its best
