@@ -2,7 +2,6 @@ package index
 
 import (
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,12 +22,7 @@ func TestSearchBleveAnswersAsBleveSearch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a 600-product index")
 	}
-	shop := synth.Shop(synth.Size{Products: 600, Phrases: 300})
-	ix, err := Build(filepath.Join(t.TempDir(), "index"), shop)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	shop, ix := buildSynth(t, synth.Size{Products: 600, Phrases: 300})
 	var words []string
 	for _, p := range shop.Products[:40] {
 		words = append(words, segment.Words(p.Title)...)

@@ -15,6 +15,19 @@ func containsWord(p *kb.Product, word string) bool {
 	return strings.Contains(strings.Join(segment.Words(productDoc(p).Text), " "), word)
 }
 
+// buildSynth builds the index of a synthetic shop of size, closed when the
+// test ends.
+func buildSynth(t *testing.T, size synth.Size) (*kb.Shop, *Index) {
+	t.Helper()
+	shop := synth.Shop(size)
+	ix, err := Build(filepath.Join(t.TempDir(), "index"), shop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return shop, ix
+}
+
 // In a big shop a term every product has (材质) no longer brings in every
 // product beside a rarer word, yet a query of such terms only still finds
 // documents.
@@ -22,12 +35,7 @@ func TestCommonTermsInABigShop(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a 600-product index")
 	}
-	shop := synth.Shop(synth.Size{Products: 600, Phrases: 20})
-	ix, err := Build(filepath.Join(t.TempDir(), "index"), shop)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	shop, ix := buildSynth(t, synth.Size{Products: 600, Phrases: 20})
 	if n := ix.df[Product]["材质"]; n != 600 {
 		t.Fatalf("材质, a fact of all 600 products, counted in %d", n)
 	}
