@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"strconv"
 	"strings"
 	"sync"
@@ -47,7 +48,7 @@ const benchAgents = 10
 
 func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags(c, stderr, "[-panels 1000] [-convs N] [-conv-turns N] [-rate 200 | -clients 16] [-shops 1] [-duration 10s] [-every 5m] "+
-		"[-store postgres://… [-instances 2]] [-cpuprofile FILE] [-json]")
+		"[-store postgres://… [-instances 2]] [-cpuprofile FILE] [-trace FILE] [-json]")
 	var job driveJob
 	var where benchStore
 	fs.StringVar(&where.dsn, "store", "", "PostgreSQL DSN to bench on (a schema of its own, dropped after); default: SQLite in a temporary directory")
@@ -57,6 +58,7 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 	fs.IntVar(&where.shops, "shops", 1, "shops the conversations are spread over (synthetic shops of 50 products are added to the demo shop)")
 	fs.DurationVar(&job.Every, "every", 0, "report the latencies and the server's memory of each window of this length as it ends (for soak runs)")
 	cpuProfile := fs.String("cpuprofile", "", "write the server's CPU profile of the run to this file")
+	traceFile := fs.String("trace", "", "write the server's execution trace of the run to this file (go tool trace): where a slow turn waited")
 	coldRuns := fs.Int("coldstart", 0, "instead of a load: start assist serve this many times on an existing data directory, timing until it listens and answers a first turn")
 	coldExe := fs.String("binary", "", "with -coldstart: the assist binary to start (default: this one)")
 	fs.BoolVar(&where.floor, "floor", false, "bench the raw floor instead of assist serve: the same sockets and frames, no login, engine or store")
@@ -94,6 +96,14 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 		}
 		defer f.Close()
 		where.profile = f
+	}
+	if *traceFile != "" {
+		f, err := os.Create(*traceFile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		where.trace = f
 	}
 	if err := raiseOpenFiles(uint64(job.Panels) + 512); err != nil {
 		return err
@@ -199,6 +209,7 @@ type benchStore struct {
 	floor     bool      // the raw floor (benchfloor.go) instead of assist serve
 	shops     int       // shops under load; 0 or 1: the demo shop alone
 	profile   io.Writer // nil: no CPU profile
+	trace     io.Writer // nil: no execution trace
 }
 
 func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, stderr io.Writer) (*benchReport, error) {
@@ -273,11 +284,19 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 			return nil, err
 		}
 	}
+	if where.trace != nil {
+		if err := trace.Start(where.trace); err != nil {
+			return nil, err
+		}
+	}
 	selfBefore, childBefore := cpuTime(syscall.RUSAGE_SELF), cpuTime(syscall.RUSAGE_CHILDREN)
 	res, err := drive(ctx, job)
 	self, child := cpuTime(syscall.RUSAGE_SELF)-selfBefore, cpuTime(syscall.RUSAGE_CHILDREN)-childBefore
 	if where.profile != nil {
 		pprof.StopCPUProfile()
+	}
+	if where.trace != nil {
+		trace.Stop()
 	}
 	sampler.stop()
 	if err != nil {
