@@ -15,10 +15,10 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 	return nil
 }
 
-// CheckpointEvery checkpoints at the given interval until ctx ends. Left to
-// itself, SQLite checkpoints inside whichever commit fills the log past 1000
-// pages, and that commit waits for the copy and its fsync: a server taking
-// a steady stream of turns runs this beside them so that no turn pays for it.
+// CheckpointEvery checkpoints at the given interval until ctx ends. Commits
+// checkpoint only past autoCheckpointPages (writerDriver), so a server
+// taking a steady stream of turns runs this beside them: no turn pays for
+// copying pages and their fsync.
 func (db *DB) CheckpointEvery(ctx context.Context, every time.Duration, onError func(error)) {
 	t := time.NewTicker(every)
 	defer t.Stop()

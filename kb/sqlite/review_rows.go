@@ -419,10 +419,10 @@ func (db *DB) writeRollup(ctx context.Context, st *rollupStmts, writes []convWri
 		writes = writes[n:]
 		st.next = time.Now().Add(time.Duration(st.rest * float64(held)))
 		if st.writes++; st.writes >= checkpointWrites && time.Since(st.checkpointed) >= checkpointGap {
-			// SQLite checkpoints in whichever commit finds the log past
-			// 1000 pages, under the write lock and with an fsync: a turn's
-			// commit, or one of these. A refresh writes many pages, so it
-			// copies them out itself, beside the writers.
+			// A refresh writes many pages, so it copies them out itself,
+			// beside the writers, rather than grow the log until a commit
+			// meets the backstop (autoCheckpointPages) and checkpoints
+			// under the write lock.
 			if _, err := db.db.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
 				return fmt.Errorf("refresh review: checkpoint: %w", err)
 			}
