@@ -60,18 +60,19 @@ func TestFastLoadCutsAsGse(t *testing.T) {
 		"我要投诉,再不处理就给差评",
 		"麻烦帮我改一下收货地址,谢谢亲",
 	}
-	cut := func(seg *gse.Segmenter, text string) []string {
+	cut := func(seg *gse.Segmenter, subwords func(*gse.Token) []*gse.Segment, text string) []string {
 		var out []string
 		for _, sg := range seg.Segment([]byte(text)) {
 			out = append(out, text[sg.Start():sg.End()])
-			for _, sub := range sg.Token().Segments() {
+			for _, sub := range subwords(sg.Token()) {
 				out = append(out, "·"+sub.Token().Text())
 			}
 		}
 		return out
 	}
+	gses := func(t *gse.Token) []*gse.Segment { return t.Segments() }
 	for _, line := range append(lines, parseBenchWords()...) {
-		if a, b := cut(&old, line), cut(&fast.seg, line); !slices.Equal(a, b) {
+		if a, b := cut(&old, gses, line), cut(&fast.seg, fast.subwords, line); !slices.Equal(a, b) {
 			t.Errorf("%s:\n gse's load  %v\n fast load   %v", line, a, b)
 		}
 	}
@@ -88,9 +89,10 @@ func parseBenchWords() []string {
 	return out
 }
 
-// weigh gives every word of the dictionary the distance and the sub-words
-// gse's own CalcToken gives it.
-func TestWeighAsGse(t *testing.T) {
+// A copy weighed by weigh gives every word of the dictionary the distance
+// gse's own CalcToken gives it, and subwords the sub-words CalcToken
+// records in it.
+func TestSubwordsAsGse(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the dictionary twice")
 	}
@@ -99,16 +101,19 @@ func TestWeighAsGse(t *testing.T) {
 	}
 	a, b := loadDict(), loadDict()
 	a.seg.CalcToken()
-	weigh(&b.seg)
+	b.weigh()
 	ta, tb := a.seg.Dict.Tokens, b.seg.Dict.Tokens
 	if len(ta) != len(tb) {
 		t.Fatalf("%d words weighed by gse, %d by weigh", len(ta), len(tb))
 	}
 	for i := range ta {
 		ma, mb := mirror(&ta[i]), mirror(&tb[i])
-		if ma.distance != mb.distance || !sameSubwords(ma.segments, mb.segments) {
+		if mb.segments != nil {
+			t.Fatalf("word %d %q: sub-words in the token, want them cut when asked for", i, tb[i].Text())
+		}
+		if subs := b.subwords(&tb[i]); ma.distance != mb.distance || !sameSubwords(ma.segments, subs) {
 			t.Fatalf("word %d %q: gse weighs %v %s, weigh %v %s", i, ta[i].Text(),
-				ma.distance, describe(ma.segments), mb.distance, describe(mb.segments))
+				ma.distance, describe(ma.segments), mb.distance, describe(subs))
 		}
 	}
 }
@@ -144,36 +149,32 @@ func TestIsKanaAsGse(t *testing.T) {
 	}
 }
 
-// The first copy is cut with before its sub-words are weighed: the
-// sub-words cut when asked for are those weighed later, word for word.
-func TestSubwordsBeforeWeighed(t *testing.T) {
+// A word's sub-words are kept once cut, and forgotten when words are added
+// to the copy: a new word can be a sub-word of one kept before. The copy
+// then cuts as a copy loaded with every word at once.
+func TestSubwordsForgottenWhenWordsAreAdded(t *testing.T) {
 	if testing.Short() {
-		t.Skip("loads the dictionary")
+		t.Skip("loads the dictionary twice")
 	}
-	c, _ := newCopyOf([]word{{"雾岭白毫银针", DefaultFreq}}, false)
-	if c.subwordsIn.Load() {
-		t.Fatal("sub-words in before weighSubwords")
+	const line = "雾岭白毫银针还有货吗,羽绒服保质期多久"
+	c, _ := newCopyWith([]word{{"雾岭白毫银针", DefaultFreq}})
+	first := c.tokens(fold.String(line))
+	if again := c.tokens(fold.String(line)); !slices.Equal(first, again) {
+		t.Fatalf("cut twice:\n%v\n%v", first, again)
 	}
-	lines := []string{
-		"雾岭白毫银针还有货吗,羽绒服保质期多久",
-		"收到的杯子碎了一个,盒子也压扁了,你们怎么包装的",
-		"亲，这款充电器支持快充吗？今天下单什么时候发货，包邮吗",
-		"中华人民共和国消费者权益保护法实施条例第十二条",
+	if !slices.ContainsFunc(first, func(t Token) bool { return t.Term == "保质" }) {
+		t.Errorf("%s: %v, want the sub-word 保质 of 保质期", line, first)
 	}
-	var before [][]Token
-	for _, l := range lines {
-		before = append(before, c.tokens(fold.String(l)))
+	if slices.ContainsFunc(first, func(t Token) bool { return t.Term == "白毫银针" }) {
+		t.Fatalf("%s: %v holds 白毫银针 before it is a word", line, first)
 	}
-	if !slices.ContainsFunc(before[0], func(t Token) bool { return t.Term == "保质" }) {
-		t.Errorf("%s before the sub-words are in: %v, want the sub-word 保质 of 保质期", lines[0], before[0])
+	learn(c, []word{{"白毫银针", DefaultFreq}})
+	whole, _ := newCopyWith([]word{{"雾岭白毫银针", DefaultFreq}, {"白毫银针", DefaultFreq}})
+	after, want := c.tokens(fold.String(line)), whole.tokens(fold.String(line))
+	if !slices.Equal(after, want) {
+		t.Errorf("%s after learning 白毫银针:\n%v\nloaded with it:\n%v", line, after, want)
 	}
-	c.weighSubwords()
-	for i, l := range lines {
-		if after := c.tokens(fold.String(l)); !slices.Equal(before[i], after) {
-			t.Errorf("%s:\nbefore the sub-words are in %v\nafter %v", l, before[i], after)
-		}
-	}
-	if got := Words("羽绒服"); !slices.Contains(got, "羽绒") {
-		t.Errorf("Words(羽绒服) = %v, want the sub-word 羽绒", got)
+	if !slices.ContainsFunc(after, func(t Token) bool { return t.Term == "白毫银针" }) {
+		t.Errorf("%s after learning 白毫银针: %v, want the sub-word 白毫银针", line, after)
 	}
 }

@@ -49,9 +49,12 @@ var (
 type copyOf struct {
 	mu  sync.RWMutex
 	seg gse.Segmenter
-	// subwordsIn is set once every word's sub-words are in the
-	// dictionary; until then they are cut when asked for (subwords).
-	subwordsIn atomic.Bool
+	// subs keeps each word's sub-words once a text has held it
+	// (*gse.Token → []*gse.Segment); weigh forgets them.
+	subs sync.Map
+	// gseSubwords: gse's CalcToken weighed the copy whole (gse.Token is
+	// not mirrored), every word's sub-words are in its token.
+	gseSubwords bool
 }
 
 // Segmenter loads the process-wide segmenter if it is not yet and returns
@@ -101,11 +104,7 @@ func firstLoad(extra []word) int {
 	pre := preloaded
 	preloaded, loading = nil, true
 	addMu.Unlock()
-	// The first copy is cut with before its words' sub-words are all
-	// in: those of the few words a first turn holds are cut when asked
-	// for, the rest are weighed beside it.
-	c, fresh := newCopyOf(append(pre, extra...), false)
-	go c.weighSubwords()
+	c, fresh := newCopyWith(append(pre, extra...))
 	addMu.Lock() // LoadStandby reads it; no holder of addMu waits for this load
 	learned = fresh
 	addMu.Unlock()
@@ -129,11 +128,7 @@ func firstLoad(extra []word) int {
 // more it does not know yet, each once, and weighs it; fresh is those.
 // Both copies are made this way, so their words are added in the same
 // order.
-func newCopyWith(more []word) (c *copyOf, fresh []word) { return newCopyOf(more, true) }
-
-// newCopyOf is newCopyWith, with every word's sub-words weighed or only
-// their distances, the sub-words left to weighSubwords.
-func newCopyOf(more []word, subwords bool) (c *copyOf, fresh []word) {
+func newCopyWith(more []word) (c *copyOf, fresh []word) {
 	c = loadDict()
 	fresh = unknown(c, more)
 	for _, w := range fresh {
@@ -141,12 +136,7 @@ func newCopyOf(more []word, subwords bool) (c *copyOf, fresh []word) {
 		// such a word is simply not learned.
 		c.seg.AddToken(w.text, w.freq)
 	}
-	if subwords || !tokenMirrored {
-		weigh(&c.seg)
-		c.subwordsIn.Store(true)
-	} else {
-		weighDistances(&c.seg)
-	}
+	c.weigh()
 	return c, fresh
 }
 

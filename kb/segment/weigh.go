@@ -3,23 +3,25 @@ package segment
 import (
 	"math"
 	"reflect"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"unicode"
 	"unsafe"
 
 	"github.com/go-ego/gse"
 )
 
-// gse weighs its dictionary (CalcToken) on one core: each word's distance,
-// then each word's sub-words, a shortest-path cut of the word against the
-// whole dictionary, 0.4 s of every load. The sub-words of one word depend
-// only on the dictionary and the distances, so weigh does the same work
-// split over the cores. It writes gse's unexported fields through gseToken,
-// a mirror of gse.Token checked field by field against gse's own type
-// (name, type, offset): a gse whose Token differs is weighed by its own
-// CalcToken, and TestWeighAsGse compares the two word by word.
+// gse weighs its dictionary (CalcToken) in two halves: each word's
+// distance, all that its shortest-path cut needs, then each word's
+// sub-words, a shortest-path cut of the word against the whole dictionary.
+// The second half is 0.4 s of CPU per load and 1.5 million small objects
+// per copy (half of the server's heap objects, scanned by every garbage
+// collection) for 350,000 words, of which chats use a few thousand. So a
+// copy is weighed with the first half only and a word's sub-words are cut
+// when a text first holds it, then kept (copyOf.subwords): the same
+// sub-words, since a copy's dictionary does not change while it is cut
+// with. This writes gse's unexported fields through gseToken, a mirror of
+// gse.Token checked field by field against gse's own type (name, type,
+// offset): a gse whose Token differs is weighed by its own CalcToken, and
+// TestSubwordsAsGse compares the two word by word.
 type gseToken struct {
 	text     []gse.Text
 	freq     float64
@@ -51,18 +53,21 @@ func segmentWords(seg *gse.Segmenter, text []gse.Text, searchMode bool) []gse.Se
 
 func mirror(t *gse.Token) *gseToken { return (*gseToken)(unsafe.Pointer(t)) }
 
-// weigh is gse's CalcToken, the sub-words computed on every core.
-func weigh(seg *gse.Segmenter) {
-	if !tokenMirrored || len(seg.Dict.Tokens) == 0 {
-		seg.CalcToken()
+// weigh weighs c's dictionary after words were added to it: the distances
+// (and the sub-words kept so far are forgotten), or gse's whole CalcToken
+// when gse.Token is not mirrored. No reader may be using c.
+func (c *copyOf) weigh() {
+	c.subs.Clear()
+	if !tokenMirrored {
+		c.seg.CalcToken()
+		c.gseSubwords = true
 		return
 	}
-	weighDistances(seg)
-	weighSubwordsOf(seg)
+	weighDistances(&c.seg)
 }
 
-// weighDistances is the first half of CalcToken: each word's distance,
-// all that gse's shortest-path cut needs. tokenMirrored must hold.
+// weighDistances is the first half of CalcToken: each word's distance.
+// tokenMirrored must hold.
 func weighDistances(seg *gse.Segmenter) {
 	toks := seg.Dict.Tokens
 	logTotalFreq := float32(math.Log2(seg.Dict.TotalFreq()))
@@ -72,52 +77,18 @@ func weighDistances(seg *gse.Segmenter) {
 	}
 }
 
-// weighSubwords weighs the sub-words of a copy made without them, while
-// text is cut with it (a read lock: no word is added meanwhile), and marks
-// them in. Readers do not look at a word's sub-words until then.
-func (c *copyOf) weighSubwords() {
-	if c.subwordsIn.Load() { // weighed whole (no mirror of gse.Token)
-		return
-	}
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	weighSubwordsOf(&c.seg)
-	c.subwordsIn.Store(true)
-}
-
-// subwords is a word's sub-words as CalcToken records them, cut now if
-// they are not in yet. The caller holds c read-locked.
+// subwords is a word's sub-words as CalcToken would record them: cut the
+// first time a text holds the word, kept after. The caller holds c
+// read-locked.
 func (c *copyOf) subwords(tok *gse.Token) []*gse.Segment {
-	if c.subwordsIn.Load() {
+	if c.gseSubwords {
 		return tok.Segments()
 	}
-	return subwords(segmentWords(&c.seg, mirror(tok).text, true))
-}
-
-// weighSubwordsOf is the second half of CalcToken on every core: each
-// word's sub-words.
-func weighSubwordsOf(seg *gse.Segmenter) {
-	toks := seg.Dict.Tokens
-	// Workers take chunks of words in turn: long words cost more, and
-	// they are not spread evenly through the dictionary.
-	const chunk = 2048
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for {
-				lo := int(next.Add(chunk)) - chunk
-				if lo >= len(toks) {
-					return
-				}
-				for i := lo; i < min(lo+chunk, len(toks)); i++ {
-					t := mirror(&toks[i])
-					t.segments = subwords(segmentWords(seg, t.text, true))
-				}
-			}
-		})
+	if s, ok := c.subs.Load(tok); ok {
+		return s.([]*gse.Segment)
 	}
-	wg.Wait()
+	s, _ := c.subs.LoadOrStore(tok, subwords(segmentWords(&c.seg, mirror(tok).text, true)))
+	return s.([]*gse.Segment)
 }
 
 // subwords keeps the pieces CalcToken keeps: every non-empty one but a

@@ -214,8 +214,9 @@ func learn(c *copyOf, words []word) {
 		// such a word is simply not learned.
 		c.seg.AddToken(w.text, w.freq)
 	}
-	// New words have no weight or sub-words until it is weighed again.
-	weigh(&c.seg)
+	// New words have no weight until it is weighed again, and other
+	// words' sub-words may now hold them.
+	c.weigh()
 }
 
 // Fingerprint names the word lists text is cut with (gse's dictionary, as
