@@ -93,3 +93,35 @@ func BenchmarkAddTurnBesideReads(b *testing.B) {
 	b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
 	b.ReportMetric(float64(reads.Load())/b.Elapsed().Seconds(), "reads/s")
 }
+
+// BenchmarkAddTurnPaced commits a turn every millisecond, one at a time (a
+// thousand a second, each its own commit, as a server sees them at that
+// rate), beside the server's background checkpoints, and reports the
+// commits' latency: the log fills a thousand pages between two checkpoints
+// at this rate, so a commit that checkpoints at a thousand pages shows here.
+//
+//	go test ./kb/sqlite -run X -bench AddTurnPaced -benchtime 5000x -count 3
+func BenchmarkAddTurnPaced(b *testing.B) {
+	db := openWithShop(b)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go db.CheckpointEvery(ctx, 100*time.Millisecond, func(err error) { b.Error(err) })
+	took := make([]time.Duration, 0, b.N)
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		<-tick.C
+		start := time.Now()
+		if err := db.AddTurn(ctx, storedTurn(fmt.Sprint("c", i%500), i/500, "这款有优惠吗,两件能便宜点吗")); err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
+	b.ReportMetric(float64(took[len(took)*999/1000].Microseconds()), "p99.9-µs")
+	b.ReportMetric(float64(took[len(took)-1].Microseconds()), "max-µs")
+}
