@@ -59,6 +59,9 @@ func TestFastLoadCutsAsGse(t *testing.T) {
 		"羽绒服保质期多久,可以七天无理由退货吗",
 		"我要投诉,再不处理就给差评",
 		"麻烦帮我改一下收货地址,谢谢亲",
+		// Letters, digits and a character outside the dictionary are cut
+		// into tokens gse makes up on the spot, with no sub-words.
+		"iphone15promax的壳有43码吗,abc123型号,𠮷野家",
 	}
 	cut := func(seg *gse.Segmenter, subwords func(*gse.Token) []*gse.Segment, text string) []string {
 		var out []string
@@ -176,5 +179,32 @@ func TestSubwordsForgottenWhenWordsAreAdded(t *testing.T) {
 	}
 	if !slices.ContainsFunc(after, func(t Token) bool { return t.Term == "白毫银针" }) {
 		t.Errorf("%s after learning 白毫银针: %v, want the sub-word 白毫银针", line, after)
+	}
+}
+
+// Only dictionary words' sub-words are kept: gse makes up a new token for
+// each run of letters or digits and each character it does not know, every
+// time it cuts, and a server cuts such text all day.
+func TestSubwordsKeptForDictionaryWordsOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the dictionary")
+	}
+	c, _ := newCopyWith(nil)
+	kept := func() int {
+		n := 0
+		c.subs.Range(func(any, any) bool { n++; return true })
+		return n
+	}
+	line := fold.String("iphone15promax的壳有43码吗,订单号2611300042,𠮷野家")
+	c.tokens(line)
+	first := kept()
+	if first == 0 {
+		t.Fatal("no sub-words kept after a cut")
+	}
+	for range 50 {
+		c.tokens(line)
+	}
+	if n := kept(); n != first {
+		t.Errorf("sub-words kept for %d tokens after one cut, %d after 51 cuts of the same line", first, n)
 	}
 }

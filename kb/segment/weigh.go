@@ -81,7 +81,10 @@ func weighDistances(seg *gse.Segmenter) {
 // first time a text holds the word, kept after. The caller holds c
 // read-locked.
 func (c *copyOf) subwords(tok *gse.Token) []*gse.Segment {
-	if c.gseSubwords {
+	if c.gseSubwords || !c.inDictionary(tok) {
+		// A token gse makes up while cutting (a run of letters or digits,
+		// a character it does not know) is new each time and has no
+		// sub-words, as CalcToken gives it none: nothing to keep.
 		return tok.Segments()
 	}
 	if s, ok := c.subs.Load(tok); ok {
@@ -123,4 +126,15 @@ func isKana(b []byte) bool {
 		}
 	}
 	return false
+}
+
+// inDictionary reports whether tok is one of c's dictionary words rather
+// than one gse made up while cutting.
+func (c *copyOf) inDictionary(tok *gse.Token) bool {
+	toks := c.seg.Dict.Tokens
+	if len(toks) == 0 {
+		return false
+	}
+	first, p := uintptr(unsafe.Pointer(&toks[0])), uintptr(unsafe.Pointer(tok))
+	return p >= first && p < first+uintptr(len(toks))*unsafe.Sizeof(toks[0])
 }
