@@ -29,8 +29,8 @@ var (
 	// Two copies of the segmenter take turns: text is cut with the active
 	// one while words are added to the other, which then becomes active,
 	// and the first is brought level once its last reader is done. gse
-	// rewrites its dictionary in place (AddToken, CalcToken: hundreds of
-	// ms), so with one copy every cut would wait for it. The second copy
+	// rewrites its dictionary in place (AddToken, then weighing), so with
+	// one copy every cut would wait for it. The second copy
 	// is loaded by LoadStandby, or else on the first addition of a new
 	// word.
 	active  atomic.Pointer[copyOf]
