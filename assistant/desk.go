@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"time"
 
@@ -61,8 +62,10 @@ type DeskConfig struct {
 	Terms    *Terms           // nil: the embedded default
 
 	// Conversations held in memory are bounded: past MaxHeld, those idle
-	// for IdleAfter are forgotten and replayed from the log if they come
-	// back. Shops whose last turn is older than ShopIdle are unloaded.
+	// for IdleAfter are forgotten, then, while still past it, the least
+	// recently used of those idle for a minute; a conversation forgotten
+	// is replayed from the log if it comes back. Shops whose last turn is
+	// older than ShopIdle are unloaded.
 	MaxHeld   int           // 0: 20,000
 	IdleAfter time.Duration // 0: 2 hours
 	ShopIdle  time.Duration // 0: 1 hour
@@ -462,8 +465,10 @@ func (d *Desk) conversation(key convKey) *deskConv {
 }
 
 // sweep forgets conversations idle past IdleAfter once more than MaxHeld are
-// held, skipping any in use, and unloads shops idle past ShopIdle. It runs
-// at most once a minute.
+// held, then the least recently used down to MaxHeld (a busy hour starts
+// more conversations than MaxHeld within IdleAfter), skipping any in use or
+// used in the last minute, and unloads shops idle past ShopIdle. It runs at
+// most once a minute.
 func (d *Desk) sweep() {
 	now := d.now()
 	d.convsMu.Lock()
@@ -484,9 +489,51 @@ func (d *Desk) sweep() {
 			}
 			c.mu.Unlock()
 		}
+		d.forgetLeastRecent(now.Add(-minHeldIdle))
 	}
 	d.convsMu.Unlock()
 	d.unloadIdleShops(now)
+}
+
+// minHeldIdle is how long a conversation must have been idle before it is
+// forgotten to bring the Desk back to MaxHeld: one that has just been used is
+// likely to be used again at once, and a replay costs a read of the log.
+const minHeldIdle = time.Minute
+
+// forgetLeastRecent forgets the least recently used conversations, each
+// idle since before cutoff and not in use, until MaxHeld are held. The
+// caller holds convsMu.
+func (d *Desk) forgetLeastRecent(cutoff time.Time) {
+	over := len(d.convs) - d.cfg.MaxHeld
+	if over <= 0 {
+		return
+	}
+	type idle struct {
+		key  convKey
+		used time.Time
+	}
+	var idles []idle
+	for key, c := range d.convs {
+		if !c.mu.TryLock() {
+			continue
+		}
+		if c.lastUsed.Before(cutoff) {
+			idles = append(idles, idle{key, c.lastUsed})
+		}
+		c.mu.Unlock()
+	}
+	slices.SortFunc(idles, func(a, b idle) int { return a.used.Compare(b.used) })
+	for _, i := range idles[:min(over, len(idles))] {
+		c := d.convs[i.key]
+		if !c.mu.TryLock() {
+			continue // taken meanwhile: in use again
+		}
+		if c.lastUsed.Equal(i.used) {
+			c.gone = true
+			delete(d.convs, i.key)
+		}
+		c.mu.Unlock()
+	}
 }
 
 // unloadIdleShops closes the engines of shops without a turn for ShopIdle.

@@ -168,6 +168,37 @@ func TestDeskForgetsIdleConversationsAndReplaysThem(t *testing.T) {
 	}
 }
 
+// Past MaxHeld, conversations are forgotten least recently used first even
+// when none has been idle for IdleAfter (a busy hour starts more than
+// MaxHeld), but never one used within the last minute.
+func TestDeskForgetsTheLeastRecentPastMaxHeld(t *testing.T) {
+	f := newFixture(t, func(c *assistant.DeskConfig) { c.MaxHeld = 1 }, "一号店") // IdleAfter: 2 hours
+	shop := f.shops[0].ID
+	f.turn(t, shop, "c1", assistant.Buyer, "这个编织数据线结实吗") // sweeps (at most once a minute)
+	f.advance(30 * time.Second)
+	f.turn(t, shop, "c2", assistant.Buyer, "你好")
+	f.turn(t, shop, "c4", assistant.Buyer, "在吗")
+	f.advance(40 * time.Second)
+	// Sweeps: three held, two over MaxHeld, but c2 and c4 were used 40 s
+	// ago: only c1 is forgotten.
+	f.turn(t, shop, "c3", assistant.Buyer, "在吗")
+	if held := f.desk.Held(); held != 3 {
+		t.Fatalf("held %d conversations after the sweep, want 3 (c2 and c4, used within the minute, and c3)", held)
+	}
+	f.advance(2 * time.Minute)
+	// Sweeps: c2 and c4, the least recent, are forgotten; c3 stays.
+	s := f.turn(t, shop, "c1", assistant.Buyer, "能便宜点吗")
+	if held := f.desk.Held(); held != 2 {
+		t.Fatalf("held %d conversations after the second sweep, want 2 (c3 and c1)", held)
+	}
+	if s.Turn != 1 || s.Product != "cable" {
+		t.Errorf("c1 after replay: turn %d, product %q; want turn 1 on cable", s.Turn, s.Product)
+	}
+	if s := f.turn(t, shop, "c2", assistant.Buyer, "还在吗"); s.Turn != 1 {
+		t.Errorf("c2 after replay: turn %d, want 1", s.Turn)
+	}
+}
+
 // A turn whose log write fails is not remembered: the next turn gets the
 // same number, so memory and log agree.
 func TestDeskForgetsATurnTheLogRefused(t *testing.T) {
