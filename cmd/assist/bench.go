@@ -48,7 +48,7 @@ const benchAgents = 10
 
 func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags(c, stderr, "[-panels 1000] [-convs N] [-conv-turns N] [-rate 200 | -clients 16] [-shops 1] [-duration 10s] [-every 5m] "+
-		"[-store postgres://… [-instances 2]] [-cpuprofile FILE] [-trace FILE] [-json]")
+		"[-store postgres://… [-instances 2]] [-max-held N] [-cpuprofile FILE] [-trace FILE] [-json]")
 	var job driveJob
 	var where benchStore
 	fs.StringVar(&where.dsn, "store", "", "PostgreSQL DSN to bench on (a schema of its own, dropped after); default: SQLite in a temporary directory")
@@ -58,6 +58,7 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 	fs.IntVar(&where.shops, "shops", 1, "shops the conversations are spread over (synthetic shops of 50 products are added to the demo shop)")
 	fs.DurationVar(&job.Every, "every", 0, "report the latencies and the server's memory of each window of this length as it ends (for soak runs)")
 	cpuProfile := fs.String("cpuprofile", "", "write the server's CPU profile of the run to this file")
+	fs.IntVar(&where.maxHeld, "max-held", 0, "conversations each server holds in memory (its Desk's MaxHeld; 0: the server's default), to watch memory level off in a soak")
 	traceFile := fs.String("trace", "", "write the server's execution trace of the run to this file (go tool trace): where a slow turn waited")
 	coldRuns := fs.Int("coldstart", 0, "instead of a load: start assist serve this many times on an existing data directory, timing until it listens and answers a first turn")
 	coldExe := fs.String("binary", "", "with -coldstart: the assist binary to start (default: this one)")
@@ -83,9 +84,9 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 	if job.Panels < 0 || job.Panels == 0 && job.Clients == 0 || job.Panels > 10000 || job.Rate <= 0 || job.Rate > 5000 ||
 		job.Clients < 0 || job.Clients > 256 || job.ConvTurns < 0 || job.Duration <= 0 || job.Duration > time.Hour ||
 		job.Panels > 0 && job.Convs > job.Panels || where.shops < 1 || where.shops > 1000 || where.shops > job.Convs ||
-		where.instances < 1 || where.instances > 8 || where.instances > 1 && where.dsn == "" {
+		where.instances < 1 || where.instances > 8 || where.instances > 1 && where.dsn == "" || where.maxHeld < 0 {
 		fmt.Fprintln(stderr, "bench: want 1 ≤ panels ≤ 10000 (0 with -clients), convs ≤ panels, 0 < rate ≤ 5000, 0 ≤ clients ≤ 256, conv-turns ≥ 0, "+
-			"0 < duration ≤ 1h, 1 ≤ shops ≤ convs and 1000, 1 ≤ instances ≤ 8 (more than 1 with -store)")
+			"0 < duration ≤ 1h, 1 ≤ shops ≤ convs and 1000, 1 ≤ instances ≤ 8 (more than 1 with -store), max-held ≥ 0")
 		fs.Usage()
 		return errUsage
 	}
@@ -210,6 +211,7 @@ type benchStore struct {
 	shops     int       // shops under load; 0 or 1: the demo shop alone
 	profile   io.Writer // nil: no CPU profile
 	trace     io.Writer // nil: no execution trace
+	maxHeld   int       // 0: the server's default
 }
 
 func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, stderr io.Writer) (*benchReport, error) {
@@ -244,7 +246,7 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 		if where.floor {
 			break
 		}
-		o := serveOptions{data: filepath.Join(dir, strconv.Itoa(i)), addr: "127.0.0.1:0", store: dsn}
+		o := serveOptions{data: filepath.Join(dir, strconv.Itoa(i)), addr: "127.0.0.1:0", store: dsn, maxHeld: where.maxHeld}
 		s, err := startServer(srvCtx, o, io.Discard, stderr)
 		if err != nil {
 			return nil, err
