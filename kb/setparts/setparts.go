@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -87,15 +88,28 @@ func SplitSet(set []byte, row Row) *Split {
 	}
 	s.Parts[0] = Part{Hash: hashOf(outline), Body: outline}
 	// The cut must give back the very bytes: check it here rather than
-	// find out when the set is read.
+	// find out when the set is read. The check's copy of the set goes back
+	// to a pool: a turn's set is several KB, and every turn is checked.
 	code := s.Code(s.indexes())
-	got, err := Join(code, row, func(id int64) ([]byte, bool) { return s.Parts[id].Body, true })
-	if err != nil || !bytes.Equal(got, set) {
+	buf := checkBuffers.Get().(*[]byte)
+	got, err := joinTo((*buf)[:0], code, row, func(id int64) ([]byte, bool) { return s.Parts[id].Body, true })
+	same := err == nil && bytes.Equal(got, set)
+	if cap(got) <= maxCheckBuffer {
+		*buf = got
+		checkBuffers.Put(buf)
+	}
+	if !same {
 		return nil
 	}
 	s.partsAt = nil
 	return s
 }
+
+// checkBuffers holds the buffers SplitSet joins a cut set into to check it;
+// one past maxCheckBuffer is left to the collector.
+var checkBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
+const maxCheckBuffer = 64 << 10
 
 func (s *Split) indexes() []int64 {
 	ids := make([]int64, len(s.Parts))
@@ -400,6 +414,11 @@ func (c *code) score() ([]byte, error) {
 // Join puts the set coded by b back together, the turn's columns taken from
 // row and each part's body from body.
 func Join(b []byte, row Row, body func(id int64) ([]byte, bool)) ([]byte, error) {
+	return joinTo(make([]byte, 0, 4096), b, row, body)
+}
+
+// joinTo is Join appending to out.
+func joinTo(out, b []byte, row Row, body func(id int64) ([]byte, bool)) ([]byte, error) {
 	c := &code{b: b}
 	if len(b) == 0 || b[0] != codeVersion {
 		return nil, ErrCode
@@ -421,7 +440,6 @@ func Join(b []byte, row Row, body func(id int64) ([]byte, bool)) ([]byte, error)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]byte, 0, 4096)
 	for len(outline) > 0 {
 		at := bytes.IndexByte(outline, hole)
 		if at < 0 {
