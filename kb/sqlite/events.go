@@ -21,7 +21,7 @@ func (db *DB) AddEvents(ctx context.Context, events ...kb.Event) error {
 	}
 	db.writes.Lock()
 	defer db.writes.Unlock()
-	tx, err := db.db.BeginTx(ctx, nil)
+	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("add events: %w", err)
 	}

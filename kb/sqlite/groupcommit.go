@@ -121,7 +121,7 @@ func (c *turnCommitter) write(group []*pendingTurn, apart bool) bool {
 			}
 		}
 	}
-	tx, err := db.db.BeginTx(ctx, nil)
+	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		fail(fmt.Errorf("add turns: %w", err))
 		return true

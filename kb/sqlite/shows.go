@@ -219,7 +219,7 @@ func (db *DB) CompactShows(ctx context.Context, batch int) (moved, kept int, err
 func (db *DB) inWriteTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	db.writes.Lock()
 	defer db.writes.Unlock()
-	tx, err := db.db.BeginTx(ctx, nil)
+	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -63,7 +64,10 @@ type DB struct {
 	path  string
 	// Now is the store's clock; tests replace it to fix "now".
 	Now    func() time.Time
-	writes fifoLock       // turns and events, the frequent writes
+	writes fifoLock // turns and events, the frequent writes
+	// writer is the one connection the writes under writes use, so that its
+	// page cache stays warm from one commit to the next (see beginWrite).
+	writer *sql.Conn
 	turns  *turnCommitter // gathers concurrent turns into one commit
 	sets   setStore       // suggestion sets stored in parts (suggestion_parts.go)
 }
@@ -101,6 +105,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	if db.writer, err = sdb.Conn(ctx); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
 	q.Set("_txlock", "deferred")
 	q.Set("_query_only", "true")
 	if db.reads, err = sql.Open("sqlite3", "file:"+path+"?"+q.Encode()); err != nil {
@@ -115,13 +123,38 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // Close closes the store.
 func (db *DB) Close() error {
 	db.turns.close()
-	return errors.Join(db.reads.Close(), db.db.Close())
+	return errors.Join(db.reads.Close(), db.writer.Close(), db.db.Close())
 }
 
 // readTx begins a read transaction: one snapshot for several queries,
 // never holding the write lock.
 func (db *DB) readTx(ctx context.Context) (*sql.Tx, error) {
 	return db.reads.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+}
+
+// beginWrite begins a write transaction on the writer connection. The
+// caller holds db.writes, which keeps the connection to one transaction at
+// a time.
+//
+// SQLite drops a connection's page cache whenever another connection has
+// written since its last transaction. Taken from the pool, each commit
+// landed on whichever connection was free, whose cache the commits made on
+// the others had emptied, and read the pages a turn writes back from the
+// file. One writer keeps them.
+func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if errors.Is(err, sql.ErrConnDone) || errors.Is(err, driver.ErrBadConn) {
+		// The connection broke: take another rather than fail every
+		// write from now on.
+		conn, err := db.db.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		db.writer.Close()
+		db.writer = conn
+		return conn.BeginTx(ctx, nil)
+	}
+	return tx, err
 }
 
 // Path is the file the store lives in.

@@ -179,7 +179,7 @@ func (db *DB) CompactSets(ctx context.Context, batch int) (moved, kept int, err 
 func (db *DB) compactBatch(ctx context.Context, after int64, batch int) (moved int, last int64, kept int, err error) {
 	db.writes.Lock()
 	defer db.writes.Unlock()
-	tx, err := db.db.BeginTx(ctx, nil)
+	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return 0, after, 0, fmt.Errorf("compact sets: %w", err)
 	}

@@ -1,0 +1,63 @@
+package sqlite
+
+import (
+	"context"
+	"testing"
+)
+
+// Turns, events and shows commit on one connection, whatever the pool's
+// other connections are doing, so its page cache survives from one commit
+// to the next. A TEMP table, which only its own connection sees, marks it.
+func TestWritesKeepTheirConnection(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	write := func(stmt string) error {
+		db.writes.Lock()
+		defer db.writes.Unlock()
+		tx, err := db.beginWrite(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+		return tx.Commit()
+	}
+	if err := write(`CREATE TEMP TABLE writer_mark (x)`); err != nil {
+		t.Fatal(err)
+	}
+	// Hold the pool's idle connections, as concurrent requests do.
+	for range 3 {
+		conn, err := db.SQL().Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `SELECT count(*) FROM shops`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 3 {
+		if err := db.AddTurn(ctx, storedTurn("c1", i, "这款有优惠吗")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := write(`INSERT INTO temp.writer_mark VALUES (1)`); err != nil {
+		t.Errorf("a later write did not run on the connection of the first: %v", err)
+	}
+}
+
+// A writer connection that broke is replaced: writes go on.
+func TestWritesOutliveABrokenConnection(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	db.writes.Lock()
+	db.writer.Close()
+	db.writes.Unlock()
+	for i := range 2 {
+		if err := db.AddTurn(ctx, storedTurn("c1", i, "在吗")); err != nil {
+			t.Fatalf("turn %d after the writer broke: %v", i, err)
+		}
+	}
+}
