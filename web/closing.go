@@ -11,15 +11,19 @@ import (
 // ClosingAnnouncer is a store shared by several instances that carries
 // socket closings to the others (kb/postgres does, with NOTIFY). The
 // revocation itself is in the store and every instance checks it on each
-// request, frame and ping; the announcement closes the other instances'
-// sockets at once, so a revoked panel gets no more pushes meanwhile.
+// request (a token within tokenFresh), frame and ping; the announcement
+// closes the other instances' sockets and forgets the token at once, so a
+// revoked panel gets no more pushes meanwhile.
 type ClosingAnnouncer interface {
 	AnnounceClosing(ctx context.Context, c kb.SocketClosing) error
 }
 
 // CloseSockets closes this instance's sockets that c names, with 1008 and
-// c's reason. The relay calls it for closings announced by other instances.
+// c's reason, and forgets a revoked token it names. The relay calls it for closings announced by other instances.
 func (h *Hub) CloseSockets(c kb.SocketClosing) {
+	if c.Token != 0 {
+		h.tokens.forget(c.Token)
+	}
 	if c.SessionHash == "" && c.Token == 0 {
 		return
 	}

@@ -18,11 +18,16 @@ type Hub struct {
 	topics map[topic]map[*client]struct{}
 	n      int
 	closed bool
+	// tokens are the API tokens recently found in the store, for the
+	// servers on this hub. The hub hears of every revocation, this
+	// instance's and, on a shared store, the others' (CloseSockets), and
+	// forgets the token there.
+	tokens *tokenCache
 }
 
 // NewHub makes the hub that pushes committed turns to the sockets watching
 // their conversation; the Desk publishes into it.
-func NewHub() *Hub { return &Hub{topics: map[topic]map[*client]struct{}{}} }
+func NewHub() *Hub { return &Hub{topics: map[topic]map[*client]struct{}{}, tokens: newTokenCache()} }
 
 // topic is what a socket watches: one conversation of one shop.
 type topic struct {

@@ -90,7 +90,7 @@ func (c *tokenCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "revoked API token %d (%q); requests with it are refused from now on\n", t.ID, t.Name)
+		fmt.Fprintf(stdout, "revoked API token %d (%q); requests with it are refused from now on (by a running server within a second)\n", t.ID, t.Name)
 		// On a shared store, the instances running close its sockets now.
 		if a, ok := db.(web.ClosingAnnouncer); ok {
 			if err := a.AnnounceClosing(ctx, kb.SocketClosing{Token: t.ID, Reason: "API token revoked"}); err != nil {
