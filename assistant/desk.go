@@ -307,7 +307,9 @@ func (d *Desk) Close() error {
 
 // engine is shop's engine at the knowledge's current version: loaded on
 // first use, reloaded when an import or an edit (by this process or
-// another) has changed the shop since. Only this shop's turns wait for it.
+// another) has changed the shop since: as soon as the Library's
+// ShopVersion says so (the SQLite store trusts a version it read for up
+// to a second, unless it made the edit). Only this shop's turns wait for it.
 func (d *Desk) engine(ctx context.Context, shop int64) (*Engine, error) {
 	version, err := d.cfg.Library.ShopVersion(ctx, shop)
 	if err != nil {

@@ -67,7 +67,7 @@ func (c *importCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	// A running server sees the new version before the shop's next turn.
+	// A running server sees the new version within a second (kb/sqlite versionFresh).
 	fmt.Fprintf(stdout, "imported shop %q (id %d, version %d): %d products, %d rules, %d phrases into %s\n",
 		shop.Name, info.ID, info.Version, len(shop.Products), len(shop.Rules), len(shop.Phrases), db.Path())
 	return nil

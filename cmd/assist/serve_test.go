@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -173,7 +174,8 @@ func TestServeFromAFreshDataDirectory(t *testing.T) {
 	if _, msg, err := ws.ReadMessage(); err != nil || !strings.Contains(string(msg), `"type":"suggestions"`) {
 		t.Fatalf("push: %s %v", msg, err)
 	}
-	// Revoking the token from the command line refuses it at once.
+	// Revoking the token from the command line refuses it within a second
+	// (the server trusts a token it found for that long).
 	var listOut, revokeOut strings.Builder
 	if code := run(context.Background(), []string{"token", "list", "-data", data}, &listOut, &listOut); code != 0 ||
 		!strings.HasPrefix(listOut.String(), "1\tqianniu\tshop 1 ") {
@@ -182,8 +184,19 @@ func TestServeFromAFreshDataDirectory(t *testing.T) {
 	if code := run(context.Background(), []string{"token", "revoke", "-data", data, "-id", "1"}, &revokeOut, &revokeOut); code != 0 {
 		t.Fatalf("token revoke: %d %s", code, revokeOut.String())
 	}
-	if status, body := post(t, url+"/api/v1/shops/1/conversations/c1/turns", token, `{"role":"buyer","text":"还在吗"}`); status != 401 {
-		t.Errorf("turn with a revoked token: %d %s, want 401", status, body)
+	revoked := time.Now()
+	for i := 0; ; i++ { // in a conversation the socket does not watch
+		status, body := post(t, url+"/api/v1/shops/1/conversations/c2/turns", token, `{"role":"buyer","text":"还在吗"}`)
+		if status == 401 {
+			break
+		}
+		if status != 200 || time.Since(revoked) > 3*time.Second {
+			t.Fatalf("turn with a revoked token %v after: %d %s, want 401 within a second", time.Since(revoked), status, body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if d := time.Since(revoked); d > 1500*time.Millisecond {
+		t.Errorf("a revoked token refused %v after, want within a second", d)
 	}
 	if code := run(context.Background(), []string{"token", "revoke", "-data", data, "-id", "1"}, &revokeOut, &revokeOut); code == 0 ||
 		!strings.Contains(revokeOut.String(), "no API token with id 1") {
@@ -268,9 +281,9 @@ func TestUserAndTokenCommands(t *testing.T) {
 	}
 }
 
-// An import from the command line into a running server takes effect for
-// the shop's next turn, without a restart: the edited phrase is what the
-// next turn suggests.
+// An import from the command line into a running server takes effect
+// within a second, without a restart: the edited phrase is what the turns
+// suggest, and the conversation goes on.
 func TestImportIntoARunningServer(t *testing.T) {
 	data := t.TempDir() + "/data"
 	url, _, _ := runServe(t, data)
@@ -279,9 +292,9 @@ func TestImportIntoARunningServer(t *testing.T) {
 		t.Fatalf("token create: %s", tokOut.String())
 	}
 	token := lastLine(tokOut.String())
-	turn := func(text string) assistant.Suggestions {
+	turnIn := func(conv, text string) assistant.Suggestions {
 		t.Helper()
-		status, body := post(t, url+"/api/v1/shops/1/conversations/c1/turns", token, `{"role":"buyer","text":"`+text+`"}`)
+		status, body := post(t, url+"/api/v1/shops/1/conversations/"+conv+"/turns", token, `{"role":"buyer","text":"`+text+`"}`)
 		if status != 200 {
 			t.Fatalf("turn: %d %s", status, body)
 		}
@@ -291,6 +304,7 @@ func TestImportIntoARunningServer(t *testing.T) {
 		}
 		return s
 	}
+	turn := func(text string) assistant.Suggestions { return turnIn("c1", text) }
 	before := turn("能便宜点吗")
 	if len(before.Phrases) == 0 {
 		t.Fatal("no phrase suggested for bargaining")
@@ -322,14 +336,26 @@ func TestImportIntoARunningServer(t *testing.T) {
 	if code, stdout, stderr := runAssist(t, "import", "-data", data, "-shop", exported); code != 0 || !strings.Contains(stdout, "version 2") {
 		t.Fatalf("import: %d %s %s", code, stdout, stderr)
 	}
-	after := turn("还能再便宜点吗")
-	found := false
-	for _, ph := range after.Phrases {
-		if ph.ID == top.ID && ph.Text == edited {
-			found = true
+	hasEdited := func(s assistant.Suggestions) bool {
+		for _, ph := range s.Phrases {
+			if ph.ID == top.ID && ph.Text == edited {
+				return true
+			}
 		}
+		return false
 	}
-	if !found {
+	imported := time.Now()
+	for i := 0; !hasEdited(turnIn(fmt.Sprintf("wait%d", i), "还能再便宜点吗")); i++ {
+		if time.Since(imported) > 3*time.Second {
+			t.Fatalf("the import not live %v after", time.Since(imported))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if d := time.Since(imported); d > 1500*time.Millisecond {
+		t.Errorf("the import live %v after, want within a second", d)
+	}
+	after := turn("还能再便宜点吗")
+	if !hasEdited(after) {
 		t.Errorf("after the import the phrases are %+v: want %s with the edited text", after.Phrases, top.ID)
 	}
 	if after.Turn != 1 {

@@ -62,7 +62,7 @@ func (db *DB) ChangePhrase(ctx context.Context, shop int64, ch kb.PhraseChange) 
 	if err != nil {
 		return kb.PhraseVersion{}, err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commitEdit(tx); err != nil {
 		return kb.PhraseVersion{}, fmt.Errorf("change phrase %q: %w", id, err)
 	}
 	return v, nil
@@ -334,7 +334,7 @@ func (db *DB) decide(ctx context.Context, shop int64, id string, n int, who stri
 		WHERE shop_id = ? AND phrase_id = ? AND n = ?`, string(v.Status), who, stamp(v.ApprovedAt), shop, id, n); err != nil {
 		return v, err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commitEdit(tx); err != nil {
 		return v, err
 	}
 	return v, nil

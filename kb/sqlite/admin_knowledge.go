@@ -65,7 +65,7 @@ func (db *DB) editKnowledge(ctx context.Context, shop int64, what string, edit f
 	if err := db.bumpVersion(ctx, tx, shop); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commitEdit(tx); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
@@ -151,7 +151,7 @@ func (db *DB) ReplaceKnowledge(ctx context.Context, shopID int64, shop *kb.Shop,
 			return kb.ShopInfo{}, err
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commitEdit(tx); err != nil {
 		return kb.ShopInfo{}, err
 	}
 	return info, nil

@@ -93,7 +93,7 @@ func (db *DB) DecideFlag(ctx context.Context, shop, id int64, d kb.FlagDecision)
 		status, d.By, stamp(db.Now()), as, id); err != nil {
 		return nil, fmt.Errorf("decide flag %d: %w", id, err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commitEdit(tx); err != nil {
 		return nil, fmt.Errorf("decide flag %d: %w", id, err)
 	}
 	f.Status, f.DecidedBy, f.LearnedAs = status, d.By, as
@@ -130,7 +130,7 @@ func (db *DB) PutShopCue(ctx context.Context, shop int64, c kb.ShopCue, by strin
 	if err := db.bumpVersion(ctx, tx, shop); err != nil {
 		return err
 	}
-	return tx.Commit()
+	return db.commitEdit(tx)
 }
 
 func putShopCue(ctx context.Context, tx *sql.Tx, shop int64, c kb.ShopCue, by string, now time.Time) error {
@@ -161,7 +161,7 @@ func (db *DB) DeleteShopCue(ctx context.Context, shop int64, word, category stri
 	if err := db.bumpVersion(ctx, tx, shop); err != nil {
 		return err
 	}
-	return tx.Commit()
+	return db.commitEdit(tx)
 }
 
 // readLessons reads what a shop has taught, inside the shop's read.

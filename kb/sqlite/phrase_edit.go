@@ -33,7 +33,7 @@ func (db *DB) PutPhrase(ctx context.Context, shopID int64, p kb.Phrase) error {
 	if err := db.bumpVersion(ctx, tx, shopID); err != nil {
 		return fmt.Errorf("put phrase %q: %w", p.ID, err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commitEdit(tx); err != nil {
 		return fmt.Errorf("put phrase %q: %w", p.ID, err)
 	}
 	return nil

@@ -28,7 +28,7 @@ func (db *DB) ImportShop(ctx context.Context, shop *kb.Shop) (kb.ShopInfo, error
 	if err != nil {
 		return kb.ShopInfo{}, fmt.Errorf("import shop %q: %w", shop.Name, err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commitEdit(tx); err != nil {
 		return kb.ShopInfo{}, fmt.Errorf("import shop %q: %w", shop.Name, err)
 	}
 	return info, nil
@@ -134,20 +134,6 @@ func (db *DB) ShopNamed(ctx context.Context, name string) (kb.ShopInfo, error) {
 		return info, fmt.Errorf("read shop %q: %w", name, err)
 	}
 	return info, nil
-}
-
-// ShopVersion is the version of a shop's knowledge: it is read before every
-// turn, so it is one indexed lookup.
-func (db *DB) ShopVersion(ctx context.Context, shopID int64) (int64, error) {
-	var v int64
-	err := db.db.QueryRowContext(ctx, `SELECT version FROM shops WHERE id = ?`, shopID).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, kb.Errorf(kb.ENotFound, "no shop %d in the store", shopID)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("read shop %d: %w", shopID, err)
-	}
-	return v, nil
 }
 
 // Shop reads a whole shop back by name, in the order it was imported.

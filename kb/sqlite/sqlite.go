@@ -67,9 +67,10 @@ type DB struct {
 	writes fifoLock // turns and events, the frequent writes
 	// writer is the one connection the writes under writes use, so that its
 	// page cache stays warm from one commit to the next (see beginWrite).
-	writer *sql.Conn
-	turns  *turnCommitter // gathers concurrent turns into one commit
-	sets   setStore       // suggestion sets stored in parts (suggestion_parts.go)
+	writer   *sql.Conn
+	turns    *turnCommitter // gathers concurrent turns into one commit
+	sets     setStore       // suggestion sets stored in parts (suggestion_parts.go)
+	versions versionCache   // the shops' versions as last read (versions.go)
 }
 
 // Open opens (creating if needed) the store at path and applies every
@@ -117,6 +118,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	db.reads.SetMaxIdleConns(16)
 	db.turns = newTurnCommitter(db)
+	db.versions.fresh = versionFresh
 	return db, nil
 }
 
