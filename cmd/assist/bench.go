@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"runtime/trace"
 	"strconv"
@@ -174,10 +175,17 @@ type benchReport struct {
 
 // memWindow is the server's memory at one window's end, and the CPU it
 // spent in the window (with the bench's own, which is small beside it).
+//
+// RSS beside what Go holds tells where a rise is: the live heap (as the
+// last collection marked it) and all the memory the Go runtime holds from
+// the system; the rest of RSS is C's (SQLite's page caches) and the
+// binary.
 type memWindow struct {
 	End          string  `json:"end"`
 	RSSMiB       float64 `json:"rss_mib"`
 	HeapInUseMiB float64 `json:"heap_in_use_mib"`
+	LiveHeapMiB  float64 `json:"live_heap_mib"`
+	GoHeldMiB    float64 `json:"go_held_mib"`
 	Goroutines   int     `json:"goroutines"`
 	CPUSeconds   float64 `json:"cpu_s"`
 }
@@ -500,7 +508,10 @@ func (m *memSampler) window(at time.Duration) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	cpu := cpuTime(syscall.RUSAGE_SELF)
+	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(live)
 	w := memWindow{End: at.Round(time.Second).String(), RSSMiB: procStatusMiB("VmRSS"), HeapInUseMiB: mib(ms.HeapInuse),
+		LiveHeapMiB: mib(live[0].Value.Uint64()), GoHeldMiB: mib(ms.Sys - ms.HeapReleased),
 		Goroutines: runtime.NumGoroutine(), CPUSeconds: (cpu - m.lastCPU).Seconds()}
 	m.lastCPU = cpu
 	m.mu.Lock()
@@ -599,6 +610,10 @@ func (r *benchReport) write(w io.Writer) {
 		fmt.Fprint(w, "  server RSS (MiB)  ")
 		for _, m := range r.Windows {
 			fmt.Fprintf(w, " %s: %.0f", m.End, m.RSSMiB)
+		}
+		fmt.Fprint(w, "\n  of it Go's: live heap / held (MiB)")
+		for _, m := range r.Windows {
+			fmt.Fprintf(w, " %s: %.0f/%.0f", m.End, m.LiveHeapMiB, m.GoHeldMiB)
 		}
 		fmt.Fprint(w, "\n  server CPU (s)    ")
 		for _, m := range r.Windows {
