@@ -116,9 +116,22 @@ func (db *DB) Conversations(ctx context.Context, shop int64, limit int) ([]kb.Co
 
 // ConversationsFor lists up to limit conversations of shop, those assigned
 // to assignee first, each group the latest updated first; "" is nobody.
+//
+// Each group is its own branch, so that each reads its index in order and
+// stops at the limit: ordered by "assigned to me" first, one query cannot
+// use an index, and sorted every conversation the shop ever had each time a
+// panel's list refreshed.
 func (db *DB) ConversationsFor(ctx context.Context, shop int64, assignee string, limit int) ([]kb.ConversationSummary, error) {
-	rows, err := db.pool.Query(ctx, conversationColumns+`
-		WHERE shop_id = $1 ORDER BY ($2 <> '' AND assignee = $2) DESC, updated_at DESC, id COLLATE "C" LIMIT $3`, shop, assignee, limit)
+	if limit <= 0 {
+		return []kb.ConversationSummary{}, nil
+	}
+	rows, err := db.pool.Query(ctx, `SELECT id, turns, last_text, updated_at, buyer_name, product, assignee FROM (
+		(SELECT *, 0 AS grp FROM conversations WHERE shop_id = $1 AND $2 <> '' AND assignee = $2
+			ORDER BY updated_at DESC, id COLLATE "C" LIMIT $3)
+		UNION ALL
+		(SELECT *, 1 AS grp FROM conversations WHERE shop_id = $1 AND ($2 = '' OR assignee <> $2)
+			ORDER BY updated_at DESC, id COLLATE "C" LIMIT $3)
+		) listed ORDER BY grp, updated_at DESC, id COLLATE "C" LIMIT $3`, shop, assignee, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list conversations: %w", err)
 	}

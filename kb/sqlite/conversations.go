@@ -111,14 +111,39 @@ func (db *DB) Conversations(ctx context.Context, shop int64, limit int) ([]kb.Co
 
 // ConversationsFor lists up to limit conversations of shop, those assigned
 // to assignee first, each group the latest updated first; "" is nobody.
+//
+// Each group is its own query, so that each reads its index in order and
+// stops at the limit: one query ordered by "assigned to me" first cannot use
+// an index, and sorted every conversation the shop ever had, a year of them,
+// each time a panel's list refreshed.
 func (db *DB) ConversationsFor(ctx context.Context, shop int64, assignee string, limit int) ([]kb.ConversationSummary, error) {
-	rows, err := db.db.QueryContext(ctx, conversationColumns+`
-		WHERE shop_id = ? ORDER BY (? != '' AND assignee = ?) DESC, updated_at DESC, id LIMIT ?`, shop, assignee, assignee, limit)
+	out := []kb.ConversationSummary{}
+	if limit <= 0 {
+		return out, nil
+	}
+	tx, err := db.readTx(ctx) // both groups from one snapshot
+	if err != nil {
+		return nil, fmt.Errorf("list conversations: %w", err)
+	}
+	defer tx.Rollback()
+	if assignee == "" {
+		return listConversations(ctx, tx, out, `WHERE shop_id = ? ORDER BY updated_at DESC, id LIMIT ?`, shop, limit)
+	}
+	if out, err = listConversations(ctx, tx, out, `WHERE shop_id = ? AND assignee = ? ORDER BY updated_at DESC, id LIMIT ?`,
+		shop, assignee, limit); err != nil || len(out) == limit {
+		return out, err
+	}
+	return listConversations(ctx, tx, out, `WHERE shop_id = ? AND assignee != ? ORDER BY updated_at DESC, id LIMIT ?`,
+		shop, assignee, limit-len(out))
+}
+
+// listConversations appends the conversations that where picks, in its order.
+func listConversations(ctx context.Context, tx *sql.Tx, out []kb.ConversationSummary, where string, args ...any) ([]kb.ConversationSummary, error) {
+	rows, err := tx.QueryContext(ctx, conversationColumns+" "+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list conversations: %w", err)
 	}
 	defer rows.Close()
-	out := []kb.ConversationSummary{}
 	for rows.Next() {
 		c, err := scanConversation(rows)
 		if err != nil {
@@ -126,7 +151,10 @@ func (db *DB) ConversationsFor(ctx context.Context, shop int64, assignee string,
 		}
 		out = append(out, *c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list conversations: %w", err)
+	}
+	return out, nil
 }
 
 // Turns returns a conversation's turns in order; an unknown conversation is

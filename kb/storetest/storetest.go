@@ -90,6 +90,7 @@ func Run(t *testing.T, f Factory) {
 	t.Run("lessons", func(t *testing.T) { testLessons(t, f) })
 	t.Run("pages and keys", func(t *testing.T) { testPagesAndKeys(t, f) })
 	t.Run("personal phrases and assignees", func(t *testing.T) { testPersonal(t, f) })
+	t.Run("conversation list", func(t *testing.T) { testConversationList(t, f) })
 	t.Run("outcomes", func(t *testing.T) { testOutcomes(t, f) })
 	t.Run("review", func(t *testing.T) { testReview(t, f) })
 	t.Run("review matches kb/review", func(t *testing.T) { testReviewMatchesPure(t, f) })
