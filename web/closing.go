@@ -19,7 +19,8 @@ type ClosingAnnouncer interface {
 }
 
 // CloseSockets closes this instance's sockets that c names, with 1008 and
-// c's reason, and forgets a revoked token it names. The relay calls it for closings announced by other instances.
+// c's reason, and forgets a revoked token it names. The relay calls it for
+// closings announced by other instances.
 func (h *Hub) CloseSockets(c kb.SocketClosing) {
 	if c.Token != 0 {
 		h.tokens.forget(c.Token)
