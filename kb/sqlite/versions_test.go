@@ -42,7 +42,7 @@ func TestShopVersionSeesEditsAtOnceOrWithinAMoment(t *testing.T) {
 		if v == v0+2 {
 			break
 		}
-		if time.Since(edited) > 3*db.versions.fresh {
+		if time.Since(edited) > 2*db.versions.fresh {
 			t.Fatalf("version %d %v after another process's edit, want %d within %v", v, time.Since(edited), v0+2, db.versions.fresh)
 		}
 		time.Sleep(10 * time.Millisecond)
