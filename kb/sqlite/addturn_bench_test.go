@@ -16,11 +16,18 @@ import (
 //	go test ./kb/sqlite -run X -bench AddTurnConcurrent -benchtime 20000x -count 3
 func BenchmarkAddTurnConcurrent(b *testing.B) {
 	db := openWithShop(b)
+	b.ResetTimer()
+	addTurnsFromWriters(b, db, func(w int, i int64) string { return fmt.Sprintf("w%d-c%d", w, i%50) })
+}
+
+// addTurnsFromWriters commits b.N turns from 16 writers at once, the i-th
+// (counted over all writers) by writer w into conversation conv(w, i), and
+// reports turns/s. A conversation must be one writer's only.
+func addTurnsFromWriters(b *testing.B, db *DB, conv func(w int, i int64) string) {
 	ctx := context.Background()
 	const writers = 16
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	b.ResetTimer()
 	for w := 0; w < writers; w++ {
 		wg.Add(1)
 		go func(w int) {
@@ -31,12 +38,12 @@ func BenchmarkAddTurnConcurrent(b *testing.B) {
 				if i > int64(b.N) {
 					return
 				}
-				conv := fmt.Sprintf("w%d-c%d", w, i%50)
-				if err := db.AddTurn(ctx, storedTurn(conv, turns[conv], "这款有优惠吗")); err != nil {
+				c := conv(w, i)
+				if err := db.AddTurn(ctx, storedTurn(c, turns[c], "这款有优惠吗")); err != nil {
 					b.Error(err)
 					return
 				}
-				turns[conv]++
+				turns[c]++
 			}
 		}(w)
 	}

@@ -3,8 +3,6 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"sync"
-	"sync/atomic"
 	"testing"
 )
 
@@ -33,29 +31,8 @@ func BenchmarkAddTurnAfterAYear(b *testing.B) {
 		}
 	}
 	db.Checkpoint(ctx)
-	const writers = 16
-	var next atomic.Int64
-	var wg sync.WaitGroup
 	b.ResetTimer()
-	for w := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			turns := map[string]int{}
-			for {
-				i := next.Add(1)
-				if i > int64(b.N) {
-					return
-				}
-				c := fmt.Sprintf("c%06d-new", (w*50+int(i)%50)*61%convs) // among the past ones
-				if err := db.AddTurn(ctx, storedTurn(c, turns[c], "这款有优惠吗")); err != nil {
-					b.Error(err)
-					return
-				}
-				turns[c]++
-			}
-		}()
-	}
-	wg.Wait()
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "turns/s")
+	addTurnsFromWriters(b, db, func(w int, i int64) string {
+		return fmt.Sprintf("c%06d-new", (w*50+int(i%50))*61%convs) // among the past ones
+	})
 }

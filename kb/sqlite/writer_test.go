@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"testing"
 )
 
@@ -12,17 +13,10 @@ func TestWritesKeepTheirConnection(t *testing.T) {
 	db := openWithShop(t)
 	ctx := context.Background()
 	write := func(stmt string) error {
-		db.writes.Lock()
-		defer db.writes.Unlock()
-		tx, err := db.beginWrite(ctx)
-		if err != nil {
+		return db.inWriteTx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, stmt)
 			return err
-		}
-		defer tx.Rollback()
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
-			return err
-		}
-		return tx.Commit()
+		})
 	}
 	if err := write(`CREATE TEMP TABLE writer_mark (x)`); err != nil {
 		t.Fatal(err)
