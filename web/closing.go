@@ -11,9 +11,8 @@ import (
 // ClosingAnnouncer is a store shared by several instances that carries
 // socket closings to the others (kb/postgres does, with NOTIFY). The
 // revocation itself is in the store and every instance checks it on each
-// request (a token within tokenFresh), frame and ping; the announcement
-// closes the other instances' sockets and forgets the token at once, so a
-// revoked panel gets no more pushes meanwhile.
+// request, frame and ping; the announcement closes the other instances'
+// sockets at once, so a revoked panel gets no more pushes meanwhile.
 type ClosingAnnouncer interface {
 	AnnounceClosing(ctx context.Context, c kb.SocketClosing) error
 }

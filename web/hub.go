@@ -19,9 +19,9 @@ type Hub struct {
 	n      int
 	closed bool
 	// tokens are the API tokens recently found in the store, for the
-	// servers on this hub. The hub hears of every revocation, this
-	// instance's and, on a shared store, the others' (CloseSockets), and
-	// forgets the token there.
+	// servers on this hub (on a store of their own). The hub hears of
+	// every revocation this instance makes (CloseSockets) and forgets the
+	// token there.
 	tokens *tokenCache
 }
 

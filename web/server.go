@@ -161,11 +161,15 @@ type Server struct {
 	patterns []string // every API route, for the tests that must cover them all
 	pages    fs.FS
 	hub      *Hub
-	events   *recorder
-	closing  atomic.Bool
-	logins   *loginThrottle
-	gate     *loginGate
-	proxies  proxies
+	// tokens is the hub's token cache, or nil on a store shared by several
+	// instances, where a token revoked on one must be refused by the next
+	// request on any other, before the announcement arrives.
+	tokens  *tokenCache
+	events  *recorder
+	closing atomic.Bool
+	logins  *loginThrottle
+	gate    *loginGate
+	proxies proxies
 }
 
 // New builds the server and starts its event writer; Close stops it.
@@ -187,6 +191,9 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{store: cfg.Store, review: review, admin: admin, desk: cfg.Desk, hub: cfg.Hub, origins: origins, log: cfg.Logger, now: cfg.Now,
 		sessionTTL: cfg.SessionTTL, ping: cfg.PingInterval, queueLen: cfg.SendQueue, logins: newLoginThrottle(counts),
 		gate: newLoginGate(cfg.LoginHashers), proxies: proxies}
+	if _, shared := cfg.Store.(ClosingAnnouncer); !shared {
+		s.tokens = cfg.Hub.tokens
+	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

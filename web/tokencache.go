@@ -12,10 +12,11 @@ import (
 // tokenFresh is how long a token found in the store is trusted without
 // asking the store again. A platform posts every turn with the same token,
 // and the lookup was a tenth of a turn's CPU. Revoking a token through this
-// server forgets it at once, and on a shared store every instance forgets
-// it when the revocation is announced; a revocation the server hears nothing
-// of (`assist token revoke` on the SQLite file, a lost announcement) counts
-// within this time.
+// server forgets it at once; a revocation by another process on the same
+// SQLite file (`assist token revoke`) counts within this time. On a store
+// shared by several instances the cache is not used (Server.tokens): the
+// announcement of a revocation on another instance arrives a moment after
+// the revocation, and the next request must already be refused.
 const tokenFresh = time.Second
 
 // maxCachedTokens bounds the cache; only tokens the store knows get in, so
