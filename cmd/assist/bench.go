@@ -171,6 +171,35 @@ type benchReport struct {
 	ServerCPUPerTurnUS float64 `json:"server_cpu_per_turn_us"`
 	DriverCPUPerTurnUS float64 `json:"driver_cpu_per_turn_us"`
 	LoadAverage        string  `json:"load_average"` // /proc/loadavg at the end
+	// TurnsPerCommit is how many turns a commit held on average, where the
+	// store gathers them (SQLite): under load, each commit holds several.
+	TurnsPerCommit float64 `json:"turns_per_commit,omitempty"`
+}
+
+// groupCommits is a store that counts its commits of turns (SQLite).
+type groupCommits interface {
+	GroupCommits() (commits, turns int64)
+}
+
+// turnsPerCommit is what srv's store committed between two counts.
+func turnsPerCommit(srv *server, before [2]int64) float64 {
+	g, ok := srv.db.(groupCommits)
+	if !ok {
+		return 0
+	}
+	commits, turns := g.GroupCommits()
+	if commits == before[0] {
+		return 0
+	}
+	return float64(turns-before[1]) / float64(commits-before[0])
+}
+
+func groupCounts(srv *server) [2]int64 {
+	if g, ok := srv.db.(groupCommits); ok {
+		commits, turns := g.GroupCommits()
+		return [2]int64{commits, turns}
+	}
+	return [2]int64{}
 }
 
 // memWindow is the server's memory at one window's end, and the CPU it
@@ -300,6 +329,7 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 		}
 	}
 	selfBefore, childBefore := cpuTime(syscall.RUSAGE_SELF), cpuTime(syscall.RUSAGE_CHILDREN)
+	groupsBefore := groupCounts(srv)
 	res, err := drive(ctx, job)
 	self, child := cpuTime(syscall.RUSAGE_SELF)-selfBefore, cpuTime(syscall.RUSAGE_CHILDREN)-childBefore
 	if where.profile != nil {
@@ -321,7 +351,7 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 	load, _ := os.ReadFile("/proc/loadavg")
 	return &benchReport{Job: params, Result: *res, Idle: idle.figures(), Server: sampler.figures(),
 		Windows: sampler.windows, ShopHeapMiB: perShop,
-		ServerCPUPerTurnUS: perTurn(self), DriverCPUPerTurnUS: perTurn(child),
+		ServerCPUPerTurnUS: perTurn(self), DriverCPUPerTurnUS: perTurn(child), TurnsPerCommit: turnsPerCommit(srv, groupsBefore),
 		LoadAverage: strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " ")}, nil
 }
 
@@ -597,6 +627,9 @@ func (r *benchReport) write(w io.Writer) {
 	fmt.Fprintf(w, "  post answered      p50 %.2f ms  p99 %.2f ms\n", res.PostLatency.P50, res.PostLatency.P99)
 	fmt.Fprintf(w, "  CPU per turn       server %.0f µs, load generator %.0f µs (load average %s)\n",
 		r.ServerCPUPerTurnUS, r.DriverCPUPerTurnUS, r.LoadAverage)
+	if r.TurnsPerCommit > 0 {
+		fmt.Fprintf(w, "  turns per commit   %.2f\n", r.TurnsPerCommit)
+	}
 	fmt.Fprintf(w, "  server memory      heap in use %.1f MiB (peak %.1f), RSS %.1f MiB (peak %.1f), %d goroutines, %d sockets\n",
 		mem.HeapInUseMiB, mem.PeakHeapInUseMiB, mem.RSSMiB, mem.PeakRSSMiB, mem.Goroutines, mem.Sockets)
 	if r.ShopHeapMiB > 0 {

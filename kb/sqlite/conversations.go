@@ -34,6 +34,12 @@ func (db *DB) AddTurn(ctx context.Context, t *kb.StoredTurn) error {
 	return nil
 }
 
+// GroupCommits is how many commits have written turns since the store
+// opened, and how many turns they held.
+func (db *DB) GroupCommits() (commits, turns int64) {
+	return db.turns.commits.Load(), db.turns.committed.Load()
+}
+
 // insertTurn writes one turn inside tx: the conversation's line, the turn,
 // and its idempotency key if it has one.
 func (db *DB) insertTurn(ctx context.Context, tx *sql.Tx, t *kb.StoredTurn) error {

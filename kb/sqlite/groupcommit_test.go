@@ -104,3 +104,105 @@ func TestReadTransactionsLeaveTheWriteLock(t *testing.T) {
 		t.Error("a read transaction wrote")
 	}
 }
+
+// A group waits for company only in a busy moment: turns arriving fast,
+// from several writers at once. A lone writer's turns back to back are fast
+// but never come together, and a wait would only slow each one.
+func TestGroupWaitsOnlyWhenBusy(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		every time.Duration // a group formed this often
+		size  func(i int) int
+		want  bool
+	}{
+		{"16 writers at 4,000 turns/s", 750 * time.Microsecond, func(int) int { return 3 }, true},
+		{"one writer at 8,000 turns/s", 125 * time.Microsecond, func(int) int { return 1 }, false},
+		{"1,000 turns/s, now and then two", time.Millisecond, func(i int) int { return 1 + i%20/19 }, false},
+		{"several writers at 2,000 turns/s", time.Millisecond, func(int) int { return 2 }, false},
+		{"several writers at 3,200 turns/s", 625 * time.Microsecond, func(int) int { return 2 }, true},
+	} {
+		var p pace
+		now := time.Unix(0, 0)
+		p.formed(now, 1) // the first window closes at once
+		for i := 0; now.Before(time.Unix(1, 0)); i++ {
+			now = now.Add(c.every)
+			p.formed(now, c.size(i))
+		}
+		if p.busy != c.want {
+			t.Errorf("%s: busy %v, want %v", c.name, p.busy, c.want)
+		}
+	}
+	// A busy moment passes: a quiet window after it is not busy.
+	var p pace
+	now := time.Unix(0, 0)
+	for i := 0; i < 400; i++ {
+		now = now.Add(500 * time.Microsecond)
+		p.formed(now, 4)
+	}
+	if !p.busy {
+		t.Fatal("8,000 turns/s in groups of 4: not busy")
+	}
+	for i := 0; i < 3; i++ {
+		now = now.Add(100 * time.Millisecond)
+		p.formed(now, 1)
+	}
+	if p.busy {
+		t.Error("busy still after three quiet windows")
+	}
+}
+
+// One writer's turns back to back each commit alone, as they come: none
+// waits for a companion that cannot come.
+func TestALoneWriterIsNotGrouped(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	commits0, turns0 := db.GroupCommits()
+	const n = 300
+	for i := 0; i < n; i++ {
+		if err := db.AddTurn(ctx, storedTurn("lone", i, "在吗")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commits, turns := db.GroupCommits()
+	if commits-commits0 != n || turns-turns0 != n {
+		t.Errorf("%d turns in %d commits, want %d in %d", turns-turns0, commits-commits0, n, n)
+	}
+	if db.turns.pace.busy { // read after the last commit answered
+		t.Error("a lone writer's turns were taken for a busy moment")
+	}
+}
+
+// Many writers at once share commits: a group holds the turns that arrived
+// while the one before it was written, and in a busy moment those that
+// arrive within joinWait.
+func TestManyWritersShareCommits(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	const writers, each = 16, 60
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				if err := db.AddTurn(ctx, storedTurn(fmt.Sprintf("w%d", w), i, "这款有优惠吗")); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	commits, turns := db.GroupCommits()
+	if turns != writers*each {
+		t.Fatalf("%d turns committed, want %d", turns, writers*each)
+	}
+	if commits*2 > turns {
+		t.Errorf("%d turns in %d commits: 16 writers at once should share commits", turns, commits)
+	}
+}
