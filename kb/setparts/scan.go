@@ -1,5 +1,7 @@
 package setparts
 
+import "bytes"
+
 // A small scanner over JSON text that finds where values begin and end, so
 // a set is cut by its own bytes and never rewritten. It trusts its input to
 // be JSON (encoding/json wrote it); whatever it misreads, Split's check
@@ -54,22 +56,37 @@ func skipValue(b []byte, i int) int {
 }
 
 // skipString returns the end of the string starting at b[i] (a quote).
+// It jumps from quote to quote: most of a set's bytes are in strings.
 func skipString(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
+	for i++; i < len(b); {
+		q := bytes.IndexByte(b[i:], '"')
+		if q < 0 {
+			return -1
 		}
+		i += q
+		if escaped(b, i) {
+			i++
+			continue
+		}
+		return i + 1
 	}
 	return -1
 }
 
+// escaped reports whether the quote at b[i] follows an odd run of
+// backslashes.
+func escaped(b []byte, i int) bool {
+	n := 0
+	for j := i - 1; j >= 0 && b[j] == '\\'; j-- {
+		n++
+	}
+	return n%2 == 1
+}
+
 // members calls fn with each member of the object b (its key, unquoted if
 // it has no escapes, and its value's span) until fn returns false. It
-// reports whether b read as an object.
-func members(b []byte, fn func(key string, v0, v1 int) bool) bool {
+// reports whether b read as an object. The key is b's own bytes.
+func members(b []byte, fn func(key []byte, v0, v1 int) bool) bool {
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return false
@@ -83,7 +100,7 @@ func members(b []byte, fn func(key string, v0, v1 int) bool) bool {
 		if i >= len(b) || b[i] != '"' || k1 < 0 {
 			return false
 		}
-		key := string(b[i+1 : k1-1])
+		key := b[i+1 : k1-1]
 		i = skipSpace(b, k1)
 		if i >= len(b) || b[i] != ':' {
 			return false

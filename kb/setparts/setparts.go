@@ -26,6 +26,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Row is what a turn stores beside its set, as the store reads it back:
@@ -123,12 +124,12 @@ func (s *Split) indexes() []int64 {
 func (s *Split) outline(set []byte, row Row) ([]byte, bool) {
 	out := make([]byte, 0, 256)
 	last := 0
-	ok := members(set, func(key string, v0, v1 int) bool {
+	ok := members(set, func(key []byte, v0, v1 int) bool {
 		v := set[v0:v1]
 		var fill []byte
-		switch key {
+		switch string(key) {
 		case "conversation":
-			if bytes.Equal(v, quote(row.Conversation)) {
+			if isQuoted(v, row.Conversation) {
 				fill = []byte{hole, holeConversation}
 			}
 		case "turn":
@@ -136,11 +137,11 @@ func (s *Split) outline(set []byte, row Row) ([]byte, bool) {
 				fill = []byte{hole, holeTurn}
 			}
 		case "role":
-			if bytes.Equal(v, quote(row.Role)) {
+			if isQuoted(v, row.Role) {
 				fill = []byte{hole, holeRole}
 			}
 		case "text":
-			if bytes.Equal(v, quote(row.Text)) {
+			if isQuoted(v, row.Text) {
 				fill = []byte{hole, holeText}
 			}
 		case "at":
@@ -197,24 +198,27 @@ func atIn(at time.Time, off, nanos int) string {
 // list cuts a JSON array of objects into element parts; an empty array is
 // a list too.
 func (s *Split) list(v []byte) ([]elem, bool) {
-	objects := elements(v, func(e0, _ int) bool { return v[e0] == '{' })
+	var spans [][2]int
+	objects := elements(v, func(e0, e1 int) bool {
+		spans = append(spans, [2]int{e0, e1})
+		return v[e0] == '{'
+	})
 	if !objects {
 		return nil, false
 	}
-	out := []elem{}
-	elements(v, func(e0, e1 int) bool {
-		body, score := cutScore(v[e0:e1])
+	out := make([]elem, 0, len(spans))
+	for _, sp := range spans {
+		body, score := cutScore(v[sp[0]:sp[1]])
 		out = append(out, elem{part: s.part(body), score: score})
-		return true
-	})
+	}
 	return out, true
 }
 
 // cutScore takes out the value of e's member "score", if it is a number.
 func cutScore(e []byte) (body, score []byte) {
 	var s0, s1 int
-	members(e, func(key string, v0, v1 int) bool {
-		if key == "score" && isNumber(e[v0:v1]) {
+	members(e, func(key []byte, v0, v1 int) bool {
+		if string(key) == "score" && isNumber(e[v0:v1]) {
 			s0, s1 = v0, v1
 			return false
 		}
@@ -318,6 +322,37 @@ func appendFloat(b []byte, f float64) []byte {
 		}
 	}
 	return b
+}
+
+// isQuoted reports whether v is s as encoding/json writes it: most values
+// are s between quotes, nothing escaped, which needs no encoding to tell.
+func isQuoted(v []byte, s string) bool {
+	if len(v) == len(s)+2 && v[0] == '"' && v[len(v)-1] == '"' && string(v[1:len(v)-1]) == s && !needsEscape(s) {
+		return true
+	}
+	return bytes.Equal(v, quote(s))
+}
+
+// needsEscape reports whether encoding/json writes s with an escape: a
+// quote, a backslash, a control or HTML character, invalid UTF-8, or a
+// line or paragraph separator.
+func needsEscape(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				return true
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || r == '\u2028' || r == '\u2029' {
+			return true
+		}
+		i += n
+	}
+	return false
 }
 
 // quote is s as a JSON string, written as encoding/json writes it.
