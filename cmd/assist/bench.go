@@ -49,7 +49,7 @@ const benchAgents = 10
 
 func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags(c, stderr, "[-panels 1000] [-convs N] [-conv-turns N] [-rate 200 | -clients 16] [-shops 1] [-duration 10s] [-every 5m] "+
-		"[-store postgres://… [-instances 2]] [-max-held N] [-cpuprofile FILE] [-trace FILE] [-json]")
+		"[-store postgres://… [-instances 2]] [-max-held N] [-cpuprofile FILE] [-memprofile FILE] [-trace FILE] [-json]")
 	var job driveJob
 	var where benchStore
 	fs.StringVar(&where.dsn, "store", "", "PostgreSQL DSN to bench on (a schema of its own, dropped after); default: SQLite in a temporary directory")
@@ -60,6 +60,7 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 	fs.DurationVar(&job.Every, "every", 0, "report the latencies and the server's memory of each window of this length as it ends (for soak runs)")
 	cpuProfile := fs.String("cpuprofile", "", "write the server's CPU profile of the run to this file")
 	fs.IntVar(&where.maxHeld, "max-held", 0, "conversations each server holds in memory (its Desk's MaxHeld; 0: the server's default), to watch memory level off in a soak")
+	memProfile := fs.String("memprofile", "", "write the server's heap profile at the run's end (after a collection) to this file: what its live heap holds")
 	traceFile := fs.String("trace", "", "write the server's execution trace of the run to this file (go tool trace): where a slow turn waited")
 	coldRuns := fs.Int("coldstart", 0, "instead of a load: start assist serve this many times on an existing data directory, timing until it listens and answers a first turn")
 	coldExe := fs.String("binary", "", "with -coldstart: the assist binary to start (default: this one)")
@@ -98,6 +99,14 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 		}
 		defer f.Close()
 		where.profile = f
+	}
+	if *memProfile != "" {
+		f, err := os.Create(*memProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		where.heap = f
 	}
 	if *traceFile != "" {
 		f, err := os.Create(*traceFile)
@@ -248,6 +257,7 @@ type benchStore struct {
 	shops     int       // shops under load; 0 or 1: the demo shop alone
 	profile   io.Writer // nil: no CPU profile
 	trace     io.Writer // nil: no execution trace
+	heap      io.Writer // nil: no heap profile
 	maxHeld   int       // 0: the server's default
 }
 
@@ -337,6 +347,12 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 	}
 	if where.trace != nil {
 		trace.Stop()
+	}
+	if where.heap != nil {
+		runtime.GC()
+		if err := pprof.Lookup("heap").WriteTo(where.heap, 0); err != nil {
+			return nil, err
+		}
 	}
 	sampler.stop()
 	if err != nil {

@@ -164,14 +164,21 @@ func Rollup(shop RollupShop, convs []RollupConversation) ([]ConvRow, []SuggRow) 
 // not decode, or a turn the store no longer has, showed nothing countable.
 func ShownEvents(shows []kb.Show, sets map[int][]byte) []Event {
 	members := map[int][]kb.SetMember{}
+	for _, s := range shows {
+		if _, ok := members[s.Turn]; !ok {
+			members[s.Turn], _ = kb.SetMembers(sets[s.Turn])
+		}
+	}
+	return ShownEventsOf(shows, members)
+}
+
+// ShownEventsOf is ShownEvents for a caller that has the sets' members
+// already (members: turn index → SetMembers of its stored set; a turn
+// missing showed nothing countable).
+func ShownEventsOf(shows []kb.Show, members map[int][]kb.SetMember) []Event {
 	var out []Event
 	for _, s := range shows {
-		m, ok := members[s.Turn]
-		if !ok {
-			m, _ = kb.SetMembers(sets[s.Turn])
-			members[s.Turn] = m
-		}
-		out = append(out, FromKB(kb.ShowEvents(s, m))...)
+		out = append(out, FromKB(kb.ShowEvents(s, members[s.Turn]))...)
 	}
 	return out
 }

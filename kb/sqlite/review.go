@@ -307,7 +307,7 @@ type convData struct {
 	product  string
 	events   []review.Event
 	outcomes []kb.Outcome
-	sets     map[int][]byte // turn index → stored set, for the shows
+	members  map[int][]kb.SetMember // turn index → its set's members, for the shows
 }
 
 // storedSet is the part of a stored suggestion set the review reads.
@@ -321,63 +321,20 @@ type storedSet struct {
 
 func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) (map[string]*convRows, error) {
 	data := make(map[string]*convData, len(convs))
+	digests := make(map[string]*convDigest, len(convs))
 	for _, c := range convs {
 		data[c] = &convData{}
+		digests[c] = db.digests.take(rc.shop, c)
 	}
-	in, args := inList(rc.shop, convs)
-	rows, err := db.db.QueryContext(ctx, `SELECT conversation, idx, role, text, product, at, posted_by, suggestions, set_code
-		FROM turns WHERE shop_id = ? AND conversation IN `+in+` ORDER BY conversation, idx`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("refresh review: turns: %w", err)
-	}
-	for rows.Next() {
-		var t review.Turn
-		var text, product, at, sugg string
-		var code []byte
-		if err := rows.Scan(&t.Conversation, &t.Index, &t.Role, &text, &product, &at, &t.Agent, &sugg, &code); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if t.At, err = parseStamp(at); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("refresh review: turn %s/%d: %w", t.Conversation, t.Index, err)
-		}
-		if t.Role != review.Agent {
-			t.Agent = "" // a buyer turn's poster is the platform, not an agent it was routed to
-		}
-		var set storedSet
-		stored, err := db.suggestionSet(ctx, setparts.Row{Conversation: t.Conversation, Index: t.Index, Role: t.Role, Text: text, At: t.At}, sugg, code)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("refresh review: %w", err)
-		}
-		json.Unmarshal(stored, &set) // a set that does not decode has no nudges
-		q := review.QualityTurn{Role: t.Role, Text: text}
-		for _, n := range set.Nudges {
-			id := n.Kind
-			if n.Category != "" {
-				id += ":" + n.Category
-			}
-			q.Nudges = append(q.Nudges, id)
-		}
-		d := data[t.Conversation]
-		if d.sets == nil {
-			d.sets = map[int][]byte{}
-		}
-		d.sets[t.Index] = stored
-		d.turns = append(d.turns, t)
-		d.quality = append(d.quality, q)
-		if d.product == "" {
-			d.product = product
-			if d.product == "" {
-				d.product = set.Product
-			}
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := db.digestTurns(ctx, rc.shop, digests); err != nil {
 		return nil, err
 	}
+	for c, d := range digests {
+		data[c].turns, data[c].quality, data[c].product, data[c].members = d.turns, d.quality, d.product, d.members
+	}
+	in, args := inList(rc.shop, convs)
+	var err error
+	var rows *sql.Rows
 
 	rows, err = db.db.QueryContext(ctx, `SELECT conversation, turn, agent, suggestion_id, kind, action, typed, edited, at
 		FROM events WHERE shop_id = ? AND conversation IN `+in+` ORDER BY id`, args...)
@@ -428,7 +385,7 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 	}
 	for c, s := range shows {
 		d := data[c]
-		d.events = append(d.events, review.ShownEvents(s, d.sets)...)
+		d.events = append(d.events, review.ShownEventsOf(s, d.members)...)
 	}
 
 	rows, err = db.db.QueryContext(ctx, `SELECT conversation, details FROM outcomes WHERE shop_id = ? AND conversation IN `+in, args...)
@@ -520,7 +477,67 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 		slices.SortFunc(rows.conv, func(a, b convRec) int { return cmp.Or(cmp.Compare(a.agent, b.agent), cmp.Compare(a.week, b.week)) })
 		slices.SortFunc(rows.sugg, func(a, b suggRec) int { return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.sid, b.sid)) })
 	}
+	for _, d := range digests {
+		db.digests.put(d)
+	}
 	return out, nil
+}
+
+// digestTurns reads the turns each digest lacks (those from its next
+// index on), opens their sets and adds what the review reads of them.
+func (db *DB) digestTurns(ctx context.Context, shop int64, digests map[string]*convDigest) error {
+	// One range of the primary key per conversation: an OR of them reads
+	// every turn of the shop.
+	const one = `SELECT conversation, idx, role, text, product, at, posted_by, suggestions, set_code
+		FROM turns WHERE shop_id = ? AND conversation = ? AND idx >= ?`
+	parts := make([]string, 0, len(digests))
+	args := make([]any, 0, 3*len(digests))
+	for c, d := range digests {
+		parts = append(parts, one)
+		args = append(args, shop, c, d.next)
+	}
+	rows, err := db.db.QueryContext(ctx, strings.Join(parts, " UNION ALL ")+` ORDER BY 1, 2`, args...)
+	if err != nil {
+		return fmt.Errorf("refresh review: turns: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t review.Turn
+		var text, product, at, sugg string
+		var code []byte
+		if err := rows.Scan(&t.Conversation, &t.Index, &t.Role, &text, &product, &at, &t.Agent, &sugg, &code); err != nil {
+			return err
+		}
+		if t.At, err = parseStamp(at); err != nil {
+			return fmt.Errorf("refresh review: turn %s/%d: %w", t.Conversation, t.Index, err)
+		}
+		d := digests[t.Conversation]
+		t.Conversation = d.key.conv
+		t.Role = db.digests.intern(t.Role)
+		if t.Role != review.Agent {
+			t.Agent = "" // a buyer turn's poster is the platform, not an agent it was routed to
+		}
+		t.Agent = db.digests.intern(t.Agent)
+		stored, err := db.suggestionSet(ctx, setparts.Row{Conversation: t.Conversation, Index: t.Index, Role: t.Role, Text: text, At: t.At}, sugg, code)
+		if err != nil {
+			return fmt.Errorf("refresh review: %w", err)
+		}
+		var set storedSet
+		json.Unmarshal(stored, &set) // a set that does not decode has no nudges
+		q := review.QualityTurn{Role: t.Role, Text: text}
+		for _, n := range set.Nudges {
+			q.Nudges = append(q.Nudges, db.digests.intern(kb.NudgeID(n.Kind, n.Category)))
+		}
+		members, _ := kb.SetMembers(stored) // one that does not decode showed nothing countable
+		for i := range members {
+			members[i].ID = db.digests.intern(members[i].ID)
+		}
+		if product == "" {
+			product = set.Product
+		}
+		d.add(t, q, members, product)
+	}
+	return rows.Err()
 }
 
 // bit is 1 for true, as SQLite stores it.

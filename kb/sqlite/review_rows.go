@@ -277,9 +277,10 @@ func moves(n []int64) bool {
 // convWrite is what one conversation whose rows changed writes, made ready
 // outside the write lock: the arguments of each statement of rollupStmts.
 type convWrite struct {
-	key                []any // shop, conversation: its rows to delete
-	convRows, suggRows [][]any
-	days               [len(dayTables)][][]any
+	conv    string
+	deletes [2][][]any // review_conv, review_sugg_conv: keys of rows gone
+	puts    [2][][]any // rows new or changed, whole
+	days    [len(dayTables)][][]any
 }
 
 var dayTables = [...]*dayTable{&agentDay, &suggDay, &suggProductDay}
@@ -293,26 +294,68 @@ func diffRollup(shop int64, convs []string, old, fresh map[string]*convRows) []c
 		if o.equal(*n) {
 			continue
 		}
-		w := convWrite{key: []any{shop, c}}
+		// Only the rows that changed are written, and only they move the
+		// day rows (a row unchanged would move them out and back in): a
+		// chat that goes on changes a few of its rows at each refresh (its
+		// figures, the suggestions of its last turns), not all it has
+		// gathered.
+		w := convWrite{conv: c}
+		var gone, came convRows
+		oldConv := make(map[[2]string]convRec, len(o.conv))
+		for _, r := range o.conv {
+			oldConv[[2]string{r.agent, r.week}] = r
+		}
 		for _, r := range n.conv {
+			k := [2]string{r.agent, r.week}
+			prev, ok := oldConv[k]
+			delete(oldConv, k)
+			if ok && prev == r {
+				continue
+			}
+			if ok {
+				gone.conv = append(gone.conv, prev)
+			}
+			came.conv = append(came.conv, r)
 			row := []any{shop, r.conv, r.agent, r.week, r.day, r.product}
 			for _, x := range r.n {
 				row = append(row, x)
 			}
-			w.convRows = append(w.convRows, row)
+			w.puts[0] = append(w.puts[0], row)
+		}
+		for k, r := range oldConv {
+			gone.conv = append(gone.conv, r)
+			w.deletes[0] = append(w.deletes[0], []any{shop, c, k[0], k[1]})
+		}
+		oldSugg := make(map[[2]string]suggRec, len(o.sugg))
+		for _, r := range o.sugg {
+			oldSugg[[2]string{r.kind, r.sid}] = r
 		}
 		for _, r := range n.sugg {
+			k := [2]string{r.kind, r.sid}
+			prev, ok := oldSugg[k]
+			delete(oldSugg, k)
+			if ok && prev == r {
+				continue
+			}
+			if ok {
+				gone.sugg = append(gone.sugg, prev)
+			}
+			came.sugg = append(came.sugg, r)
 			row := []any{shop, r.conv, r.kind, r.sid, r.agent, r.product, r.scene, r.day}
 			for _, x := range r.n {
 				row = append(row, x)
 			}
-			w.suggRows = append(w.suggRows, row)
+			w.puts[1] = append(w.puts[1], row)
+		}
+		for k, r := range oldSugg {
+			gone.sugg = append(gone.sugg, r)
+			w.deletes[1] = append(w.deletes[1], []any{shop, c, k[0], k[1]})
 		}
 		agents, sugg, psugg := newDayMoves(&agentDay), newDayMoves(&suggDay), newDayMoves(&suggProductDay)
 		for _, side := range []struct {
 			rows *convRows
 			sign int64
-		}{{o, -1}, {n, 1}} {
+		}{{&gone, -1}, {&came, 1}} {
 			for i := range side.rows.conv {
 				r := &side.rows.conv[i]
 				agents.add(dayKey{day: r.day, agent: r.agent, product: r.product, week: r.week}, "", agentDayValues(r), side.sign)
@@ -333,8 +376,8 @@ func diffRollup(shop int64, convs []string, old, fresh map[string]*convRows) []c
 // rollupStmts are the statements a refresh writes with, prepared once per
 // refresh rather than inside each write transaction.
 type rollupStmts struct {
-	delete, insert [2]*sql.Stmt // review_conv, review_sugg_conv
-	days           [len(dayTables)]*sql.Stmt
+	delete, put [2]*sql.Stmt // review_conv, review_sugg_conv: a row by its key
+	days        [len(dayTables)]*sql.Stmt
 
 	// rest is how long a background refresh leaves the write lock free
 	// after each write, as a multiple of how long it held it; next is
@@ -358,13 +401,14 @@ func (db *DB) prepareRollup(ctx context.Context) (*rollupStmts, error) {
 	var err error
 	for i, t := range []struct {
 		table string
+		key   string // the primary key's columns after shop_id and conversation
 		cols  []string
-	}{{"review_conv", append([]string{"shop_id", "conversation", "agent", "week", "day", "product"}, convNums[:]...)},
-		{"review_sugg_conv", append([]string{"shop_id", "conversation", "kind", "sid", "agent", "product", "scene", "day"}, suggNums[:]...)}} {
-		if st.delete[i], err = prepare(`DELETE FROM ` + t.table + ` WHERE shop_id = ? AND conversation = ?`); err != nil {
+	}{{"review_conv", "agent = ? AND week = ?", append([]string{"shop_id", "conversation", "agent", "week", "day", "product"}, convNums[:]...)},
+		{"review_sugg_conv", "kind = ? AND sid = ?", append([]string{"shop_id", "conversation", "kind", "sid", "agent", "product", "scene", "day"}, suggNums[:]...)}} {
+		if st.delete[i], err = prepare(`DELETE FROM ` + t.table + ` WHERE shop_id = ? AND conversation = ? AND ` + t.key); err != nil {
 			return nil, err
 		}
-		if st.insert[i], err = prepare(`INSERT INTO ` + t.table + ` (` + strings.Join(t.cols, ", ") + `) VALUES ` + tuple(len(t.cols))); err != nil {
+		if st.put[i], err = prepare(`INSERT OR REPLACE INTO ` + t.table + ` (` + strings.Join(t.cols, ", ") + `) VALUES ` + tuple(len(t.cols))); err != nil {
 			return nil, err
 		}
 	}
@@ -387,7 +431,7 @@ func (db *DB) prepareRollup(ctx context.Context) (*rollupStmts, error) {
 }
 
 func (st *rollupStmts) close() {
-	for _, s := range append(append(st.delete[:], st.insert[:]...), st.days[:]...) {
+	for _, s := range append(append(st.delete[:], st.put[:]...), st.days[:]...) {
 		if s != nil {
 			s.Close()
 		}
@@ -473,30 +517,32 @@ func (db *DB) writeSome(ctx context.Context, st *rollupStmts, writes []convWrite
 		return 0, 0, fmt.Errorf("refresh review: %w", err)
 	}
 	defer tx.Rollback()
-	var del, ins [2]*sql.Stmt
+	var del, put [2]*sql.Stmt
 	var days [len(dayTables)]*sql.Stmt
 	for i := range del {
-		del[i], ins[i] = tx.StmtContext(ctx, st.delete[i]), tx.StmtContext(ctx, st.insert[i])
+		del[i], put[i] = tx.StmtContext(ctx, st.delete[i]), tx.StmtContext(ctx, st.put[i])
 	}
 	for i := range days {
 		days[i] = tx.StmtContext(ctx, st.days[i])
 	}
 	for n < len(writes) && (n == 0 || time.Since(start) < writeSlice) {
 		w := &writes[n]
-		for i, rows := range [2][][]any{w.convRows, w.suggRows} {
-			if _, err := del[i].ExecContext(ctx, w.key...); err != nil {
-				return 0, 0, fmt.Errorf("refresh review: %s: %w", w.key[1], err)
+		for i := range del {
+			for _, k := range w.deletes[i] {
+				if _, err := del[i].ExecContext(ctx, k...); err != nil {
+					return 0, 0, fmt.Errorf("refresh review: %s: %w", w.conv, err)
+				}
 			}
-			for _, r := range rows {
-				if _, err := ins[i].ExecContext(ctx, r...); err != nil {
-					return 0, 0, fmt.Errorf("refresh review: %s: %w", w.key[1], err)
+			for _, r := range w.puts[i] {
+				if _, err := put[i].ExecContext(ctx, r...); err != nil {
+					return 0, 0, fmt.Errorf("refresh review: %s: %w", w.conv, err)
 				}
 			}
 		}
 		for i, rows := range w.days {
 			for _, r := range rows {
 				if _, err := days[i].ExecContext(ctx, r...); err != nil {
-					return 0, 0, fmt.Errorf("refresh review: %s of %s: %w", dayTables[i].table, w.key[1], err)
+					return 0, 0, fmt.Errorf("refresh review: %s of %s: %w", dayTables[i].table, w.conv, err)
 				}
 			}
 		}

@@ -41,10 +41,21 @@ func addManager(t *testing.T, db *DB, name string) {
 // the pages what a rollup of the whole history from scratch gives, and that
 // every day row is the sum of its conversation rows, as a GROUP BY over
 // them computes it. Conversations gain turns from a second agent, cross
-// into the next week, get outcomes, typed uses and a manager's views
-// between refreshes.
+// into the next week, get outcomes, typed uses, pushes to the panels
+// (shows) and a manager's views between refreshes. The turns each refresh
+// digested are kept for the next (review_digest.go), and the rows that did
+// not change are not written again: the test runs with room for every
+// conversation's turns, and with room for a few, so that conversations are
+// pushed out and read whole again between refreshes.
 func TestReviewRefreshByDifference(t *testing.T) {
+	for _, keep := range []int{maxDigestTurns, 7} {
+		t.Run(fmt.Sprintf("keep %d turns", keep), func(t *testing.T) { testReviewRefreshByDifference(t, keep) })
+	}
+}
+
+func testReviewRefreshByDifference(t *testing.T, keep int) {
 	db := openWithShop(t)
+	db.digests = newTurnDigests(keep)
 	ctx := context.Background()
 	addManager(t, db, "boss")
 	rng := rand.New(rand.NewPCG(7, 11))
@@ -62,6 +73,13 @@ func TestReviewRefreshByDifference(t *testing.T) {
 		c := rng.IntN(convs)
 		conv := fmt.Sprintf("k%03d", c)
 		clock[c] = clock[c].Add(time.Duration(30+rng.IntN(4*3600)) * time.Second)
+		if turns[c] > 0 && rng.IntN(4) == 0 { // the last turn's set pushed to a panel
+			show := kb.Show{Shop: 1, Conversation: conv, Turn: turns[c] - 1, Agent: agents[rng.IntN(3)], At: clock[c],
+				Members: []kb.SetMember{{Kind: kb.SuggestionNudge, ID: "upsell:bargain"}}}
+			if err := db.AddShows(ctx, show); err != nil {
+				t.Fatal(err)
+			}
+		}
 		switch rng.IntN(6) {
 		case 0, 1, 2: // a turn, the buyer's first
 			role, who := "buyer", "token:qn"
@@ -144,6 +162,7 @@ func TestReviewRefreshByDifference(t *testing.T) {
 			UNION SELECT shop_id, conversation FROM events UNION SELECT shop_id, conversation FROM outcomes`); err != nil {
 		t.Fatal(err)
 	}
+	db.digests.reset() // from scratch: every turn read again
 	if _, err := db.RefreshReview(ctx, 1); err != nil {
 		t.Fatal(err)
 	}

@@ -71,6 +71,7 @@ type DB struct {
 	turns    *turnCommitter // gathers concurrent turns into one commit
 	sets     setStore       // suggestion sets stored in parts (suggestion_parts.go)
 	versions versionCache   // the shops' versions as last read (versions.go)
+	digests  *turnDigests   // what the review read of recent chats' turns (review_digest.go)
 }
 
 // Open opens (creating if needed) the store at path and applies every
@@ -119,6 +120,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db.reads.SetMaxIdleConns(16)
 	db.turns = newTurnCommitter(db)
 	db.versions.fresh = versionFresh
+	db.digests = newTurnDigests(maxDigestTurns)
 	return db, nil
 }
 
