@@ -43,7 +43,8 @@ func NudgeID(kind, category string) string {
 // storedMembers is the part of a stored suggestion set that names its
 // suggestions (the set is the assistant's Suggestions, encoded as JSON).
 type storedMembers struct {
-	Nudges []struct {
+	Product string `json:"product"`
+	Nudges  []struct {
 		Kind     string `json:"kind"`
 		Category string `json:"category"`
 	} `json:"nudges"`
@@ -62,9 +63,16 @@ type storedMembers struct {
 // a panel lists them: nudges, products, rules, phrases. A set repeats a
 // suggestion as often as it holds it.
 func SetMembers(set []byte) ([]SetMember, error) {
+	_, members, err := SetSummary(set)
+	return members, err
+}
+
+// SetSummary is SetMembers with the product the set was for ("" if none),
+// from one decoding of the set.
+func SetSummary(set []byte) (product string, members []SetMember, err error) {
 	var s storedMembers
 	if err := json.Unmarshal(set, &s); err != nil {
-		return nil, fmt.Errorf("suggestion set: %w", err)
+		return "", nil, fmt.Errorf("suggestion set: %w", err)
 	}
 	out := make([]SetMember, 0, len(s.Nudges)+len(s.Products)+len(s.Rules)+len(s.Phrases))
 	for _, n := range s.Nudges {
@@ -79,7 +87,7 @@ func SetMembers(set []byte) ([]SetMember, error) {
 	for _, p := range s.Phrases {
 		out = append(out, SetMember{SuggestionPhrase, p.ID})
 	}
-	return out, nil
+	return s.Product, out, nil
 }
 
 // ShowEvents expands a show into the shown events it stands for: one per

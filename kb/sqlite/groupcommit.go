@@ -46,6 +46,8 @@ type turnCommitter struct {
 	pace pace // of the groups, for join
 
 	commits, committed atomic.Int64 // groups written, turns in them
+
+	formed func(n int) // a test's hook: a group of n turns formed (nil: none)
 }
 
 type pendingTurn struct {
@@ -104,6 +106,9 @@ func (c *turnCommitter) run() {
 			}
 		}
 		group = c.join(group)
+		if c.formed != nil {
+			c.formed(len(group))
+		}
 		c.commit(group)
 		c.commits.Add(1)
 		c.committed.Add(int64(len(group)))

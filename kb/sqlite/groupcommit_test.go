@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -172,37 +173,44 @@ func TestALoneWriterIsNotGrouped(t *testing.T) {
 	}
 }
 
-// Many writers at once share commits: a group holds the turns that arrived
-// while the one before it was written, and in a busy moment those that
-// arrive within joinWait.
-func TestManyWritersShareCommits(t *testing.T) {
+// Turns that arrive while a commit is being written share the next one:
+// with the write lock held elsewhere (a refresh's write, say), 16 writers'
+// turns queue, and two commits hold them all.
+func TestTurnsQueuedMeanwhileShareACommit(t *testing.T) {
 	db := openWithShop(t)
 	ctx := context.Background()
-	const writers, each = 16, 60
+	commits0, _ := db.GroupCommits()
+	const writers = 16
+	var grouped atomic.Int64 // turns in groups formed
+	db.turns.formed = func(n int) { grouped.Add(int64(n)) }
+	db.writes.Lock()
 	var wg sync.WaitGroup
 	errs := make(chan error, writers)
-	for w := 0; w < writers; w++ {
+	for w := range writers {
 		wg.Add(1)
-		go func(w int) {
+		go func() {
 			defer wg.Done()
-			for i := 0; i < each; i++ {
-				if err := db.AddTurn(ctx, storedTurn(fmt.Sprintf("w%d", w), i, "这款有优惠吗")); err != nil {
-					errs <- err
-					return
-				}
+			if err := db.AddTurn(ctx, storedTurn(fmt.Sprintf("w%d", w), 0, "这款有优惠吗")); err != nil {
+				errs <- err
 			}
-		}(w)
+		}()
 	}
+	// The first group waits for the lock; the other turns wait in the queue.
+	for deadline := time.Now().Add(10 * time.Second); grouped.Load()+int64(len(db.turns.queue)) < writers; {
+		if time.Now().After(deadline) {
+			db.writes.Unlock()
+			t.Fatalf("%d turns in a group, %d queued; want %d in all", grouped.Load(), len(db.turns.queue), writers)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	db.writes.Unlock()
 	wg.Wait()
 	close(errs)
 	for err := range errs {
 		t.Fatal(err)
 	}
 	commits, turns := db.GroupCommits()
-	if turns != writers*each {
-		t.Fatalf("%d turns committed, want %d", turns, writers*each)
-	}
-	if commits*2 > turns {
-		t.Errorf("%d turns in %d commits: 16 writers at once should share commits", turns, commits)
+	if turns != writers || commits-commits0 > 2 {
+		t.Errorf("%d turns in %d commits, want %d in at most 2", turns, commits-commits0, writers)
 	}
 }

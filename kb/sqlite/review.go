@@ -360,32 +360,11 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 		return nil, err
 	}
 
-	shows := map[string][]kb.Show{}
-	rows, err = db.db.QueryContext(ctx, `SELECT conversation, turn, agent, at FROM shows
-		WHERE shop_id = ? AND conversation IN `+in+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("refresh review: shows: %w", err)
-	}
-	for rows.Next() {
-		s := kb.Show{Shop: rc.shop}
-		var at string
-		if err := rows.Scan(&s.Conversation, &s.Turn, &s.Agent, &at); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if s.At, err = parseStamp(at); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("refresh review: show of %s: %w", s.Conversation, err)
-		}
-		shows[s.Conversation] = append(shows[s.Conversation], s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := db.digestShows(ctx, rc.shop, digests); err != nil {
 		return nil, err
 	}
-	for c, s := range shows {
-		d := data[c]
-		d.events = append(d.events, review.ShownEventsOf(s, d.members)...)
+	for c, d := range digests {
+		data[c].events = append(data[c].events, review.ShownEventsOf(d.shows, d.members)...)
 	}
 
 	rows, err = db.db.QueryContext(ctx, `SELECT conversation, details FROM outcomes WHERE shop_id = ? AND conversation IN `+in, args...)
@@ -483,11 +462,46 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 	return out, nil
 }
 
+// digestShows reads the shows each digest lacks (those recorded after its
+// last), in the order recorded. Shows are only ever added, each with a
+// greater id.
+func (db *DB) digestShows(ctx context.Context, shop int64, digests map[string]*convDigest) error {
+	const one = `SELECT conversation, turn, agent, at, id FROM shows WHERE shop_id = ? AND conversation = ? AND id > ?`
+	parts := make([]string, 0, len(digests))
+	args := make([]any, 0, 3*len(digests))
+	for c, d := range digests {
+		parts = append(parts, one)
+		args = append(args, shop, c, d.lastShow)
+	}
+	rows, err := db.db.QueryContext(ctx, strings.Join(parts, " UNION ALL ")+` ORDER BY 1, 5`, args...)
+	if err != nil {
+		return fmt.Errorf("refresh review: shows: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		s := kb.Show{Shop: shop}
+		var at string
+		var id int64
+		if err := rows.Scan(&s.Conversation, &s.Turn, &s.Agent, &at, &id); err != nil {
+			return err
+		}
+		if s.At, err = parseStamp(at); err != nil {
+			return fmt.Errorf("refresh review: show of %s: %w", s.Conversation, err)
+		}
+		d := digests[s.Conversation]
+		s.Conversation, s.Agent = d.key.conv, db.digests.intern(s.Agent)
+		d.shows = append(d.shows, s)
+		d.lastShow = id
+	}
+	return rows.Err()
+}
+
 // digestTurns reads the turns each digest lacks (those from its next
 // index on), opens their sets and adds what the review reads of them.
 func (db *DB) digestTurns(ctx context.Context, shop int64, digests map[string]*convDigest) error {
 	// One range of the primary key per conversation: an OR of them reads
-	// every turn of the shop.
+	// every turn of the shop. (A chunk is far below SQLite's 500 terms of
+	// a compound select.)
 	const one = `SELECT conversation, idx, role, text, product, at, posted_by, suggestions, set_code
 		FROM turns WHERE shop_id = ? AND conversation = ? AND idx >= ?`
 	parts := make([]string, 0, len(digests))
@@ -522,18 +536,24 @@ func (db *DB) digestTurns(ctx context.Context, shop int64, digests map[string]*c
 		if err != nil {
 			return fmt.Errorf("refresh review: %w", err)
 		}
-		var set storedSet
-		json.Unmarshal(stored, &set) // a set that does not decode has no nudges
 		q := review.QualityTurn{Role: t.Role, Text: text}
-		for _, n := range set.Nudges {
-			q.Nudges = append(q.Nudges, db.digests.intern(kb.NudgeID(n.Kind, n.Category)))
+		setProduct, members, err := kb.SetSummary(stored)
+		if err != nil { // it showed nothing countable; what of it decodes still counts
+			var set storedSet
+			json.Unmarshal(stored, &set)
+			setProduct, members = set.Product, nil
+			for _, n := range set.Nudges {
+				q.Nudges = append(q.Nudges, db.digests.intern(kb.NudgeID(n.Kind, n.Category)))
+			}
 		}
-		members, _ := kb.SetMembers(stored) // one that does not decode showed nothing countable
 		for i := range members {
 			members[i].ID = db.digests.intern(members[i].ID)
+			if members[i].Kind == kb.SuggestionNudge {
+				q.Nudges = append(q.Nudges, members[i].ID)
+			}
 		}
 		if product == "" {
-			product = set.Product
+			product = setProduct
 		}
 		d.add(t, q, members, product)
 	}

@@ -18,7 +18,7 @@ import (
 // conversation pushed out is read whole again, as before.
 type turnDigests struct {
 	mu    sync.Mutex
-	max   int // turns kept in all
+	max   int // turns kept in all (see size)
 	turns int // turns kept now
 	lru   list.List
 	byKey map[digestKey]*list.Element
@@ -35,16 +35,22 @@ type digestKey struct {
 }
 
 // convDigest is what the review reads of a conversation's turns 0 to
-// next-1.
+// next-1, and of its shows up to lastShow.
 type convDigest struct {
-	key     digestKey
-	next    int // the index the next turn must have
-	gap     bool
-	turns   []review.Turn
-	quality []review.QualityTurn
-	members map[int][]kb.SetMember // turn index → its set's members, for its shows
-	product string
+	key      digestKey
+	next     int // the index the next turn must have
+	gap      bool
+	turns    []review.Turn
+	quality  []review.QualityTurn
+	members  map[int][]kb.SetMember // turn index → its set's members, for its shows
+	product  string
+	shows    []kb.Show // in the order recorded
+	lastShow int64     // the last show's id
 }
+
+// size is what the digest counts for against the bound: a turn, with its
+// set's members, weighs about four shows.
+func (d *convDigest) size() int { return len(d.turns) + len(d.shows)/4 }
 
 func newTurnDigests(max int) *turnDigests {
 	return &turnDigests{max: max, byKey: map[digestKey]*list.Element{}, names: map[string]string{}}
@@ -60,7 +66,7 @@ func (t *turnDigests) take(shop int64, conv string) *convDigest {
 		d := e.Value.(*convDigest)
 		t.lru.Remove(e)
 		delete(t.byKey, key)
-		t.turns -= len(d.turns)
+		t.turns -= d.size()
 		return d
 	}
 	return &convDigest{key: key, members: map[int][]kb.SetMember{}}
@@ -70,19 +76,19 @@ func (t *turnDigests) take(shop int64, conv string) *convDigest {
 // digest with a gap in its turns is not kept: a turn written later into the
 // gap would be missed.
 func (t *turnDigests) put(d *convDigest) {
-	if d.gap || len(d.turns) == 0 || len(d.turns) > t.max {
+	if d.gap || len(d.turns) == 0 || d.size() > t.max {
 		return
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.byKey[d.key] = t.lru.PushFront(d)
-	t.turns += len(d.turns)
+	t.turns += d.size()
 	for t.turns > t.max {
 		e := t.lru.Back()
 		old := e.Value.(*convDigest)
 		t.lru.Remove(e)
 		delete(t.byKey, old.key)
-		t.turns -= len(old.turns)
+		t.turns -= old.size()
 	}
 }
 

@@ -1,9 +1,12 @@
 package sqlite
 
 import (
+	"context"
 	"fmt"
 	"testing"
+	"time"
 
+	"assist/kb"
 	"assist/kb/review"
 )
 
@@ -49,5 +52,30 @@ func TestTurnDigestsAreBoundedAndKeepNoGap(t *testing.T) {
 	}
 	if ds.turns != 10 || ds.lru.Len() != 10 || len(ds.byKey) != 10 {
 		t.Errorf("%d turns in %d digests (%d keys), want 10 in 10", ds.turns, ds.lru.Len(), len(ds.byKey))
+	}
+}
+
+// A refresh reads only what a chat added since the last: each turn and each
+// show is digested once, however many refreshes meet them.
+func TestRefreshDigestsEachTurnAndShowOnce(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	for i := range 6 {
+		if err := db.AddTurn(ctx, storedTurn("chat", i, "这款有优惠吗")); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AddShows(ctx, kb.Show{Shop: 1, Conversation: "chat", Turn: i, Agent: "xiaoli", At: at.Add(time.Duration(i) * time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.RefreshReview(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+		d := db.digests.take(1, "chat")
+		if len(d.turns) != i+1 || d.next != i+1 || len(d.shows) != i+1 || len(d.members) != i+1 {
+			t.Fatalf("after turn %d: %d turns (next %d), %d shows, members of %d turns digested; want %d of each",
+				i, len(d.turns), d.next, len(d.shows), len(d.members), i+1)
+		}
+		db.digests.put(d)
 	}
 }

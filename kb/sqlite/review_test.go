@@ -152,7 +152,33 @@ func testReviewRefreshByDifference(t *testing.T, keep int) {
 		}
 		return out
 	}
-	kept := pages()
+	// The conversations' own rows, beside the pages: not every figure of
+	// them reaches a page.
+	convRows := func() []string {
+		var out []string
+		for _, q := range []string{`SELECT * FROM review_conv ORDER BY conversation, agent, week`,
+			`SELECT * FROM review_sugg_conv ORDER BY conversation, kind, sid`} {
+			rows, err := db.db.Query(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cols, _ := rows.Columns()
+			for rows.Next() {
+				v := make([]any, len(cols))
+				p := make([]any, len(cols))
+				for i := range v {
+					p[i] = &v[i]
+				}
+				if err := rows.Scan(p...); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, fmt.Sprint(v...))
+			}
+			rows.Close()
+		}
+		return out
+	}
+	kept, keptRows := pages(), convRows()
 	if !strings.Contains(kept[0], "xiaowang") || !strings.Contains(kept[1], "h2") {
 		t.Fatalf("the generated history has too little in it: %v", kept[:2])
 	}
@@ -169,6 +195,15 @@ func testReviewRefreshByDifference(t *testing.T, keep int) {
 	for i, fresh := range pages() {
 		if fresh != kept[i] {
 			t.Errorf("page %d (filter %+v), kept up by differences:\n%s\nrolled up from scratch:\n%s", i%4, filters[i/4], kept[i], fresh)
+		}
+	}
+	if fresh := convRows(); strings.Join(fresh, "\n") != strings.Join(keptRows, "\n") {
+		t.Errorf("conversation rows kept up by differences (%d) differ from those rolled up from scratch (%d)", len(keptRows), len(fresh))
+		for i := range min(len(fresh), len(keptRows)) {
+			if fresh[i] != keptRows[i] {
+				t.Errorf("first difference:\nkept:    %s\nscratch: %s", keptRows[i], fresh[i])
+				break
+			}
 		}
 	}
 }
