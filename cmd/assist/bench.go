@@ -190,20 +190,21 @@ type groupCommits interface {
 	GroupCommits() (commits, turns int64)
 }
 
-// turnsPerCommit is what srv's store committed between two counts.
+// turnsPerCommit is what srv's store committed since before (groupCounts);
+// 0 where it does not count (the floor, PostgreSQL).
 func turnsPerCommit(srv *server, before [2]int64) float64 {
-	g, ok := srv.db.(groupCommits)
-	if !ok {
+	now := groupCounts(srv)
+	if now[0] == before[0] {
 		return 0
 	}
-	commits, turns := g.GroupCommits()
-	if commits == before[0] {
-		return 0
-	}
-	return float64(turns-before[1]) / float64(commits-before[0])
+	return float64(now[1]-before[1]) / float64(now[0]-before[0])
 }
 
+// groupCounts is the commits of turns srv's store made, and their turns.
 func groupCounts(srv *server) [2]int64 {
+	if srv == nil { // the raw floor
+		return [2]int64{}
+	}
 	if g, ok := srv.db.(groupCommits); ok {
 		commits, turns := g.GroupCommits()
 		return [2]int64{commits, turns}

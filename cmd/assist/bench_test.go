@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -13,9 +14,13 @@ func TestBenchSmallRun(t *testing.T) {
 	c := &benchCmd{driver: drive}
 	job := driveJob{Panels: 12, Convs: 3, Rate: 20, Duration: 500 * time.Millisecond}
 	var log strings.Builder
-	rep, err := c.bench(context.Background(), job, benchStore{}, &log)
+	var heap bytes.Buffer
+	rep, err := c.bench(context.Background(), job, benchStore{heap: &heap}, &log)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if heap.Len() == 0 || rep.TurnsPerCommit < 1 {
+		t.Errorf("heap profile %d bytes, %.2f turns per commit: want a profile and the store's count", heap.Len(), rep.TurnsPerCommit)
 	}
 	r := rep.Result
 	if r.Connected != 12 || r.Dropped != 0 {
@@ -36,6 +41,21 @@ func TestBenchSmallRun(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report does not show %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// The raw floor runs the same load without a server of ours: no store to
+// count commits in, nothing to fail on.
+func TestBenchFloor(t *testing.T) {
+	c := &benchCmd{driver: drive}
+	job := driveJob{Panels: 12, Convs: 3, Rate: 20, Duration: 500 * time.Millisecond}
+	var log strings.Builder
+	rep, err := c.bench(context.Background(), job, benchStore{floor: true}, &log)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if r := rep.Result; r.Posted < 8 || r.Failed != 0 || r.Pushes != r.Expected || rep.TurnsPerCommit != 0 {
+		t.Errorf("floor: posted %d, failed %d, pushes %d of %d, %.2f turns per commit", r.Posted, r.Failed, r.Pushes, r.Expected, rep.TurnsPerCommit)
 	}
 }
 

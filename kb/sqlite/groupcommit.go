@@ -18,7 +18,7 @@ const maxGroup = 256
 // joinWait is how long a group waits for company on a busy server (see
 // join). Half a millisecond, taken at 3,000 turns a second or more,
 // held 4–6 turns a commit in assist bench with 16 clients (1.5 without) and
-// cut the server's CPU per turn by about a seventh (docs/figures.md).
+// cut the server's CPU per turn by about a sixth (docs/figures.md).
 const joinWait = 500 * time.Microsecond
 
 // minExpected is how many turns must be expected within joinWait, at the

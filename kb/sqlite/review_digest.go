@@ -25,8 +25,10 @@ type turnDigests struct {
 	names map[string]string // the suggestion ids and agents the digests hold, each once
 }
 
-// maxDigestTurns bounds the turns digested and kept: about 400 bytes each,
-// so some 20 MB for 1,000 chats of 50 turns going on at once.
+// maxDigestTurns bounds the turns digested and kept: a real set's turn with
+// its show holds about 700 bytes (measured on the evaluation shops' sets),
+// so some 30 MB at the bound, which 1,000 chats of 40 turns going on at once
+// reach.
 const maxDigestTurns = 50_000
 
 type digestKey struct {
