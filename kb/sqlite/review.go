@@ -463,18 +463,28 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 	return out, nil
 }
 
-// digestShows reads the shows each digest lacks (those recorded after its
-// last), in the order recorded. Shows are only ever added, each with a
-// greater id.
-func (db *DB) digestShows(ctx context.Context, shop int64, digests map[string]*convDigest) error {
-	const one = `SELECT conversation, turn, agent, at, id FROM shows WHERE shop_id = ? AND conversation = ? AND id > ?`
+// perConversation is one query of one's rows for each digest's
+// conversation, from where the digest stops (from), ordered by order: a
+// range of an index each. An OR of such ranges makes SQLite read every row
+// of the shop, and a chunk is far below SQLite's 500 terms of a compound
+// select.
+func perConversation(one string, shop int64, digests map[string]*convDigest, from func(*convDigest) any, order string) (string, []any) {
 	parts := make([]string, 0, len(digests))
 	args := make([]any, 0, 3*len(digests))
 	for c, d := range digests {
 		parts = append(parts, one)
-		args = append(args, shop, c, d.lastShow)
+		args = append(args, shop, c, from(d))
 	}
-	rows, err := db.db.QueryContext(ctx, strings.Join(parts, " UNION ALL ")+` ORDER BY 1, 5`, args...)
+	return strings.Join(parts, " UNION ALL ") + ` ORDER BY ` + order, args
+}
+
+// digestShows reads the shows each digest lacks (those recorded after its
+// last), in the order recorded. Shows are only ever added, each with a
+// greater id.
+func (db *DB) digestShows(ctx context.Context, shop int64, digests map[string]*convDigest) error {
+	q, args := perConversation(`SELECT conversation, turn, agent, at, id FROM shows
+		WHERE shop_id = ? AND conversation = ? AND id > ?`, shop, digests, func(d *convDigest) any { return d.lastShow }, "1, 5")
+	rows, err := db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("refresh review: shows: %w", err)
 	}
@@ -500,18 +510,9 @@ func (db *DB) digestShows(ctx context.Context, shop int64, digests map[string]*c
 // digestTurns reads the turns each digest lacks (those from its next
 // index on), opens their sets and adds what the review reads of them.
 func (db *DB) digestTurns(ctx context.Context, shop int64, digests map[string]*convDigest) error {
-	// One range of the primary key per conversation: an OR of them reads
-	// every turn of the shop. (A chunk is far below SQLite's 500 terms of
-	// a compound select.)
-	const one = `SELECT conversation, idx, role, text, product, at, posted_by, suggestions, set_code
-		FROM turns WHERE shop_id = ? AND conversation = ? AND idx >= ?`
-	parts := make([]string, 0, len(digests))
-	args := make([]any, 0, 3*len(digests))
-	for c, d := range digests {
-		parts = append(parts, one)
-		args = append(args, shop, c, d.next)
-	}
-	rows, err := db.db.QueryContext(ctx, strings.Join(parts, " UNION ALL ")+` ORDER BY 1, 2`, args...)
+	q, args := perConversation(`SELECT conversation, idx, role, text, product, at, posted_by, suggestions, set_code
+		FROM turns WHERE shop_id = ? AND conversation = ? AND idx >= ?`, shop, digests, func(d *convDigest) any { return d.next }, "1, 2")
+	rows, err := db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("refresh review: turns: %w", err)
 	}

@@ -301,55 +301,27 @@ func diffRollup(shop int64, convs []string, old, fresh map[string]*convRows) []c
 		// gathered.
 		w := convWrite{conv: c}
 		var gone, came convRows
-		oldConv := make(map[[2]string]convRec, len(o.conv))
-		for _, r := range o.conv {
-			oldConv[[2]string{r.agent, r.week}] = r
-		}
-		for _, r := range n.conv {
-			k := [2]string{r.agent, r.week}
-			prev, ok := oldConv[k]
-			delete(oldConv, k)
-			if ok && prev == r {
-				continue
-			}
-			if ok {
-				gone.conv = append(gone.conv, prev)
-			}
-			came.conv = append(came.conv, r)
+		var droppedConv, droppedSugg [][2]string
+		gone.conv, came.conv, droppedConv = changedRows(o.conv, n.conv, func(r convRec) [2]string { return [2]string{r.agent, r.week} })
+		gone.sugg, came.sugg, droppedSugg = changedRows(o.sugg, n.sugg, func(r suggRec) [2]string { return [2]string{r.kind, r.sid} })
+		for _, r := range came.conv {
 			row := []any{shop, r.conv, r.agent, r.week, r.day, r.product}
 			for _, x := range r.n {
 				row = append(row, x)
 			}
 			w.puts[0] = append(w.puts[0], row)
 		}
-		for k, r := range oldConv {
-			gone.conv = append(gone.conv, r)
-			w.deletes[0] = append(w.deletes[0], []any{shop, c, k[0], k[1]})
-		}
-		oldSugg := make(map[[2]string]suggRec, len(o.sugg))
-		for _, r := range o.sugg {
-			oldSugg[[2]string{r.kind, r.sid}] = r
-		}
-		for _, r := range n.sugg {
-			k := [2]string{r.kind, r.sid}
-			prev, ok := oldSugg[k]
-			delete(oldSugg, k)
-			if ok && prev == r {
-				continue
-			}
-			if ok {
-				gone.sugg = append(gone.sugg, prev)
-			}
-			came.sugg = append(came.sugg, r)
+		for _, r := range came.sugg {
 			row := []any{shop, r.conv, r.kind, r.sid, r.agent, r.product, r.scene, r.day}
 			for _, x := range r.n {
 				row = append(row, x)
 			}
 			w.puts[1] = append(w.puts[1], row)
 		}
-		for k, r := range oldSugg {
-			gone.sugg = append(gone.sugg, r)
-			w.deletes[1] = append(w.deletes[1], []any{shop, c, k[0], k[1]})
+		for i, dropped := range [2][][2]string{droppedConv, droppedSugg} {
+			for _, k := range dropped {
+				w.deletes[i] = append(w.deletes[i], []any{shop, c, k[0], k[1]})
+			}
 		}
 		agents, sugg, psugg := newDayMoves(&agentDay), newDayMoves(&suggDay), newDayMoves(&suggProductDay)
 		for _, side := range []struct {
@@ -371,6 +343,33 @@ func diffRollup(shop int64, convs []string, old, fresh map[string]*convRows) []c
 		out = append(out, w)
 	}
 	return out
+}
+
+// changedRows compares a conversation's stored rows with its fresh ones by
+// their key: the stored rows replaced or gone, the fresh rows new or
+// changed, and the keys of the rows gone.
+func changedRows[R comparable](old, fresh []R, key func(R) [2]string) (gone, came []R, dropped [][2]string) {
+	prev := make(map[[2]string]R, len(old))
+	for _, r := range old {
+		prev[key(r)] = r
+	}
+	for _, r := range fresh {
+		k := key(r)
+		p, ok := prev[k]
+		delete(prev, k)
+		if ok && p == r {
+			continue
+		}
+		if ok {
+			gone = append(gone, p)
+		}
+		came = append(came, r)
+	}
+	for k, r := range prev {
+		gone = append(gone, r)
+		dropped = append(dropped, k)
+	}
+	return gone, came, dropped
 }
 
 // rollupStmts are the statements a refresh writes with, prepared once per

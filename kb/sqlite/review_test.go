@@ -155,28 +155,8 @@ func testReviewRefreshByDifference(t *testing.T, keep int) {
 	// The conversations' own rows, beside the pages: not every figure of
 	// them reaches a page.
 	convRows := func() []string {
-		var out []string
-		for _, q := range []string{`SELECT * FROM review_conv ORDER BY conversation, agent, week`,
-			`SELECT * FROM review_sugg_conv ORDER BY conversation, kind, sid`} {
-			rows, err := db.db.Query(q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cols, _ := rows.Columns()
-			for rows.Next() {
-				v := make([]any, len(cols))
-				p := make([]any, len(cols))
-				for i := range v {
-					p[i] = &v[i]
-				}
-				if err := rows.Scan(p...); err != nil {
-					t.Fatal(err)
-				}
-				out = append(out, fmt.Sprint(v...))
-			}
-			rows.Close()
-		}
-		return out
+		return append(rowStrings(t, db, `SELECT * FROM review_conv ORDER BY conversation, agent, week`),
+			rowStrings(t, db, `SELECT * FROM review_sugg_conv ORDER BY conversation, kind, sid`)...)
 	}
 	kept, keptRows := pages(), convRows()
 	if !strings.Contains(kept[0], "xiaowang") || !strings.Contains(kept[1], "h2") {
@@ -208,6 +188,33 @@ func testReviewRefreshByDifference(t *testing.T, keep int) {
 	}
 }
 
+// rowStrings is each row q reads, its columns printed together.
+func rowStrings(t *testing.T, db *DB, q string) []string {
+	t.Helper()
+	rows, err := db.db.Query(q)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out []string
+	for rows.Next() {
+		v := make([]any, len(cols))
+		p := make([]any, len(cols))
+		for i := range v {
+			p[i] = &v[i]
+		}
+		if err := rows.Scan(p...); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprint(v...))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // checkDaySums compares each day table with its conversation table summed
 // by a GROUP BY (the sums the rollup made in SQL before it moved day rows
 // by differences), leaving out day rows that are all zero.
@@ -230,27 +237,7 @@ func checkDaySums(t *testing.T, db *DB) {
 		sums []string
 	}{{&agentDay, "review_conv", agent}, {&suggDay, "review_sugg_conv", sugg}, {&suggProductDay, "review_sugg_conv", sugg}} {
 		keys := "day, " + strings.Join(d.t.keys, ", ")
-		read := func(q string) []string {
-			rows, err := db.db.Query(q)
-			if err != nil {
-				t.Fatalf("%s: %v", d.t.table, err)
-			}
-			defer rows.Close()
-			cols, _ := rows.Columns()
-			var out []string
-			for rows.Next() {
-				v := make([]any, len(cols))
-				p := make([]any, len(cols))
-				for i := range v {
-					p[i] = &v[i]
-				}
-				if err := rows.Scan(p...); err != nil {
-					t.Fatal(err)
-				}
-				out = append(out, fmt.Sprint(v...))
-			}
-			return out
-		}
+		read := func(q string) []string { return rowStrings(t, db, q) }
 		nonZero := make([]string, len(d.t.cols))
 		for i, c := range d.t.cols {
 			nonZero[i] = c + " != 0"
