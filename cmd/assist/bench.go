@@ -58,7 +58,7 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 	fs.IntVar(&job.Clients, "clients", 0, "post back to back from this many clients, one turn in flight each, instead of at -rate")
 	fs.IntVar(&where.shops, "shops", 1, "shops the conversations are spread over (synthetic shops of 50 products are added to the demo shop)")
 	fs.DurationVar(&job.Every, "every", 0, "report the latencies and the server's memory of each window of this length as it ends (for soak runs)")
-	cpuProfile := fs.String("cpuprofile", "", "write the server's CPU profile of the run to this file")
+	cpuProfile := fs.String("cpuprofile", "", "write the server's CPU profile of the run to this file (with -every: one per window, FILE.1, FILE.2, …, to see what grows)")
 	fs.IntVar(&where.maxHeld, "max-held", 0, "conversations each server holds in memory (its Desk's MaxHeld; 0: the server's default), to watch memory level off in a soak")
 	memProfile := fs.String("memprofile", "", "write the server's heap profile at the run's end (after a collection) to this file: what its live heap holds")
 	traceFile := fs.String("trace", "", "write the server's execution trace of the run to this file (go tool trace): where a slow turn waited")
@@ -92,7 +92,9 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 		fs.Usage()
 		return errUsage
 	}
-	if *cpuProfile != "" {
+	if *cpuProfile != "" && job.Every > 0 {
+		where.windowProfiles = *cpuProfile
+	} else if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
 			return err
@@ -257,9 +259,12 @@ type benchStore struct {
 	floor     bool      // the raw floor (benchfloor.go) instead of assist serve
 	shops     int       // shops under load; 0 or 1: the demo shop alone
 	profile   io.Writer // nil: no CPU profile
-	trace     io.Writer // nil: no execution trace
-	heap      io.Writer // nil: no heap profile
-	maxHeld   int       // 0: the server's default
+	// windowProfiles, when set, names the CPU profiles of each -every window:
+	// windowProfiles.1, .2, … (a soak's late window beside its first).
+	windowProfiles string
+	trace          io.Writer // nil: no execution trace
+	heap           io.Writer // nil: no heap profile
+	maxHeld        int       // 0: the server's default
 }
 
 func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, stderr io.Writer) (*benchReport, error) {
@@ -324,6 +329,12 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 	idle.sample()
 	sampler := newMemSampler(srv)
 	sampler.every, sampler.log = min(job.Every, time.Minute), stderr
+	if where.windowProfiles != "" {
+		sampler.every = job.Every // a profile a window, so the windows are the job's
+		if err := sampler.startProfile(where.windowProfiles); err != nil {
+			return nil, err
+		}
+	}
 	go sampler.run(ctx, 200*time.Millisecond)
 	drive := c.driver
 	if drive == nil {
@@ -356,6 +367,9 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 		}
 	}
 	sampler.stop()
+	if perr := sampler.stopProfile(); err == nil && perr != nil {
+		err = perr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -518,6 +532,39 @@ type memSampler struct {
 
 	windows []memWindow
 	lastCPU time.Duration // this process's CPU time at the last window's end
+
+	profiles string   // "": no profile per window; else the files' prefix
+	profile  *os.File // the window's profile being written
+	profErr  error    // the first failure to write one
+}
+
+// startProfile begins the CPU profile of the next window, prefix.N.
+func (m *memSampler) startProfile(prefix string) error {
+	m.profiles = prefix
+	f, err := os.Create(fmt.Sprintf("%s.%d", prefix, len(m.windows)+1))
+	if err != nil {
+		return err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	m.profile = f
+	return nil
+}
+
+// stopProfile ends the window's profile, if one is being written, and
+// returns the first error any window's profile met.
+func (m *memSampler) stopProfile() error {
+	if m.profile == nil {
+		return m.profErr
+	}
+	pprof.StopCPUProfile()
+	if err := m.profile.Close(); err != nil && m.profErr == nil {
+		m.profErr = err
+	}
+	m.profile = nil
+	return m.profErr
 }
 
 func newMemSampler(srv *server) *memSampler {
@@ -566,6 +613,13 @@ func (m *memSampler) window(at time.Duration) {
 	m.mu.Unlock()
 	b, _ := json.Marshal(w)
 	fmt.Fprintf(m.log, "bench: server memory %s\n", b)
+	if m.profiles != "" {
+		if err := m.stopProfile(); err == nil {
+			if err := m.startProfile(m.profiles); err != nil && m.profErr == nil {
+				m.profErr = err
+			}
+		}
+	}
 }
 
 func (m *memSampler) sample() {

@@ -2,7 +2,12 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -66,7 +71,8 @@ func TestBenchConversationsEnd(t *testing.T) {
 	c := &benchCmd{driver: drive}
 	job := driveJob{Panels: 8, Convs: 2, Rate: 30, Duration: time.Second, ConvTurns: 3, Every: 400 * time.Millisecond}
 	var log strings.Builder
-	rep, err := c.bench(context.Background(), job, benchStore{}, &log)
+	profiles := filepath.Join(t.TempDir(), "cpu")
+	rep, err := c.bench(context.Background(), job, benchStore{windowProfiles: profiles}, &log)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
 	}
@@ -92,6 +98,23 @@ func TestBenchConversationsEnd(t *testing.T) {
 	}
 	if len(rep.Windows) < 2 || rep.Windows[0].CPUSeconds <= 0 || rep.Windows[0].RSSMiB <= 0 {
 		t.Errorf("server windows %+v: want two or more, each with its CPU and RSS", rep.Windows)
+	}
+	// A CPU profile a window, and one for the rest of the run after the last.
+	for i := 1; i <= len(rep.Windows)+1; i++ {
+		f, err := os.Open(fmt.Sprintf("%s.%d", profiles, i))
+		if err != nil {
+			t.Fatalf("window %d of %d: %v", i, len(rep.Windows), err)
+		}
+		z, err := gzip.NewReader(f) // a pprof profile is a gzipped protocol buffer
+		if err != nil {
+			t.Errorf("window %d's profile: %v", i, err)
+		} else if b, err := io.ReadAll(z); err != nil || len(b) == 0 {
+			t.Errorf("window %d's profile: %d bytes, %v", i, len(b), err)
+		}
+		f.Close()
+	}
+	if _, err := os.Stat(fmt.Sprintf("%s.%d", profiles, len(rep.Windows)+2)); err == nil {
+		t.Errorf("a profile beyond the %d windows and the rest of the run", len(rep.Windows))
 	}
 }
 
