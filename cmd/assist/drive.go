@@ -257,7 +257,10 @@ func drive(ctx context.Context, job driveJob) (*driveResult, error) {
 	post := func(c *benchConv, line benchTurn) {
 		took, err := postBenchTurn(ctx, client, c, line)
 		if err != nil {
-			m.failed.Add(1)
+			// The first few say why; the count says how many.
+			if n := m.failed.Add(1); n <= maxFailuresLogged && ctx.Err() == nil {
+				fmt.Fprintf(os.Stderr, "drive: failed turn %d: %v\n", n, err)
+			}
 			return
 		}
 		m.post(took)
@@ -425,6 +428,9 @@ func (m *measures) report(ctx context.Context, start time.Time, every time.Durat
 		fmt.Fprintf(w, "drive: window %s\n", b)
 	}
 }
+
+// maxFailuresLogged is how many failed turns the driver describes.
+const maxFailuresLogged = 5
 
 // postBenchTurn posts one turn to c and returns how long the answer took.
 func postBenchTurn(ctx context.Context, client *http.Client, c *benchConv, t benchTurn) (time.Duration, error) {
