@@ -383,7 +383,8 @@ type rollupStmts struct {
 	// when the next write may begin.
 	rest         float64
 	next         time.Time
-	writes       int // since the last checkpoint
+	rested       time.Duration // waited in all for the rests
+	writes       int           // since the last checkpoint
 	checkpointed time.Time
 }
 
@@ -489,14 +490,11 @@ func (st *rollupStmts) pace(ctx context.Context) error {
 	if wait <= 0 {
 		return nil
 	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
+	st.rested += wait
+	if !sleep(ctx, wait) {
 		return ctx.Err()
 	}
+	return nil
 }
 
 // writeSome writes the first of writes in one transaction, and those after

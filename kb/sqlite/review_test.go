@@ -282,3 +282,50 @@ func TestReviewPageDoesNotWait(t *testing.T) {
 		t.Errorf("agents = %+v, want 3 rows", agents)
 	}
 }
+
+// The background refresh pauses after each chunk as long as the chunk
+// worked, so that it takes at most half of a core from the turns while it
+// runs; a page's refresh does not pause.
+func TestBackgroundRefreshPausesAfterEachChunk(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	convs := 2*refreshChunk + 7 // three chunks
+	for i := range convs {
+		if err := db.AddTurn(ctx, storedTurn(fmt.Sprintf("chat-%03d", i), 0, "这款有优惠吗")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var worked, paused []time.Duration
+	refreshPaused = func(w, p time.Duration) { worked, paused = append(worked, w), append(paused, p) }
+	defer func() { refreshPaused = nil }()
+
+	start := time.Now()
+	n, err := db.refreshReview(ctx, 1, background)
+	took := time.Since(start)
+	if err != nil || n != convs {
+		t.Fatalf("background refresh: %d conversations, %v; want %d", n, err, convs)
+	}
+	if len(worked) != 3 {
+		t.Fatalf("%d pauses for %d conversations in chunks of %d; want 3", len(worked), convs, refreshChunk)
+	}
+	var sum time.Duration
+	for i := range worked {
+		if worked[i] <= 0 || paused[i] != worked[i] {
+			t.Errorf("chunk %d worked %v and paused %v; want a pause as long as the work", i+1, worked[i], paused[i])
+		}
+		sum += worked[i] + paused[i]
+	}
+	if took < sum {
+		t.Errorf("the refresh took %v, less than its chunks' work and pauses (%v)", took, sum)
+	}
+
+	for i := range convs {
+		if err := db.AddTurn(ctx, storedTurn(fmt.Sprintf("chat-%03d", i), 1, "在吗")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	worked = nil
+	if n, err := db.RefreshReviewFor(ctx, 1, time.Minute); err != nil || n != convs || len(worked) != 0 {
+		t.Errorf("page refresh: %d conversations, %v, %d pauses; want %d and none", n, err, len(worked), convs)
+	}
+}
