@@ -30,15 +30,12 @@ import (
 // their writes then go in transactions of about writeSlice each.
 const refreshChunk = 50
 
-// background is how RefreshReviewEvery refreshes a shop: for at most 10 s
-// of work, so that a shop whose turns arrive faster than they are rolled up
-// does not hold the loop (the rest waits for the next tick); leaving the
-// write lock free four times as long as it held it, so that turns keep most
-// of the lock's time and a backlog still drains; and pausing after each
-// chunk as long as it took. A tick's work came in one burst (2 to 3 s of a
-// core every 30 s at 500 turns/s over 100 shops): on two cores the turns
-// were left one, and queued behind each other until it ended.
-var background = refreshPlan{budget: 10 * time.Second, rest: 4, pause: 1, wait: true}
+// background is how RefreshReviewEvery refreshes a shop: for at most 10 s,
+// so that a shop whose turns arrive faster than they are rolled up does not
+// hold the loop (the rest waits for the next tick); and leaving the write
+// lock free four times as long as it held it, so that turns keep most of
+// the lock's time and a backlog still drains.
+var background = refreshPlan{budget: 10 * time.Second, rest: 4, wait: true}
 
 // refreshLocks holds a refreshLock per open store (*DB) and shop. One
 // refresh of a shop runs at a time: a chunk reads its stored rows before it
@@ -104,13 +101,8 @@ func (db *DB) RefreshReviewFor(ctx context.Context, shop int64, budget time.Dura
 type refreshPlan struct {
 	budget time.Duration // start no new chunk once it has passed (0: no limit)
 	rest   float64       // after each write, leave the write lock free rest times as long as it was held
-	pause  float64       // after each chunk, pause pause times as long as it worked (the pauses do not count against budget)
 	wait   bool          // wait for a refresh of the shop that is running (a page does not)
 }
-
-// refreshPaused, when set (by a test), is told how long each chunk worked
-// and how long the refresh then paused.
-var refreshPaused func(worked, paused time.Duration)
 
 func (db *DB) refreshReview(ctx context.Context, shop int64, plan refreshPlan) (int, error) {
 	start := time.Now()
@@ -130,10 +122,9 @@ func (db *DB) refreshReview(ctx context.Context, shop int64, plan refreshPlan) (
 		}
 	}()
 	total := 0
-	var paused time.Duration
 	for {
 		var convs []string
-		if plan.budget <= 0 || time.Since(start)-paused < plan.budget {
+		if plan.budget <= 0 || time.Since(start) < plan.budget {
 			convs, err = db.claimDirty(ctx, shop, refreshChunk)
 		}
 		if err != nil || len(convs) == 0 {
@@ -146,35 +137,11 @@ func (db *DB) refreshReview(ctx context.Context, shop int64, plan refreshPlan) (
 			}
 			st.rest = plan.rest
 		}
-		began, rested := time.Now(), st.rested
 		if err := db.refreshConvs(ctx, rc, st, convs); err != nil {
 			db.markDirty(context.WithoutCancel(ctx), shop, convs)
 			return total, err
 		}
 		total += len(convs)
-		if plan.pause > 0 {
-			worked := time.Since(began) - (st.rested - rested)
-			p := time.Duration(plan.pause * float64(worked))
-			if refreshPaused != nil {
-				refreshPaused(worked, p)
-			}
-			if !sleep(ctx, p) {
-				return total, ctx.Err()
-			}
-			paused += p
-		}
-	}
-}
-
-// sleep waits d, or until ctx ends (false).
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }
 

@@ -383,8 +383,7 @@ type rollupStmts struct {
 	// when the next write may begin.
 	rest         float64
 	next         time.Time
-	rested       time.Duration // waited in all for the rests
-	writes       int           // since the last checkpoint
+	writes       int // since the last checkpoint
 	checkpointed time.Time
 }
 
@@ -490,11 +489,14 @@ func (st *rollupStmts) pace(ctx context.Context) error {
 	if wait <= 0 {
 		return nil
 	}
-	st.rested += wait
-	if !sleep(ctx, wait) {
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
 		return ctx.Err()
 	}
-	return nil
 }
 
 // writeSome writes the first of writes in one transaction, and those after
