@@ -253,14 +253,13 @@ func drive(ctx context.Context, job driveJob) (*driveResult, error) {
 		return nil, err
 	}
 
-	// Idle connections are closed before the server's idle timeout (2 min)
-	// can close them: a turn sent on a connection the server is closing at
-	// that moment fails, and a POST without an Idempotency-Key is not sent
-	// again. The idle list is used last-in first-out, so the connections a
-	// burst opened can sit idle that long. (The likely cause of 2 turns of
-	// 600,000 failed, unexplained, in a 20-minute soak; failures are now
-	// logged.) 90 s is http.DefaultTransport's.
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 128, IdleConnTimeout: 90 * time.Second}}
+	// Idle connections are closed before the server's idle timeout can
+	// close them (serverIdleTimeout). The idle list is used last-in
+	// first-out, so the connections a burst opened can sit idle that long.
+	// (The likely cause of 2 turns of 600,000 failed, unexplained, in a
+	// 20-minute soak; failures are now logged.)
+	client := &http.Client{Timeout: 10 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: 128, IdleConnTimeout: serverIdleTimeout * 3 / 4}}
 	post := func(c *benchConv, line benchTurn) {
 		took, err := postBenchTurn(ctx, client, c, line)
 		if err != nil {

@@ -204,7 +204,7 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 			// sets its own deadlines once hijacked.
 			ReadTimeout:    30 * time.Second,
 			WriteTimeout:   30 * time.Second,
-			IdleTimeout:    2 * time.Minute,
+			IdleTimeout:    serverIdleTimeout,
 			MaxHeaderBytes: 32 << 10,
 			ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		}}
@@ -366,6 +366,12 @@ func splitList(s string) []string {
 	}
 	return out
 }
+
+// serverIdleTimeout is how long the server keeps a client's idle
+// connection open. A client should close its own sooner: a request sent as
+// the server closes the connection fails, and a POST without an
+// Idempotency-Key is not sent again.
+const serverIdleTimeout = 2 * time.Minute
 
 // connectionCaps are the default caps: three quarters of the open-file
 // limit (Go raises the soft limit to the hard one at start) served, a
