@@ -137,8 +137,10 @@ func (db *DB) shownSince(ctx context.Context, shop int64, kind string, since tim
 		return out, err
 	}
 	// The shows of the part hour, grouped by turn: each set is opened once.
+	// They are found by time (shows_time, migration 015): without it named,
+	// SQLite reads every show of the shop by its other index.
 	rows, err = db.db.QueryContext(ctx, `SELECT t.conversation, t.idx, t.role, t.text, t.at, t.suggestions, t.set_code, g.n
-		FROM (SELECT conversation, turn, COUNT(*) AS n FROM shows WHERE shop_id = ? AND at >= ? AND at < ?
+		FROM (SELECT conversation, turn, COUNT(*) AS n FROM shows INDEXED BY shows_time WHERE shop_id = ? AND at >= ? AND at < ?
 			GROUP BY conversation, turn) g
 		JOIN turns t ON t.shop_id = ? AND t.conversation = g.conversation AND t.idx = g.turn`,
 		shop, stamp(since), stamp(hour), shop)
