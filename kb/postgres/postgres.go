@@ -19,6 +19,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"assist/kb/review"
 )
 
 //go:embed migrations/*.sql
@@ -35,6 +37,9 @@ type DB struct {
 	channel string
 	origin  string   // set by Announce: AddTurn notifies, tagged with it
 	sets    setStore // suggestion sets stored in parts (suggestion_parts.go)
+	// digests keeps what the review read of recent chats' turns and shows,
+	// so a refresh reads only what they added since (review.go).
+	digests *review.Digests
 }
 
 // migrationLock is the advisory lock key held while migrating, so instances
@@ -56,7 +61,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", Redact(dsn), err)
 	}
-	db := &DB{pool: pool, dsn: dsn, Now: time.Now}
+	db := &DB{pool: pool, dsn: dsn, Now: time.Now, digests: review.NewDigests(review.MaxDigestTurns)}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open store %s: %w", Redact(dsn), err)

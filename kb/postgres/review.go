@@ -249,18 +249,26 @@ func (db *DB) rewriteRollup(ctx context.Context, conn *pgxpool.Conn, shop int64,
 	})
 }
 
-// readRollupConversations reads the turns, events, shows and outcomes of convs.
-// Turns are read as every other reader reads them (turnColumns,
-// collectTurns), so the stored form of a suggestion set is decoded in one
-// place.
+// readRollupConversations reads the turns, events, shows and outcomes of
+// convs. Of turns and shows it reads only those added since the digests of
+// the last refresh that read each conversation (kb/review.Digests). Turns
+// are read as every other reader reads them (turnColumns, collectTurns), so
+// the stored form of a suggestion set is decoded in one place.
 func (db *DB) readRollupConversations(ctx context.Context, conn *pgxpool.Conn, shop int64, convs []string) ([]review.RollupConversation, error) {
 	byID := make(map[string]*review.RollupConversation, len(convs))
 	out := make([]review.RollupConversation, len(convs))
+	digests := make(map[string]*review.Digest, len(convs))
+	next := make([]int32, len(convs))
+	lastShow := make([]int64, len(convs))
 	for i, c := range convs {
 		out[i].ID = c
 		byID[c] = &out[i]
+		d := db.digests.Take(shop, c)
+		digests[c], next[i], lastShow[i] = d, int32(d.Next), d.LastShow
 	}
-	rows, err := conn.Query(ctx, turnColumns+` WHERE shop_id = $1 AND conversation = ANY($2) ORDER BY conversation, idx`, shop, convs)
+	// A range of the primary key per conversation.
+	rows, err := conn.Query(ctx, turnColumns+` JOIN unnest($2::text[], $3::int[]) AS d(c, n) ON conversation = d.c AND idx >= d.n
+		WHERE shop_id = $1 ORDER BY conversation, idx`, shop, convs, next)
 	if err != nil {
 		return nil, fmt.Errorf("turns: %w", err)
 	}
@@ -269,10 +277,31 @@ func (db *DB) readRollupConversations(ctx context.Context, conn *pgxpool.Conn, s
 		return nil, fmt.Errorf("turns: %w", err)
 	}
 	for _, t := range turns {
-		c := byID[t.Conversation]
-		c.Turns = append(c.Turns, review.RollupTurn{
-			Turn: review.Turn{Conversation: t.Conversation, Index: t.Index, Role: t.Role, At: t.At, Agent: t.PostedBy},
-			Text: t.Text, Product: t.Product, Suggestions: t.Suggestions})
+		db.digests.AddTurn(digests[t.Conversation], review.Turn{Conversation: t.Conversation, Index: t.Index, Role: t.Role, At: t.At, Agent: t.PostedBy},
+			t.Text, t.Product, t.Suggestions)
+	}
+
+	// Shows stand for the shown events of their turns' sets. A show's id
+	// is taken under its conversation's mark (AddShows), so no show
+	// committed later has a smaller id than one read here.
+	rows, err = conn.Query(ctx, `SELECT conversation, turn, agent, at, id FROM shows JOIN unnest($2::text[], $3::bigint[]) AS d(c, l)
+		ON conversation = d.c AND id > d.l WHERE shop_id = $1 ORDER BY id`, shop, convs, lastShow)
+	if err != nil {
+		return nil, fmt.Errorf("shows: %w", err)
+	}
+	var s kb.Show
+	var id int64
+	_, err = pgx.ForEachRow(rows, []any{&s.Conversation, &s.Turn, &s.Agent, &s.At, &id}, func() error {
+		s.Shop, s.At = shop, s.At.UTC()
+		db.digests.AddShow(digests[s.Conversation], s, id)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("shows: %w", err)
+	}
+	for c, d := range digests {
+		o := byID[c]
+		o.Turns, o.Quality, o.Product = d.Turns, d.Quality, d.Product
 	}
 
 	rows, err = conn.Query(ctx, `SELECT shop_id, conversation, turn, agent, suggestion_id, kind, action, typed, edited, at
@@ -290,32 +319,8 @@ func (db *DB) readRollupConversations(ctx context.Context, conn *pgxpool.Conn, s
 			SuggestionID: e.SuggestionID, Action: e.Action, Typed: e.Typed, Edited: e.Edited, At: e.At})
 	}
 
-	// Shows stand for the shown events of their turns' sets.
-	rows, err = conn.Query(ctx, `SELECT conversation, turn, agent, at FROM shows
-		WHERE shop_id = $1 AND conversation = ANY($2) ORDER BY id`, shop, convs)
-	if err != nil {
-		return nil, fmt.Errorf("shows: %w", err)
-	}
-	shows, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (kb.Show, error) {
-		s := kb.Show{Shop: shop}
-		err := r.Scan(&s.Conversation, &s.Turn, &s.Agent, &s.At)
-		s.At = s.At.UTC()
-		return s, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("shows: %w", err)
-	}
-	byConv := map[string][]kb.Show{}
-	for _, s := range shows {
-		byConv[s.Conversation] = append(byConv[s.Conversation], s)
-	}
-	for conv, shows := range byConv {
-		c := byID[conv]
-		sets := make(map[int][]byte, len(c.Turns))
-		for _, t := range c.Turns {
-			sets[t.Index] = t.Suggestions
-		}
-		c.Events = append(c.Events, review.ShownEvents(shows, sets)...)
+	for c, d := range digests {
+		byID[c].Events = append(byID[c].Events, d.ShownEvents()...)
 	}
 
 	rows, err = conn.Query(ctx, `SELECT conversation, details FROM outcomes WHERE shop_id = $1 AND conversation = ANY($2)
@@ -335,6 +340,9 @@ func (db *DB) readRollupConversations(ctx context.Context, conn *pgxpool.Conn, s
 	})
 	if err != nil {
 		return nil, fmt.Errorf("outcomes: %w", err)
+	}
+	for _, d := range digests {
+		db.digests.Put(d)
 	}
 	return out, nil
 }

@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"assist/kb"
 	"assist/kb/postgres"
@@ -197,5 +200,66 @@ func TestOutcomeRetriedAcrossInstances(t *testing.T) {
 	}
 	if got, err := dbs[1].Outcomes(ctx, info.ID, "c1"); err != nil || len(got) != 20 {
 		t.Errorf("outcomes = %d, %v; want 20", len(got), err)
+	}
+}
+
+// TestReviewRefreshByDifference is kb/sqlite's on PostgreSQL: rollups kept
+// up by refreshes between writes, each reading only the turns and shows the
+// chats added since it last read them (kb/review.Digests), give the pages
+// and the conversations' rows what a second instance rolls up from scratch.
+func TestReviewRefreshByDifference(t *testing.T) {
+	ctx := context.Background()
+	dsn := storetest.PostgresDSN(t)
+	var dbs [2]*postgres.DB
+	for i := range dbs {
+		db, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs[i] = db
+	}
+	info, err := dbs[0].ImportShop(ctx, &kb.Shop{Name: "差量茶铺", ShipWithinHours: 48, Timezone: "Asia/Shanghai",
+		Phrases: []kb.Phrase{{ID: "h1", Scene: kb.SceneUpsell, Title: "套餐", Text: "亲,套餐更划算"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shop := info.ID
+	storetest.GrowReviewHistory(t, dbs[0], shop, nil)
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	convRows := func() string {
+		var out []string
+		for _, q := range []string{`SELECT r::text FROM review_conv r ORDER BY conversation, agent, week`,
+			`SELECT r::text FROM review_sugg_conv r ORDER BY conversation, kind, sid`} {
+			rows, err := conn.Query(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, lines...)
+		}
+		return strings.Join(out, "\n")
+	}
+	kept, keptRows := storetest.ReviewPages(t, dbs[0], shop), convRows()
+	if _, err := conn.Exec(ctx, `DELETE FROM review_conv; DELETE FROM review_sugg_conv; DELETE FROM review_agent_day;
+		DELETE FROM review_sugg_day; DELETE FROM review_sugg_pday;
+		INSERT INTO review_dirty (shop_id, conversation) SELECT shop_id, id FROM conversations
+			UNION SELECT shop_id, conversation FROM events UNION SELECT shop_id, conversation FROM outcomes
+			ON CONFLICT DO NOTHING`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dbs[1].RefreshReview(ctx, shop); err != nil { // an instance that has digested nothing
+		t.Fatal(err)
+	}
+	storetest.ComparePages(t, kept, storetest.ReviewPages(t, dbs[1], shop))
+	if fresh := convRows(); fresh != keptRows {
+		t.Errorf("conversation rows kept up by differences differ from those rolled up from scratch:\nkept:\n%s\nscratch:\n%s", keptRows, fresh)
 	}
 }

@@ -36,7 +36,22 @@ func (db *DB) AddShows(ctx context.Context, shows ...kb.Show) error {
 	for _, c := range counts {
 		shop, kind, id, hour, n = append(shop, c.Shop), append(kind, c.Kind), append(id, c.ID), append(hour, c.Hour), append(n, int32(c.N))
 	}
+	var markShop []int64
+	var markConv []string
+	for _, s := range stamped {
+		markShop, markConv = append(markShop, s.Shop), append(markConv, s.Conversation)
+	}
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		// The conversations' review marks first (the trigger touches them
+		// again after the COPY): the ids are then taken under the marks,
+		// held until the commit, so one conversation's shows commit in the
+		// order of their ids and a refresh that reads past the last id it
+		// saw misses none (review.go). In key order, as the trigger's.
+		if _, err := tx.Exec(ctx, `INSERT INTO review_dirty (shop_id, conversation)
+			SELECT DISTINCT s, c FROM unnest($1::bigint[], $2::text[]) AS m(s, c) ORDER BY 1, 2
+			ON CONFLICT (shop_id, conversation) DO UPDATE SET shop_id = EXCLUDED.shop_id`, markShop, markConv); err != nil {
+			return err
+		}
 		// COPY keeps the record order (identity ids are taken row by row).
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"shows"}, []string{"shop_id", "conversation", "turn", "agent", "at"},
 			pgx.CopyFromRows(rows)); err != nil {

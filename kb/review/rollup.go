@@ -1,7 +1,6 @@
 package review
 
 import (
-	"encoding/json"
 	"strings"
 	"time"
 
@@ -21,21 +20,16 @@ type RollupShop struct {
 	Scenes   map[string]string // phrase id → scene
 }
 
-// RollupConversation is one conversation's records as a store reads them.
+// RollupConversation is one conversation's records as a store reads them,
+// its turns as a Digest holds them (Digests.AddTurn decodes each stored set
+// once).
 type RollupConversation struct {
 	ID       string
-	Turns    []RollupTurn // in order
-	Events   []Event      // in the order recorded
+	Turns    []Turn        // in order; Agent only on an agent's turn
+	Quality  []QualityTurn // one per turn: its role, text and the nudges its set showed
+	Product  string        // the first the turns name
+	Events   []Event       // in the order recorded, the shows' shown events among them
 	Outcomes []kb.Outcome
-}
-
-// RollupTurn is a stored turn: the figures need its text (for the 质检) and
-// its suggestion set (the nudges shown, the product in view).
-type RollupTurn struct {
-	Turn
-	Text        string
-	Product     string
-	Suggestions []byte // the stored set, JSON
 }
 
 // ConvRow is one conversation's 考核 figures for one agent and week
@@ -87,33 +81,8 @@ func Rollup(shop RollupShop, convs []RollupConversation) ([]ConvRow, []SuggRow) 
 	var convRows []ConvRow
 	var suggRows []SuggRow
 	for _, c := range convs {
-		in := Input{Events: c.Events, Outcomes: c.Outcomes}
-		quality := make([]QualityTurn, 0, len(c.Turns))
-		product := ""
-		for _, t := range c.Turns {
-			t.Conversation = c.ID
-			if t.Role != Agent {
-				t.Agent = "" // a buyer turn's poster is the platform, not an agent it was routed to
-			}
-			in.Turns = append(in.Turns, t.Turn)
-			var set storedSet
-			json.Unmarshal(t.Suggestions, &set) // a set that does not decode has no nudges
-			q := QualityTurn{Role: t.Role, Text: t.Text}
-			for _, n := range set.Nudges {
-				id := n.Kind
-				if n.Category != "" {
-					id += ":" + n.Category
-				}
-				q.Nudges = append(q.Nudges, id)
-			}
-			quality = append(quality, q)
-			if product == "" {
-				product = t.Product
-				if product == "" {
-					product = set.Product
-				}
-			}
-		}
+		in := Input{Turns: c.Turns, Events: c.Events, Outcomes: c.Outcomes}
+		quality, product := c.Quality, c.Product
 		day := ""
 		for _, t := range in.Turns {
 			if t.Role == Buyer {

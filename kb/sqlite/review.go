@@ -308,30 +308,20 @@ type convData struct {
 	product  string
 	events   []review.Event
 	outcomes []kb.Outcome
-	members  map[int][]kb.SetMember // turn index → its set's members, for the shows
-}
-
-// storedSet is the part of a stored suggestion set the review reads.
-type storedSet struct {
-	Product string `json:"product"`
-	Nudges  []struct {
-		Kind     string `json:"kind"`
-		Category string `json:"category"`
-	} `json:"nudges"`
 }
 
 func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) (map[string]*convRows, error) {
 	data := make(map[string]*convData, len(convs))
-	digests := make(map[string]*convDigest, len(convs))
+	digests := make(map[string]*review.Digest, len(convs))
 	for _, c := range convs {
 		data[c] = &convData{}
-		digests[c] = db.digests.take(rc.shop, c)
+		digests[c] = db.digests.Take(rc.shop, c)
 	}
 	if err := db.digestTurns(ctx, rc.shop, digests); err != nil {
 		return nil, err
 	}
 	for c, d := range digests {
-		data[c].turns, data[c].quality, data[c].product, data[c].members = d.turns, d.quality, d.product, d.members
+		data[c].turns, data[c].quality, data[c].product = d.Turns, d.Quality, d.Product
 	}
 	in, args := inList(rc.shop, convs)
 	var err error
@@ -365,7 +355,7 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 		return nil, err
 	}
 	for c, d := range digests {
-		data[c].events = append(data[c].events, review.ShownEventsOf(d.shows, d.members)...)
+		data[c].events = append(data[c].events, d.ShownEvents()...)
 	}
 
 	rows, err = db.db.QueryContext(ctx, `SELECT conversation, details FROM outcomes WHERE shop_id = ? AND conversation IN `+in, args...)
@@ -458,7 +448,7 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 		slices.SortFunc(rows.sugg, func(a, b suggRec) int { return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.sid, b.sid)) })
 	}
 	for _, d := range digests {
-		db.digests.put(d)
+		db.digests.Put(d)
 	}
 	return out, nil
 }
@@ -468,7 +458,7 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 // range of an index each. An OR of such ranges makes SQLite read every row
 // of the shop, and a chunk is far below SQLite's 500 terms of a compound
 // select.
-func perConversation(one string, shop int64, digests map[string]*convDigest, from func(*convDigest) any, order string) (string, []any) {
+func perConversation(one string, shop int64, digests map[string]*review.Digest, from func(*review.Digest) any, order string) (string, []any) {
 	parts := make([]string, 0, len(digests))
 	args := make([]any, 0, 3*len(digests))
 	for c, d := range digests {
@@ -481,9 +471,9 @@ func perConversation(one string, shop int64, digests map[string]*convDigest, fro
 // digestShows reads the shows each digest lacks (those recorded after its
 // last), in the order recorded. Shows are only ever added, each with a
 // greater id.
-func (db *DB) digestShows(ctx context.Context, shop int64, digests map[string]*convDigest) error {
+func (db *DB) digestShows(ctx context.Context, shop int64, digests map[string]*review.Digest) error {
 	q, args := perConversation(`SELECT conversation, turn, agent, at, id FROM shows
-		WHERE shop_id = ? AND conversation = ? AND id > ?`, shop, digests, func(d *convDigest) any { return d.lastShow }, "1, 5")
+		WHERE shop_id = ? AND conversation = ? AND id > ?`, shop, digests, func(d *review.Digest) any { return d.LastShow }, "1, 5")
 	rows, err := db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("refresh review: shows: %w", err)
@@ -499,19 +489,16 @@ func (db *DB) digestShows(ctx context.Context, shop int64, digests map[string]*c
 		if s.At, err = parseStamp(at); err != nil {
 			return fmt.Errorf("refresh review: show of %s: %w", s.Conversation, err)
 		}
-		d := digests[s.Conversation]
-		s.Conversation, s.Agent = d.key.conv, db.digests.intern(s.Agent)
-		d.shows = append(d.shows, s)
-		d.lastShow = id
+		db.digests.AddShow(digests[s.Conversation], s, id)
 	}
 	return rows.Err()
 }
 
 // digestTurns reads the turns each digest lacks (those from its next
 // index on), opens their sets and adds what the review reads of them.
-func (db *DB) digestTurns(ctx context.Context, shop int64, digests map[string]*convDigest) error {
+func (db *DB) digestTurns(ctx context.Context, shop int64, digests map[string]*review.Digest) error {
 	q, args := perConversation(`SELECT conversation, idx, role, text, product, at, posted_by, suggestions, set_code
-		FROM turns WHERE shop_id = ? AND conversation = ? AND idx >= ?`, shop, digests, func(d *convDigest) any { return d.next }, "1, 2")
+		FROM turns WHERE shop_id = ? AND conversation = ? AND idx >= ?`, shop, digests, func(d *review.Digest) any { return d.Next }, "1, 2")
 	rows, err := db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("refresh review: turns: %w", err)
@@ -527,37 +514,11 @@ func (db *DB) digestTurns(ctx context.Context, shop int64, digests map[string]*c
 		if t.At, err = parseStamp(at); err != nil {
 			return fmt.Errorf("refresh review: turn %s/%d: %w", t.Conversation, t.Index, err)
 		}
-		d := digests[t.Conversation]
-		t.Conversation = d.key.conv
-		t.Role = db.digests.intern(t.Role)
-		if t.Role != review.Agent {
-			t.Agent = "" // a buyer turn's poster is the platform, not an agent it was routed to
-		}
-		t.Agent = db.digests.intern(t.Agent)
 		stored, err := db.suggestionSet(ctx, setparts.Row{Conversation: t.Conversation, Index: t.Index, Role: t.Role, Text: text, At: t.At}, sugg, code)
 		if err != nil {
 			return fmt.Errorf("refresh review: %w", err)
 		}
-		q := review.QualityTurn{Role: t.Role, Text: text}
-		setProduct, members, err := kb.SetSummary(stored)
-		if err != nil { // it showed nothing countable; what of it decodes still counts
-			var set storedSet
-			json.Unmarshal(stored, &set)
-			setProduct, members = set.Product, nil
-			for _, n := range set.Nudges {
-				q.Nudges = append(q.Nudges, db.digests.intern(kb.NudgeID(n.Kind, n.Category)))
-			}
-		}
-		for i := range members {
-			members[i].ID = db.digests.intern(members[i].ID)
-			if members[i].Kind == kb.SuggestionNudge {
-				q.Nudges = append(q.Nudges, members[i].ID)
-			}
-		}
-		if product == "" {
-			product = setProduct
-		}
-		d.add(t, q, members, product)
+		db.digests.AddTurn(digests[t.Conversation], t, text, product, stored)
 	}
 	return rows.Err()
 }

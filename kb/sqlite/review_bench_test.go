@@ -427,7 +427,7 @@ func BenchmarkReviewCatchUp(b *testing.B) {
 			fmt.Sprintf("c%06d", reviewCatchUpSize)); err != nil {
 			b.Fatal(err)
 		}
-		db.digests.reset() // a catch-up reads every turn: nothing digested before
+		db.digests.Reset() // a catch-up reads every turn: nothing digested before
 		b.StartTimer()
 		start := time.Now()
 		n, err := db.RefreshReview(ctx, 1)

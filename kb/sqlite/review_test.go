@@ -3,12 +3,10 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
 
-	"assist/kb"
 	"assist/kb/review"
 	"assist/kb/storetest"
 )
@@ -23,19 +21,6 @@ func at(day, clock string) time.Time {
 	return t
 }
 
-// addManager makes name a manager of shop 1: the review does not count
-// what their panels show.
-func addManager(t *testing.T, db *DB, name string) {
-	t.Helper()
-	u, err := db.CreateUser(context.Background(), name, "a-long-password", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Grant(context.Background(), u.ID, 1, kb.RoleManager); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestReviewRefreshByDifference checks that rollups kept up by refreshes
 // between writes (each moving the day rows by its chunk's difference) give
 // the pages what a rollup of the whole history from scratch gives, and that
@@ -43,115 +28,22 @@ func addManager(t *testing.T, db *DB, name string) {
 // them computes it. Conversations gain turns from a second agent, cross
 // into the next week, get outcomes, typed uses, pushes to the panels
 // (shows) and a manager's views between refreshes. The turns each refresh
-// digested are kept for the next (review_digest.go), and the rows that did
+// digested are kept for the next (kb/review.Digests), and the rows that did
 // not change are not written again: the test runs with room for every
 // conversation's turns, and with room for a few, so that conversations are
 // pushed out and read whole again between refreshes.
 func TestReviewRefreshByDifference(t *testing.T) {
-	for _, keep := range []int{maxDigestTurns, 7} {
+	for _, keep := range []int{review.MaxDigestTurns, 7} {
 		t.Run(fmt.Sprintf("keep %d turns", keep), func(t *testing.T) { testReviewRefreshByDifference(t, keep) })
 	}
 }
 
 func testReviewRefreshByDifference(t *testing.T, keep int) {
 	db := openWithShop(t)
-	db.digests = newTurnDigests(keep)
+	db.digests = review.NewDigests(keep)
 	ctx := context.Background()
-	addManager(t, db, "boss")
-	rng := rand.New(rand.NewPCG(7, 11))
-	const convs = 130 // more than two chunks
-	turns := make([]int, convs)
-	clock := make([]time.Time, convs)
-	for c := range convs {
-		clock[c] = at("2026-11-27", "20:00:00").Add(time.Duration(rng.IntN(3*24*3600)) * time.Second)
-	}
-	agents := []string{"xiaoli", "xiaowang", "boss"}
-	texts := []string{"亲,您好,给您便宜10元", "今天一定发", "感谢支持", "这款可以的"}
-	nudges := []string{`[]`, `[{"kind":"upsell","category":"bargain"}]`, `[{"kind":"shipping_promise","category":"ship"}]`}
-	step := func() {
-		t.Helper()
-		c := rng.IntN(convs)
-		conv := fmt.Sprintf("k%03d", c)
-		clock[c] = clock[c].Add(time.Duration(30+rng.IntN(4*3600)) * time.Second)
-		if turns[c] > 0 && rng.IntN(4) == 0 { // the last turn's set pushed to a panel
-			show := kb.Show{Shop: 1, Conversation: conv, Turn: turns[c] - 1, Agent: agents[rng.IntN(3)], At: clock[c],
-				Members: []kb.SetMember{{Kind: kb.SuggestionNudge, ID: "upsell:bargain"}}}
-			if err := db.AddShows(ctx, show); err != nil {
-				t.Fatal(err)
-			}
-		}
-		switch rng.IntN(6) {
-		case 0, 1, 2: // a turn, the buyer's first
-			role, who := "buyer", "token:qn"
-			if turns[c] > 0 && rng.IntN(2) == 0 {
-				role, who = "agent", agents[rng.IntN(2)]
-			}
-			sugg := `{"product":"p` + fmt.Sprint(c%3) + `","nudges":` + nudges[rng.IntN(len(nudges))] + `}`
-			if err := db.AddTurn(ctx, &kb.StoredTurn{Shop: 1, Conversation: conv, Index: turns[c], Role: role,
-				Text: texts[rng.IntN(len(texts))], At: clock[c], PostedBy: who, Suggestions: []byte(sugg)}); err != nil {
-				t.Fatal(err)
-			}
-			turns[c]++
-		case 3, 4: // suggestions shown, now and then used (typed) or dismissed
-			who := agents[rng.IntN(3)]
-			id := fmt.Sprintf("h%d", 1+rng.IntN(3))
-			evs := []kb.Event{{Shop: 1, Conversation: conv, Turn: max(turns[c]-1, 0), Agent: who, Kind: "phrase", SuggestionID: id, Action: kb.ActionShown, At: clock[c]}}
-			switch rng.IntN(3) {
-			case 0:
-				evs = append(evs, kb.Event{Shop: 1, Conversation: conv, Turn: max(turns[c]-1, 0), Agent: who, Kind: "phrase", SuggestionID: id,
-					Action: kb.ActionUsed, At: clock[c].Add(time.Second), Typed: rng.IntN(2) == 0})
-			case 1:
-				evs = append(evs, kb.Event{Shop: 1, Conversation: conv, Turn: max(turns[c]-1, 0), Agent: who, Kind: "nudge", SuggestionID: "upsell:bargain",
-					Action: kb.ActionDismissed, At: clock[c].Add(time.Second)})
-			}
-			if err := db.AddEvents(ctx, evs...); err != nil {
-				t.Fatal(err)
-			}
-		case 5: // an outcome
-			o := &kb.Outcome{ID: fmt.Sprintf("o%d", rng.Int()), Conversation: conv, At: clock[c], Order: "o-" + conv}
-			switch rng.IntN(3) {
-			case 0:
-				o.Kind, o.Amount, o.Items = kb.OutcomeOrderPaid, kb.Money(100+rng.IntN(10000)), []kb.OrderItem{{Product: "p1", Quantity: 1}}
-			case 1:
-				o.Kind = kb.OutcomeOrderCancelled
-			case 2:
-				o.Kind, o.Rating = kb.OutcomeReviewLeft, []kb.Rating{kb.RatingGood, kb.RatingBad}[rng.IntN(2)]
-			}
-			if _, err := db.AddOutcome(ctx, 1, o); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	for round := range 12 {
-		for range 40 + round*10 {
-			step()
-		}
-		if _, err := db.RefreshReview(ctx, 1); err != nil {
-			t.Fatal(err)
-		}
-		checkDaySums(t, db)
-	}
-
-	filters := []review.Filter{{}, {Agent: "xiaoli"}, {Product: "p1"}, {From: "2026-11-30", To: "2026-12-06"}, {Scene: "upsell"}}
-	pages := func() []string {
-		var out []string
-		for _, f := range filters {
-			a, err := db.ReviewAgents(ctx, 1, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, trend, err := db.ReviewSuggestions(ctx, 1, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c, err := db.ReviewConversations(ctx, 1, f, "", review.FigureAll, 1000)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, fmt.Sprintf("%+v", a), fmt.Sprintf("%+v", s), fmt.Sprintf("%+v", trend), fmt.Sprintf("%+v", c))
-		}
-		return out
-	}
+	storetest.GrowReviewHistory(t, db, 1, func() { checkDaySums(t, db) })
+	pages := func() []string { return storetest.ReviewPages(t, db, 1) }
 	// The conversations' own rows, beside the pages: not every figure of
 	// them reaches a page.
 	convRows := func() []string {
@@ -159,24 +51,17 @@ func testReviewRefreshByDifference(t *testing.T, keep int) {
 			rowStrings(t, db, `SELECT * FROM review_sugg_conv ORDER BY conversation, kind, sid`)...)
 	}
 	kept, keptRows := pages(), convRows()
-	if !strings.Contains(kept[0], "xiaowang") || !strings.Contains(kept[1], "h2") {
-		t.Fatalf("the generated history has too little in it: %v", kept[:2])
-	}
 	if _, err := db.db.ExecContext(ctx, `DELETE FROM review_conv; DELETE FROM review_sugg_conv; DELETE FROM review_agent_day;
 		DELETE FROM review_sugg_day; DELETE FROM review_sugg_pday;
 		INSERT OR IGNORE INTO review_dirty (shop_id, conversation) SELECT shop_id, id FROM conversations
 			UNION SELECT shop_id, conversation FROM events UNION SELECT shop_id, conversation FROM outcomes`); err != nil {
 		t.Fatal(err)
 	}
-	db.digests.reset() // from scratch: every turn read again
+	db.digests.Reset() // from scratch: every turn read again
 	if _, err := db.RefreshReview(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
-	for i, fresh := range pages() {
-		if fresh != kept[i] {
-			t.Errorf("page %d (filter %+v), kept up by differences:\n%s\nrolled up from scratch:\n%s", i%4, filters[i/4], kept[i], fresh)
-		}
-	}
+	storetest.ComparePages(t, kept, pages())
 	if fresh := convRows(); strings.Join(fresh, "\n") != strings.Join(keptRows, "\n") {
 		t.Errorf("conversation rows kept up by differences (%d) differ from those rolled up from scratch (%d)", len(keptRows), len(fresh))
 		for i := range min(len(fresh), len(keptRows)) {

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
+
+	"assist/kb/review"
 )
 
 // writerDriver is the driver of the write pool: go-sqlite3 with SQLite's
@@ -68,10 +70,10 @@ type DB struct {
 	// writer is the one connection the writes under writes use, so that its
 	// page cache stays warm from one commit to the next (see beginWrite).
 	writer   *sql.Conn
-	turns    *turnCommitter // gathers concurrent turns into one commit
-	sets     setStore       // suggestion sets stored in parts (suggestion_parts.go)
-	versions versionCache   // the shops' versions as last read (versions.go)
-	digests  *turnDigests   // what the review read of recent chats' turns (review_digest.go)
+	turns    *turnCommitter  // gathers concurrent turns into one commit
+	sets     setStore        // suggestion sets stored in parts (suggestion_parts.go)
+	versions versionCache    // the shops' versions as last read (versions.go)
+	digests  *review.Digests // what the review read of recent chats' turns and shows
 }
 
 // Open opens (creating if needed) the store at path and applies every
@@ -120,7 +122,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db.reads.SetMaxIdleConns(16)
 	db.turns = newTurnCommitter(db)
 	db.versions.fresh = versionFresh
-	db.digests = newTurnDigests(maxDigestTurns)
+	db.digests = review.NewDigests(review.MaxDigestTurns)
 	return db, nil
 }
 
