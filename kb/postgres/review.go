@@ -219,8 +219,11 @@ func (db *DB) refreshChunk(ctx context.Context, shop int64, rs review.RollupShop
 }
 
 // rewriteRollup reads the conversations' records, computes their rows and
-// replaces their old rows, moving the day rows by the difference, in one
-// transaction.
+// replaces those that changed, moving the day rows by the difference, in
+// one transaction. A chat that took a turn changes a few of its rows (its
+// agent's week, the suggestions of the new turn's set): rewriting them all,
+// and summing them all twice into the day rows, cost more than reading them
+// to compare.
 func (db *DB) rewriteRollup(ctx context.Context, conn *pgxpool.Conn, shop int64, rs review.RollupShop, convs []string) error {
 	data, err := db.readRollupConversations(ctx, conn, shop, convs)
 	if err != nil {
@@ -230,22 +233,47 @@ func (db *DB) rewriteRollup(ctx context.Context, conn *pgxpool.Conn, shop int64,
 	if beforeRollupWrite != nil {
 		beforeRollupWrite(db)
 	}
-	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		if err := applyToDays(ctx, tx, "-", shop, convs); err != nil {
+	type change struct {
+		t           rollupTable
+		gone, added [][]any
+	}
+	var changes []change
+	for _, c := range []struct {
+		t   rollupTable
+		new [][]any
+	}{{convTable, convValues(shop, convRows)}, {suggTable, suggValues(shop, suggRows)}} {
+		old, err := readRollupRows(ctx, conn, c.t, shop, convs)
+		if err != nil {
 			return err
 		}
-		for _, table := range []string{"review_conv", "review_sugg_conv"} {
-			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE shop_id = $1 AND conversation = ANY($2)`, shop, convs); err != nil {
-				return fmt.Errorf("refresh review: %w", err)
+		gone, added := changedRows(old, c.new)
+		changes = append(changes, change{c.t, gone, added})
+	}
+	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		for _, c := range changes {
+			if len(c.gone) == 0 {
+				continue
+			}
+			if err := applyToDays(ctx, tx, "-", shop, c.t, c.gone); err != nil {
+				return err
+			}
+			k1, k2, k3 := rowKeys(c.gone)
+			if _, err := tx.Exec(ctx, `DELETE FROM `+c.t.name+` WHERE shop_id = $1 AND `+c.t.keyIn(), shop, k1, k2, k3); err != nil {
+				return fmt.Errorf("refresh review: %s: %w", c.t.name, err)
 			}
 		}
-		if err := copyConvRows(ctx, tx, shop, convRows); err != nil {
-			return err
+		for _, c := range changes {
+			if len(c.added) == 0 {
+				continue
+			}
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{c.t.name}, c.t.cols, pgx.CopyFromRows(c.added)); err != nil {
+				return fmt.Errorf("refresh review: %s: %w", c.t.name, err)
+			}
+			if err := applyToDays(ctx, tx, "+", shop, c.t, c.added); err != nil {
+				return err
+			}
 		}
-		if err := copySuggRows(ctx, tx, shop, suggRows); err != nil {
-			return err
-		}
-		return applyToDays(ctx, tx, "+", shop, convs)
+		return nil
 	})
 }
 
@@ -347,30 +375,60 @@ func (db *DB) readRollupConversations(ctx context.Context, conn *pgxpool.Conn, s
 	return out, nil
 }
 
-func copyConvRows(ctx context.Context, tx pgx.Tx, shop int64, rows []review.ConvRow) error {
-	src := make([][]any, len(rows))
+// rollupTable is a table of conversation rows: its columns, the first
+// shop_id, then the three that with it make the key.
+type rollupTable struct {
+	name string
+	cols []string
+}
+
+var convTable = rollupTable{"review_conv", []string{"shop_id", "conversation", "agent", "week", "day", "product",
+	"consultations", "replied", "converted", "paid_orders", "paid_amount", "responses", "response_ms", "first_responses", "first_ms",
+	"qc_score", "qc_promise", "qc_admission", "qc_wording", "qc_discount", "qc_greeting", "qc_closing"}}
+
+var suggTable = func() rollupTable {
+	cols := []string{"shop_id", "conversation", "kind", "sid", "agent", "product", "scene", "day",
+		"shown", "used", "typed", "edited", "dismissed", "used_conv"}
+	for _, c := range signalColumns {
+		cols = append(cols, "s_"+c)
+	}
+	return rollupTable{"review_sugg_conv", cols}
+}()
+
+// keyIn is the condition that a row's key is one of three arrays'
+// ($2, $3, $4, as rowKeys makes them).
+func (t rollupTable) keyIn() string {
+	return `(` + strings.Join(t.cols[1:4], ", ") + `) IN (SELECT * FROM unnest($2::text[], $3::text[], $4::text[]))`
+}
+
+// rowKeys is the keys of rows (their columns 1 to 3), as keyIn reads them.
+func rowKeys(rows [][]any) (k1, k2, k3 []string) {
+	for _, r := range rows {
+		k1, k2, k3 = append(k1, r[1].(string)), append(k2, r[2].(string)), append(k3, r[3].(string))
+	}
+	return k1, k2, k3
+}
+
+// convValues is the rows' values in convTable's columns.
+func convValues(shop int64, rows []review.ConvRow) [][]any {
+	out := make([][]any, len(rows))
 	for i, c := range rows {
 		w, q := c.Week, c.Quality
 		score := -1
 		if c.Checked {
 			score = q.Score
 		}
-		src[i] = []any{shop, c.Conversation, w.Agent, w.Week, c.Day, c.Product,
+		out[i] = []any{shop, c.Conversation, w.Agent, w.Week, c.Day, c.Product,
 			w.Consultations, w.Replied, w.Converted, w.PaidOrders, int64(w.PaidAmount), w.Responses,
 			w.ResponseTotal.Milliseconds(), w.FirstResponses, w.FirstTotal.Milliseconds(),
 			score, flag(q.Promise), flag(q.Admission), flag(q.Wording), flag(q.Discount), flag(q.Greeting), flag(q.Closing)}
 	}
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"review_conv"}, []string{"shop_id", "conversation", "agent", "week", "day", "product",
-		"consultations", "replied", "converted", "paid_orders", "paid_amount", "responses", "response_ms", "first_responses", "first_ms",
-		"qc_score", "qc_promise", "qc_admission", "qc_wording", "qc_discount", "qc_greeting", "qc_closing"}, pgx.CopyFromRows(src))
-	if err != nil {
-		return fmt.Errorf("refresh review: review_conv: %w", err)
-	}
-	return nil
+	return out
 }
 
-func copySuggRows(ctx context.Context, tx pgx.Tx, shop int64, rows []review.SuggRow) error {
-	src := make([][]any, len(rows))
+// suggValues is the rows' values in suggTable's columns.
+func suggValues(shop int64, rows []review.SuggRow) [][]any {
+	out := make([][]any, len(rows))
 	for i, s := range rows {
 		f := s.Figures
 		used := 0
@@ -382,17 +440,55 @@ func copySuggRows(ctx context.Context, tx pgx.Tx, shop int64, rows []review.Sugg
 		for _, n := range s.Followed() {
 			row = append(row, n)
 		}
-		src[i] = row
+		out[i] = row
 	}
-	cols := []string{"shop_id", "conversation", "kind", "sid", "agent", "product", "scene", "day",
-		"shown", "used", "typed", "edited", "dismissed", "used_conv"}
-	for _, c := range signalColumns {
-		cols = append(cols, "s_"+c)
+	return out
+}
+
+// readRollupRows reads the rows of convs as stored, in t's columns.
+func readRollupRows(ctx context.Context, conn *pgxpool.Conn, t rollupTable, shop int64, convs []string) ([][]any, error) {
+	rows, err := conn.Query(ctx, `SELECT `+strings.Join(t.cols, ", ")+` FROM `+t.name+` WHERE shop_id = $1 AND conversation = ANY($2)`, shop, convs)
+	if err != nil {
+		return nil, fmt.Errorf("refresh review: %s: %w", t.name, err)
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"review_sugg_conv"}, cols, pgx.CopyFromRows(src)); err != nil {
-		return fmt.Errorf("refresh review: review_sugg_conv: %w", err)
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) ([]any, error) { return r.Values() })
+	if err != nil {
+		return nil, fmt.Errorf("refresh review: %s: %w", t.name, err)
 	}
-	return nil
+	return out, nil
+}
+
+// changedRows is the rows of old that new does not hold as they are (gone:
+// a row whose figures changed, or no longer there) and the rows of new that
+// old does not (added). Values compare as printed: the columns are text and
+// integers, which the store returns as int32 or int64.
+func changedRows(old, new [][]any) (gone, added [][]any) {
+	text := func(r []any) string {
+		var b strings.Builder
+		for _, v := range r {
+			fmt.Fprint(&b, v)
+			b.WriteByte(0)
+		}
+		return b.String()
+	}
+	have := make(map[string]int, len(old))
+	for _, r := range old {
+		have[text(r)]++
+	}
+	for _, r := range new {
+		if t := text(r); have[t] > 0 {
+			have[t]--
+		} else {
+			added = append(added, r)
+		}
+	}
+	for _, r := range old {
+		if t := text(r); have[t] > 0 {
+			have[t]--
+			gone = append(gone, r)
+		}
+	}
+	return gone, added
 }
 
 // signalColumns are the s_*, u_* and n_* column suffixes in the order of
@@ -437,10 +533,14 @@ var dayTables = func() []dayTable {
 	}
 }()
 
-// applyToDays adds (sign "+") or takes away (sign "-") the conversation
-// rows of convs to or from the day rows.
-func applyToDays(ctx context.Context, tx pgx.Tx, sign string, shop int64, convs []string) error {
+// applyToDays adds (sign "+") or takes away (sign "-") the rows of src
+// whose keys rows has to or from the day rows made of src.
+func applyToDays(ctx context.Context, tx pgx.Tx, sign string, shop int64, src rollupTable, rows [][]any) error {
+	k1, k2, k3 := rowKeys(rows)
 	for _, t := range dayTables {
+		if t.src != src.name {
+			continue
+		}
 		keys := strings.Join(t.keys, ", ")
 		insertCols, selectCols, updates := []string{}, []string{}, []string{}
 		if t.src == "review_sugg_conv" {
@@ -453,9 +553,9 @@ func applyToDays(ctx context.Context, tx pgx.Tx, sign string, shop int64, convs 
 		}
 		q := `INSERT INTO ` + t.table + ` (shop_id, day, ` + keys + `, ` + strings.Join(insertCols, ", ") + `)
 			SELECT shop_id, day, ` + keys + `, ` + strings.Join(selectCols, ", ") + ` FROM ` + t.src + `
-			WHERE shop_id = $1 AND conversation = ANY($2) GROUP BY shop_id, day, ` + keys + `
+			WHERE shop_id = $1 AND ` + src.keyIn() + ` GROUP BY shop_id, day, ` + keys + `
 			ON CONFLICT (` + t.conflict + `) DO UPDATE SET ` + strings.Join(updates, ", ")
-		if _, err := tx.Exec(ctx, q, shop, convs); err != nil {
+		if _, err := tx.Exec(ctx, q, shop, k1, k2, k3); err != nil {
 			return fmt.Errorf("refresh review: %s: %w", t.table, err)
 		}
 	}
