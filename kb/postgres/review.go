@@ -19,9 +19,11 @@ import (
 // The review's rollups (migration 011, the tables of kb/sqlite's 007) are
 // kept as in kb/sqlite: triggers mark a conversation in review_dirty
 // whenever a turn, an event or an outcome of it is written; a refresh
-// recomputes the marked conversations' rows with kb/review.Rollup and moves
-// the day rows by the difference (old rows out, new rows in), a chunk of
-// conversations per transaction.
+// recomputes the marked conversations' rows with kb/review.Rollup, writes
+// those that changed and moves the day rows by the difference (old rows
+// out, new rows in), a chunk of conversations per transaction. What it read
+// of a conversation's turns and shows, which never change, it keeps for the
+// next refresh (kb/review.Digests).
 //
 // Several instances may refresh the same shop at once. A day's sums are
 // read before they are written, so one shop's chunks are taken one at a

@@ -100,13 +100,6 @@ func (t *Digests) Put(d *Digest) {
 	}
 }
 
-// Kept reports the digests kept and the turns they count for.
-func (t *Digests) Kept() (digests, turns int) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.lru.Len(), t.turns
-}
-
 // intern returns the one copy of s the digests hold. The table is emptied
 // when it outgrows what a few shops' knowledge names.
 func (t *Digests) intern(s string) string {

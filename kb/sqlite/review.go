@@ -22,8 +22,9 @@ import (
 // rows with kb/review (so the SQL sums are the pure functions' figures) and
 // moves the day rows the pages read by the difference (old rows out, new
 // rows in). What it read of a conversation's turns and shows, which never
-// change, it keeps for the next refresh (review_digest.go). It works a chunk of conversations at a time, and reads and
-// computes outside any write transaction: the write lock that turns share
+// change, it keeps for the next refresh (kb/review.Digests). It works a
+// chunk of conversations at a time, and reads and computes outside any
+// write transaction: the write lock that turns share
 // is held only to write the rows that changed (review_rows.go).
 
 // refreshChunk conversations are claimed, read and computed together;
