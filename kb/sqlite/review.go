@@ -24,8 +24,8 @@ import (
 // rows in). What it read of a conversation's turns and shows, which never
 // change, it keeps for the next refresh (kb/review.Digests). It works a
 // chunk of conversations at a time, and reads and computes outside any
-// write transaction: the write lock that turns share
-// is held only to write the rows that changed (review_rows.go).
+// write transaction: the write lock that turns share is held only to write
+// the rows that changed (review_rows.go).
 
 // refreshChunk conversations are claimed, read and computed together;
 // their writes then go in transactions of about writeSlice each.
