@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -462,35 +463,55 @@ func readRollupRows(ctx context.Context, conn *pgxpool.Conn, t rollupTable, shop
 
 // changedRows is the rows of old that new does not hold as they are (gone:
 // a row whose figures changed, or no longer there) and the rows of new that
-// old does not (added). Values compare as printed: the columns are text and
-// integers, which the store returns as int32 or int64.
+// old does not (added).
 func changedRows(old, new [][]any) (gone, added [][]any) {
-	text := func(r []any) string {
-		var b strings.Builder
-		for _, v := range r {
-			fmt.Fprint(&b, v)
-			b.WriteByte(0)
-		}
-		return b.String()
-	}
+	var buf []byte
+	oldText := make([]string, len(old))
 	have := make(map[string]int, len(old))
-	for _, r := range old {
-		have[text(r)]++
+	for i, r := range old {
+		buf = appendRow(buf[:0], r)
+		oldText[i] = string(buf)
+		have[oldText[i]]++
 	}
 	for _, r := range new {
-		if t := text(r); have[t] > 0 {
-			have[t]--
+		buf = appendRow(buf[:0], r)
+		if n := have[string(buf)]; n > 0 {
+			have[string(buf)] = n - 1
 		} else {
 			added = append(added, r)
 		}
 	}
-	for _, r := range old {
-		if t := text(r); have[t] > 0 {
-			have[t]--
+	for i, r := range old {
+		if have[oldText[i]] > 0 {
+			have[oldText[i]]--
 			gone = append(gone, r)
 		}
 	}
 	return gone, added
+}
+
+// appendRow appends a row's values so that two rows append the same bytes
+// only if their values are equal: the columns are text and integers, which
+// the store returns as int32 or int64 and the rollup makes as int.
+func appendRow(b []byte, r []any) []byte {
+	for _, v := range r {
+		switch v := v.(type) {
+		case string:
+			b = strconv.AppendInt(b, int64(len(v)), 10)
+			b = append(b, ':')
+			b = append(b, v...)
+		case int:
+			b = strconv.AppendInt(b, int64(v), 10)
+		case int32:
+			b = strconv.AppendInt(b, int64(v), 10)
+		case int64:
+			b = strconv.AppendInt(b, v, 10)
+		default:
+			b = fmt.Appendf(b, "%T:%v", v, v)
+		}
+		b = append(b, ';')
+	}
+	return b
 }
 
 // signalColumns are the s_*, u_* and n_* column suffixes in the order of
