@@ -16,16 +16,7 @@ import (
 // missed while two instances record shows of the same chat at once.
 func TestRefreshDigestsEachTurnAndShowOnce(t *testing.T) {
 	ctx := context.Background()
-	dsn := storetest.PostgresDSN(t)
-	var dbs [3]*DB
-	for i := range dbs {
-		db, err := Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		dbs[i] = db
-	}
+	dbs := openInstances(t, 3)
 	db := dbs[0]
 	info, err := db.ImportShop(ctx, &kb.Shop{Name: "摘要茶铺", ShipWithinHours: 48, Timezone: "Asia/Shanghai"})
 	if err != nil {
@@ -100,4 +91,21 @@ func TestRefreshDigestsEachTurnAndShowOnce(t *testing.T) {
 	if byAgent["agent0"] != each || byAgent["agent1"] != each {
 		t.Errorf("shows digested per agent: %v; want %d of agent0 and agent1", byAgent, each)
 	}
+}
+
+// openInstances opens n stores on one new schema, as n assist serve
+// instances on one database.
+func openInstances(t *testing.T, n int) []*DB {
+	t.Helper()
+	dsn := storetest.PostgresDSN(t)
+	out := make([]*DB, n)
+	for i := range out {
+		db, err := Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		out[i] = db
+	}
+	return out
 }

@@ -18,16 +18,8 @@ import (
 // and the rollup ends with the turn.
 func TestReviewRefreshNeverWritesOlderRows(t *testing.T) {
 	ctx := context.Background()
-	dsn := storetest.PostgresDSN(t)
-	var a, b *DB
-	for _, p := range []**DB{&a, &b} {
-		db, err := Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		*p = db
-	}
+	dbs := openInstances(t, 2)
+	a, b := dbs[0], dbs[1]
 	info, err := a.ImportShop(ctx, &kb.Shop{Name: "茶铺", ShipWithinHours: 48, Timezone: "Asia/Shanghai"})
 	if err != nil {
 		t.Fatal(err)

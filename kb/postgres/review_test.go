@@ -21,7 +21,12 @@ import (
 // on one database.
 func instances(t *testing.T, n int) []*postgres.DB {
 	t.Helper()
-	dsn := storetest.PostgresDSN(t)
+	return instancesOn(t, storetest.PostgresDSN(t), n)
+}
+
+// instancesOn is instances on the schema of dsn.
+func instancesOn(t *testing.T, dsn string, n int) []*postgres.DB {
+	t.Helper()
 	out := make([]*postgres.DB, n)
 	for i := range out {
 		db, err := postgres.Open(context.Background(), dsn)
@@ -210,15 +215,7 @@ func TestOutcomeRetriedAcrossInstances(t *testing.T) {
 func TestReviewRefreshByDifference(t *testing.T) {
 	ctx := context.Background()
 	dsn := storetest.PostgresDSN(t)
-	var dbs [2]*postgres.DB
-	for i := range dbs {
-		db, err := postgres.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		dbs[i] = db
-	}
+	dbs := instancesOn(t, dsn, 2)
 	info, err := dbs[0].ImportShop(ctx, &kb.Shop{Name: "差量茶铺", ShipWithinHours: 48, Timezone: "Asia/Shanghai",
 		Phrases: []kb.Phrase{{ID: "h1", Scene: kb.SceneUpsell, Title: "套餐", Text: "亲,套餐更划算"}}})
 	if err != nil {
