@@ -16,13 +16,20 @@ import (
 // A small run of the load benchmark, in process: every posted turn reaches
 // every panel of its conversation.
 func TestBenchSmallRun(t *testing.T) {
-	c := &benchCmd{driver: drive}
+	// The figures are taken from the first post: the driver says when.
+	said := 0
+	c := &benchCmd{driver: func(ctx context.Context, job driveJob, posting func()) (*driveResult, error) {
+		return drive(ctx, job, func() { said++; posting() })
+	}}
 	job := driveJob{Panels: 12, Convs: 3, Rate: 20, Duration: 500 * time.Millisecond}
 	var log strings.Builder
 	var heap bytes.Buffer
 	rep, err := c.bench(context.Background(), job, benchStore{heap: &heap}, &log)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if said != 1 || rep.ServerCPUPerTurnUS <= 0 {
+		t.Errorf("the driver said it was posting %d times, server CPU %.0f µs a turn: want once, and the CPU measured from then", said, rep.ServerCPUPerTurnUS)
 	}
 	if heap.Len() == 0 || rep.TurnsPerCommit < 1 {
 		t.Errorf("heap profile %d bytes, %.2f turns per commit: want a profile and the store's count", heap.Len(), rep.TurnsPerCommit)

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -50,17 +51,21 @@ type benchShop struct {
 
 // driveResult is what it measured.
 type driveResult struct {
-	Connected    int         `json:"connected"`
-	Dropped      int         `json:"dropped"`
-	Posted       int         `json:"posted"`
-	Failed       int         `json:"failed"`
-	Started      int         `json:"conversations_started"`
-	AchievedRate float64     `json:"achieved_rate"`
-	Expected     int         `json:"pushes_expected"`
-	Pushes       int         `json:"pushes"`
-	Latency      percentiles `json:"post_to_push_ms"`
-	PostLatency  percentiles `json:"post_answered_ms"`
-	Windows      []window    `json:"windows,omitempty"`
+	Connected    int     `json:"connected"`
+	Dropped      int     `json:"dropped"`
+	Posted       int     `json:"posted"`
+	Failed       int     `json:"failed"`
+	Started      int     `json:"conversations_started"`
+	AchievedRate float64 `json:"achieved_rate"`
+	Expected     int     `json:"pushes_expected"`
+	Pushes       int     `json:"pushes"`
+	// PostingCPU is the load generator's own CPU time from its first post
+	// to the last push it waited for: the load's cost, not the panels'
+	// logins before it.
+	PostingCPU  time.Duration `json:"posting_cpu"`
+	Latency     percentiles   `json:"post_to_push_ms"`
+	PostLatency percentiles   `json:"post_answered_ms"`
+	Windows     []window      `json:"windows,omitempty"`
 }
 
 // window is what one stretch of a long run measured.
@@ -200,9 +205,9 @@ func (c *benchConv) line(t benchTurn) benchTurn {
 	return c.lines[c.turnsNow()%len(c.lines)]
 }
 
-// drive connects the panels, posts turns at the job's rate (or as fast as
-// job.Clients clients can) and measures.
-func drive(ctx context.Context, job driveJob) (*driveResult, error) {
+// drive connects the panels, calls posting (if not nil), posts turns at
+// the job's rate (or as fast as job.Clients clients can) and measures.
+func drive(ctx context.Context, job driveJob, posting func()) (*driveResult, error) {
 	lines := parseBenchLines(benchLines)
 	if len(lines) == 0 {
 		return nil, fmt.Errorf("drive: no bench lines")
@@ -271,6 +276,10 @@ func drive(ctx context.Context, job driveJob) (*driveResult, error) {
 		}
 		m.post(took)
 	}
+	if posting != nil {
+		posting()
+	}
+	cpuAtStart := cpuTime(syscall.RUSAGE_SELF)
 	start := time.Now()
 	reported := make(chan struct{})
 	go func() {
@@ -297,6 +306,7 @@ func drive(ctx context.Context, job driveJob) (*driveResult, error) {
 	for m.pushes.Load() < int64(expected) && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
+	postingCPU := cpuTime(syscall.RUSAGE_SELF) - cpuAtStart
 	m.finish()
 	<-reported
 	m.mu.Lock()
@@ -305,7 +315,7 @@ func drive(ctx context.Context, job driveJob) (*driveResult, error) {
 		Connected: len(panels), Dropped: int(m.dropped.Load()),
 		Posted: int(m.posted.Load()), Failed: int(m.failed.Load()), Started: started,
 		AchievedRate: float64(m.posted.Load()) / elapsed.Seconds(),
-		Expected:     expected, Pushes: int(m.pushes.Load()),
+		Expected:     expected, Pushes: int(m.pushes.Load()), PostingCPU: postingCPU,
 		Latency: percentilesOf(m.pushLats), PostLatency: percentilesOf(m.postLats),
 		Windows: m.windows,
 	}, nil
