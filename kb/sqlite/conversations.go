@@ -69,17 +69,30 @@ func (db *DB) insertTurn(ctx context.Context, tx *sql.Tx, t *kb.StoredTurn) erro
 
 func (db *DB) touchConversation(ctx context.Context, tx *sql.Tx, t *kb.StoredTurn) error {
 	now := stamp(db.Now())
+	minute := activeMinute(now)
 	// Each of buyer, assignee and product keeps its last known value: a turn
-	// that does not say leaves it as it was.
-	_, err := tx.ExecContext(ctx, `INSERT INTO conversations (shop_id, id, turns, last_text, created_at, updated_at, buyer_name, assignee, product)
-		VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)
+	// that does not say leaves it as it was. The columns the lists' indexes
+	// hold (assignee, active_minute) are set by a second statement, and only
+	// when they change: a column an UPDATE sets moves its index entries even
+	// to the same value, a page of each index written again every turn.
+	_, err := tx.ExecContext(ctx, `INSERT INTO conversations (shop_id, id, turns, last_text, created_at, updated_at, buyer_name, assignee, product, active_minute)
+		VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (shop_id, id) DO UPDATE SET turns = turns + 1, last_text = excluded.last_text, updated_at = excluded.updated_at,
 			buyer_name = CASE WHEN excluded.buyer_name != '' THEN excluded.buyer_name ELSE buyer_name END,
-			assignee = CASE WHEN excluded.assignee != '' THEN excluded.assignee ELSE assignee END,
 			product = CASE WHEN excluded.product != '' THEN excluded.product ELSE product END`,
-		t.Shop, t.Conversation, t.Text, now, now, t.BuyerName, t.Assignee, t.Product)
+		t.Shop, t.Conversation, t.Text, now, now, t.BuyerName, t.Assignee, t.Product, minute)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE conversations SET assignee = CASE WHEN ?1 != '' THEN ?1 ELSE assignee END, active_minute = ?2
+		WHERE shop_id = ?3 AND id = ?4 AND (active_minute != ?2 OR (?1 != '' AND assignee != ?1))`,
+		t.Assignee, minute, t.Shop, t.Conversation)
 	return err
 }
+
+// activeMinute is the minute of a stamp, which the lists' indexes hold
+// (migration 016): it orders as the stamp does.
+func activeMinute(stamp string) string { return stamp[:len("2006-01-02T15:04")] }
 
 // Conversation is one line of the list, for one conversation; an unknown
 // one is not_found.
@@ -133,15 +146,20 @@ func (db *DB) ConversationsFor(ctx context.Context, shop int64, assignee string,
 	}
 	defer tx.Rollback()
 	if assignee == "" {
-		return listConversations(ctx, tx, out, `WHERE shop_id = ? ORDER BY updated_at DESC, id LIMIT ?`, shop, limit)
+		return listConversations(ctx, tx, out, `WHERE shop_id = ? `+latestFirst, shop, limit)
 	}
-	if out, err = listConversations(ctx, tx, out, `WHERE shop_id = ? AND assignee = ? ORDER BY updated_at DESC, id LIMIT ?`,
+	if out, err = listConversations(ctx, tx, out, `WHERE shop_id = ? AND assignee = ? `+latestFirst,
 		shop, assignee, limit); err != nil || len(out) == limit {
 		return out, err
 	}
-	return listConversations(ctx, tx, out, `WHERE shop_id = ? AND assignee != ? ORDER BY updated_at DESC, id LIMIT ?`,
+	return listConversations(ctx, tx, out, `WHERE shop_id = ? AND assignee != ? `+latestFirst,
 		shop, assignee, limit-len(out))
 }
+
+// latestFirst orders a list by updated_at, newest first. The indexes hold
+// the minute of updated_at (active_minute): SQLite reads one in order and
+// sorts each minute's conversations by updated_at, stopping at the limit.
+const latestFirst = `ORDER BY active_minute DESC, updated_at DESC, id LIMIT ?`
 
 // listConversations appends the conversations that where picks, in its order.
 func listConversations(ctx context.Context, tx *sql.Tx, out []kb.ConversationSummary, where string, args ...any) ([]kb.ConversationSummary, error) {

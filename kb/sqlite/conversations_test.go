@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -113,5 +114,39 @@ func TestConcurrentTurnsAllCommit(t *testing.T) {
 	db.SQL().QueryRow(`SELECT COUNT(*) FROM events`).Scan(&events)
 	if turns != writers*each || events != writers*each {
 		t.Errorf("stored %d turns and %d events, want %d of each", turns, events, writers*each)
+	}
+}
+
+// The lists read an index by the minute of updated_at and sort only within
+// a minute (migration 016): never every conversation the shop ever had.
+func TestConversationListsReadTheMinuteIndex(t *testing.T) {
+	db := openWithShop(t)
+	for _, c := range []struct {
+		where string
+		args  []any
+		index string
+	}{
+		{`WHERE shop_id = ? `, []any{1, 10}, "conversations_minute (shop_id=?)"},
+		{`WHERE shop_id = ? AND assignee = ? `, []any{1, "xiaowang", 10}, "conversations_assignee_minute (shop_id=? AND assignee=?)"},
+		{`WHERE shop_id = ? AND assignee != ? `, []any{1, "xiaowang", 10}, "conversations_minute (shop_id=?)"},
+	} {
+		rows, err := db.db.Query(`EXPLAIN QUERY PLAN `+conversationColumns+" "+c.where+latestFirst, c.args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		all := strings.Join(plan, "; ")
+		if !strings.Contains(all, "USING INDEX "+c.index) || !strings.Contains(all, "TEMP B-TREE FOR LAST 2 TERMS OF ORDER BY") {
+			t.Errorf("%s: plan %q: want the index %s and a sort within each minute only", c.where, all, c.index)
+		}
 	}
 }
