@@ -118,7 +118,8 @@ func (db *DB) Conversations(ctx context.Context, shop int64, limit int) ([]kb.Co
 // to assignee first, each group the latest updated first; "" is nobody.
 //
 // Each group is its own branch, so that each reads its index in order and
-// stops at the limit: ordered by "assigned to me" first, one query cannot
+// stops at the limit (the indexes hold the minute of updated_at, migration
+// 016: a branch sorts within a minute only): ordered by "assigned to me" first, one query cannot
 // use an index, and sorted every conversation the shop ever had each time a
 // panel's list refreshed.
 func (db *DB) ConversationsFor(ctx context.Context, shop int64, assignee string, limit int) ([]kb.ConversationSummary, error) {
@@ -127,10 +128,10 @@ func (db *DB) ConversationsFor(ctx context.Context, shop int64, assignee string,
 	}
 	rows, err := db.pool.Query(ctx, `SELECT id, turns, last_text, updated_at, buyer_name, product, assignee FROM (
 		(SELECT *, 0 AS grp FROM conversations WHERE shop_id = $1 AND $2 <> '' AND assignee = $2
-			ORDER BY updated_at DESC, id COLLATE "C" LIMIT $3)
+			ORDER BY active_minute DESC, updated_at DESC, id COLLATE "C" LIMIT $3)
 		UNION ALL
 		(SELECT *, 1 AS grp FROM conversations WHERE shop_id = $1 AND ($2 = '' OR assignee <> $2)
-			ORDER BY updated_at DESC, id COLLATE "C" LIMIT $3)
+			ORDER BY active_minute DESC, updated_at DESC, id COLLATE "C" LIMIT $3)
 		) listed ORDER BY grp, updated_at DESC, id COLLATE "C" LIMIT $3`, shop, assignee, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list conversations: %w", err)
