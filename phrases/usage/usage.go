@@ -30,6 +30,7 @@ package usage
 
 import (
 	"slices"
+	"sync"
 	"unicode"
 
 	"assist/kb/fold"
@@ -74,12 +75,9 @@ func (m Matcher) Match(sent string, shown []Shown) Match {
 	s := normalise(make([]rune, 0, len(sent)/3+1), sent)
 	sb := bigrams(make([]uint64, 0, len(s)), s)
 	best := Match{Verdict: NotUsed}
-	p := make([]rune, 0, 128) // one buffer for every phrase's runes and bigrams
-	pb := make([]uint64, 0, 128)
 	for _, sh := range shown {
-		p = normalise(p[:0], sh.Text)
-		pb = bigrams(pb[:0], p)
-		v, dice := m.compare(s, sb, p, pb)
+		p := shownForms.of(sh.Text)
+		v, dice := m.compare(s, sb, p.runes, p.bigrams)
 		if v == NotUsed {
 			continue
 		}
@@ -154,4 +152,53 @@ func common(a, b []uint64) int {
 		}
 	}
 	return n
+}
+
+// form is a text normalised and its bigrams, as compare takes them.
+type form struct {
+	runes   []rune
+	bigrams []uint64
+}
+
+// forms keeps shown phrases' forms by text: a phrase, filled for the same
+// product, is shown turn after turn and in chat after chat, and each agent
+// turn is compared with the last turns' phrases. It holds two generations
+// of at most half bytes each; when the newer fills, the older is dropped.
+type forms struct {
+	mu       sync.Mutex
+	half     int
+	size     int
+	cur, old map[string]form
+}
+
+var shownForms = &forms{half: 2 << 20, cur: map[string]form{}}
+
+// of returns text's form; the slices are shared and must not be changed.
+func (f *forms) of(text string) form {
+	f.mu.Lock()
+	got, ok := f.cur[text]
+	if !ok {
+		if got, ok = f.old[text]; ok {
+			f.put(text, got)
+		}
+	}
+	f.mu.Unlock()
+	if ok {
+		return got
+	}
+	r := normalise(nil, text)
+	got = form{runes: r, bigrams: bigrams(make([]uint64, 0, len(r)), r)}
+	f.mu.Lock()
+	f.put(text, got)
+	f.mu.Unlock()
+	return got
+}
+
+func (f *forms) put(text string, v form) {
+	n := len(text) + 12*len(v.runes)
+	if f.size+n > f.half {
+		f.old, f.cur, f.size = f.cur, map[string]form{}, 0
+	}
+	f.cur[text] = v
+	f.size += n
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -223,5 +224,27 @@ func BenchmarkMatch(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Default.Match(sent, shown)
+	}
+}
+
+// The forms kept are the forms computed, and their memory is bounded: the
+// older generation goes when the newer fills.
+func TestFormsAreKeptAndBounded(t *testing.T) {
+	f := &forms{half: 4 << 10, cur: map[string]form{}}
+	_, phrases := loadPairs(t, "testdata/pairs.txt")
+	for round := range 3 {
+		for _, p := range phrases {
+			got := f.of(p.Text)
+			r := normalise(nil, p.Text)
+			if !slices.Equal(got.runes, r) || !slices.Equal(got.bigrams, bigrams(nil, r)) {
+				t.Fatalf("round %d: form of %q = %v, want %v", round, p.Text, got.runes, r)
+			}
+			if f.size > f.half {
+				t.Fatalf("%d bytes kept in the newer generation, bound %d", f.size, f.half)
+			}
+		}
+	}
+	if len(f.cur)+len(f.old) >= len(phrases) {
+		t.Errorf("%d forms kept of %d phrases within a bound of %d bytes: want some dropped", len(f.cur)+len(f.old), len(phrases), 2*f.half)
 	}
 }
