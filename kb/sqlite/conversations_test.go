@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -148,5 +149,44 @@ func TestConversationListsReadTheMinuteIndex(t *testing.T) {
 		if !strings.Contains(all, "USING INDEX "+c.index) || !strings.Contains(all, "TEMP B-TREE FOR LAST 2 TERMS OF ORDER BY") {
 			t.Errorf("%s: plan %q: want the index %s and a sort within each minute only", c.where, all, c.index)
 		}
+	}
+}
+
+// A turn of a chat going on writes few pages to the log: the conversation's
+// row, the turn's and its indexes' ends. The lists' indexes, which held
+// updated_at, moved a page of each every turn (7.8 pages a turn; 3.2 since
+// they hold the minute, migration 016).
+func TestATurnWritesFewPages(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { now = now.Add(time.Millisecond); return now } // 1,000 turns a second
+	turns := map[string]int{}
+	add := func(n int) {
+		for i := range n {
+			c := fmt.Sprint("c", (i*7919)%1000) // 1,000 chats going on, in no order
+			if err := db.AddTurn(ctx, storedTurn(c, turns[c], "两件能便宜点吗")); err != nil {
+				t.Fatal(err)
+			}
+			turns[c]++
+		}
+	}
+	add(10_000)
+	if _, err := db.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		t.Fatal(err)
+	}
+	const n = 1000 // 3,000-8,000 pages: below the automatic checkpoint, the log only grows
+	add(n)
+	fi, err := os.Stat(db.Path() + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pageSize int64
+	if err := db.db.QueryRow(`PRAGMA page_size`).Scan(&pageSize); err != nil {
+		t.Fatal(err)
+	}
+	pages := float64(fi.Size()-32) / float64(pageSize+24) / n // the log's header, each frame's
+	if t.Logf("%.1f pages in the log a turn", pages); pages > 4.5 {
+		t.Errorf("%.1f pages in the log a turn, want at most 4.5", pages)
 	}
 }
