@@ -72,9 +72,10 @@ func (db *DB) touchConversation(ctx context.Context, tx *sql.Tx, t *kb.StoredTur
 	minute := activeMinute(now)
 	// Each of buyer, assignee and product keeps its last known value: a turn
 	// that does not say leaves it as it was. The columns the lists' indexes
-	// hold (assignee, active_minute) are set by a second statement, and only
-	// when they change: a column an UPDATE sets moves its index entries even
-	// to the same value, a page of each index written again every turn.
+	// hold (assignee, active_minute) are set by a second statement that
+	// writes only when one of them changes: a column an UPDATE sets moves
+	// its index entries even to the same value, a page of each index
+	// written again every turn.
 	_, err := tx.ExecContext(ctx, `INSERT INTO conversations (shop_id, id, turns, last_text, created_at, updated_at, buyer_name, assignee, product, active_minute)
 		VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (shop_id, id) DO UPDATE SET turns = turns + 1, last_text = excluded.last_text, updated_at = excluded.updated_at,
