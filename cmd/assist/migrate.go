@@ -92,9 +92,9 @@ var migrateTables = []migrateTable{
 // 012's login failures are not copied either: they are counts of the last
 // quarter hour, kept by PostgreSQL alone (SQLite counts in memory). 014
 // changes how PostgreSQL marks conversations for a refresh and adds no
-// table; 015 changes an index of shows; 016 adds the conversations' minute,
-// which PostgreSQL derives from updated_at.
-var migrateKnows = map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true, 12: true, 13: true, 14: true, 15: true, 16: true}
+// table; 015 changes an index of shows; 016 and 017 add and keep the
+// conversations' minute, which PostgreSQL derives from updated_at.
+var migrateKnows = map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true, 12: true, 13: true, 14: true, 15: true, 16: true, 17: true}
 
 func (c *migrateCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags(c, stderr, "-data DIR -to postgres://user@host/db")

@@ -69,25 +69,24 @@ func (db *DB) insertTurn(ctx context.Context, tx *sql.Tx, t *kb.StoredTurn) erro
 
 func (db *DB) touchConversation(ctx context.Context, tx *sql.Tx, t *kb.StoredTurn) error {
 	now := stamp(db.Now())
-	minute := activeMinute(now)
 	// Each of buyer, assignee and product keeps its last known value: a turn
-	// that does not say leaves it as it was. The columns the lists' indexes
-	// hold (assignee, active_minute) are set by a second statement that
-	// writes only when one of them changes: a column an UPDATE sets moves
-	// its index entries even to the same value, a page of each index
-	// written again every turn.
+	// that does not say leaves it as it was. The upsert leaves alone the
+	// columns the lists' indexes hold, as a column an UPDATE sets moves its
+	// index entries even to the same value (a page of each index written
+	// again every turn): the table's triggers move active_minute when the
+	// minute changes (migration 017), and a second statement the assignee
+	// when a turn names another.
 	_, err := tx.ExecContext(ctx, `INSERT INTO conversations (shop_id, id, turns, last_text, created_at, updated_at, buyer_name, assignee, product, active_minute)
 		VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (shop_id, id) DO UPDATE SET turns = turns + 1, last_text = excluded.last_text, updated_at = excluded.updated_at,
 			buyer_name = CASE WHEN excluded.buyer_name != '' THEN excluded.buyer_name ELSE buyer_name END,
 			product = CASE WHEN excluded.product != '' THEN excluded.product ELSE product END`,
-		t.Shop, t.Conversation, t.Text, now, now, t.BuyerName, t.Assignee, t.Product, minute)
-	if err != nil {
+		t.Shop, t.Conversation, t.Text, now, now, t.BuyerName, t.Assignee, t.Product, activeMinute(now))
+	if err != nil || t.Assignee == "" {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE conversations SET assignee = CASE WHEN ?1 != '' THEN ?1 ELSE assignee END, active_minute = ?2
-		WHERE shop_id = ?3 AND id = ?4 AND (active_minute != ?2 OR (?1 != '' AND assignee != ?1))`,
-		t.Assignee, minute, t.Shop, t.Conversation)
+	_, err = tx.ExecContext(ctx, `UPDATE conversations SET assignee = ?1 WHERE shop_id = ?2 AND id = ?3 AND assignee != ?1`,
+		t.Assignee, t.Shop, t.Conversation)
 	return err
 }
 

@@ -190,3 +190,34 @@ func TestATurnWritesFewPages(t *testing.T) {
 		t.Errorf("%.1f pages in the log a turn, want at most 4.5", pages)
 	}
 }
+
+// The lists' minute follows updated_at whoever writes the row: a build from
+// before migration 016, rolled back to, inserts and updates conversations
+// without it (its upsert, as it was).
+func TestTheMinuteFollowsEveryWriter(t *testing.T) {
+	db := openWithShop(t)
+	oldUpsert := `INSERT INTO conversations (shop_id, id, turns, last_text, created_at, updated_at, buyer_name, assignee, product)
+		VALUES (1, ?, 1, '在吗', ?, ?, '', 'xiaowang', '')
+		ON CONFLICT (shop_id, id) DO UPDATE SET turns = turns + 1, last_text = excluded.last_text, updated_at = excluded.updated_at,
+			assignee = CASE WHEN excluded.assignee != '' THEN excluded.assignee ELSE assignee END`
+	at := time.Date(2026, 12, 1, 10, 0, 30, 0, time.UTC)
+	for _, w := range []struct {
+		conv string
+		at   time.Time
+	}{{"a", at}, {"b", at.Add(10 * time.Second)}, {"a", at.Add(20 * time.Second)}, {"a", at.Add(time.Minute)}, {"b", at.Add(2 * time.Minute)}} {
+		if _, err := db.db.Exec(oldUpsert, w.conv, stamp(w.at), stamp(w.at)); err != nil {
+			t.Fatal(err)
+		}
+		var minute, updated string
+		if err := db.db.QueryRow(`SELECT active_minute, updated_at FROM conversations WHERE shop_id = 1 AND id = ?`, w.conv).Scan(&minute, &updated); err != nil {
+			t.Fatal(err)
+		}
+		if want := activeMinute(stamp(w.at)); minute != want || updated != stamp(w.at) {
+			t.Errorf("%s written at %s: minute %q, updated %q; want %q", w.conv, stamp(w.at), minute, updated, want)
+		}
+	}
+	list, err := db.Conversations(context.Background(), 1, 10)
+	if err != nil || len(list) != 2 || list[0].ID != "b" || list[1].ID != "a" {
+		t.Errorf("list %+v, %v: want b (10:02:30) before a (10:01:30)", list, err)
+	}
+}
