@@ -119,9 +119,9 @@ func (db *DB) Conversations(ctx context.Context, shop int64, limit int) ([]kb.Co
 //
 // Each group is its own branch, so that each reads its index in order and
 // stops at the limit (the indexes hold the minute of updated_at, migration
-// 016: a branch sorts within a minute only): ordered by "assigned to me" first, one query cannot
-// use an index, and sorted every conversation the shop ever had each time a
-// panel's list refreshed.
+// 016: a branch sorts within a minute only): ordered by "assigned to me"
+// first, one query cannot use an index, and sorted every conversation the
+// shop ever had each time a panel's list refreshed.
 func (db *DB) ConversationsFor(ctx context.Context, shop int64, assignee string, limit int) ([]kb.ConversationSummary, error) {
 	if limit <= 0 {
 		return []kb.ConversationSummary{}, nil

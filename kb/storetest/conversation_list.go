@@ -11,8 +11,9 @@ import (
 
 // testConversationList checks the panel's list against its rule, over
 // conversations of three assignees and nobody, several updated in the same
-// instant or the same minute: the caller's own first, then the rest, each group the latest
-// updated first and, in the same instant, by id; cut at the limit.
+// instant or the same minute: the caller's own first, then the rest, each
+// group the latest updated first and, in the same instant, by id; cut at
+// the limit.
 func testConversationList(t *testing.T, f Factory) {
 	ctx := context.Background()
 	db, clk := open(t, f)
