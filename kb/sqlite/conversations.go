@@ -73,15 +73,15 @@ func (db *DB) touchConversation(ctx context.Context, tx *sql.Tx, t *kb.StoredTur
 	// that does not say leaves it as it was. The upsert leaves alone the
 	// columns the lists' indexes hold, as a column an UPDATE sets moves its
 	// index entries even to the same value (a page of each index written
-	// again every turn): the table's triggers move active_minute when the
+	// again every turn): the table's triggers set active_minute when the
 	// minute changes (migration 017), and a second statement the assignee
 	// when a turn names another.
-	_, err := tx.ExecContext(ctx, `INSERT INTO conversations (shop_id, id, turns, last_text, created_at, updated_at, buyer_name, assignee, product, active_minute)
-		VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
+	_, err := tx.ExecContext(ctx, `INSERT INTO conversations (shop_id, id, turns, last_text, created_at, updated_at, buyer_name, assignee, product)
+		VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (shop_id, id) DO UPDATE SET turns = turns + 1, last_text = excluded.last_text, updated_at = excluded.updated_at,
 			buyer_name = CASE WHEN excluded.buyer_name != '' THEN excluded.buyer_name ELSE buyer_name END,
 			product = CASE WHEN excluded.product != '' THEN excluded.product ELSE product END`,
-		t.Shop, t.Conversation, t.Text, now, now, t.BuyerName, t.Assignee, t.Product, activeMinute(now))
+		t.Shop, t.Conversation, t.Text, now, now, t.BuyerName, t.Assignee, t.Product)
 	if err != nil || t.Assignee == "" {
 		return err
 	}
@@ -89,10 +89,6 @@ func (db *DB) touchConversation(ctx context.Context, tx *sql.Tx, t *kb.StoredTur
 		t.Assignee, t.Shop, t.Conversation)
 	return err
 }
-
-// activeMinute is the minute of a stamp, which the lists' indexes hold
-// (migration 016): it orders as the stamp does.
-func activeMinute(stamp string) string { return stamp[:len("2006-01-02T15:04")] }
 
 // Conversation is one line of the list, for one conversation; an unknown
 // one is not_found.

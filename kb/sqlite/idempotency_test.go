@@ -110,7 +110,16 @@ func TestTurnPage(t *testing.T) {
 // conversation: its cost does not grow with the conversation's length.
 func TestTurnPageUsesThePrimaryKey(t *testing.T) {
 	db := openWithShop(t)
-	rows, err := db.db.Query(`EXPLAIN QUERY PLAN `+turnPageQuery, 1, "c1", 100, 51)
+	all := queryPlan(t, db, turnPageQuery, 1, "c1", 100, 51)
+	if !strings.Contains(all, "USING INDEX sqlite_autoindex_turns_1 (shop_id=? AND conversation=? AND idx<?)") || strings.Contains(all, "TEMP B-TREE") {
+		t.Errorf("plan %q: want a range on the primary key and no sort", all)
+	}
+}
+
+// queryPlan is SQLite's plan for query, its steps joined by "; ".
+func queryPlan(t *testing.T, db *DB, query string, args ...any) string {
+	t.Helper()
+	rows, err := db.db.Query(`EXPLAIN QUERY PLAN `+query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,8 +133,8 @@ func TestTurnPageUsesThePrimaryKey(t *testing.T) {
 		}
 		plan = append(plan, detail)
 	}
-	all := strings.Join(plan, "; ")
-	if !strings.Contains(all, "USING INDEX sqlite_autoindex_turns_1 (shop_id=? AND conversation=? AND idx<?)") || strings.Contains(all, "TEMP B-TREE") {
-		t.Errorf("plan %q: want a range on the primary key and no sort", all)
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
+	return strings.Join(plan, "; ")
 }
