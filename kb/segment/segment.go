@@ -52,6 +52,8 @@ type copyOf struct {
 	// subs keeps each word's sub-words once a text has held it
 	// (*gse.Token → []*gse.Segment); weigh forgets them.
 	subs sync.Map
+	// cut keeps the tokens of lines cut lately; weigh forgets them.
+	cut cuts
 	// gseSubwords: gse's CalcToken weighed the copy whole (gse.Token is
 	// not mirrored), every word's sub-words are in its token.
 	gseSubwords bool

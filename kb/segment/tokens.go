@@ -31,6 +31,10 @@ type Token struct {
 // taught whole through AddWords must still match the words inside it.
 // Single-character sub-words (服, 期) are left out: they match nearly every
 // document and would drown the real matches.
+//
+// The tokens of a line cut lately are kept and given again: the slice is
+// shared and must not be changed (its capacity is its length, so an
+// append copies).
 func Tokens(text string) []Token {
 	folded := fold.String(text)
 	if folded == "" {
@@ -38,7 +42,13 @@ func Tokens(text string) []Token {
 	}
 	c := reading()
 	defer c.mu.RUnlock()
-	return c.tokens(folded)
+	if toks, ok := c.cut.get(folded); ok {
+		return toks
+	}
+	toks := c.tokens(folded)
+	toks = toks[:len(toks):len(toks)]
+	c.cut.keep(folded, toks)
+	return toks
 }
 
 // tokens cuts folded text with c, read-locked by the caller.

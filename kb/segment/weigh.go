@@ -58,6 +58,7 @@ func mirror(t *gse.Token) *gseToken { return (*gseToken)(unsafe.Pointer(t)) }
 // when gse.Token is not mirrored. No reader may be using c.
 func (c *copyOf) weigh() {
 	c.subs.Clear()
+	c.cut.clear()
 	if !tokenMirrored {
 		c.seg.CalcToken()
 		c.gseSubwords = true
