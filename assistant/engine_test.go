@@ -340,9 +340,38 @@ func BenchmarkTurnUnseen(b *testing.B) {
 	benchLines(b, func(i int) string { return fmt.Sprintf(" 订单%d", 100000+i) })
 }
 
+// BenchmarkTurnCold is BenchmarkTurn with the processor's caches filled
+// with other memory before each turn (untimed), as in a server where pushes
+// to thousands of panels, commits and other shops' turns run between one
+// conversation's turns: a turn there costs several times the warm one, in
+// the dictionary's, the model's and the indexes' memory.
+func BenchmarkTurnCold(b *testing.B) {
+	benchLinesBetween(b, func(int) string { return "" }, coldCaches())
+}
+
+// BenchmarkTurnUnseenCold is BenchmarkTurnUnseen with cold caches: a new
+// line in a busy server.
+func BenchmarkTurnUnseenCold(b *testing.B) {
+	benchLinesBetween(b, func(i int) string { return fmt.Sprintf(" 订单%d", 100000+i) }, coldCaches())
+}
+
+// coldCaches returns a func that writes 64 MiB, more than the processor's
+// caches hold.
+func coldCaches() func() {
+	other := make([]byte, 64<<20)
+	return func() {
+		for i := 0; i < len(other); i += 64 {
+			other[i]++
+		}
+	}
+}
+
 // benchLines plays four lines round-robin, the i-th with more(i) added to its
 // text, and reports p50 and p99.
-func benchLines(b *testing.B, more func(i int) string) {
+func benchLines(b *testing.B, more func(i int) string) { benchLinesBetween(b, more, nil) }
+
+// benchLinesBetween is benchLines with between run before each turn, untimed.
+func benchLinesBetween(b *testing.B, more func(i int) string, between func()) {
 	e := newTestEngine(b)
 	lines := []Turn{
 		{Role: Buyer, Text: "跑鞋能便宜点吗,两双有优惠吗", Product: "run-1"},
@@ -357,6 +386,11 @@ func benchLines(b *testing.B, more func(i int) string) {
 		t := lines[i%len(lines)]
 		t.Text += more(i)
 		t.At = at(10, 0)
+		if between != nil {
+			b.StopTimer()
+			between()
+			b.StartTimer()
+		}
 		start := time.Now()
 		if _, err := e.Turn(chat(e, "bench"), t); err != nil {
 			b.Fatal(err)
