@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 
@@ -11,6 +12,8 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/scorer"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 )
 
@@ -56,7 +59,7 @@ var matchPools = sync.Pool{New: func() any { return search.NewDocumentMatchPool(
 // size hits, best first; ties go to the document bleve visits first, as in
 // bleve's own top-N collector. The caller holds ix.mu for reading, so the
 // index cannot be closed under the search.
-func searchBleve(bi bleve.Index, kind Kind, terms []Term, size int) ([]Hit, error) {
+func searchBleve(bi bleve.Index, kind Kind, terms []Term, df map[string]int, size int) ([]Hit, error) {
 	adv, err := bi.Advanced()
 	if err != nil {
 		return nil, err
@@ -68,7 +71,7 @@ func searchBleve(bi bleve.Index, kind Kind, terms []Term, size int) ([]Hit, erro
 	defer r.Close()
 	pool := matchPools.Get().(*search.DocumentMatchPool)
 	defer matchPools.Put(pool) // after the searcher is closed
-	searcher, err := anyOf(terms).Searcher(scoringContext(bi), r, bi.Mapping(), search.SearcherOptions{})
+	searcher, err := searcherOf(scoringContext(bi), r, terms, df)
 	if err != nil {
 		return nil, err
 	}
@@ -111,6 +114,104 @@ func anyOf(terms []Term) *query.DisjunctionQuery {
 	}
 	return query.NewDisjunctionQuery(qs)
 }
+
+// searcherOf is anyOf(terms)'s searcher, built as bleve builds it (a term
+// searcher per term under one disjunction), but for the terms df says no
+// document holds. Most of a chat line's words are in none of a shop's
+// products, rules or phrases (four in five of the example shop's searches'
+// terms), and bleve's term searcher for such a word still opens a reader on
+// every segment of the index, several allocations each, a third of an unseen
+// turn's search. Such a term gets an absentTerm instead, which matches
+// nothing and weighs what its term searcher would: the disjunction divides
+// a document's score by the count of its searchers (coord) and normalises
+// the terms' weights by the sum of all (queryNorm), so the scores stay the
+// same to the bit (TestSearchBleveAnswersAsBleveSearch). A nil df makes a
+// term searcher for every term.
+func searcherOf(ctx context.Context, r bleveindex.IndexReader, terms []Term, df map[string]int) (search.Searcher, error) {
+	opts := search.SearcherOptions{}
+	ss := make([]search.Searcher, 0, len(terms))
+	var none *absentWeights
+	for _, t := range terms {
+		text := strings.ToLower(t.Text)
+		if df != nil && df[text] == 0 {
+			if none == nil {
+				w, err := absentWeightsOf(ctx, r)
+				if err != nil {
+					closeAll(ss)
+					return nil, err
+				}
+				none = w
+			}
+			ss = append(ss, absentTerm{weight: none.of(text, t.Boost, opts)})
+			continue
+		}
+		s, err := searcher.NewTermSearcher(ctx, r, text, fieldText, t.Boost, opts)
+		if err != nil {
+			closeAll(ss)
+			return nil, err
+		}
+		ss = append(ss, s)
+	}
+	if len(ss) == 0 {
+		return searcher.NewMatchNoneSearcher(r)
+	}
+	return searcher.NewDisjunctionSearcher(ctx, r, ss, 0, opts)
+}
+
+func closeAll(ss []search.Searcher) {
+	for _, s := range ss {
+		s.Close()
+	}
+}
+
+// absentWeights holds what a term searcher's weight depends on besides its
+// term's count, which is 0 here: the documents, and their mean length under
+// BM25 (as bleve's term searcher reads them).
+type absentWeights struct {
+	docs      uint64
+	avgLength float64
+}
+
+func absentWeightsOf(ctx context.Context, r bleveindex.IndexReader) (*absentWeights, error) {
+	docs, err := r.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	w := &absentWeights{docs: docs}
+	if model, _ := ctx.Value(search.GetScoringModelCallbackKey).(search.GetScoringModelCallbackFn); model == nil || model() != bleveindex.BM25Scoring {
+		return w, nil
+	}
+	var cardinality int
+	if bm25, ok := r.(bleveindex.BM25Reader); ok {
+		if cardinality, err = bm25.FieldCardinality(fieldText); err != nil {
+			return nil, err
+		}
+	}
+	if docs > 0 || cardinality > 0 {
+		w.avgLength = math.Ceil(float64(cardinality) / float64(docs))
+	}
+	return w, nil
+}
+
+// of is the weight of a term searcher for text, held by no document.
+func (w *absentWeights) of(text string, boost float64, opts search.SearcherOptions) float64 {
+	return scorer.NewTermQueryScorer([]byte(text), fieldText, boost, w.docs, 0, w.avgLength, opts).Weight()
+}
+
+// absentTerm stands for the term searcher of a term no document holds.
+type absentTerm struct{ weight float64 }
+
+func (absentTerm) Next(*search.SearchContext) (*search.DocumentMatch, error) { return nil, nil }
+func (absentTerm) Advance(*search.SearchContext, bleveindex.IndexInternalID) (*search.DocumentMatch, error) {
+	return nil, nil
+}
+func (absentTerm) Close() error               { return nil }
+func (a absentTerm) Weight() float64          { return a.weight }
+func (absentTerm) SetQueryNorm(float64)       {}
+func (absentTerm) Count() uint64              { return 0 }
+func (absentTerm) Min() int                   { return 0 }
+func (absentTerm) Size() int                  { return 16 }
+func (absentTerm) DocumentMatchPoolSize() int { return 1 }
 
 // topHits keeps the best size matches seen, best first: higher score, then
 // the one seen first.

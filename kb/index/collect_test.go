@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -17,12 +18,20 @@ import (
 // searchBleve must answer exactly as bleve.Index.Search does: the same
 // documents, in the same order (ties included: a synthetic shop is full of
 // documents that score alike), with the same scores to the bit. Queries are
-// drawn from the shop's own words, with boosts and sizes as turns ask them.
+// drawn from the shop's own words and words no document holds (which
+// searchBleve does not ask bleve for), with boosts and sizes as turns ask
+// them, in a shop whose kinds are all small and in one whose are big.
 func TestSearchBleveAnswersAsBleveSearch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a 600-product index")
 	}
-	shop, ix := buildSynth(t, synth.Size{Products: 600, Phrases: 300})
+	for _, size := range []synth.Size{{Products: 60, Phrases: 40}, {Products: 600, Phrases: 300}} {
+		t.Run(fmt.Sprintf("products=%d", size.Products), func(t *testing.T) { searchesAsBleve(t, size) })
+	}
+}
+
+func searchesAsBleve(t *testing.T, size synth.Size) {
+	shop, ix := buildSynth(t, size)
 	var words []string
 	for _, p := range shop.Products[:40] {
 		words = append(words, segment.Words(p.Title)...)
@@ -33,13 +42,16 @@ func TestSearchBleveAnswersAsBleveSearch(t *testing.T) {
 	for _, r := range shop.Rules {
 		words = append(words, segment.Words(r.Title)...)
 	}
+	// Chat words, most of them in no document, and words in none.
+	words = append(words, segment.Words("在吗亲,昨天拍的什么时候发货,快递到哪了,能便宜点吗,不行就退款给差评")...)
+	words = append(words, "无此词甲", "无此词乙", "nosuchword")
 	slices.Sort(words)
 	words = slices.Compact(words)
 
 	rng := rand.New(rand.NewPCG(1, 2))
 	boosts := []float64{1, 0.5, 1.5, 0.35}
 	sizes := []int{1, 10, 12, 24}
-	compared := map[Kind]int{}
+	compared, absent := map[Kind]int{}, map[Kind]int{}
 	for n := range 600 {
 		terms := make([]Term, 1+rng.IntN(8))
 		for i := range terms {
@@ -48,7 +60,7 @@ func TestSearchBleveAnswersAsBleveSearch(t *testing.T) {
 		kind := kinds[n%len(kinds)]
 		size := sizes[rng.IntN(len(sizes))]
 		bi := ix.kinds[kind]
-		got, err := searchBleve(bi, kind, terms, size)
+		got, err := searchBleve(bi, kind, terms, ix.df[kind], size)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,11 +70,18 @@ func TestSearchBleveAnswersAsBleveSearch(t *testing.T) {
 		}
 		if len(want) > 0 {
 			compared[kind]++
+			for _, term := range terms {
+				if ix.df[kind][strings.ToLower(term.Text)] == 0 {
+					absent[kind]++
+					break
+				}
+			}
 		}
 	}
 	for _, k := range kinds {
-		if compared[k] < 100 {
-			t.Errorf("only %d searches of %s found anything: the comparison proves little", compared[k], k)
+		if compared[k] < 100 || absent[k] < 50 {
+			t.Errorf("%s: %d searches found anything, %d of them with a term no document holds: the comparison proves little",
+				k, compared[k], absent[k])
 		}
 	}
 }

@@ -39,8 +39,8 @@ func TestCommonTermsInABigShop(t *testing.T) {
 	if n := ix.df[Product]["材质"]; n != 600 {
 		t.Fatalf("材质, a fact of all 600 products, counted in %d", n)
 	}
-	if ix.df[Phrase] != nil {
-		t.Errorf("a kind of 20 documents is not searched exactly")
+	if n := ix.docs[Phrase]; n != 20 || n > exactDocs {
+		t.Errorf("phrases counted %d documents, want 20, searched by every term", n)
 	}
 	p := &shop.Products[42]
 	hits, err := ix.Search(Product, Terms([]string{p.Aliases[0], "材质"}), 12)

@@ -39,9 +39,12 @@ type Index struct {
 	dir   string
 
 	mu sync.RWMutex // guards what follows; held for writing by the Put and Delete methods
-	// df counts, per kind of more than exactDocs documents, how many
-	// documents hold each term (see Search).
-	df map[Kind]map[string]int
+	// df counts, per kind, how many documents hold each term, and docs the
+	// documents: a kind of more than exactDocs is searched by its rarest
+	// terms (see Search), and a term no document holds costs no reader
+	// (see searcherOf).
+	df   map[Kind]map[string]int
+	docs map[Kind]uint64
 	// version is the store version the index reflects, written to the
 	// marker on a clean Close (see OpenOrBuild); dirty says the files have
 	// changed since the marker was last written.

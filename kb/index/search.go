@@ -90,10 +90,11 @@ func (ix *Index) search(bi bleve.Index, kind Kind, terms []Term, size int) ([]Hi
 	if ix.closed {
 		return nil, fmt.Errorf("search %s: %w", kind, errClosed)
 	}
-	if df := ix.df[kind]; df != nil {
+	df := ix.df[kind]
+	if ix.docs[kind] > exactDocs {
 		terms = rarest(terms, df)
 	}
-	hits, err := searchBleve(bi, kind, terms, size)
+	hits, err := searchBleve(bi, kind, terms, df, size)
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %w", kind, err)
 	}
@@ -123,8 +124,8 @@ func rarest(terms []Term, df map[string]int) []Term {
 	return sorted
 }
 
-// countTerms counts, for every kind big enough to need it, how many
-// documents hold each term.
+// countTerms counts, for every kind, its documents and how many hold each
+// term.
 func (ix *Index) countTerms() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -146,10 +147,10 @@ func (ix *Index) countKind(kind Kind) error {
 	if err != nil {
 		return fmt.Errorf("count %s: %w", kind, err)
 	}
-	if n <= exactDocs {
-		delete(ix.df, kind)
-		return nil
+	if ix.docs == nil {
+		ix.docs = map[Kind]uint64{}
 	}
+	ix.docs[kind] = n
 	dict, err := bi.FieldDict(fieldText)
 	if err != nil {
 		return fmt.Errorf("terms of %s: %w", kind, err)
