@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"runtime"
 	"testing"
 
 	"github.com/go-ego/gse"
@@ -37,4 +38,23 @@ func BenchmarkLoad(b *testing.B) {
 			newCopyWith(nil)
 		}
 	})
+}
+
+// BenchmarkCollect is one whole garbage collection of a process holding
+// both copies of the dictionary, as a server does once the standby copy is
+// loaded, and nothing else: the collector's share of the dictionary, paid
+// by every collection. It reports the heap's objects.
+//
+//	go test ./kb/segment -run X -bench Collect -benchtime 20x
+func BenchmarkCollect(b *testing.B) {
+	Segmenter()
+	LoadStandby()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	for b.Loop() {
+		runtime.GC()
+	}
+	b.ReportMetric(float64(m.HeapObjects), "heap-objects")
+	b.ReportMetric(float64(m.HeapAlloc>>20), "heap-MiB")
 }
