@@ -66,6 +66,7 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 	coldExe := fs.String("binary", "", "with -coldstart: the assist binary to start (default: this one)")
 	fs.BoolVar(&where.floor, "floor", false, "bench the raw floor instead of assist serve: the same sockets and frames, no login, engine or store")
 	fs.IntVar(&job.Convs, "convs", 0, "conversations the panels watch (default: panels/4, four panels each)")
+	fs.BoolVar(&job.Unseen, "unseen", false, "add an order number no turn before held to every line posted, so no search is answered from the cache, as with real buyers' lines")
 	fs.IntVar(&job.ConvTurns, "conv-turns", 0, "end each conversation after this many turns, as chats end: the next turn opens a new one and its panels move to it (0: never)")
 	fs.Float64Var(&job.Rate, "rate", 200, "turns posted per second, spread over the conversations")
 	fs.DurationVar(&job.Duration, "duration", 10*time.Second, "how long to post (at most 1h)")
@@ -236,6 +237,7 @@ type benchParams struct {
 	Panels    int     `json:"panels"`
 	Convs     int     `json:"convs"`
 	ConvTurns int     `json:"conv_turns,omitempty"`
+	Unseen    bool    `json:"unseen,omitempty"`
 	Shops     int     `json:"shops"`
 	Rate      float64 `json:"rate,omitempty"`
 	Clients   int     `json:"clients,omitempty"`
@@ -388,7 +390,7 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 	if err != nil {
 		return nil, err
 	}
-	params := benchParams{Panels: job.Panels, Convs: job.Convs, ConvTurns: job.ConvTurns, Shops: len(job.Shops), Rate: job.Rate, Clients: job.Clients,
+	params := benchParams{Panels: job.Panels, Convs: job.Convs, ConvTurns: job.ConvTurns, Unseen: job.Unseen, Shops: len(job.Shops), Rate: job.Rate, Clients: job.Clients,
 		Duration: job.Duration.String()}
 	if job.Clients > 0 {
 		params.Rate = 0
@@ -734,8 +736,12 @@ func (r *benchReport) write(w io.Writer) {
 	if j.Clients > 0 {
 		pace = fmt.Sprintf("%d clients back to back", j.Clients)
 	}
-	fmt.Fprintf(w, "assist bench: %d panels on %d conversations of %d shops, %s for %s, loopback, %d CPUs\n",
-		j.Panels, j.Convs, j.Shops, pace, j.Duration, runtime.NumCPU())
+	lines := ""
+	if j.Unseen {
+		lines = ", every line new"
+	}
+	fmt.Fprintf(w, "assist bench: %d panels on %d conversations of %d shops, %s%s for %s, loopback, %d CPUs\n",
+		j.Panels, j.Convs, j.Shops, pace, lines, j.Duration, runtime.NumCPU())
 	fmt.Fprintf(w, "  panels connected   %d (dropped during the run: %d)\n", res.Connected, res.Dropped)
 	fmt.Fprintf(w, "  turns posted       %d (%.1f/s achieved, %d failed)\n", res.Posted, res.AchievedRate, res.Failed)
 	if j.ConvTurns > 0 {

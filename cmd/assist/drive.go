@@ -41,6 +41,10 @@ type driveJob struct {
 	// ConvTurns > 0 ends a conversation after that many turns, as chats
 	// end: the next turn starts a new one and its panels move to it.
 	ConvTurns int `json:"conv_turns,omitempty"`
+	// Unseen adds to every line posted an order number no turn before
+	// held, so no search is answered from the cache: buyers' lines are
+	// mostly new, the bench's few lines are not.
+	Unseen bool `json:"unseen,omitempty"`
 }
 
 // benchShop is a shop under load and the token its turns are posted with.
@@ -265,8 +269,13 @@ func drive(ctx context.Context, job driveJob, posting func()) (*driveResult, err
 	// 20-minute soak; failures are now logged.)
 	client := &http.Client{Timeout: 10 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: 128, IdleConnTimeout: serverIdleTimeout * 3 / 4}}
+	var orders atomic.Int64
 	post := func(c *benchConv, line benchTurn) {
-		took, err := postBenchTurn(ctx, client, c, line)
+		more := ""
+		if job.Unseen {
+			more = " 订单" + strconv.FormatInt(100000+orders.Add(1), 10)
+		}
+		took, err := postBenchTurn(ctx, client, c, line, more)
 		if err != nil {
 			// The first few say why; the count says how many.
 			if n := m.failed.Add(1); n <= maxFailuresLogged && ctx.Err() == nil {
@@ -448,12 +457,14 @@ func (m *measures) report(ctx context.Context, start time.Time, every time.Durat
 // maxFailuresLogged is how many failed turns the driver describes.
 const maxFailuresLogged = 5
 
-// postBenchTurn posts one turn to c and returns how long the answer took.
-func postBenchTurn(ctx context.Context, client *http.Client, c *benchConv, t benchTurn) (time.Duration, error) {
+// postBenchTurn posts one turn to c, more added to its text, and returns
+// how long the answer took.
+func postBenchTurn(ctx context.Context, client *http.Client, c *benchConv, t benchTurn, more string) (time.Duration, error) {
 	c.post.Lock()
 	defer c.post.Unlock()
 	c.next(ctx)
 	t = c.line(t)
+	t.text += more
 	body, _ := json.Marshal(map[string]string{"role": t.role, "text": t.text})
 	c.mu.Lock()
 	id := c.id

@@ -52,7 +52,7 @@ func warmInstances(ctx context.Context, job driveJob) error {
 		c := newBenchConv("bench-warm-up-"+strconv.Itoa(i), u, job.Shops[0])
 		deadline := time.Now().Add(3 * time.Minute)
 		for {
-			_, err := postBenchTurn(ctx, client, c, benchTurn{role: "buyer", text: "你好"})
+			_, err := postBenchTurn(ctx, client, c, benchTurn{role: "buyer", text: "你好"}, "")
 			if err == nil {
 				break
 			}

@@ -131,6 +131,7 @@ func searcherOf(ctx context.Context, r bleveindex.IndexReader, terms []Term, df 
 	opts := search.SearcherOptions{}
 	ss := make([]search.Searcher, 0, len(terms))
 	var none *absentWeights
+	var stands []absentTerm // one allocation for the search's stand-ins
 	for _, t := range terms {
 		text := strings.ToLower(t.Text)
 		if df != nil && df[text] == 0 {
@@ -140,9 +141,10 @@ func searcherOf(ctx context.Context, r bleveindex.IndexReader, terms []Term, df 
 					closeAll(ss)
 					return nil, err
 				}
-				none = w
+				none, stands = w, make([]absentTerm, 0, len(terms))
 			}
-			ss = append(ss, absentTerm{weight: none.of(text, t.Boost, opts)})
+			stands = append(stands, absentTerm{weight: none.of(t.Boost, opts)})
+			ss = append(ss, &stands[len(stands)-1])
 			continue
 		}
 		s, err := searcher.NewTermSearcher(ctx, r, text, fieldText, t.Boost, opts)
@@ -170,7 +172,12 @@ func closeAll(ss []search.Searcher) {
 type absentWeights struct {
 	docs      uint64
 	avgLength float64
+	// A searcher's weight does not depend on its term: one per boost, and
+	// a turn's terms have a few boosts.
+	byBoost []boostWeight
 }
+
+type boostWeight struct{ boost, weight float64 }
 
 func absentWeightsOf(ctx context.Context, r bleveindex.IndexReader) (*absentWeights, error) {
 	docs, err := r.DocCount()
@@ -193,25 +200,32 @@ func absentWeightsOf(ctx context.Context, r bleveindex.IndexReader) (*absentWeig
 	return w, nil
 }
 
-// of is the weight of a term searcher for text, held by no document.
-func (w *absentWeights) of(text string, boost float64, opts search.SearcherOptions) float64 {
-	return scorer.NewTermQueryScorer([]byte(text), fieldText, boost, w.docs, 0, w.avgLength, opts).Weight()
+// of is the weight of a term searcher of boost for a term no document holds.
+func (w *absentWeights) of(boost float64, opts search.SearcherOptions) float64 {
+	for _, bw := range w.byBoost {
+		if bw.boost == boost {
+			return bw.weight
+		}
+	}
+	weight := scorer.NewTermQueryScorer(nil, fieldText, boost, w.docs, 0, w.avgLength, opts).Weight()
+	w.byBoost = append(w.byBoost, boostWeight{boost, weight})
+	return weight
 }
 
 // absentTerm stands for the term searcher of a term no document holds.
 type absentTerm struct{ weight float64 }
 
-func (absentTerm) Next(*search.SearchContext) (*search.DocumentMatch, error) { return nil, nil }
-func (absentTerm) Advance(*search.SearchContext, bleveindex.IndexInternalID) (*search.DocumentMatch, error) {
+func (*absentTerm) Next(*search.SearchContext) (*search.DocumentMatch, error) { return nil, nil }
+func (*absentTerm) Advance(*search.SearchContext, bleveindex.IndexInternalID) (*search.DocumentMatch, error) {
 	return nil, nil
 }
-func (absentTerm) Close() error               { return nil }
-func (a absentTerm) Weight() float64          { return a.weight }
-func (absentTerm) SetQueryNorm(float64)       {}
-func (absentTerm) Count() uint64              { return 0 }
-func (absentTerm) Min() int                   { return 0 }
-func (absentTerm) Size() int                  { return 16 }
-func (absentTerm) DocumentMatchPoolSize() int { return 1 }
+func (*absentTerm) Close() error               { return nil }
+func (a *absentTerm) Weight() float64          { return a.weight }
+func (*absentTerm) SetQueryNorm(float64)       {}
+func (*absentTerm) Count() uint64              { return 0 }
+func (*absentTerm) Min() int                   { return 0 }
+func (*absentTerm) Size() int                  { return 16 }
+func (*absentTerm) DocumentMatchPoolSize() int { return 1 }
 
 // topHits keeps the best size matches seen, best first: higher score, then
 // the one seen first.
