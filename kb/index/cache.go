@@ -3,6 +3,7 @@ package index
 import (
 	"encoding/binary"
 	"math"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -39,17 +40,27 @@ type searchCache struct {
 
 // appendKey appends what a search asks to buf: its kind, size and terms
 // in order, with their weights to the bit. The terms are not sorted: the
-// order a disjunction adds scores in can change the last bit of a score.
-func appendKey(buf []byte, kind Kind, terms []Term, size int) []byte {
+// order a disjunction adds scores in can change the last bit of a score. A
+// term df says no document holds is written without its word (length 0):
+// any such term of the same boost in the same place gives the same hits.
+func appendKey(buf []byte, kind Kind, terms []Term, df map[string]int, size int) []byte {
 	buf = append(buf, kind...)
 	buf = binary.AppendUvarint(buf, uint64(size))
 	for _, t := range terms {
-		buf = binary.AppendUvarint(buf, uint64(len(t.Text)))
-		buf = append(buf, t.Text...)
+		if df != nil && absent(t.Text, df) {
+			buf = binary.AppendUvarint(buf, 0)
+		} else {
+			buf = binary.AppendUvarint(buf, uint64(len(t.Text)))
+			buf = append(buf, t.Text...)
+		}
 		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(t.Boost))
 	}
 	return buf
 }
+
+// absent reports whether no document holds the term text, as searched
+// (lower-cased).
+func absent(text string, df map[string]int) bool { return df[strings.ToLower(text)] == 0 }
 
 // generation is the generation a search starts in; read it before
 // searching bleve.
@@ -113,6 +124,10 @@ func (c *searchCache) len() int {
 	defer c.mu.Unlock()
 	return len(c.cur) + len(c.prev)
 }
+
+// ForgetSearches empties the search cache, as a change to the index does.
+// Benchmarks call it to measure every search as it costs the first time.
+func (ix *Index) ForgetSearches() { ix.cache.changed() }
 
 // CacheStats says how many searches were answered from the cache and how
 // many went to bleve since the index was opened.

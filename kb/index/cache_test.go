@@ -56,6 +56,60 @@ func TestCachedSearchIsTheSearch(t *testing.T) {
 	}
 }
 
+// Searches that differ only in words no document holds share a cache
+// entry, and what it serves is what the search itself finds; an absent word
+// of another boost weighs otherwise and is not shared.
+func TestCacheSharesSearchesOverAbsentWords(t *testing.T) {
+	shop := synth.Shop(synth.Size{Products: 300, Phrases: 80}) // big products, small phrases and rules
+	ix, err := Build(filepath.Join(t.TempDir(), "index"), shop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	with := func(q []Term, word string, boost float64) []Term {
+		return slices.Insert(slices.Clone(q), 1, Term{Text: word, Boost: boost})
+	}
+	asked := 0
+	for i := 0; i < len(shop.Products); i += 15 {
+		q := Terms(segment.Words(shop.Products[i].Title + " 有货吗"))
+		for _, kind := range kinds {
+			if _, err := ix.Search(kind, with(q, "无此词甲", 1), 12); err != nil {
+				t.Fatal(err)
+			}
+			before, _ := ix.CacheStats()
+			for _, other := range [][]Term{with(q, "无此词乙", 1), with(q, "订单100234", 1), with(q, "无此词甲", 0.5)} {
+				got, err := ix.Search(kind, other, 12)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := ix.search(ix.kinds[kind], kind, other, 12)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s %v: %v, the search itself finds %v", kind, other, got, want)
+				}
+			}
+			// (The third may be served too: a search all of whose words
+			// no document holds was asked with the same boosts before.)
+			if after, _ := ix.CacheStats(); after-before < 2 {
+				t.Fatalf("%s %v: %d of the three searches served from the cache, want the two of boost 1", kind, q, after-before)
+			}
+			asked++
+		}
+	}
+	if asked < 50 {
+		t.Errorf("only %d queries asked", asked)
+	}
+	df := ix.df[Phrase]
+	key := func(word string, boost float64) string {
+		return string(appendKey(nil, Phrase, []Term{{Text: "包邮", Boost: 1}, {Text: word, Boost: boost}}, df, 12))
+	}
+	if key("无此词甲", 1) != key("无此词乙", 1) || key("无此词甲", 1) == key("无此词甲", 0.5) {
+		t.Error("an absent word's key should hold its boost and not its word")
+	}
+}
+
 // A search cached before an edit is not served after it: the edited phrase
 // is found by its new words and no longer by its old, and a deleted one is
 // gone.

@@ -133,8 +133,7 @@ func searcherOf(ctx context.Context, r bleveindex.IndexReader, terms []Term, df 
 	var none *absentWeights
 	var stands []absentTerm // one allocation for the search's stand-ins
 	for _, t := range terms {
-		text := strings.ToLower(t.Text)
-		if df != nil && df[text] == 0 {
+		if df != nil && absent(t.Text, df) {
 			if none == nil {
 				w, err := absentWeightsOf(ctx, r)
 				if err != nil {
@@ -147,7 +146,7 @@ func searcherOf(ctx context.Context, r bleveindex.IndexReader, terms []Term, df 
 			ss = append(ss, &stands[len(stands)-1])
 			continue
 		}
-		s, err := searcher.NewTermSearcher(ctx, r, text, fieldText, t.Boost, opts)
+		s, err := searcher.NewTermSearcher(ctx, r, strings.ToLower(t.Text), fieldText, t.Boost, opts)
 		if err != nil {
 			closeAll(ss)
 			return nil, err

@@ -55,8 +55,10 @@ const (
 // count (see exactDocs).
 //
 // The same search asked again before the index changes is answered from a
-// cache (see searchCache); the hits returned are shared and must not be
-// modified.
+// cache (see searchCache), and so is one that differs only in terms no
+// document holds: they match nothing and weigh only by their boost (see
+// searcherOf), so the key holds their boosts, not their words. The hits
+// returned are shared and must not be modified.
 func (ix *Index) Search(kind Kind, terms []Term, size int) ([]Hit, error) {
 	if len(terms) == 0 || size <= 0 {
 		return nil, nil
@@ -65,9 +67,17 @@ func (ix *Index) Search(kind Kind, terms []Term, size int) ([]Hit, error) {
 	if !ok {
 		return nil, fmt.Errorf("search: no documents of kind %q", kind)
 	}
+	// Held for reading so that a Close waits for the search, as bleve's
+	// own Search would, and the counts match the generation.
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return nil, fmt.Errorf("search %s: %w", kind, errClosed)
+	}
 	g := ix.cache.generation()
+	df := ix.df[kind]
 	var buf [256]byte
-	key := appendKey(buf[:0], kind, terms, size)
+	key := appendKey(buf[:0], kind, terms, df, size)
 	if len(key) > maxCachedKey {
 		return ix.search(bi, kind, terms, size)
 	}
@@ -82,14 +92,8 @@ func (ix *Index) Search(kind Kind, terms []Term, size int) ([]Hit, error) {
 	return hits, nil
 }
 
-// search asks bleve, holding ix.mu for reading so that a Close waits
-// for it, as bleve's own Search would.
+// search asks bleve; the caller holds ix.mu for reading.
 func (ix *Index) search(bi bleve.Index, kind Kind, terms []Term, size int) ([]Hit, error) {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	if ix.closed {
-		return nil, fmt.Errorf("search %s: %w", kind, errClosed)
-	}
 	df := ix.df[kind]
 	if ix.docs[kind] > exactDocs {
 		terms = rarest(terms, df)
