@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"assist/assistant/classify"
 )
 
 // benchLines are the turns the load generator posts, in a loop.
@@ -41,9 +43,11 @@ type driveJob struct {
 	// ConvTurns > 0 ends a conversation after that many turns, as chats
 	// end: the next turn starts a new one and its panels move to it.
 	ConvTurns int `json:"conv_turns,omitempty"`
-	// Unseen adds to every line posted an order number no turn before
-	// held, so no search is answered from the cache: buyers' lines are
-	// mostly new, the bench's few lines are not.
+	// Unseen posts lines as real chats have them, each new: the buyers'
+	// are other shops' real lines (withRealBuyers), and every line gets an
+	// order number no turn before held. The bench's own few lines come
+	// back again and again, and their searches are answered from the
+	// cache after the first round.
 	Unseen bool `json:"unseen,omitempty"`
 }
 
@@ -103,6 +107,36 @@ func percentilesOf(d []time.Duration) percentiles {
 }
 
 type benchTurn struct{ role, text string }
+
+// withRealBuyers is a script of the classifier corpus's real buyer lines
+// (681 lines of other shops' chats), each followed by the next of the
+// script's agent lines.
+func withRealBuyers(script []benchTurn) ([]benchTurn, error) {
+	var agents []benchTurn
+	for _, t := range script {
+		if t.role == "agent" {
+			agents = append(agents, t)
+		}
+	}
+	ex, err := classify.Corpus()
+	if err != nil {
+		return nil, err
+	}
+	var out []benchTurn
+	for _, x := range ex {
+		if !strings.HasPrefix(x.Source, "real-buyer-messages:") {
+			continue
+		}
+		out = append(out, benchTurn{"buyer", x.Text})
+		if len(agents) > 0 {
+			out = append(out, agents[(len(out)/2)%len(agents)])
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("drive: no real buyer lines in the corpus")
+	}
+	return out, nil
+}
 
 func parseBenchLines(s string) []benchTurn {
 	var out []benchTurn
@@ -215,6 +249,12 @@ func drive(ctx context.Context, job driveJob, posting func()) (*driveResult, err
 	lines := parseBenchLines(benchLines)
 	if len(lines) == 0 {
 		return nil, fmt.Errorf("drive: no bench lines")
+	}
+	if job.Unseen {
+		var err error
+		if lines, err = withRealBuyers(lines); err != nil {
+			return nil, err
+		}
 	}
 	if len(job.Shops) == 0 {
 		return nil, fmt.Errorf("drive: no shop")
