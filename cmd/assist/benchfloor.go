@@ -72,7 +72,9 @@ func (f *floorServer) post(w http.ResponseWriter, r *http.Request) {
 		case s.queue <- frame:
 		default: // too slow: dropped, as assist serve does
 			delete(f.socks[conv], s)
-			s.conn.Close()
+			if s.conn != nil {
+				s.conn.Close()
+			}
 		}
 	}
 	f.mu.Unlock()
@@ -81,19 +83,28 @@ func (f *floorServer) post(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *floorServer) socket(w http.ResponseWriter, r *http.Request) {
-	up := websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, CheckOrigin: func(*http.Request) bool { return true }}
-	conn, err := up.Upgrade(w, r, nil)
-	if err != nil {
-		return
-	}
+	// Registered before the handshake ends, as assist serve subscribes a
+	// panel: a turn posted the moment the panel has connected reaches it
+	// (queued until the socket is open).
 	conv := r.PathValue("id")
-	s := &floorSocket{conn: conn, queue: make(chan []byte, 64)}
+	s := &floorSocket{queue: make(chan []byte, 64)}
 	f.mu.Lock()
 	if f.socks[conv] == nil {
 		f.socks[conv] = map[*floorSocket]struct{}{}
 	}
 	f.socks[conv][s] = struct{}{}
 	f.mu.Unlock()
+	up := websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, CheckOrigin: func(*http.Request) bool { return true }}
+	conn, err := up.Upgrade(w, r, nil)
+	f.mu.Lock()
+	s.conn = conn
+	f.mu.Unlock()
+	if err != nil {
+		f.mu.Lock()
+		delete(f.socks[conv], s)
+		f.mu.Unlock()
+		return
+	}
 	go func() {
 		for frame := range s.queue {
 			conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
