@@ -120,8 +120,8 @@ func anyOf(terms []Term) *query.DisjunctionQuery {
 // document holds. Most of a chat line's words are in none of a shop's
 // products, rules or phrases (four in five of the example shop's searches'
 // terms), and bleve's term searcher for such a word still opens a reader on
-// every segment of the index, several allocations each, a third of an unseen
-// turn's search. Such a term gets an absentTerm instead, which matches
+// every segment of the index, several allocations each: most of what an
+// uncached search cost. Such a term gets an absentTerm instead, which matches
 // nothing and weighs what its term searcher would: the disjunction divides
 // a document's score by the count of its searchers (coord) and normalises
 // the terms' weights by the sum of all (queryNorm), so the scores stay the
