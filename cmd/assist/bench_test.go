@@ -141,3 +141,33 @@ func TestBenchLinesAreWellFormed(t *testing.T) {
 		t.Errorf("roles %v: want buyer and agent turns", roles)
 	}
 }
+
+// -unseen's script: every real buyer line of the corpus once, in order,
+// each answered by one of the bench's agent lines.
+func TestRealBuyersScript(t *testing.T) {
+	script := parseBenchLines(benchLines)
+	got, err := withRealBuyers(script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	agents := map[string]bool{}
+	for _, l := range script {
+		if l.role == "agent" {
+			agents[l.text] = true
+		}
+	}
+	buyers := map[string]bool{}
+	for i, l := range got {
+		switch {
+		case i%2 == 0 && (l.role != "buyer" || l.text == ""):
+			t.Fatalf("line %d: %+v, want a buyer's line", i, l)
+		case i%2 == 1 && (l.role != "agent" || !agents[l.text]):
+			t.Fatalf("line %d: %+v, want one of the bench's agent lines", i, l)
+		case i%2 == 0:
+			buyers[l.text] = true
+		}
+	}
+	if len(got) < 1000 || len(buyers) < 500 {
+		t.Errorf("%d lines, %d distinct buyers' lines: want the corpus's 681 real lines", len(got), len(buyers))
+	}
+}
