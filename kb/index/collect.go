@@ -11,7 +11,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/scorer"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	bleveindex "github.com/blevesearch/bleve_index_api"
@@ -102,21 +101,9 @@ func searchBleve(bi bleve.Index, kind Kind, terms []Term, df map[string]int, siz
 	return hits, nil
 }
 
-// anyOf is the query of documents holding any of terms, each counting
-// its boost.
-func anyOf(terms []Term) *query.DisjunctionQuery {
-	qs := make([]query.Query, len(terms))
-	for i, t := range terms {
-		q := query.NewTermQuery(strings.ToLower(t.Text))
-		q.SetField(fieldText)
-		q.SetBoost(t.Boost)
-		qs[i] = q
-	}
-	return query.NewDisjunctionQuery(qs)
-}
-
-// searcherOf is anyOf(terms)'s searcher, built as bleve builds it (a term
-// searcher per term under one disjunction), but for the terms df says no
+// searcherOf is the searcher of the documents holding any of terms, each
+// counting its boost, built as bleve builds a disjunction of term queries' (a
+// term searcher per term under one disjunction), but for the terms df says no
 // document holds. Most of a chat line's words are in none of a shop's
 // products, rules or phrases (four in five of the example shop's searches'
 // terms), and bleve's term searcher for such a word still opens a reader on

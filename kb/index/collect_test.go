@@ -10,6 +10,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"assist/kb/segment"
 	"assist/kb/synth"
@@ -84,6 +85,19 @@ func searchesAsBleve(t *testing.T, size synth.Size) {
 				k, compared[k], absent[k])
 		}
 	}
+}
+
+// anyOf is the query of documents holding any of terms, each counting its
+// boost: what searcherOf builds the searcher of.
+func anyOf(terms []Term) *query.DisjunctionQuery {
+	qs := make([]query.Query, len(terms))
+	for i, t := range terms {
+		q := query.NewTermQuery(strings.ToLower(t.Text))
+		q.SetField(fieldText)
+		q.SetBoost(t.Boost)
+		qs[i] = q
+	}
+	return query.NewDisjunctionQuery(qs)
 }
 
 // bleveSearch is the search as bleve.Index.Search runs it.
