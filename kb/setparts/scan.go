@@ -83,76 +83,49 @@ func escaped(b []byte, i int) bool {
 	return n%2 == 1
 }
 
-// members calls fn with each member of the object b (its key, unquoted if
-// it has no escapes, and its value's span) until fn returns false. It
-// reports whether b read as an object. The key is b's own bytes.
-func members(b []byte, fn func(key []byte, v0, v1 int) bool) bool {
-	i := skipSpace(b, 0)
+// walkObject walks the object that starts at b[i], calling fn with each
+// member's key (its own bytes, unquoted if it has no escapes) and where its
+// value starts; fn returns where the value ends, or -1 to have walkObject
+// find the end. It returns the object's end, or -1 if b[i:] does not start
+// with an object. Each byte is read once.
+func walkObject(b []byte, i int, fn func(key []byte, v0 int) int) int {
 	if i >= len(b) || b[i] != '{' {
-		return false
+		return -1
 	}
 	i = skipSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
-		return skipSpace(b, i+1) == len(b)
+		return i + 1
 	}
 	for {
 		k1 := skipString(b, i)
 		if i >= len(b) || b[i] != '"' || k1 < 0 {
-			return false
+			return -1
 		}
 		key := b[i+1 : k1-1]
 		i = skipSpace(b, k1)
 		if i >= len(b) || b[i] != ':' {
-			return false
+			return -1
 		}
 		v0 := skipSpace(b, i+1)
-		v1 := skipValue(b, v0)
-		if v1 < 0 {
-			return false
+		if v0 >= len(b) {
+			return -1
 		}
-		if !fn(key, v0, v1) {
-			return true
+		v1 := fn(key, v0)
+		if v1 < 0 {
+			v1 = skipValue(b, v0)
+		}
+		if v1 < 0 {
+			return -1
 		}
 		i = skipSpace(b, v1)
 		if i >= len(b) {
-			return false
+			return -1
 		}
 		if b[i] == '}' {
-			return skipSpace(b, i+1) == len(b)
+			return i + 1
 		}
 		if b[i] != ',' {
-			return false
-		}
-		i = skipSpace(b, i+1)
-	}
-}
-
-// elements calls fn with the span of each element of the array b until fn
-// returns false, and reports whether b read as an array and fn never said
-// no.
-func elements(b []byte, fn func(e0, e1 int) bool) bool {
-	i := skipSpace(b, 0)
-	if i >= len(b) || b[i] != '[' {
-		return false
-	}
-	i = skipSpace(b, i+1)
-	if i < len(b) && b[i] == ']' {
-		return skipSpace(b, i+1) == len(b)
-	}
-	for {
-		e1 := skipValue(b, i)
-		if e1 < 0 || !fn(i, e1) {
-			return false
-		}
-		i = skipSpace(b, e1)
-		if i >= len(b) {
-			return false
-		}
-		if b[i] == ']' {
-			return skipSpace(b, i+1) == len(b)
-		}
-		if b[i] != ',' {
-			return false
+			return -1
 		}
 		i = skipSpace(b, i+1)
 	}

@@ -120,55 +120,70 @@ func (s *Split) indexes() []int64 {
 	return ids
 }
 
-// outline is set with the turn's columns and its lists cut out.
+// outline is set with the turn's columns and its lists cut out. It reads
+// the set once: a list's elements are cut as the walk meets them.
 func (s *Split) outline(set []byte, row Row) ([]byte, bool) {
 	out := make([]byte, 0, 256)
 	last := 0
-	ok := members(set, func(key []byte, v0, v1 int) bool {
-		v := set[v0:v1]
+	end := walkObject(set, skipSpace(set, 0), func(key []byte, v0 int) int {
 		var fill []byte
+		v1 := -1
 		switch string(key) {
-		case "conversation":
-			if isQuoted(v, row.Conversation) {
-				fill = []byte{hole, holeConversation}
+		case "conversation", "turn", "role", "text", "at":
+			v1 = skipValue(set, v0)
+			if v1 < 0 {
+				return -1
 			}
-		case "turn":
-			if string(v) == strconv.Itoa(row.Index) {
-				fill = []byte{hole, holeTurn}
-			}
-		case "role":
-			if isQuoted(v, row.Role) {
-				fill = []byte{hole, holeRole}
-			}
-		case "text":
-			if isQuoted(v, row.Text) {
-				fill = []byte{hole, holeText}
-			}
-		case "at":
-			if off, nanos, ok := sameInstant(v, row.At); ok {
-				fill = binary.AppendVarint([]byte{hole, holeAt}, int64(off))
-				s.atNanos = nanos
-			}
+			fill = s.column(string(key), set[v0:v1], row)
 		}
-		if fill == nil && v[0] == '[' {
-			list, ok := s.list(v)
+		if fill == nil && set[v0] == '[' {
+			list, end, ok := s.list(set, v0)
 			if !ok {
-				return true // a list of something else stays in the outline
+				return v1 // a list of something else stays in the outline
 			}
 			s.lists = append(s.lists, list)
-			fill = []byte{hole, holeList}
+			fill, v1 = []byte{hole, holeList}, end
 		}
 		if fill != nil {
 			out = append(out, set[last:v0]...)
 			out = append(out, fill...)
 			last = v1
 		}
-		return true
+		return v1
 	})
-	if !ok {
+	if end < 0 || skipSpace(set, end) != len(set) {
 		return nil, false
 	}
 	return append(out, set[last:]...), true
+}
+
+// column is the hole that stands for v, the value of the set's member key,
+// when v is what the turn's row holds; nil if it is not.
+func (s *Split) column(key string, v []byte, row Row) []byte {
+	switch key {
+	case "conversation":
+		if isQuoted(v, row.Conversation) {
+			return []byte{hole, holeConversation}
+		}
+	case "turn":
+		if string(v) == strconv.Itoa(row.Index) {
+			return []byte{hole, holeTurn}
+		}
+	case "role":
+		if isQuoted(v, row.Role) {
+			return []byte{hole, holeRole}
+		}
+	case "text":
+		if isQuoted(v, row.Text) {
+			return []byte{hole, holeText}
+		}
+	case "at":
+		if off, nanos, ok := sameInstant(v, row.At); ok {
+			s.atNanos = nanos
+			return binary.AppendVarint([]byte{hole, holeAt}, int64(off))
+		}
+	}
+	return nil
 }
 
 // sameInstant reports whether the JSON string v is at, to the microsecond
@@ -195,43 +210,63 @@ func atIn(at time.Time, off, nanos int) string {
 	return at.In(time.FixedZone("", off)).Format(time.RFC3339Nano)
 }
 
-// list cuts a JSON array of objects into element parts; an empty array is
-// a list too.
-func (s *Split) list(v []byte) ([]elem, bool) {
-	var spans [][2]int
-	objects := elements(v, func(e0, e1 int) bool {
-		spans = append(spans, [2]int{e0, e1})
-		return v[e0] == '{'
-	})
-	if !objects {
-		return nil, false
-	}
-	out := make([]elem, 0, len(spans))
-	for _, sp := range spans {
-		body, score := cutScore(v[sp[0]:sp[1]])
-		out = append(out, elem{part: s.part(body), score: score})
-	}
-	return out, true
-}
-
-// cutScore takes out the value of e's member "score", if it is a number.
-func cutScore(e []byte) (body, score []byte) {
-	var s0, s1 int
-	members(e, func(key []byte, v0, v1 int) bool {
-		if string(key) == "score" && isNumber(e[v0:v1]) {
-			s0, s1 = v0, v1
-			return false
+// list cuts the JSON array at b[i] into element parts, each object's
+// score cut out as the walk over its members meets it; an empty array is a
+// list too. It returns the elements and the array's end, or false if the
+// array holds anything but objects: then no part it cut is kept.
+func (s *Split) list(b []byte, i int) ([]elem, int, bool) {
+	parts := len(s.Parts)
+	fail := func() ([]elem, int, bool) {
+		for _, p := range s.Parts[parts:] {
+			delete(s.partsAt, p.Hash)
 		}
-		return true
-	})
-	if s1 == 0 {
-		return e, nil
+		s.Parts = s.Parts[:parts]
+		return nil, -1, false
 	}
-	body = make([]byte, 0, len(e)-(s1-s0)+2)
-	body = append(body, e[:s0]...)
-	body = append(body, hole, holeScore)
-	body = append(body, e[s1:]...)
-	return body, e[s0:s1]
+	var out []elem
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return []elem{}, i + 1, true
+	}
+	for {
+		if i >= len(b) || b[i] != '{' {
+			return fail()
+		}
+		s0, s1 := 0, 0
+		e1 := walkObject(b, i, func(key []byte, v0 int) int {
+			if s1 != 0 || string(key) != "score" {
+				return -1
+			}
+			v1 := skipValue(b, v0)
+			if v1 > 0 && isNumber(b[v0:v1]) {
+				s0, s1 = v0, v1
+			}
+			return v1
+		})
+		if e1 < 0 {
+			return fail()
+		}
+		body, score := b[i:e1], []byte(nil)
+		if s1 != 0 {
+			body = make([]byte, 0, e1-i-(s1-s0)+2)
+			body = append(body, b[i:s0]...)
+			body = append(body, hole, holeScore)
+			body = append(body, b[s1:e1]...)
+			score = b[s0:s1]
+		}
+		out = append(out, elem{part: s.part(body), score: score})
+		i = skipSpace(b, e1)
+		if i >= len(b) {
+			return fail()
+		}
+		if b[i] == ']' {
+			return out, i + 1, true
+		}
+		if b[i] != ',' {
+			return fail()
+		}
+		i = skipSpace(b, i+1)
+	}
 }
 
 func (s *Split) part(body []byte) int {
@@ -285,7 +320,8 @@ func appendScore(b, lit []byte) []byte {
 	if n, ok := smallInt(lit); ok {
 		return binary.AppendUvarint(b, n<<1)
 	}
-	if f, err := strconv.ParseFloat(string(lit), 64); err == nil && bytes.Equal(appendFloat(nil, f), lit) {
+	var buf [32]byte
+	if f, err := strconv.ParseFloat(string(lit), 64); err == nil && bytes.Equal(appendFloat(buf[:0], f), lit) {
 		b = append(b, scoreFloat)
 		return binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
 	}
@@ -356,9 +392,18 @@ func needsEscape(s string) bool {
 }
 
 // quote is s as a JSON string, written as encoding/json writes it.
-func quote(s string) []byte {
-	b, _ := json.Marshal(s)
-	return b
+func quote(s string) []byte { return appendQuoted(nil, s) }
+
+// appendQuoted appends s as encoding/json writes it: most strings between
+// quotes as they are, the rest through encoding/json.
+func appendQuoted(b []byte, s string) []byte {
+	if !needsEscape(s) {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	q, _ := json.Marshal(s)
+	return append(b, q...)
 }
 
 // ErrCode is a code that does not read; the turn's set is lost to it.
@@ -410,7 +455,7 @@ func Refs(b []byte, ids []int64) ([]int64, error) {
 			}
 			ids = append(ids, int64(ref>>1))
 			if ref&1 == 1 {
-				if _, err := c.score(); err != nil {
+				if _, err := c.appendScore(nil); err != nil {
 					return ids, err
 				}
 			}
@@ -419,21 +464,22 @@ func Refs(b []byte, ids []int64) ([]int64, error) {
 	return ids, nil
 }
 
-func (c *code) score() ([]byte, error) {
+// appendScore reads a score and appends its literal to out.
+func (c *code) appendScore(out []byte) ([]byte, error) {
 	v, err := c.uvarint()
 	if err != nil {
 		return nil, err
 	}
 	switch {
 	case v&1 == 0:
-		return strconv.AppendUint(nil, v>>1, 10), nil
+		return strconv.AppendUint(out, v>>1, 10), nil
 	case v == scoreFloat:
 		if len(c.b)-c.i < 8 {
 			return nil, ErrCode
 		}
 		f := math.Float64frombits(binary.LittleEndian.Uint64(c.b[c.i:]))
 		c.i += 8
-		return appendFloat(nil, f), nil
+		return appendFloat(out, f), nil
 	case v == scoreLiteral:
 		n, err := c.uvarint()
 		if err != nil || uint64(len(c.b)-c.i) < n {
@@ -441,7 +487,7 @@ func (c *code) score() ([]byte, error) {
 		}
 		lit := c.b[c.i : c.i+int(n)]
 		c.i += int(n)
-		return lit, nil
+		return append(out, lit...), nil
 	}
 	return nil, ErrCode
 }
@@ -489,20 +535,20 @@ func joinTo(out, b []byte, row Row, body func(id int64) ([]byte, bool)) ([]byte,
 		outline = outline[at+2:]
 		switch kind {
 		case holeConversation:
-			out = append(out, quote(row.Conversation)...)
+			out = appendQuoted(out, row.Conversation)
 		case holeTurn:
 			out = strconv.AppendInt(out, int64(row.Index), 10)
 		case holeRole:
-			out = append(out, quote(row.Role)...)
+			out = appendQuoted(out, row.Role)
 		case holeText:
-			out = append(out, quote(row.Text)...)
+			out = appendQuoted(out, row.Text)
 		case holeAt:
 			off, n := binary.Varint(outline)
 			if n <= 0 {
 				return nil, ErrCode
 			}
 			outline = outline[n:]
-			out = append(out, quote(atIn(row.At, int(off), int(nanos)))...)
+			out = appendQuoted(out, atIn(row.At, int(off), int(nanos)))
 		case holeList:
 			if lists == 0 {
 				return nil, ErrCode
@@ -543,16 +589,14 @@ func (c *code) joinList(out []byte, body func(id int64) ([]byte, bool)) ([]byte,
 			out = append(out, part...)
 			continue
 		}
-		score, err := c.score()
-		if err != nil {
-			return nil, err
-		}
 		at := bytes.IndexByte(part, hole)
 		if at < 0 || at+1 >= len(part) || part[at+1] != holeScore {
 			return nil, ErrCode
 		}
 		out = append(out, part[:at]...)
-		out = append(out, score...)
+		if out, err = c.appendScore(out); err != nil {
+			return nil, err
+		}
 		out = append(out, part[at+2:]...)
 	}
 	return append(out, ']'), nil

@@ -337,3 +337,41 @@ func TestTimeBelowTheMicrosecond(t *testing.T) {
 		t.Fatalf("joined with the time kept to the microsecond: %v\n%s\nwant\n%s", err, got, data)
 	}
 }
+
+// benchSet is a set of the size a busy shop's turns send (about 4 KB:
+// four product cards with their facts, three statute articles, six
+// phrases, two nudges).
+func benchSet(at time.Time) ([]byte, Row) {
+	row := Row{Conversation: "c-42", Index: 17, Role: "buyer", Text: "收到的杯子有裂缝,能退吗", At: at}
+	s := sampleSet(row.Conversation, row.Index, row.Text, at)
+	s.Nudges = append(s.Nudges, nudge{Kind: "upsell", Reason: "买家议价:“便宜点”", Triggers: []string{"便宜", "优惠"}, Why: []string{"满减", "搭配"}})
+	for i := range 4 {
+		p := product{ID: fmt.Sprintf("p-%d", i), Title: strings.Repeat("保温杯", 6), Price: 39.9 + float64(i), Score: 0.5 / float64(i+1)}
+		for j := range 6 {
+			p.Facts = append(p.Facts, fact{fmt.Sprintf("参数%d", j), strings.Repeat("不锈钢", 4)})
+		}
+		s.Products = append(s.Products, p)
+	}
+	for i := range 3 {
+		s.Rules = append(s.Rules, rule{ID: fmt.Sprintf("law-%d", i), Text: strings.Repeat("经营者应当保证其提供的商品符合安全要求。", 8), Score: 1.25 / float64(i+1)})
+	}
+	for i := range 6 {
+		s.Phrases = append(s.Phrases, phrase{ID: fmt.Sprintf("say-%d", i), Text: strings.Repeat("亲,麻烦您拍照给我们看看~", 3), Score: 2.5 / float64(i+1)})
+	}
+	data, err := json.Marshal(s)
+	if err != nil {
+		panic(err)
+	}
+	return data, row
+}
+
+func BenchmarkSplitSet(b *testing.B) {
+	data, row := benchSet(time.Date(2026, 11, 28, 21, 24, 35, 123456789, cst))
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if SplitSet(data, row) == nil {
+			b.Fatal("not split")
+		}
+	}
+}
