@@ -33,10 +33,13 @@ const refreshChunk = 50
 
 // background is how RefreshReviewEvery refreshes a shop: for at most 10 s,
 // so that a shop whose turns arrive faster than they are rolled up does not
-// hold the loop (the rest waits for the next tick); and leaving the write
-// lock free four times as long as it held it, so that turns keep most of
-// the lock's time and a backlog still drains.
-var background = refreshPlan{budget: 10 * time.Second, rest: 4, wait: true}
+// hold the loop (the rest waits for the next tick); leaving the write lock
+// free four times as long as it held it, so that turns keep most of the
+// lock's time and a backlog still drains; and pausing three times as long
+// as each chunk worked, so that it takes a quarter of a core, not a whole
+// one in bursts beside the turns (every 30 s a soak's refresh worked 2 s,
+// and the turns of those seconds waited: docs/figures.md, session 13).
+var background = refreshPlan{budget: 10 * time.Second, rest: 4, idle: 3, wait: true}
 
 // refreshLocks holds a refreshLock per open store (*DB) and shop. One
 // refresh of a shop runs at a time: a chunk reads its stored rows before it
@@ -102,6 +105,7 @@ func (db *DB) RefreshReviewFor(ctx context.Context, shop int64, budget time.Dura
 type refreshPlan struct {
 	budget time.Duration // start no new chunk once it has passed (0: no limit)
 	rest   float64       // after each write, leave the write lock free rest times as long as it was held
+	idle   float64       // after each chunk, pause idle times as long as it worked (its write pauses apart)
 	wait   bool          // wait for a refresh of the shop that is running (a page does not)
 }
 
@@ -138,13 +142,26 @@ func (db *DB) refreshReview(ctx context.Context, shop int64, plan refreshPlan) (
 			}
 			st.rest = plan.rest
 		}
+		began, paused := time.Now(), st.paused
 		if err := db.refreshConvs(ctx, rc, st, convs); err != nil {
 			db.markDirty(context.WithoutCancel(ctx), shop, convs)
 			return total, err
 		}
 		total += len(convs)
+		worked := time.Since(began) - (st.paused - paused)
+		paused = st.paused
+		if err := st.idle(ctx, time.Duration(plan.idle*float64(worked))); err != nil {
+			return total, err
+		}
+		if reviewChunkPaced != nil {
+			reviewChunkPaced(worked, st.paused-paused)
+		}
 	}
 }
+
+// reviewChunkPaced, when set (by a test), is told how long each chunk of a
+// refresh worked and how long it paused after.
+var reviewChunkPaced func(worked, paused time.Duration)
 
 // refreshConvs recomputes convs and writes what changed.
 func (db *DB) refreshConvs(ctx context.Context, rc *reviewCtx, st *rollupStmts, convs []string) error {

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -30,5 +31,47 @@ func TestRefreshDigestsEachTurnAndShowOnce(t *testing.T) {
 				i, len(d.Turns), d.Next, len(d.Shows), len(d.Members), i+1)
 		}
 		db.digests.Put(d)
+	}
+}
+
+// The background refresh pauses after each chunk three times as long as
+// the chunk worked, so that it takes a quarter of a core beside the turns
+// rather than bursts of a whole one; a page's refresh does not pause.
+func TestBackgroundRefreshPausesAfterEachChunk(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	const convs = 2*refreshChunk + 7
+	for i := range convs {
+		if err := db.AddTurn(ctx, storedTurn(fmt.Sprintf("chat-%03d", i), 0, "这款有优惠吗")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type chunk struct{ worked, paused time.Duration }
+	var chunks []chunk
+	reviewChunkPaced = func(worked, paused time.Duration) { chunks = append(chunks, chunk{worked, paused}) }
+	defer func() { reviewChunkPaced = nil }()
+
+	n, err := db.refreshReview(ctx, 1, background)
+	if err != nil || n != convs {
+		t.Fatalf("background refresh: %d conversations, %v; want %d", n, err, convs)
+	}
+	if len(chunks) != 3 {
+		t.Fatalf("%d chunks, want 3 (%d conversations, %d a chunk)", len(chunks), convs, refreshChunk)
+	}
+	for i, c := range chunks {
+		if c.worked <= 0 || c.paused < time.Duration(background.idle*float64(c.worked)) {
+			t.Errorf("chunk %d worked %v and paused %v; want a pause of at least %g times the work", i, c.worked, c.paused, background.idle)
+		}
+	}
+
+	chunks = nil
+	if err := db.AddTurn(ctx, storedTurn("chat-000", 1, "什么时候发货")); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.RefreshReview(ctx, 1); err != nil || n != 1 {
+		t.Fatalf("page refresh: %d conversations, %v; want 1", n, err)
+	}
+	if len(chunks) != 1 || chunks[0].paused != 0 {
+		t.Errorf("a page's refresh paused: %+v", chunks)
 	}
 }

@@ -383,6 +383,7 @@ type rollupStmts struct {
 	// when the next write may begin.
 	rest         float64
 	next         time.Time
+	paused       time.Duration // how long pace and idle have waited
 	writes       int // since the last checkpoint
 	checkpointed time.Time
 }
@@ -485,10 +486,16 @@ const (
 
 // pace waits until the rest after the last write is over.
 func (st *rollupStmts) pace(ctx context.Context) error {
-	wait := time.Until(st.next)
+	return st.idle(ctx, time.Until(st.next))
+}
+
+// idle waits as long as wait, or until ctx ends, and counts it in paused.
+func (st *rollupStmts) idle(ctx context.Context, wait time.Duration) error {
 	if wait <= 0 {
 		return nil
 	}
+	start := time.Now()
+	defer func() { st.paused += time.Since(start) }()
 	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
