@@ -384,7 +384,7 @@ type rollupStmts struct {
 	rest         float64
 	next         time.Time
 	paused       time.Duration // how long pace and idle have waited
-	writes       int // since the last checkpoint
+	writes       int           // since the last checkpoint
 	checkpointed time.Time
 }
 
