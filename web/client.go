@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -98,7 +99,7 @@ func (c *client) drop() {
 // record is told about every suggestion set written.
 func (c *client) writeLoop(ping time.Duration, record func(*client, *assistant.Suggestions),
 	allowed func(context.Context, *client) error) {
-	ticker := time.NewTicker(ping)
+	ticker := time.NewTimer(firstPing(ping))
 	defer ticker.Stop()
 	for {
 		select {
@@ -118,6 +119,7 @@ func (c *client) writeLoop(ping time.Duration, record func(*client, *assistant.S
 				record(c, f.shown)
 			}
 		case <-ticker.C:
+			ticker.Reset(ping)
 			if c.who.expired(time.Now()) {
 				c.closeWith(websocket.ClosePolicyViolation, "session expired: log in again", time.Second)
 				return
@@ -133,6 +135,16 @@ func (c *client) writeLoop(ping time.Duration, record func(*client, *assistant.S
 			}
 		}
 	}
+}
+
+// firstPing is when a socket's first ping comes: at a random moment of the
+// interval's second half. Panels that connected together (all of them,
+// after a restart) would otherwise ping, and check their caller against the
+// store, in the same instant of every interval: a burst of checks that the
+// turns of that moment wait behind. The peer's wait for a frame (two
+// intervals, readLoop) is unchanged.
+func firstPing(every time.Duration) time.Duration {
+	return every/2 + rand.N(every/2+1)
 }
 
 // readLoop reads frames until the peer goes away or stays silent for two

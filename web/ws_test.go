@@ -284,3 +284,24 @@ func TestWithType(t *testing.T) {
 		})
 	}
 }
+
+// Panels that connect together do not ping together: each socket's first
+// ping comes at a random moment of the interval's second half, so a
+// server's panels, all reconnecting after a restart, spread their checks
+// against the store over half an interval instead of one instant.
+func TestFirstPingsSpreadOverHalfAnInterval(t *testing.T) {
+	const every = 30 * time.Second
+	var lo, hi time.Duration = every, 0
+	quarters := [2]int{}
+	for range 2000 {
+		d := firstPing(every)
+		if d < every/2 || d > every {
+			t.Fatalf("first ping after %v, want between %v and %v", d, every/2, every)
+		}
+		lo, hi = min(lo, d), max(hi, d)
+		quarters[min(1, int((d-every/2)/(every/4)))]++
+	}
+	if hi-lo < every/3 || quarters[0] < 800 || quarters[1] < 800 {
+		t.Errorf("2,000 first pings from %v to %v, %v in each quarter: want them spread over %v", lo, hi, quarters, every/2)
+	}
+}
