@@ -99,8 +99,8 @@ func (c *client) drop() {
 // record is told about every suggestion set written.
 func (c *client) writeLoop(ping time.Duration, record func(*client, *assistant.Suggestions),
 	allowed func(context.Context, *client) error) {
-	ticker := time.NewTimer(firstPing(ping))
-	defer ticker.Stop()
+	pings := time.NewTimer(firstPing(ping))
+	defer pings.Stop()
 	for {
 		select {
 		case <-c.done:
@@ -118,8 +118,8 @@ func (c *client) writeLoop(ping time.Duration, record func(*client, *assistant.S
 			if f.shown != nil {
 				record(c, f.shown)
 			}
-		case <-ticker.C:
-			ticker.Reset(ping)
+		case <-pings.C:
+			pings.Reset(ping)
 			if c.who.expired(time.Now()) {
 				c.closeWith(websocket.ClosePolicyViolation, "session expired: log in again", time.Second)
 				return
