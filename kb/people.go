@@ -62,6 +62,13 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
+// SessionShop asks what role a session's person holds in one shop: the
+// check an open socket's caller passes again at every ping.
+type SessionShop struct {
+	Session string // the session id, as the cookie holds it
+	Shop    int64
+}
+
 // APIToken lets a chat platform integration post turns and listen to them,
 // in exactly one shop.
 type APIToken struct {

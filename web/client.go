@@ -1,9 +1,9 @@
 package web
 
 import (
-	"context"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -36,6 +36,9 @@ type client struct {
 	queue chan outFrame
 	done  chan struct{}
 	once  sync.Once
+	// checkAsked is set while the socket waits for its check (socketChecks),
+	// so it is queued once however often it pings meanwhile.
+	checkAsked atomic.Bool
 }
 
 // newClient makes a client that can be subscribed and queued to before its
@@ -96,9 +99,9 @@ func (c *client) drop() {
 }
 
 // writeLoop sends queued frames and pings until the client is closed.
-// record is told about every suggestion set written.
-func (c *client) writeLoop(ping time.Duration, record func(*client, *assistant.Suggestions),
-	allowed func(context.Context, *client) error) {
+// record is told about every suggestion set written, pinged about every ping
+// (the caller is checked again then).
+func (c *client) writeLoop(ping time.Duration, record func(*client, *assistant.Suggestions), pinged func(*client)) {
 	pings := time.NewTimer(firstPing(ping))
 	defer pings.Stop()
 	for {
@@ -124,10 +127,7 @@ func (c *client) writeLoop(ping time.Duration, record func(*client, *assistant.S
 				c.closeWith(websocket.ClosePolicyViolation, "session expired: log in again", time.Second)
 				return
 			}
-			if err := allowed(context.Background(), c); err != nil {
-				c.closeWith(websocket.ClosePolicyViolation, err.Error(), time.Second)
-				return
-			}
+			pinged(c) // its caller is checked again, without holding up its frames
 			c.conn.SetWriteDeadline(time.Now().Add(writeWait))
 			if err := c.conn.WriteMessage(websocket.PingMessage, nil); err != nil {
 				c.drop()

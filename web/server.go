@@ -45,6 +45,9 @@ type Store interface {
 	Authenticate(ctx context.Context, name, password string) (*kb.User, error)
 	CreateSession(ctx context.Context, user *kb.User, ttl time.Duration) (string, *kb.Session, error)
 	Session(ctx context.Context, id string) (*kb.Session, error)
+	// SessionRoles is each session's role in a shop ("" for none, or a
+	// session ended): the open sockets' checks, many at once.
+	SessionRoles(ctx context.Context, asks []kb.SessionShop) ([]kb.Role, error)
 	DeleteSession(ctx context.Context, id string) error
 	TokenBySecret(ctx context.Context, secret string) (*kb.APIToken, error)
 	ShopTokens(ctx context.Context, shop int64) ([]kb.APIToken, error)
@@ -166,13 +169,15 @@ type Server struct {
 	// request on any other, before the announcement arrives.
 	tokens  *tokenCache
 	events  *recorder
+	checks  *socketChecks
 	closing atomic.Bool
 	logins  *loginThrottle
 	gate    *loginGate
 	proxies proxies
 }
 
-// New builds the server and starts its event writer; Close stops it.
+// New builds the server and starts its event writer and its sockets'
+// checker; Close stops them.
 func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil || cfg.Desk == nil || cfg.Hub == nil {
 		return nil, errors.New("web: a store, a desk and a hub are required")
@@ -213,6 +218,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.events = newRecorder(cfg.Store, s.log, cfg.EventFlush)
+	s.checks = newSocketChecks(cfg.Store, cfg.Hub, s.log, s.ping)
 	s.mux = http.NewServeMux()
 	s.routes()
 	return s, nil
@@ -302,6 +308,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) Close(ctx context.Context) error {
 	s.closing.Store(true)
 	s.hub.closeAll(ctx)
+	s.checks.close()
 	return s.events.close(ctx)
 }
 

@@ -60,7 +60,7 @@ func (s *Server) openSocket(w http.ResponseWriter, r *http.Request, p *principal
 		tc.SetWriteBuffer(socketSendBuffer)
 	}
 	defer c.drop()
-	go c.writeLoop(s.ping, s.recordShown, s.stillAllowed)
+	go c.writeLoop(s.ping, s.recordShown, s.checks.ask)
 	ctx := r.Context()
 	c.readLoop(s.ping, func(c *client, data []byte) { s.handleFrame(ctx, c, data) })
 	return nil
@@ -174,9 +174,10 @@ func (s *Server) recordShown(c *client, sugg *assistant.Suggestions) {
 	s.events.add(showOf(c.topic.shop, sugg, c.who.Name, s.now()))
 }
 
-// stillAllowed checks a socket's caller again against the store: a session
-// logged out or expired, a token revoked, or a role removed in the shop ends
-// the socket at its next frame or ping, even when another process did it.
+// stillAllowed checks a socket's caller again against the store before a
+// frame is answered: a session logged out or expired, a token revoked, or a
+// role removed in the shop ends the socket, even when another process did
+// it. At pings, socketChecks does the same for many sockets at once.
 func (s *Server) stillAllowed(ctx context.Context, c *client) error {
 	who := c.who
 	if who.Token != nil {

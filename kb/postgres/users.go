@@ -216,6 +216,44 @@ func (db *DB) Session(ctx context.Context, id string) (*kb.Session, error) {
 	return &s, nil
 }
 
+// SessionRoles answers, for each pair, the role the session's person holds in
+// the shop: "" when the session is unknown, logged out or expired, or the
+// person has no role there. One query reads them all: an open socket's
+// caller is checked again at every ping.
+func (db *DB) SessionRoles(ctx context.Context, asks []kb.SessionShop) ([]kb.Role, error) {
+	out := make([]kb.Role, len(asks))
+	if len(asks) == 0 {
+		return out, nil
+	}
+	hashes := make([][]byte, len(asks))
+	shops := make([]int64, len(asks))
+	for i, a := range asks {
+		hashes[i], shops[i] = secret.Hash(a.Session), a.Shop
+	}
+	rows, err := db.pool.Query(ctx, `SELECT ask.i::int, (SELECT m.role FROM memberships m JOIN shops sh ON sh.id = m.shop_id
+			WHERE m.user_id = s.user_id AND m.shop_id = ask.shop)
+		FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS ask(hash, shop, i)
+		JOIN sessions s ON s.id_hash = ask.hash AND s.expires_at > $3`, hashes, shops, db.Now())
+	if err != nil {
+		return nil, fmt.Errorf("read sessions' roles: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var i int
+		var role *string
+		if err := rows.Scan(&i, &role); err != nil {
+			return nil, fmt.Errorf("read sessions' roles: %w", err)
+		}
+		if i >= 1 && i <= len(asks) && role != nil {
+			out[i-1] = kb.Role(*role)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read sessions' roles: %w", err)
+	}
+	return out, nil
+}
+
 // DeleteSession logs a session out; deleting an unknown id is not an error.
 func (db *DB) DeleteSession(ctx context.Context, id string) error {
 	if _, err := db.pool.Exec(ctx, `DELETE FROM sessions WHERE id_hash = $1`, secret.Hash(id)); err != nil {

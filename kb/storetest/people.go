@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -106,6 +107,26 @@ func testSessions(t *testing.T, f Factory) {
 	if got, err := db.Session(ctx, id); err != nil || got.User.RoleIn(tea.ID) != kb.RoleAgent {
 		t.Errorf("after grant the session reads %+v, %v; want agent of the tea shop", got, err)
 	}
+	// The sockets' checks ask many sessions at once: the role in each
+	// shop asked, "" for a shop without one or a session unknown.
+	other, err := db.ImportShop(ctx, teaShop("茶铺二"))
+	must(t, "import", err)
+	asks := []kb.SessionShop{{id, tea.ID}, {id, other.ID}, {"not-a-session", tea.ID}, {"", tea.ID}, {id, -1}}
+	wantRoles(t, db, "sessions' roles", asks, kb.RoleAgent, "", "", "", "")
+	many := make([]kb.SessionShop, 1201) // more than one query's worth
+	want := make([]kb.Role, len(many))
+	for i := range many {
+		many[i] = asks[i%2]
+		if i%2 == 0 {
+			want[i] = kb.RoleAgent
+		}
+	}
+	wantRoles(t, db, "1,201 asks", many, want...)
+	must(t, "grant", db.Grant(ctx, li.ID, tea.ID, kb.RoleManager))
+	wantRoles(t, db, "after a new grant", asks[:1], kb.RoleManager)
+	if roles, err := db.SessionRoles(ctx, nil); err != nil || len(roles) != 0 {
+		t.Errorf("no asks: %v, %v; want none", roles, err)
+	}
 	_, err = db.Session(ctx, "not-a-session")
 	wantCode(t, "unknown session", err, kb.EUnauthorized)
 	_, err = db.Session(ctx, "")
@@ -114,6 +135,7 @@ func testSessions(t *testing.T, f Factory) {
 	clk.advance(time.Hour)
 	_, err = db.Session(ctx, id)
 	wantCode(t, "expired session", err, kb.EUnauthorized)
+	wantRoles(t, db, "an expired session's roles", asks[:1], "")
 
 	id2, _, err := db.CreateSession(ctx, li, time.Hour)
 	must(t, "create session", err)
@@ -121,6 +143,18 @@ func testSessions(t *testing.T, f Factory) {
 	must(t, "log out again", db.DeleteSession(ctx, id2))
 	_, err = db.Session(ctx, id2)
 	wantCode(t, "logged-out session", err, kb.EUnauthorized)
+	wantRoles(t, db, "a logged-out session's roles", []kb.SessionShop{{id2, tea.ID}}, "")
+}
+
+func wantRoles(t *testing.T, db Store, what string, asks []kb.SessionShop, want ...kb.Role) {
+	t.Helper()
+	got, err := db.SessionRoles(context.Background(), asks)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: roles %q, want %q", what, got, want)
+	}
 }
 
 func testTokens(t *testing.T, f Factory) {

@@ -33,6 +33,7 @@ type Store interface {
 
 	CreateSession(ctx context.Context, user *kb.User, ttl time.Duration) (string, *kb.Session, error)
 	Session(ctx context.Context, id string) (*kb.Session, error)
+	SessionRoles(ctx context.Context, asks []kb.SessionShop) ([]kb.Role, error)
 	DeleteSession(ctx context.Context, id string) error
 
 	CreateToken(ctx context.Context, shop int64, name string) (string, *kb.APIToken, error)
