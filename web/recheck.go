@@ -108,7 +108,14 @@ func (c *socketChecks) check(ctx context.Context, batch []*client) {
 	var asks []kb.SessionShop
 	at := map[kb.SessionShop]int{}
 	tokens := map[string]error{}
+	open := batch[:0]
 	for _, cl := range batch {
+		select {
+		case <-cl.done: // closed since it pinged
+			continue
+		default:
+		}
+		open = append(open, cl)
 		if cl.who.Token != nil {
 			tokens[cl.who.secret] = nil
 			continue
@@ -135,7 +142,7 @@ func (c *socketChecks) check(ctx context.Context, batch []*client) {
 		}
 		tokens[secret] = err
 	}
-	for _, cl := range batch {
+	for _, cl := range open {
 		var reason string
 		switch {
 		case cl.who.Token != nil:
