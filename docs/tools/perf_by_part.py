@@ -7,13 +7,15 @@ syscall or a page fault, nor time inside SQLite's C; perf sees all of it.
 
     perf record -F 1999 -g -o perf.data -- assist bench [-floor] -panels 10000 -rate 1000 -duration 10s -unseen
     perf script -i perf.data -F pid,time,ip,sym,dso > perf.txt
-    python3 docs/tools/perf_by_part.py perf.txt 10000
+    python3 docs/tools/perf_by_part.py perf.txt 10000 [--faults]
 
 The server is the lower pid (the load generator is its child); only its
 samples of the last 10.5 s (the posting) count. Each sample goes to the first
 group whose pattern its stack matches, in the order below; a stack of C
 frames only is SQLite's. The second argument, the turns posted, turns sample
-counts into microseconds of CPU per turn.
+counts into microseconds of CPU per turn. With --faults it also prints the
+page faults' share (the kernel's time in asm_exc_page_fault) by the Go frames
+that touched the page.
 """
 import collections
 import re
@@ -82,6 +84,16 @@ def main():
     print("SQLite's C by outermost function (syscalls: __libc_pwrite, __fcntl64…, fsync, __libc_pread):")
     for name, n in sqlite_calls.most_common(8):
         print(f"{per_turn(n):7.1f} µs  {name}")
+    if "--faults" in sys.argv[3:]:
+        faults = collections.Counter()
+        for frames in mine:
+            syms = [s for s, _ in frames]
+            if "asm_exc_page_fault" in syms:
+                above = [s for s in syms[syms.index("asm_exc_page_fault") + 1:] if not s.startswith("[")]
+                faults[" < ".join(above[:3])] += 1
+        print(f"{per_turn(sum(faults.values())):7.1f} µs  page faults, by what touched the page:")
+        for name, n in faults.most_common(8):
+            print(f"{per_turn(n):7.1f} µs  {name}")
 
 
 if __name__ == "__main__":
