@@ -103,7 +103,7 @@ func (db *DB) SessionRoles(ctx context.Context, asks []kb.SessionShop) ([]kb.Rol
 	now := db.Now()
 	for start := 0; start < len(asks); start += maxSessionRoles {
 		part := asks[start:min(len(asks), start+maxSessionRoles)]
-		args := make([]any, 0, 2*len(part))
+		args := make([]any, 0, 3*len(part))
 		for i, a := range part {
 			args = append(args, i, secret.Hash(a.Session), a.Shop)
 		}
