@@ -111,7 +111,8 @@ func testSessions(t *testing.T, f Factory) {
 	// shop asked, "" for a shop without one or a session unknown.
 	other, err := db.ImportShop(ctx, teaShop("茶铺二"))
 	must(t, "import", err)
-	asks := []kb.SessionShop{{id, tea.ID}, {id, other.ID}, {"not-a-session", tea.ID}, {"", tea.ID}, {id, -1}}
+	asks := []kb.SessionShop{{Session: id, Shop: tea.ID}, {Session: id, Shop: other.ID},
+		{Session: "not-a-session", Shop: tea.ID}, {Session: "", Shop: tea.ID}, {Session: id, Shop: -1}}
 	wantRoles(t, db, "sessions' roles", asks, kb.RoleAgent, "", "", "", "")
 	many := make([]kb.SessionShop, 1201) // more than one query's worth
 	want := make([]kb.Role, len(many))
@@ -143,7 +144,7 @@ func testSessions(t *testing.T, f Factory) {
 	must(t, "log out again", db.DeleteSession(ctx, id2))
 	_, err = db.Session(ctx, id2)
 	wantCode(t, "logged-out session", err, kb.EUnauthorized)
-	wantRoles(t, db, "a logged-out session's roles", []kb.SessionShop{{id2, tea.ID}}, "")
+	wantRoles(t, db, "a logged-out session's roles", []kb.SessionShop{{Session: id2, Shop: tea.ID}}, "")
 }
 
 func wantRoles(t *testing.T, db Store, what string, asks []kb.SessionShop, want ...kb.Role) {
