@@ -67,7 +67,7 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 	fs.BoolVar(&where.floor, "floor", false, "bench the raw floor instead of assist serve: the same sockets and frames, no login, engine or store")
 	fs.IntVar(&job.Convs, "convs", 0, "conversations the panels watch (default: panels/4, four panels each)")
 	fs.BoolVar(&job.Unseen, "unseen", false, "post lines as real chats have them, each new: buyers' lines from other shops' real chats, every line with an order number no turn before held")
-	fs.IntVar(&job.ConvTurns, "conv-turns", 0, "end each conversation after this many turns, as chats end: the next turn opens a new one and its panels move to it (0: never)")
+	fs.IntVar(&job.ConvTurns, "conv-turns", 0, "end each conversation after this many turns, as chats end: the next turn opens a new one and its panels move to it; the first chats end at spread moments (0: never)")
 	fs.Float64Var(&job.Rate, "rate", 200, "turns posted per second, spread over the conversations")
 	fs.DurationVar(&job.Duration, "duration", 10*time.Second, "how long to post (at most 1h)")
 	asJSON := fs.Bool("json", false, "print the figures as one JSON object")

@@ -71,6 +71,27 @@ func TestBenchFloor(t *testing.T) {
 	}
 }
 
+// The seats' first chats end at spread moments: of 500 seats of 40-turn
+// chats, between 12 and 13 end their first after each number of turns from
+// 1 to 40, so 12 or 13 seats move their panels at a time rather than 500.
+func TestBenchChatsEndAtSpreadMoments(t *testing.T) {
+	ends := map[int]int{}
+	for i := range 500 {
+		ends[firstChatTurns(i, 500, 40)]++
+	}
+	for n := 1; n <= 40; n++ {
+		if ends[n] < 12 || ends[n] > 13 {
+			t.Errorf("%d seats end their first chat after %d turns, want 12 or 13", ends[n], n)
+		}
+	}
+	if len(ends) != 40 {
+		t.Errorf("first chats of %d lengths, want 40: %v", len(ends), ends)
+	}
+	if got := firstChatTurns(0, 1, 3); got != 3 {
+		t.Errorf("one seat: first chat of %d turns, want 3", got)
+	}
+}
+
 // With -conv-turns the conversations end and their panels move to the
 // next: every turn of every conversation still reaches its four panels,
 // and no move counts as a drop.

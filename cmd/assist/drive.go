@@ -160,6 +160,9 @@ func parseBenchLines(s string) []benchTurn {
 // With job.ConvTurns, a benchConv is a seat rather than one chat: after
 // that many turns its conversation ends, the next turn opens a new one
 // (generation gen, id base.gen) and the seat's panels move to it first.
+// The seats' first conversations are cut short by different amounts, so
+// that their ends spread over a conversation's length as real chats' do,
+// instead of every seat ending its chat in the same second.
 type benchConv struct {
 	base     string
 	url      string // the instance its turns are posted to
@@ -176,6 +179,7 @@ type benchConv struct {
 
 	lines  []benchTurn   // with ConvTurns: each conversation plays these from the start
 	turns  int           // ConvTurns
+	first  int           // the turns of its first conversation: 1 to ConvTurns
 	panels []*benchPanel // with ConvTurns: the panels that move with it
 	byID   *sync.Map     // conversation id → convGen, shared by all seats
 }
@@ -208,7 +212,11 @@ func (c *benchConv) sentAt(gen, turn int) (time.Time, bool) {
 // c.post held.
 func (c *benchConv) next(ctx context.Context) {
 	c.mu.Lock()
-	if c.turns <= 0 || c.turnsNow() < c.turns {
+	limit := c.turns
+	if c.gen == 0 {
+		limit = c.first
+	}
+	if c.turns <= 0 || c.turnsNow() < limit {
 		c.mu.Unlock()
 		return
 	}
@@ -227,6 +235,11 @@ func (c *benchConv) next(ctx context.Context) {
 	c.watchers = watching // a panel that failed to move is a drop, and owes no pushes
 	c.mu.Unlock()
 }
+
+// firstChatTurns is how many turns seat i of seats has in its first
+// conversation when each has turns: from turns for the first seat down to
+// 1, evenly, so that the seats' chats end at spread moments.
+func firstChatTurns(i, seats, turns int) int { return turns - i*turns/seats }
 
 // turnsNow is how many turns the seat's current conversation has had,
 // which is the next turn's number. The caller holds c.mu.
@@ -268,6 +281,7 @@ func drive(ctx context.Context, job driveJob, posting func()) (*driveResult, err
 		c.byID = byID
 		if job.ConvTurns > 0 {
 			c.turns, c.lines = job.ConvTurns, lines
+			c.first = firstChatTurns(i, len(convs), job.ConvTurns)
 		}
 		convs[i] = c
 		byID.Store(c.id, convGen{c, 0})
