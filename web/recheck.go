@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -40,13 +41,17 @@ type socketChecks struct {
 	mu      sync.Mutex
 	pending []*client
 	wake    chan struct{} // one slot: something is pending
-	stop    chan struct{}
-	done    chan struct{}
+
+	ctx      context.Context // the store's queries; cancelled by close
+	stop     context.CancelFunc
+	stopOnce sync.Once
+	done     chan struct{}
 }
 
 func newSocketChecks(store checkStore, hub *Hub, log *slog.Logger, ping time.Duration) *socketChecks {
+	ctx, stop := context.WithCancel(context.Background())
 	c := &socketChecks{store: store, hub: hub, log: log, gather: min(maxCheckGather, ping/4),
-		wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+		wake: make(chan struct{}, 1), ctx: ctx, stop: stop, done: make(chan struct{})}
 	go c.run()
 	return c
 }
@@ -66,14 +71,10 @@ func (c *socketChecks) ask(cl *client) {
 	}
 }
 
-// close stops the checker; the checks still pending are dropped (the
-// sockets are being closed too).
+// close stops the checker, a check under way cancelled; the checks still
+// pending are dropped (the sockets are being closed too).
 func (c *socketChecks) close() {
-	select {
-	case <-c.stop:
-	default:
-		close(c.stop)
-	}
+	c.stopOnce.Do(c.stop)
 	<-c.done
 }
 
@@ -81,12 +82,12 @@ func (c *socketChecks) run() {
 	defer close(c.done)
 	for {
 		select {
-		case <-c.stop:
+		case <-c.ctx.Done():
 			return
 		case <-c.wake:
 		}
 		select {
-		case <-c.stop:
+		case <-c.ctx.Done():
 			return
 		case <-time.After(c.gather):
 		}
@@ -97,7 +98,7 @@ func (c *socketChecks) run() {
 		for _, cl := range batch {
 			cl.checkAsked.Store(false)
 		}
-		c.check(context.Background(), batch)
+		c.check(c.ctx, batch)
 	}
 }
 
@@ -129,15 +130,23 @@ func (c *socketChecks) check(ctx context.Context, batch []*client) {
 	var roles []kb.Role
 	if len(asks) > 0 {
 		var err error
-		if roles, err = c.store.SessionRoles(ctx, asks); err != nil {
-			c.log.Error("checking open sockets' sessions", "sockets", len(asks), "err", err)
+		roles, err = c.store.SessionRoles(ctx, asks)
+		if err == nil && len(roles) != len(asks) {
+			err = fmt.Errorf("%d roles for %d sessions asked", len(roles), len(asks))
+		}
+		if err != nil {
+			if ctx.Err() == nil {
+				c.log.Error("checking open sockets' sessions", "sockets", len(asks), "err", err)
+			}
 			roles = nil
 		}
 	}
 	for secret := range tokens {
 		_, err := c.store.TokenBySecret(ctx, secret)
 		if err != nil && kb.ErrorCode(err) != kb.EUnauthorized {
-			c.log.Error("checking an open socket's token", "err", err)
+			if ctx.Err() == nil {
+				c.log.Error("checking an open socket's token", "err", err)
+			}
 			err = nil // unknown: asked again at the next ping
 		}
 		tokens[secret] = err

@@ -111,13 +111,36 @@ func TestSocketsThatPingTogetherAreCheckedTogether(t *testing.T) {
 			t.Errorf("socket %d of %s was closed", i, c.who.Name)
 		}
 	}
-	store.mu.Lock()
-	defer store.mu.Unlock()
-	if store.queries != 1 || store.asked != 34 {
-		t.Errorf("%d queries asking %d sessions' roles; want 1 asking 34 (30 + 4, the repeated session once)", store.queries, store.asked)
+	asked := func() (int, int) {
+		store.mu.Lock()
+		defer store.mu.Unlock()
+		return store.queries, store.asked
+	}
+	if q, n := asked(); q != 1 || n != 34 {
+		t.Errorf("%d queries asking %d sessions' roles; want 1 asking 34 (30 + 4, the repeated session once)", q, n)
 	}
 	if e.srv.hub.count() != len(keep) {
 		t.Errorf("%d sockets subscribed, want the %d kept", e.srv.hub.count(), len(keep))
+	}
+
+	// At the next pings every socket is asked about again, but not the
+	// ones closed since: 30 sessions this time.
+	for _, c := range all {
+		checks.ask(c)
+	}
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if q, _ := asked(); q == 2 {
+			break
+		}
+	}
+	time.Sleep(50 * time.Millisecond) // the check's closes, had it any
+	if q, n := asked(); q != 2 || n != 34+30 {
+		t.Errorf("after the second pings: %d queries asking %d in all; want 2 asking 64", q, n)
+	}
+	for i, c := range keep {
+		if closed(c) {
+			t.Errorf("socket %d of %s was closed at its second check", i, c.who.Name)
+		}
 	}
 }
 

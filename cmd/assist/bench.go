@@ -745,7 +745,7 @@ func (r *benchReport) write(w io.Writer) {
 	fmt.Fprintf(w, "  panels connected   %d (dropped during the run: %d)\n", res.Connected, res.Dropped)
 	fmt.Fprintf(w, "  turns posted       %d (%.1f/s achieved, %d failed)\n", res.Posted, res.AchievedRate, res.Failed)
 	if j.ConvTurns > 0 {
-		fmt.Fprintf(w, "  conversations      %d started, each ending after %d turns\n", res.Started, j.ConvTurns)
+		fmt.Fprintf(w, "  conversations      %d started, each ending after %d turns (a seat's first sooner)\n", res.Started, j.ConvTurns)
 	}
 	fmt.Fprintf(w, "  pushes received    %d of %d expected\n", res.Pushes, res.Expected)
 	l := res.Latency
