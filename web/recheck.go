@@ -42,10 +42,9 @@ type socketChecks struct {
 	pending []*client
 	wake    chan struct{} // one slot: something is pending
 
-	ctx      context.Context // the store's queries; cancelled by close
-	stop     context.CancelFunc
-	stopOnce sync.Once
-	done     chan struct{}
+	ctx  context.Context    // the store's queries; cancelled by close
+	stop context.CancelFunc // safe to call twice, and at once
+	done chan struct{}
 }
 
 func newSocketChecks(store checkStore, hub *Hub, log *slog.Logger, ping time.Duration) *socketChecks {
@@ -74,7 +73,7 @@ func (c *socketChecks) ask(cl *client) {
 // close stops the checker, a check under way cancelled; the checks still
 // pending are dropped (the sockets are being closed too).
 func (c *socketChecks) close() {
-	c.stopOnce.Do(c.stop)
+	c.stop()
 	<-c.done
 }
 
