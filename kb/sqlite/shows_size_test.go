@@ -122,7 +122,9 @@ func TestShowSize(t *testing.T) {
 }
 
 // BenchmarkRecordPushes writes engine-played pushes as the recorder does,
-// as shown events (before 013) beside shows, in one run:
+// as shown events (before 013) beside shows, in one run, and reports the
+// write system calls each push cost (the log's frames, two calls each, and
+// statement journals spilled to a file):
 //
 //	go test ./kb/sqlite -run X -bench RecordPushes -benchtime 20000x -count 3
 func BenchmarkRecordPushes(b *testing.B) {
@@ -142,10 +144,13 @@ func BenchmarkRecordPushes(b *testing.B) {
 			for i := range pushes {
 				pushes[i] = played[i%len(played)]
 			}
+			writes := ioCount(b, "syscw")
 			b.ResetTimer()
 			if err := recordPushes(db, pushes, bc.asEvents); err != nil {
 				b.Fatal(err)
 			}
+			b.StopTimer()
+			b.ReportMetric(float64(ioCount(b, "syscw")-writes)/float64(b.N), "writes/push")
 		})
 	}
 }

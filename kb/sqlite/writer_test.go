@@ -42,10 +42,24 @@ func TestWritesKeepTheirConnection(t *testing.T) {
 	}
 }
 
-// A writer connection that broke is replaced: writes go on.
+// A writer connection that broke is replaced: writes go on, and the new
+// writer keeps its statement journals in memory as the first did.
 func TestWritesOutliveABrokenConnection(t *testing.T) {
 	db := openWithShop(t)
 	ctx := context.Background()
+	tempStore := func() int {
+		t.Helper()
+		db.writes.Lock()
+		defer db.writes.Unlock()
+		var mode int
+		if err := db.writer.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&mode); err != nil {
+			t.Fatal(err)
+		}
+		return mode
+	}
+	if got := tempStore(); got != 2 {
+		t.Errorf("writer's temp_store = %d, want 2 (memory)", got)
+	}
 	db.writes.Lock()
 	db.writer.Close()
 	db.writes.Unlock()
@@ -53,5 +67,8 @@ func TestWritesOutliveABrokenConnection(t *testing.T) {
 		if err := db.AddTurn(ctx, storedTurn("c1", i, "在吗")); err != nil {
 			t.Fatalf("turn %d after the writer broke: %v", i, err)
 		}
+	}
+	if got := tempStore(); got != 2 {
+		t.Errorf("new writer's temp_store = %d, want 2 (memory)", got)
 	}
 }
