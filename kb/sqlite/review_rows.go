@@ -373,7 +373,11 @@ func changedRows[R comparable](old, fresh []R, key func(R) [2]string) (gone, cam
 }
 
 // rollupStmts are the statements a refresh writes with, prepared once per
-// refresh rather than inside each write transaction.
+// refresh rather than inside each write transaction. They are prepared on
+// the pool, and the refresh's transactions are the pool's: used in a
+// transaction of the writer (a held sql.Conn), database/sql would prepare
+// each again on it and close those only when the connection went back to
+// the pool, which the writer never does (docs/figures.md, session 15).
 type rollupStmts struct {
 	delete, put [2]*sql.Stmt // review_conv, review_sugg_conv: a row by its key
 	days        [len(dayTables)]*sql.Stmt
