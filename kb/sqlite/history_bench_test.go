@@ -14,8 +14,18 @@ import (
 //	go test ./kb/sqlite -run X -bench AddTurnAfterAYear -benchtime 20000x
 func BenchmarkAddTurnAfterAYear(b *testing.B) {
 	db := openWithShop(b)
-	ctx := context.Background()
 	const convs, perConv = 50_000, 20
+	fillHistory(b, db, convs, perConv)
+	b.ResetTimer()
+	addTurnsFromWriters(b, db, func(w int, i int64) string {
+		return fmt.Sprintf("c%06d-new", (w*50+int(i%50))*61%convs) // among the past ones
+	})
+}
+
+// fillHistory adds convs past conversations of perConv turns each to shop
+// 1, named c000000-old and on, in two statements, and checkpoints.
+func fillHistory(b *testing.B, db *DB, convs, perConv int) {
+	ctx := context.Background()
 	for _, stmt := range []string{
 		`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ` + fmt.Sprint(convs) + `)
 		INSERT INTO conversations (shop_id, id, turns, last_text, created_at, updated_at, buyer_name, assignee, product)
@@ -31,8 +41,4 @@ func BenchmarkAddTurnAfterAYear(b *testing.B) {
 		}
 	}
 	db.Checkpoint(ctx)
-	b.ResetTimer()
-	addTurnsFromWriters(b, db, func(w int, i int64) string {
-		return fmt.Sprintf("c%06d-new", (w*50+int(i%50))*61%convs) // among the past ones
-	})
 }
