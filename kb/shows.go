@@ -143,8 +143,8 @@ type ShownCount struct {
 }
 
 // ShownCounts sums the members of shows per shop, suggestion and hour, in
-// one order (shop, hour, kind, id), so that writers adding to the same rows
-// take them in the same order.
+// the order of the stores' key (shop, kind, hour, id), so that writers
+// adding to the same rows take them in the same order.
 func ShownCounts(shows []Show) []ShownCount {
 	type key struct {
 		shop     int64
@@ -164,7 +164,7 @@ func ShownCounts(shows []Show) []ShownCount {
 		}
 	}
 	slices.SortFunc(keys, func(a, b key) int {
-		return cmp.Or(cmp.Compare(a.shop, b.shop), cmp.Compare(a.hour, b.hour), cmp.Compare(a.kind, b.kind), cmp.Compare(a.id, b.id))
+		return cmp.Or(cmp.Compare(a.shop, b.shop), cmp.Compare(a.kind, b.kind), cmp.Compare(a.hour, b.hour), cmp.Compare(a.id, b.id))
 	})
 	out := make([]ShownCount, len(keys))
 	for i, k := range keys {

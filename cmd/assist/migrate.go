@@ -93,8 +93,9 @@ var migrateTables = []migrateTable{
 // quarter hour, kept by PostgreSQL alone (SQLite counts in memory). 014
 // changes how PostgreSQL marks conversations for a refresh and adds no
 // table; 015 changes an index of shows; 016 and 017 add and keep the
-// conversations' minute, which PostgreSQL derives from updated_at.
-var migrateKnows = map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true, 12: true, 13: true, 14: true, 15: true, 16: true, 17: true}
+// conversations' minute, which PostgreSQL derives from updated_at; 018
+// orders shown_counts' key by hour.
+var migrateKnows = map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true, 12: true, 13: true, 14: true, 15: true, 16: true, 17: true, 18: true}
 
 func (c *migrateCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags(c, stderr, "-data DIR -to postgres://user@host/db")
@@ -226,7 +227,7 @@ func (t migrateTable) order() string {
 	case "idempotency_keys":
 		return "ORDER BY shop_id, key"
 	case "shown_counts":
-		return "ORDER BY shop_id, kind, suggestion_id, hour"
+		return "ORDER BY shop_id, kind, hour, suggestion_id"
 	}
 	return "ORDER BY rowid"
 }

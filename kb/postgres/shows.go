@@ -64,7 +64,7 @@ func (db *DB) AddShows(ctx context.Context, shows ...kb.Show) error {
 			SELECT s, k, i, h, n FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::int[])
 				WITH ORDINALITY AS c(s, k, i, h, n, o)
 			ORDER BY o
-			ON CONFLICT (shop_id, kind, suggestion_id, hour) DO UPDATE SET shown = shown_counts.shown + excluded.shown`,
+			ON CONFLICT (shop_id, kind, hour, suggestion_id) DO UPDATE SET shown = shown_counts.shown + excluded.shown`,
 			shop, kind, id, hour, n)
 		return err
 	})

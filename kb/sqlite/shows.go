@@ -69,7 +69,7 @@ func insertShows(ctx context.Context, tx *sql.Tx, shows []kb.Show) error {
 // addShownCounts adds counts to the hour rows.
 func addShownCounts(ctx context.Context, tx *sql.Tx, counts []kb.ShownCount) error {
 	q := `INSERT INTO shown_counts (shop_id, kind, suggestion_id, hour, shown) VALUES ` + values(len(counts), 5) +
-		` ON CONFLICT (shop_id, kind, suggestion_id, hour) DO UPDATE SET shown = shown + excluded.shown`
+		` ON CONFLICT (shop_id, kind, hour, suggestion_id) DO UPDATE SET shown = shown + excluded.shown`
 	args := make([]any, 0, 5*len(counts))
 	for _, c := range counts {
 		args = append(args, c.Shop, c.Kind, c.ID, stamp(c.Hour), c.N)
