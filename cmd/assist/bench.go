@@ -49,10 +49,11 @@ const benchAgents = 10
 
 func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags(c, stderr, "[-panels 1000] [-convs N] [-conv-turns N] [-rate 200 | -clients 16] [-shops 1] [-duration 10s] [-every 5m] "+
-		"[-store postgres://… [-instances 2]] [-max-held N] [-cpuprofile FILE] [-memprofile FILE] [-trace FILE] [-json]")
+		"[-store postgres://… [-instances 2] | -data DIR] [-max-held N] [-cpuprofile FILE] [-memprofile FILE] [-trace FILE] [-json]")
 	var job driveJob
 	var where benchStore
 	fs.StringVar(&where.dsn, "store", "", "PostgreSQL DSN to bench on (a schema of its own, dropped after); default: SQLite in a temporary directory")
+	fs.StringVar(&where.data, "data", "", "run the server on this data directory, kept after, instead of a temporary one: to bench on a store with history (SQLite, one instance)")
 	fs.IntVar(&where.instances, "instances", 1, "assist serve instances on the store (more than 1 needs -store); panels watch one, turns go to another")
 	fs.IntVar(&job.Panels, "panels", 1000, "WebSocket panels to connect (at most 10000; 0 with -clients)")
 	fs.IntVar(&job.Clients, "clients", 0, "post back to back from this many clients, one turn in flight each, instead of at -rate")
@@ -87,9 +88,10 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 	if job.Panels < 0 || job.Panels == 0 && job.Clients == 0 || job.Panels > 10000 || job.Rate <= 0 || job.Rate > 5000 ||
 		job.Clients < 0 || job.Clients > 256 || job.ConvTurns < 0 || job.Duration <= 0 || job.Duration > time.Hour ||
 		job.Panels > 0 && job.Convs > job.Panels || where.shops < 1 || where.shops > 1000 || where.shops > job.Convs ||
-		where.instances < 1 || where.instances > 8 || where.instances > 1 && where.dsn == "" || where.maxHeld < 0 {
+		where.instances < 1 || where.instances > 8 || where.instances > 1 && where.dsn == "" || where.maxHeld < 0 ||
+		where.data != "" && (where.dsn != "" || where.floor) {
 		fmt.Fprintln(stderr, "bench: want 1 ≤ panels ≤ 10000 (0 with -clients), convs ≤ panels, 0 < rate ≤ 5000, 0 ≤ clients ≤ 256, conv-turns ≥ 0, "+
-			"0 < duration ≤ 1h, 1 ≤ shops ≤ convs and 1000, 1 ≤ instances ≤ 8 (more than 1 with -store), max-held ≥ 0")
+			"0 < duration ≤ 1h, 1 ≤ shops ≤ convs and 1000, 1 ≤ instances ≤ 8 (more than 1 with -store), max-held ≥ 0, -data without -store or -floor")
 		fs.Usage()
 		return errUsage
 	}
@@ -257,6 +259,7 @@ type memFigures struct {
 // benchStore is where the bench's servers keep their store.
 type benchStore struct {
 	dsn       string // "": SQLite
+	data      string // SQLite's data directory; "": a temporary one
 	instances int
 	floor     bool      // the raw floor (benchfloor.go) instead of assist serve
 	shops     int       // shops under load; 0 or 1: the demo shop alone
@@ -302,6 +305,9 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 			break
 		}
 		o := serveOptions{data: filepath.Join(dir, strconv.Itoa(i)), addr: "127.0.0.1:0", store: dsn, maxHeld: where.maxHeld}
+		if where.data != "" {
+			o.data = where.data
+		}
 		s, err := startServer(srvCtx, o, io.Discard, stderr)
 		if err != nil {
 			return nil, err
@@ -453,7 +459,11 @@ func benchCredentials(ctx context.Context, srv *server, job *driveJob, n int) (f
 		job.Shops = append(job.Shops, benchShop{ID: sh.ID, Token: token})
 	}
 	for i := range min(benchAgents, max(1, job.Panels)) {
-		u, err := srv.db.CreateUser(ctx, "bench-agent-"+strconv.Itoa(i), "bench-password-"+strconv.Itoa(i), false)
+		name := "bench-agent-" + strconv.Itoa(i)
+		u, err := srv.db.CreateUser(ctx, name, "bench-password-"+strconv.Itoa(i), false)
+		if kb.ErrorCode(err) == kb.EConflict { // a data directory benched before (-data)
+			u, err = srv.db.User(ctx, name)
+		}
 		if err != nil {
 			return 0, err
 		}

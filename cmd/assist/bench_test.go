@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"assist/kb/sqlite"
 )
 
 // A small run of the load benchmark, in process: every posted turn reaches
@@ -53,6 +55,43 @@ func TestBenchSmallRun(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report does not show %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// A bench on a data directory of its own (-data) keeps the store, and a
+// second run on it takes the same shops and agents and adds to it: the way
+// to bench a store that already holds history.
+func TestBenchOnAKeptDataDirectory(t *testing.T) {
+	dir := t.TempDir()
+	c := &benchCmd{driver: drive}
+	job := driveJob{Panels: 8, Convs: 2, Rate: 20, Duration: 300 * time.Millisecond}
+	var posted []int
+	for range 2 {
+		var log strings.Builder
+		rep, err := c.bench(context.Background(), job, benchStore{data: dir, shops: 2}, &log)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, log.String())
+		}
+		if r := rep.Result; r.Posted == 0 || r.Failed != 0 || r.Pushes != r.Expected {
+			t.Fatalf("posted %d, failed %d, pushes %d of %d", r.Posted, r.Failed, r.Pushes, r.Expected)
+		}
+		posted = append(posted, rep.Result.Posted)
+	}
+	db, err := sqlite.Open(context.Background(), storePath(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	shops, err := db.Shops(context.Background())
+	if err != nil || len(shops) != 2 {
+		t.Fatalf("shops after two runs: %+v, %v; want the demo shop and one synthetic", shops, err)
+	}
+	var turns int
+	if err := db.SQL().QueryRow(`SELECT count(*) FROM turns WHERE conversation LIKE 'bench-%' AND conversation NOT LIKE 'bench-warm-up-%'`).Scan(&turns); err != nil {
+		t.Fatal(err)
+	}
+	if turns != posted[0]+posted[1] {
+		t.Errorf("the store holds %d turns of the runs, want %d + %d", turns, posted[0], posted[1])
 	}
 }
 
