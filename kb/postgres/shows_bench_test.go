@@ -9,9 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"assist/kb"
-	"assist/kb/postgres"
-	"assist/kb/storetest"
-	"assist/kb/storetest/realsets"
 )
 
 // BenchmarkRecordPushesAfterMonthsPostgres is kb/sqlite's
@@ -23,22 +20,7 @@ import (
 //	ASSIST_TEST_POSTGRES=postgres://… go test ./kb/postgres -run '^$' -bench RecordPushesAfterMonths -benchtime 10000x -count 3
 func BenchmarkRecordPushesAfterMonthsPostgres(b *testing.B) {
 	ctx := context.Background()
-	mix, err := realsets.Open(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer mix.Close()
-	dsn := storetest.PostgresDSN(b)
-	db, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	for i, s := range mix.Shops {
-		if info, err := db.ImportShop(ctx, s.Shop); err != nil || info.ID != int64(i+1) {
-			b.Fatalf("import shop %d: %+v, %v", i, info, err)
-		}
-	}
+	mix, db, dsn := mixOnPostgres(b)
 	end := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 	var mu sync.Mutex
 	var played []kb.Show
