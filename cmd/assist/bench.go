@@ -153,15 +153,16 @@ func (c *benchCmd) coldStarts(ctx context.Context, exe string, runs int, asJSON 
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"binary": exe, "starts": starts, "load_average": strings.TrimSpace(string(load))})
+		return enc.Encode(map[string]any{"binary": exe, "starts": starts, "load_average": strings.TrimSpace(string(load)),
+			"transparent_huge_pages": hugePageMode()})
 	}
 	var listen, first, cpu []time.Duration
 	for _, s := range starts {
 		listen, first, cpu = append(listen, s.Listening), append(first, s.FirstAnswer), append(cpu, s.CPU)
 	}
 	l, f, u := percentilesOf(listen), percentilesOf(first), percentilesOf(cpu)
-	fmt.Fprintf(stdout, "assist bench: %d cold starts of %s on an existing data directory, %d CPUs, load average %s\n",
-		runs, exe, runtime.NumCPU(), strings.TrimSpace(string(load)))
+	fmt.Fprintf(stdout, "assist bench: %d cold starts of %s on an existing data directory, %d CPUs, transparent huge pages %s, load average %s\n",
+		runs, exe, runtime.NumCPU(), hugePageMode(), strings.TrimSpace(string(load)))
 	fmt.Fprintf(stdout, "  listening            p50 %.0f ms  max %.0f ms\n", l.P50, l.Max)
 	fmt.Fprintf(stdout, "  first turn answered  p50 %.0f ms  max %.0f ms\n", f.P50, f.Max)
 	fmt.Fprintf(stdout, "  server CPU until it  p50 %.0f ms  max %.0f ms\n", u.P50, u.Max)
@@ -185,6 +186,12 @@ type benchReport struct {
 	ServerCPUPerTurnUS float64 `json:"server_cpu_per_turn_us"`
 	DriverCPUPerTurnUS float64 `json:"driver_cpu_per_turn_us"`
 	LoadAverage        string  `json:"load_average"` // /proc/loadavg at the end
+	// HugePages is the kernel's transparent huge page mode for anonymous
+	// memory ("always", "madvise", "never"; "" without /sys). Go asks for
+	// none, so the heap has them only under "always", and on a virtual
+	// machine that moves the server's CPU per turn by a sixth
+	// (docs/figures.md, session 17): figures compare only under one mode.
+	HugePages string `json:"transparent_huge_pages,omitempty"`
 	// TurnsPerCommit is how many turns a commit held on average, where the
 	// store gathers them (SQLite): under load, each commit holds several.
 	TurnsPerCommit float64 `json:"turns_per_commit,omitempty"`
@@ -251,7 +258,8 @@ type memFigures struct {
 	HeapInUseMiB     float64 `json:"heap_in_use_mib"`
 	PeakHeapInUseMiB float64 `json:"peak_heap_in_use_mib"`
 	RSSMiB           float64 `json:"rss_mib"`
-	PeakRSSMiB       float64 `json:"peak_rss_mib"` // VmHWM
+	PeakRSSMiB       float64 `json:"peak_rss_mib"`        // VmHWM
+	HugePagesMiB     float64 `json:"anon_huge_pages_mib"` // of RSS, in transparent huge pages
 	Goroutines       int     `json:"goroutines"`
 	Sockets          int     `json:"sockets"`
 }
@@ -406,7 +414,29 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 	return &benchReport{Job: params, Result: *res, Idle: idle.figures(), Server: sampler.figures(),
 		Windows: sampler.windows, ShopHeapMiB: perShop,
 		ServerCPUPerTurnUS: perTurn(self), DriverCPUPerTurnUS: perTurn(child), TurnsPerCommit: turnsPerCommit(srv, groupsBefore),
-		LoadAverage: strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " ")}, nil
+		LoadAverage: strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " "),
+		HugePages:   hugePageMode()}, nil
+}
+
+// hugePageMode is the kernel's transparent huge page mode, "" where it
+// cannot be read.
+func hugePageMode() string {
+	b, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
+	if err != nil {
+		return ""
+	}
+	return chosenMode(string(b))
+}
+
+// chosenMode is the bracketed choice of a /sys setting listing its modes,
+// as "always [madvise] never"; "" if none is bracketed.
+func chosenMode(setting string) string {
+	_, rest, ok := strings.Cut(setting, "[")
+	mode, _, closed := strings.Cut(rest, "]")
+	if !ok || !closed {
+		return ""
+	}
+	return mode
 }
 
 // cpuTime is the user and system time of who (RUSAGE_SELF or _CHILDREN).
@@ -691,6 +721,7 @@ func (m *memSampler) sample() {
 		f.Sockets = m.srv.web.Sockets()
 	}
 	f.RSSMiB, f.PeakRSSMiB = procStatusMiB("VmRSS"), procStatusMiB("VmHWM")
+	f.HugePagesMiB = statusMiB("/proc/self/smaps_rollup", "AnonHugePages")
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	// Keep the sample with the most sockets open: the figures under load.
@@ -750,8 +781,12 @@ func (r *benchReport) write(w io.Writer) {
 	if j.Unseen {
 		lines = ", every line new"
 	}
-	fmt.Fprintf(w, "assist bench: %d panels on %d conversations of %d shops, %s%s for %s, loopback, %d CPUs\n",
-		j.Panels, j.Convs, j.Shops, pace, lines, j.Duration, runtime.NumCPU())
+	thp := ""
+	if r.HugePages != "" {
+		thp = ", transparent huge pages " + r.HugePages
+	}
+	fmt.Fprintf(w, "assist bench: %d panels on %d conversations of %d shops, %s%s for %s, loopback, %d CPUs%s\n",
+		j.Panels, j.Convs, j.Shops, pace, lines, j.Duration, runtime.NumCPU(), thp)
 	fmt.Fprintf(w, "  panels connected   %d (dropped during the run: %d)\n", res.Connected, res.Dropped)
 	fmt.Fprintf(w, "  turns posted       %d (%.1f/s achieved, %d failed)\n", res.Posted, res.AchievedRate, res.Failed)
 	if j.ConvTurns > 0 {
@@ -766,8 +801,8 @@ func (r *benchReport) write(w io.Writer) {
 	if r.TurnsPerCommit > 0 {
 		fmt.Fprintf(w, "  turns per commit   %.2f\n", r.TurnsPerCommit)
 	}
-	fmt.Fprintf(w, "  server memory      heap in use %.1f MiB (peak %.1f), RSS %.1f MiB (peak %.1f), %d goroutines, %d sockets\n",
-		mem.HeapInUseMiB, mem.PeakHeapInUseMiB, mem.RSSMiB, mem.PeakRSSMiB, mem.Goroutines, mem.Sockets)
+	fmt.Fprintf(w, "  server memory      heap in use %.1f MiB (peak %.1f), RSS %.1f MiB (peak %.1f; in huge pages %.1f), %d goroutines, %d sockets\n",
+		mem.HeapInUseMiB, mem.PeakHeapInUseMiB, mem.RSSMiB, mem.PeakRSSMiB, mem.HugePagesMiB, mem.Goroutines, mem.Sockets)
 	if r.ShopHeapMiB > 0 {
 		fmt.Fprintf(w, "  heap per loaded shop %.2f MiB\n", r.ShopHeapMiB)
 	}

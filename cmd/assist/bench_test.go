@@ -51,9 +51,28 @@ func TestBenchSmallRun(t *testing.T) {
 	}
 	var out strings.Builder
 	rep.write(&out)
-	for _, want := range []string{"post-to-push", "p99", "heap in use", "RSS"} {
+	for _, want := range []string{"post-to-push", "p99", "heap in use", "RSS", "in huge pages"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report does not show %q:\n%s", want, out.String())
+		}
+	}
+	if mode := hugePageMode(); mode != rep.HugePages || (mode != "" && !strings.Contains(out.String(), "transparent huge pages "+mode)) {
+		t.Errorf("huge page mode %q, report %q:\n%s", mode, rep.HugePages, out.String())
+	}
+}
+
+// The kernel's huge page mode is read as it lists it, the choice bracketed.
+func TestChosenMode(t *testing.T) {
+	for setting, want := range map[string]string{
+		"always [madvise] never\n": "madvise",
+		"[always] madvise never\n": "always",
+		"always madvise [never]":   "never",
+		"always madvise never":     "",
+		"":                         "",
+		"[unclosed":                "",
+	} {
+		if got := chosenMode(setting); got != want {
+			t.Errorf("chosenMode(%q) = %q, want %q", setting, got, want)
 		}
 	}
 }
