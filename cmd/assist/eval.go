@@ -37,8 +37,10 @@ func (c *evalCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writ
 		fs.Usage()
 		return errUsage
 	}
-	// The dictionary loads once, with the shop's words weighed in. A shop
-	// that does not load is reported by eval.Files below.
+	// The dictionary loads once, with the shop's words weighed in (and is
+	// kept for the next run, as serve keeps it). A shop that does not load
+	// is reported by eval.Files below.
+	segment.KeepDictionaryIn(segment.CacheDir())
 	if sh, err := bundle.Load(*shop); err == nil {
 		segment.Preload(index.Vocabulary(sh))
 	}

@@ -65,6 +65,9 @@ func (c *serveCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 		return err
 	}
 	o.origins, o.proxies = splitList(*origins), splitList(*proxies)
+	// The dictionary built on the first start is read back on later ones
+	// (kb/segment/kept.go): most of what a first turn waited for.
+	segment.KeepDictionaryIn(segment.CacheDir())
 	if _, err := os.Stat(storePath(o.data)); *demo && o.store == "" && errors.Is(err, os.ErrNotExist) {
 		if err := firstStartWithDemo(ctx, o, stdout, stderr); err != nil {
 			return err

@@ -9,7 +9,8 @@ import (
 
 // BenchmarkLoad loads a whole copy of the dictionary (words.txt and zh_s)
 // each time, as a cold start does: through gse's LoadDictEmbed (the way
-// before), and through this package's loader.
+// before), through this package's loader, and from the dictionary a load
+// before kept (a server's later starts).
 //
 //	go test ./kb/segment -run X -bench Load -benchtime 3x
 func BenchmarkLoad(b *testing.B) {
@@ -36,6 +37,22 @@ func BenchmarkLoad(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			newCopyWith(nil)
+		}
+	})
+	b.Run("kept", func(b *testing.B) {
+		if !keepable {
+			b.Skip("nothing is kept with this gse or cedar")
+		}
+		KeepDictionaryIn(b.TempDir())
+		defer KeepDictionaryIn("")
+		loadDict()
+		reads := keptReads.Load()
+		b.ReportAllocs()
+		for b.Loop() {
+			newCopyWith(nil)
+		}
+		if keptReads.Load()-reads != int64(b.N) {
+			b.Fatalf("%d of %d loads read the kept dictionary", keptReads.Load()-reads, b.N)
 		}
 	})
 }

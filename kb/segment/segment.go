@@ -159,7 +159,8 @@ func unknown(c *copyOf, words []word) []word {
 }
 
 // loadDict loads gse's dictionary with words.txt, not weighed yet: more
-// words are to come.
+// words are to come. It reads the one a start before kept, if there is one
+// (see KeepDictionaryIn).
 func loadDict() *copyOf {
 	c := &copyOf{}
 	seg := &c.seg
@@ -168,6 +169,11 @@ func loadDict() *copyOf {
 	// serves Cut with hmm=true, which this package does not use.
 	seg.NotLoadHMM = true
 
+	seg.Dict = gse.NewDict()
+	seg.Init()
+	if readKept(seg, tokenRoom) {
+		return c
+	}
 	words, err := parseWords(embeddedWords, "words.txt")
 	if err != nil {
 		panic(fmt.Sprintf("segment: %v", err))
@@ -175,8 +181,6 @@ func loadDict() *copyOf {
 	// Domain words go in first: gse keeps the first frequency it sees for a
 	// word, so ours override the general dictionary, and one weighing at
 	// the end weighs them with the rest.
-	seg.Dict = gse.NewDict()
-	seg.Init()
 	// Room for every word at once: growing the list of 350,000 tokens by
 	// doubling copies it a dozen times.
 	seg.Dict.Tokens = make([]gse.Token, 0, len(words)+strings.Count(gseZhS, "\n")+1+tokenRoom)
@@ -189,5 +193,6 @@ func loadDict() *copyOf {
 	if n := seg.Dict.NumTokens(); n < minDictTokens {
 		panic(fmt.Sprintf("segment: gse dictionary zh_s has %d words, want at least %d", n, minDictTokens))
 	}
+	keepBuilt(seg) // before a shop's words are added to it
 	return c
 }
