@@ -180,7 +180,7 @@ type keptHeader struct {
 
 var keptHeaderSize = binary.Size(keptHeader{})
 
-func flag(b bool) int64 {
+func asInt(b bool) int64 {
 	if b {
 		return 1
 	}
@@ -210,7 +210,7 @@ func encodeKept(seg *gse.Segmenter) []byte {
 		toks = binary.AppendUvarint(toks, uint64(len(m.pos)))
 		toks = append(toks, m.pos...)
 	}
-	h := keptHeader{Reduced: flag(t.Reduced), Ordered: flag(t.ordered),
+	h := keptHeader{Reduced: asInt(t.Reduced), Ordered: asInt(t.ordered),
 		BlocksHeadFull: int64(t.blocksHeadFull), BlocksHeadClosed: int64(t.blocksHeadClosed), BlocksHeadOpen: int64(t.blocksHeadOpen),
 		Capacity: int64(t.capacity), Size: int64(t.size), MaxTrial: int64(t.maxTrial),
 		Array: int64(len(t.array)), NInfos: int64(len(t.nInfos)), Blocks: int64(len(t.blocks)),
