@@ -323,6 +323,7 @@ func readKeptFile(seg *gse.Segmenter, f io.Reader, size int64, room int) error {
 	sum := crc32.Checksum(head, castagnoli)
 	toks := make([]byte, h.TokenBytes)
 	for _, part := range [][]byte{bytesOf(t.array), bytesOf(t.nInfos), bytesOf(t.blocks), toks} {
+		populate(part)
 		if _, err := io.ReadFull(f, part); err != nil {
 			return fmt.Errorf("kept dictionary: %w", err)
 		}
