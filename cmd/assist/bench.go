@@ -37,6 +37,9 @@ type benchCmd struct {
 	// driver runs the load; nil starts a child process. Tests drive in
 	// process.
 	driver func(ctx context.Context, job driveJob, posting func()) (*driveResult, error)
+	// run runs one bench of -beside-floor's rounds; nil starts this binary
+	// again for each (execBench). Tests run them in process.
+	run runBench
 }
 
 func (*benchCmd) Name() string { return "bench" }
@@ -49,7 +52,7 @@ const benchAgents = 10
 
 func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags(c, stderr, "[-panels 1000] [-convs N] [-conv-turns N] [-rate 200 | -clients 16] [-shops 1] [-duration 10s] [-every 5m] "+
-		"[-store postgres://… [-instances 2] | -data DIR] [-max-held N] [-cpuprofile FILE] [-memprofile FILE] [-trace FILE] [-json]")
+		"[-store postgres://… [-instances 2] | -data DIR] [-floor | -beside-floor N] [-max-held N] [-cpuprofile FILE] [-memprofile FILE] [-trace FILE] [-json]")
 	var job driveJob
 	var where benchStore
 	fs.StringVar(&where.dsn, "store", "", "PostgreSQL DSN to bench on (a schema of its own, dropped after); default: SQLite in a temporary directory")
@@ -66,6 +69,7 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 	coldRuns := fs.Int("coldstart", 0, "instead of a load: start assist serve this many times on an existing data directory, timing until it listens and answers a first turn")
 	coldExe := fs.String("binary", "", "with -coldstart: the assist binary to start (default: this one)")
 	fs.BoolVar(&where.floor, "floor", false, "bench the raw floor instead of assist serve: the same sockets and frames, no login, engine or store")
+	besideRounds := fs.Int("beside-floor", 0, "run this many rounds of assist serve then the raw floor, alternating, each run a process of its own, and report each round's post-to-push p99 over the floor's and their median (the fan-out target's ratio)")
 	fs.IntVar(&job.Convs, "convs", 0, "conversations the panels watch (default: panels/4, four panels each)")
 	fs.BoolVar(&job.Unseen, "unseen", false, "post lines as real chats have them, each new: buyers' lines from other shops' real chats, every line with an order number no turn before held")
 	fs.IntVar(&job.ConvTurns, "conv-turns", 0, "end each conversation after this many turns, as chats end: the next turn opens a new one and its panels move to it; the first chats end at spread moments (0: never)")
@@ -94,6 +98,28 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 			"0 < duration ≤ 1h, 1 ≤ shops ≤ convs and 1000, 1 ≤ instances ≤ 8 (more than 1 with -store), max-held ≥ 0, -data without -store or -floor")
 		fs.Usage()
 		return errUsage
+	}
+	if *besideRounds > 0 {
+		if where.floor || where.dsn != "" || where.data != "" || *cpuProfile != "" || *memProfile != "" || *traceFile != "" || *besideRounds > 20 {
+			fmt.Fprintln(stderr, "bench: -beside-floor wants 1 to 20 rounds, on SQLite, without -floor, -data or a profile")
+			fs.Usage()
+			return errUsage
+		}
+		run := c.run
+		if run == nil {
+			run = execBench
+		}
+		rep, err := besideFloor(ctx, run, besideArgs(fs), *besideRounds, stderr)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(rep)
+		}
+		rep.write(stdout)
+		return nil
 	}
 	if *cpuProfile != "" && job.Every > 0 {
 		where.windowProfiles = *cpuProfile
@@ -771,22 +797,28 @@ func statusMiB(path, field string) float64 {
 	return 0
 }
 
-func (r *benchReport) write(w io.Writer) {
-	j, res, mem := r.Job, r.Result, r.Server
+// paceLines says how the run posted: its pace, and whether every line was
+// new.
+func (r *benchReport) paceLines() string {
+	j := r.Job
 	pace := fmt.Sprintf("%g turns/s", j.Rate)
 	if j.Clients > 0 {
 		pace = fmt.Sprintf("%d clients back to back", j.Clients)
 	}
-	lines := ""
 	if j.Unseen {
-		lines = ", every line new"
+		pace += ", every line new"
 	}
+	return pace
+}
+
+func (r *benchReport) write(w io.Writer) {
+	j, res, mem := r.Job, r.Result, r.Server
 	thp := ""
 	if r.HugePages != "" {
 		thp = ", transparent huge pages " + r.HugePages
 	}
-	fmt.Fprintf(w, "assist bench: %d panels on %d conversations of %d shops, %s%s for %s, loopback, %d CPUs%s\n",
-		j.Panels, j.Convs, j.Shops, pace, lines, j.Duration, runtime.NumCPU(), thp)
+	fmt.Fprintf(w, "assist bench: %d panels on %d conversations of %d shops, %s for %s, loopback, %d CPUs%s\n",
+		j.Panels, j.Convs, j.Shops, r.paceLines(), j.Duration, runtime.NumCPU(), thp)
 	fmt.Fprintf(w, "  panels connected   %d (dropped during the run: %d)\n", res.Connected, res.Dropped)
 	fmt.Fprintf(w, "  turns posted       %d (%.1f/s achieved, %d failed)\n", res.Posted, res.AchievedRate, res.Failed)
 	if j.ConvTurns > 0 {

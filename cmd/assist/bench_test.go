@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -248,5 +252,59 @@ func TestRealBuyersScript(t *testing.T) {
 	}
 	if len(got) < 1000 || len(buyers) < 500 {
 		t.Errorf("%d lines, %d distinct buyers' lines: want the corpus's 681 real lines", len(got), len(buyers))
+	}
+}
+
+// -beside-floor runs assist serve and the floor in turn with the flags it
+// was given, and reports each round's p99 over the floor's and the median.
+// Here the runs are in process; assist bench starts a process for each.
+func TestBenchBesideTheFloor(t *testing.T) {
+	var runs [][]string
+	c := &benchCmd{run: func(ctx context.Context, args []string, stderr io.Writer) (*benchReport, error) {
+		runs = append(runs, args)
+		var out strings.Builder
+		if err := (&benchCmd{driver: drive}).Run(ctx, args, &out, stderr); err != nil {
+			return nil, err
+		}
+		var rep benchReport
+		return &rep, json.Unmarshal([]byte(out.String()), &rep)
+	}}
+	var out, log strings.Builder
+	args := []string{"-panels", "8", "-convs", "2", "-rate", "20", "-duration", "300ms", "-beside-floor", "2", "-json"}
+	if err := c.Run(context.Background(), args, &out, &log); err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if len(runs) != 4 || slices.Contains(runs[0], "-floor") || !slices.Contains(runs[1], "-floor") ||
+		!slices.Contains(runs[0], "-panels=8") || !slices.Contains(runs[0], "-duration=300ms") || slices.ContainsFunc(runs[0], func(a string) bool { return strings.HasPrefix(a, "-beside-floor") }) {
+		t.Fatalf("runs %q: want assist, floor, assist, floor, each with the flags given but -beside-floor", runs)
+	}
+	var rep besideReport
+	if err := json.Unmarshal([]byte(out.String()), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Rounds) != 2 {
+		t.Fatalf("%d rounds, want 2", len(rep.Rounds))
+	}
+	var ratios []float64
+	for i, r := range rep.Rounds {
+		a, f := r.Assist.Result, r.Floor.Result
+		if a.Pushes == 0 || a.Pushes != a.Expected || f.Pushes == 0 || f.Pushes != f.Expected {
+			t.Errorf("round %d: pushes %d of %d, floor %d of %d", i+1, a.Pushes, a.Expected, f.Pushes, f.Expected)
+		}
+		if want := a.Latency.P99 / f.Latency.P99; math.Abs(r.Ratio-want) > 1e-9 {
+			t.Errorf("round %d: ratio %g, want %g", i+1, r.Ratio, want)
+		}
+		ratios = append(ratios, r.Ratio)
+	}
+	if want := (ratios[0] + ratios[1]) / 2; math.Abs(rep.MedianRatio-want) > 1e-9 {
+		t.Errorf("median %g, want %g", rep.MedianRatio, want)
+	}
+	var text strings.Builder
+	rep.write(&text)
+	if !strings.Contains(text.String(), "round 2") || !strings.Contains(text.String(), "median") {
+		t.Errorf("report:\n%s", text.String())
+	}
+	if err := c.Run(context.Background(), []string{"-panels", "8", "-beside-floor", "2", "-floor"}, &out, &log); !errors.Is(err, errUsage) {
+		t.Errorf("-beside-floor with -floor: %v, want the usage", err)
 	}
 }
