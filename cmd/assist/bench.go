@@ -113,13 +113,7 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 		if err != nil {
 			return err
 		}
-		if *asJSON {
-			enc := json.NewEncoder(stdout)
-			enc.SetIndent("", "  ")
-			return enc.Encode(rep)
-		}
-		rep.write(stdout)
-		return nil
+		return printReport(stdout, *asJSON, rep)
 	}
 	if *cpuProfile != "" && job.Every > 0 {
 		where.windowProfiles = *cpuProfile
@@ -154,12 +148,17 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
+	return printReport(stdout, *asJSON, rep)
+}
+
+// printReport prints rep as indented JSON (-json) or as its text.
+func printReport(w io.Writer, asJSON bool, rep interface{ write(io.Writer) }) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
-	rep.write(stdout)
+	rep.write(w)
 	return nil
 }
 
