@@ -86,7 +86,7 @@ func besideFloor(ctx context.Context, run runBench, args []string, rounds int, s
 		if floor.Result.Latency.P99 > 0 {
 			r.Ratio = ours.Result.Latency.P99 / floor.Result.Latency.P99
 		}
-		if r.Ratio <= 2 {
+		if r.Ratio > 0 && r.Ratio <= 2 { // a floor without a p99 (no push) says nothing
 			rep.AtMostTwice++
 		}
 		rep.Rounds = append(rep.Rounds, r)
