@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"assist/assistant"
 	"assist/kb/sqlite"
 )
 
@@ -307,4 +309,90 @@ func TestBenchBesideTheFloor(t *testing.T) {
 	if err := c.Run(context.Background(), []string{"-panels", "8", "-beside-floor", "2", "-floor"}, &out, &log); !errors.Is(err, errUsage) {
 		t.Errorf("-beside-floor with -floor: %v, want the usage", err)
 	}
+}
+
+// frameHead reads a push's type, conversation and turn from a set as the
+// server frames it, from the floor's frame, and from a frame whose members
+// come in another order; anything else is no push.
+func TestFrameHead(t *testing.T) {
+	floor := httptestFloorFrame(t, "c-7", 12)
+	cases := []struct {
+		name  string
+		frame string
+		typ   string
+		conv  string
+		turn  int
+		ok    bool
+	}{
+		{"set", string(benchFrame(t, 40)), "suggestions", "c-9", 41, true},
+		{"floor", floor, "suggestions", "c-7", 12, true},
+		{"other order", `{"phrases":[{"id":"p","score":1}],"turn":3,"conversation":"a\"b","type":"suggestions"}`, "suggestions", `a"b`, 3, true},
+		{"another type", `{"type":"closed","conversation":"c","turn":1}`, "closed", "c", 1, true},
+		{"no turn", `{"type":"suggestions","conversation":"c"}`, "", "", 0, false},
+		{"cut short", `{"type":"suggestions","conversation":"c","tu`, "", "", 0, false},
+		{"not an object", `["type","suggestions"]`, "", "", 0, false},
+		{"turn not a number", `{"type":"suggestions","conversation":"c","turn":"1"}`, "", "", 0, false},
+	}
+	for _, c := range cases {
+		typ, conv, turn, ok := frameHead([]byte(c.frame))
+		if ok != c.ok || (ok && (typ != c.typ || conv != c.conv || turn != c.turn)) {
+			t.Errorf("%s: got %q %q %d %v, want %q %q %d %v", c.name, typ, conv, turn, ok, c.typ, c.conv, c.turn, c.ok)
+		}
+	}
+}
+
+// benchFrame is a push as the server frames a set of n phrases: the type,
+// then the set's members in their order.
+func benchFrame(t testing.TB, n int) []byte {
+	s := assistant.Suggestions{Conversation: "c-9", Turn: 41, Role: "buyer", Text: "这个什么时候发货", At: time.Now(),
+		Nudges: []assistant.Nudge{}, Products: []assistant.ProductHit{}, Rules: []assistant.RuleHit{}}
+	for i := range n {
+		s.Phrases = append(s.Phrases, assistant.PhraseHit{ID: fmt.Sprintf("p%d", i), Scene: "发货", Title: "发货时间",
+			Text: "亲，下单后48小时内发货，节假日顺延，请您放心哦", Score: 1.5 / float64(i+1)})
+	}
+	data, err := json.Marshal(&s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append([]byte(`{"type":"suggestions",`), data[1:]...)
+}
+
+// httptestFloorFrame is the frame the floor pushes for a turn.
+func httptestFloorFrame(t *testing.T, conv string, turn int) string {
+	ch := make(chan []byte, 1)
+	f := &floorServer{turns: map[string]int{conv: turn},
+		socks: map[string]map[*floorSocket]struct{}{conv: {{queue: ch}: {}}}}
+	req := httptest.NewRequest("POST", "/api/v1/shops/1/conversations/"+conv+"/turns", strings.NewReader(`{"role":"buyer","text":"在吗"}`))
+	req.SetPathValue("id", conv)
+	rec := httptest.NewRecorder()
+	f.post(rec, req)
+	if rec.Code != 200 {
+		t.Fatalf("floor post: %d %s", rec.Code, rec.Body)
+	}
+	return string(<-ch)
+}
+
+// Reading a push's head against decoding it whole, on a set of 40 phrases.
+func BenchmarkFrameHead(b *testing.B) {
+	frame := benchFrame(b, 40)
+	b.SetBytes(int64(len(frame)))
+	b.Run("head", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, _, ok := frameHead(frame); !ok {
+				b.Fatal("no head")
+			}
+		}
+	})
+	b.Run("whole", func(b *testing.B) {
+		for b.Loop() {
+			var f struct {
+				Type         string `json:"type"`
+				Conversation string `json:"conversation"`
+				Turn         int    `json:"turn"`
+			}
+			if err := json.Unmarshal(frame, &f); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -65,7 +65,14 @@ func (f *floorServer) post(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	turn := f.turns[conv]
 	f.turns[conv]++
-	data, _ := json.Marshal(map[string]any{"conversation": conv, "turn": turn, "role": t.Role, "text": t.Text, "padding": floorPadding})
+	// In the order of a set's members: conversation and turn first.
+	data, _ := json.Marshal(struct {
+		Conversation string `json:"conversation"`
+		Turn         int    `json:"turn"`
+		Role         string `json:"role"`
+		Text         string `json:"text"`
+		Padding      string `json:"padding"`
+	}{conv, turn, t.Role, t.Text, floorPadding})
 	frame := append([]byte(`{"type":"suggestions",`), data[1:]...)
 	for s := range f.socks[conv] {
 		select {
