@@ -14,8 +14,11 @@ import (
 	"reflect"
 	"runtime"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"github.com/go-ego/gse"
@@ -419,5 +422,52 @@ func keepBuilt(seg *gse.Segmenter) {
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
+		return
+	}
+	pruneKept(filepath.Dir(path), path, time.Now())
+}
+
+// keptOthers is how many files of other dictionaries a directory keeps
+// beside the one just written: the newest, for a binary of the version
+// before still running (a rolling upgrade, a second server) or started
+// again. Older ones belong to binaries long replaced, 46 MB each.
+const keptOthers = 1
+
+// staleTemp is the age after which a temporary file of keepBuilt is one
+// left by a process that stopped while writing it.
+const staleTemp = time.Hour
+
+// pruneKept removes from dir the kept files of other dictionaries but the
+// newest keptOthers, and temporary files of keepBuilt older than
+// staleTemp; mine is the file just written. A file that cannot be removed
+// is left.
+func pruneKept(dir, mine string, now time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	type kept struct {
+		path string
+		at   time.Time
+	}
+	var others []kept
+	for _, e := range entries {
+		name := e.Name()
+		info, err := e.Info()
+		if err != nil || !info.Mode().IsRegular() {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		switch {
+		case path == mine:
+		case strings.HasPrefix(name, keptFile+"-") && strings.HasSuffix(name, ".kept"):
+			others = append(others, kept{path, info.ModTime()})
+		case strings.HasPrefix(name, keptFile+".") && now.Sub(info.ModTime()) > staleTemp:
+			os.Remove(path)
+		}
+	}
+	slices.SortFunc(others, func(a, b kept) int { return b.at.Compare(a.at) })
+	for _, k := range others[min(keptOthers, len(others)):] {
+		os.Remove(k.path)
 	}
 }

@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/go-ego/gse"
 )
@@ -132,5 +134,45 @@ func TestKeptDictionaryFingerprint(t *testing.T) {
 	sum := sha256.Sum256(encodeKept(&c.seg))
 	if got := fmt.Sprintf("%d %x", keptVersion, sum); got != keptFingerprint {
 		t.Fatalf("the built dictionary's fingerprint is %q, pinned %q: if how it is built changed, bump keptVersion and pin the new one", got, keptFingerprint)
+	}
+}
+
+// Writing the kept file removes the files of other dictionaries but the
+// newest (a binary of the version before may still run), and temporary
+// files left by a process that stopped while writing; nothing else in the
+// directory is touched.
+func TestOtherDictionariesArePruned(t *testing.T) {
+	dir := keepIn(t)
+	now := time.Now()
+	files := map[string]time.Duration{ // name → age
+		"dictionary-0000000000000001.kept": 72 * time.Hour,
+		"dictionary-0000000000000002.kept": 24 * time.Hour, // the newest other: kept
+		"dictionary-0000000000000003.kept": 48 * time.Hour,
+		"dictionary.123456":                2 * time.Hour, // a write that never finished
+		"dictionary.654321":                time.Minute,   // a write under way beside
+		"notes.txt":                        1000 * time.Hour,
+	}
+	for name, age := range files {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(path, now.Add(-age), now.Add(-age)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	loadDict()
+	var left []string
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	want := []string{"dictionary-0000000000000002.kept", filepath.Base(keptPath()), "dictionary.654321", "notes.txt"}
+	slices.Sort(want)
+	if !slices.Equal(left, want) {
+		t.Fatalf("left in the directory: %q, want %q", left, want)
 	}
 }
