@@ -220,6 +220,9 @@ type benchReport struct {
 	// TurnsPerCommit is how many turns a commit held on average, where the
 	// store gathers them (SQLite): under load, each commit holds several.
 	TurnsPerCommit float64 `json:"turns_per_commit,omitempty"`
+	// RunnableWaits is how long the server's goroutines waited runnable
+	// for a processor while the turns were posted (schedLatencies), ms.
+	RunnableWaits percentiles `json:"runnable_wait_ms"`
 }
 
 // groupCommits is a store that counts its commits of turns (SQLite).
@@ -388,6 +391,7 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 		measuring             sync.Once
 		selfBefore, childFrom time.Duration
 		groupsBefore          [2]int64
+		schedBefore           *metrics.Float64Histogram
 		profiling, tracing    bool
 	)
 	posting := func() {
@@ -395,12 +399,14 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 			profiling = where.profile != nil && pprof.StartCPUProfile(where.profile) == nil
 			tracing = where.trace != nil && trace.Start(where.trace) == nil
 			selfBefore, groupsBefore = cpuTime(syscall.RUSAGE_SELF), groupCounts(srv)
+			schedBefore = schedSample()
 		})
 	}
 	childFrom = cpuTime(syscall.RUSAGE_CHILDREN)
 	res, err := drive(ctx, job, posting)
 	posting() // a driver that failed before posting never called it
 	self, child := cpuTime(syscall.RUSAGE_SELF)-selfBefore, cpuTime(syscall.RUSAGE_CHILDREN)-childFrom
+	waits := schedWaits(schedBefore, schedSample())
 	if profiling {
 		pprof.StopCPUProfile()
 	}
@@ -439,8 +445,9 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 	return &benchReport{Job: params, Result: *res, Idle: idle.figures(), Server: sampler.figures(),
 		Windows: sampler.windows, ShopHeapMiB: perShop,
 		ServerCPUPerTurnUS: perTurn(self), DriverCPUPerTurnUS: perTurn(child), TurnsPerCommit: turnsPerCommit(srv, groupsBefore),
-		LoadAverage: strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " "),
-		HugePages:   hugePageMode()}, nil
+		RunnableWaits: waits,
+		LoadAverage:   strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " "),
+		HugePages:     hugePageMode()}, nil
 }
 
 // hugePageMode is the kernel's transparent huge page mode, "" where it
@@ -829,6 +836,9 @@ func (r *benchReport) write(w io.Writer) {
 	fmt.Fprintf(w, "  post answered      p50 %.2f ms  p99 %.2f ms\n", res.PostLatency.P50, res.PostLatency.P99)
 	fmt.Fprintf(w, "  CPU per turn       server %.0f µs, load generator %.0f µs (load average %s)\n",
 		r.ServerCPUPerTurnUS, r.DriverCPUPerTurnUS, r.LoadAverage)
+	if q := r.RunnableWaits; q.Max > 0 {
+		fmt.Fprintf(w, "  runnable waits     p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.1f ms (the server's goroutines, for a processor)\n", q.P50, q.P90, q.P99, q.Max)
+	}
 	if r.TurnsPerCommit > 0 {
 		fmt.Fprintf(w, "  turns per commit   %.2f\n", r.TurnsPerCommit)
 	}

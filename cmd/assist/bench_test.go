@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"testing"
@@ -395,4 +396,23 @@ func BenchmarkFrameHead(b *testing.B) {
 			}
 		}
 	})
+}
+
+// The runnable waits are read from the difference of two samples of Go's
+// histogram, each percentile at its bucket's upper bound.
+func TestSchedWaits(t *testing.T) {
+	buckets := []float64{0, 0.001, 0.002, 0.010, math.Inf(1)}
+	before := &metrics.Float64Histogram{Buckets: buckets, Counts: []uint64{5, 5, 5, 5}}
+	after := &metrics.Float64Histogram{Buckets: buckets, Counts: []uint64{5 + 90, 5 + 9, 5, 5 + 1}}
+	got := schedWaits(before, after)
+	want := percentiles{P50: 1, P90: 1, P99: 2, Max: 10}
+	if got != want {
+		t.Errorf("waits %+v, want %+v", got, want)
+	}
+	if got := schedWaits(before, before); got != (percentiles{}) {
+		t.Errorf("no waits between two equal samples: %+v", got)
+	}
+	if s := schedSample(); s == nil || len(s.Counts) == 0 {
+		t.Errorf("Go's scheduler histogram %q not read", schedLatencies)
+	}
 }
