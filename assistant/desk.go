@@ -191,13 +191,17 @@ func (d *Desk) TurnOnce(ctx context.Context, shop int64, conv, key string, t Tur
 		stored := &kb.StoredTurn{Shop: shop, Conversation: conv, Index: sugg.Turn, Role: string(t.Role), Text: t.Text,
 			Product: t.Product, At: t.At, PostedBy: postedBy, Suggestions: data, IdempotencyKey: key,
 			BuyerName: t.BuyerName, Assignee: t.Assignee}
+		if pub := d.cfg.Publisher; pub != nil {
+			// Pushed by whoever committed the turn, as soon as it did:
+			// the panels do not wait for this goroutine to run again.
+			// Turns of one conversation commit one at a time, under its
+			// lock, so their pushes keep their order.
+			stored.Committed = func() { pub.Publish(shop, conv, sugg, data) }
+		}
 		// The engine has counted the turn: finish the write even if the
 		// caller hangs up, or memory and log would disagree.
 		if err := d.cfg.Log.AddTurn(context.WithoutCancel(ctx), stored); err != nil {
 			return err
-		}
-		if d.cfg.Publisher != nil {
-			d.cfg.Publisher.Publish(shop, conv, sugg, data)
 		}
 		if d.cfg.AfterCommit != nil {
 			d.cfg.AfterCommit(context.WithoutCancel(ctx), shop, conv, stored, sugg)

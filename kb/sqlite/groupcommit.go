@@ -174,13 +174,17 @@ func (c *turnCommitter) commit(group []*pendingTurn) {
 	db := c.db
 	db.writes.Lock()
 	defer db.writes.Unlock()
-	if c.write(group, false) {
-		return
+	if !c.write(group, false) {
+		for _, p := range group {
+			p.err = nil
+		}
+		c.write(group, true)
 	}
 	for _, p := range group {
-		p.err = nil
+		if p.err == nil && p.t.Committed != nil {
+			p.t.Committed()
+		}
 	}
-	c.write(group, true)
 }
 
 // write writes the group in one transaction and commits the turns that
