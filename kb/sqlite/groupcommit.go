@@ -169,17 +169,18 @@ func (p *pace) formed(now time.Time, n int) {
 // commit writes one group in one transaction. It first writes the group
 // as it is, which is the rule; when a turn fails there, it writes the group
 // again with each turn behind a savepoint, so the failing turn is rolled
-// back alone and the others commit.
+// back alone and the others commit. Then it calls Committed of each turn
+// that committed, before its caller is answered.
 func (c *turnCommitter) commit(group []*pendingTurn) {
-	db := c.db
-	db.writes.Lock()
-	defer db.writes.Unlock()
+	c.db.writes.Lock()
 	if !c.write(group, false) {
 		for _, p := range group {
 			p.err = nil
 		}
 		c.write(group, true)
 	}
+	c.db.writes.Unlock()
+	// Told outside the write lock: other writers need not wait for it.
 	for _, p := range group {
 		if p.err == nil && p.t.Committed != nil {
 			p.t.Committed()
