@@ -316,7 +316,7 @@ func TestBenchBesideTheFloor(t *testing.T) {
 // server frames it, from the floor's frame, and from a frame whose members
 // come in another order; anything else is no push.
 func TestFrameHead(t *testing.T) {
-	floor := httptestFloorFrame(t, "c-7", 12)
+	floor := floorFrameFor(t, "c-7", 12)
 	cases := []struct {
 		name  string
 		frame string
@@ -358,8 +358,8 @@ func benchFrame(t testing.TB, n int) []byte {
 	return append([]byte(`{"type":"suggestions",`), data[1:]...)
 }
 
-// httptestFloorFrame is the frame the floor pushes for a turn.
-func httptestFloorFrame(t *testing.T, conv string, turn int) string {
+// floorFrameFor is the frame the floor pushes for a turn.
+func floorFrameFor(t *testing.T, conv string, turn int) string {
 	ch := make(chan []byte, 1)
 	f := &floorServer{turns: map[string]int{conv: turn},
 		socks: map[string]map[*floorSocket]struct{}{conv: {{queue: ch}: {}}}}
