@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,16 +35,23 @@ const rateWindow = 100 * time.Millisecond
 // (a duplicate index, a key conflict) is rolled back to its savepoint alone;
 // the others of its group commit. Each caller is answered after the commit
 // that holds its turn.
+//
+// The caller whose turn finds nobody committing commits its group itself
+// (it leads): the turn, its commit and its Committed run on the goroutine
+// that is already running, where handing it to a committer goroutine and
+// back meant two waits for a processor on a busy machine. Turns that arrive
+// while a leader commits wait; when it is done, the oldest of them leads the
+// next group, with every turn queued by then.
 type turnCommitter struct {
-	db    *DB
-	queue chan *pendingTurn
-	stop  chan struct{}
-	done  sync.WaitGroup
+	db *DB
 
-	closing sync.RWMutex // read: a turn being queued; write: close
+	mu      sync.Mutex
+	pending []*pendingTurn // oldest first; the first is the next leader's own
+	leading bool           // a caller is committing a group
 	closed  bool
+	leaders sync.WaitGroup // one while a caller leads, for close
 
-	pace pace // of the groups, for join
+	pace pace // of the groups, for join; only a leader touches it
 
 	commits, committed atomic.Int64 // groups written, turns in them
 
@@ -51,71 +59,121 @@ type turnCommitter struct {
 }
 
 type pendingTurn struct {
-	t    *kb.StoredTurn
-	err  error
-	done chan struct{}
+	t   *kb.StoredTurn
+	err error
+	// wake tells a waiting caller its turn is done (false) or that it is to
+	// lead the next group (true).
+	wake chan bool
 }
 
 func newTurnCommitter(db *DB) *turnCommitter {
-	c := &turnCommitter{db: db, queue: make(chan *pendingTurn, maxGroup), stop: make(chan struct{})}
-	c.done.Add(1)
-	go c.run()
-	return c
+	return &turnCommitter{db: db}
 }
 
-// add queues t and waits for the commit that holds it.
+// add commits t, in a group it leads or in one led by another caller, and
+// returns once the commit that holds it is done.
 func (c *turnCommitter) add(t *kb.StoredTurn) error {
-	p := &pendingTurn{t: t, done: make(chan struct{})}
-	c.closing.RLock()
+	p := &pendingTurn{t: t, wake: make(chan bool, 1)}
+	c.mu.Lock()
 	if c.closed {
-		c.closing.RUnlock()
+		c.mu.Unlock()
 		return errStoreClosed
 	}
-	c.queue <- p
-	c.closing.RUnlock()
-	<-p.done
+	c.pending = append(c.pending, p)
+	if c.leading {
+		c.mu.Unlock()
+		if lead := <-p.wake; !lead {
+			return p.err
+		}
+	} else {
+		c.leading = true
+		c.leaders.Add(1)
+		c.mu.Unlock()
+	}
+	c.lead()
 	return p.err
 }
 
-func (c *turnCommitter) run() {
-	defer c.done.Done()
-	group := make([]*pendingTurn, 0, maxGroup)
-	for {
-		select {
-		case p := <-c.queue:
-			group = append(group[:0], p)
-		case <-c.stop:
-			for { // no turn is queued after stop: answer those that were
-				select {
-				case p := <-c.queue:
-					p.err = errStoreClosed
-					close(p.done)
-				default:
-					return
-				}
-			}
+// lead commits the next group: the turns pending, the leader's own first,
+// with those that join it.
+func (c *turnCommitter) lead() {
+	c.mu.Lock()
+	n := len(c.pending)
+	c.mu.Unlock()
+	c.join(n)
+	c.mu.Lock()
+	if c.closed { // no turn is written after close: answer those that wait
+		for _, p := range c.pending[1:] {
+			p.err = errStoreClosed
+			p.wake <- false
 		}
-		// Whatever else has arrived meanwhile joins, without waiting.
-	gather:
-		for len(group) < maxGroup {
-			select {
-			case p := <-c.queue:
-				group = append(group, p)
-			default:
-				break gather
-			}
-		}
-		group = c.join(group)
-		if c.formed != nil {
-			c.formed(len(group))
-		}
-		c.commit(group)
-		c.commits.Add(1)
-		c.committed.Add(int64(len(group)))
+		c.pending[0].err = errStoreClosed
+		c.pending = nil
+		c.leading = false
+		c.mu.Unlock()
+		c.leaders.Done()
+		return
+	}
+	group := c.take()
+	c.mu.Unlock()
+	c.pace.formed(time.Now(), len(group))
+	if c.formed != nil {
+		c.formed(len(group))
+	}
+	defer c.handOff(group)
+	c.commit(group)
+}
+
+// handOff follows a group's commit: it passes the lead to the oldest turn
+// that arrived meanwhile, or leaves it, and answers the group's other
+// callers. It runs when the commit panics too (a caller's Committed, say),
+// so that no turn is left waiting behind a lead never passed; the group's
+// turns are then told the truth is unknown, and the panic goes on.
+func (c *turnCommitter) handOff(group []*pendingTurn) {
+	r := recover()
+	if r != nil {
 		for _, p := range group {
-			close(p.done)
+			if p.err == nil {
+				p.err = fmt.Errorf("add turn %s/%d: the commit of its group panicked, stored or not: %v", p.t.Conversation, p.t.Index, r)
+			}
 		}
 	}
+	c.commits.Add(1)
+	c.committed.Add(int64(len(group)))
+	c.mu.Lock()
+	if len(c.pending) == 0 {
+		c.leading = false
+		c.mu.Unlock()
+		c.leaders.Done()
+	} else {
+		next := c.pending[0]
+		c.mu.Unlock()
+		next.wake <- true
+	}
+	for _, p := range group[1:] {
+		p.wake <- false
+	}
+	if r != nil {
+		panic(r)
+	}
+}
+
+// take removes the next group from pending, at most maxGroup turns; c.mu
+// is held.
+func (c *turnCommitter) take() []*pendingTurn {
+	n := min(len(c.pending), maxGroup)
+	group := slices.Clone(c.pending[:n])
+	rest := copy(c.pending, c.pending[n:])
+	clear(c.pending[rest:])
+	c.pending = c.pending[:rest]
+	return group
+}
+
+// queued is how many turns wait for a commit, a leader's own among them.
+func (c *turnCommitter) queued() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.pending)
 }
 
 // join waits, at most joinWait, for more turns while the server is busy:
@@ -126,23 +184,13 @@ func (c *turnCommitter) run() {
 // conversations by update time), so a commit for several costs little more
 // than a commit for one: on a busy server the CPU saved outweighs the wait.
 // Otherwise a group is written at once: slower turns, or one writer's turns
-// back to back, would only wait in vain.
-func (c *turnCommitter) join(group []*pendingTurn) []*pendingTurn {
-	defer func() { c.pace.formed(time.Now(), len(group)) }()
-	if !c.pace.busy || len(group) >= maxGroup {
-		return group
+// back to back, would only wait in vain. n turns are pending; the leader
+// sleeps the whole wait, as maxGroup turns never arrive within it at the
+// rates a server takes.
+func (c *turnCommitter) join(n int) {
+	if c.pace.busy && n < maxGroup {
+		time.Sleep(joinWait)
 	}
-	timer := time.NewTimer(joinWait)
-	defer timer.Stop()
-	for len(group) < maxGroup {
-		select {
-		case p := <-c.queue:
-			group = append(group, p)
-		case <-timer.C:
-			return group
-		}
-	}
-	return group
 }
 
 // pace tells a busy moment from the groups of the last window: turns
@@ -172,19 +220,23 @@ func (p *pace) formed(now time.Time, n int) {
 // back alone and the others commit. Then it calls Committed of each turn
 // that committed, before its caller is answered.
 func (c *turnCommitter) commit(group []*pendingTurn) {
-	c.db.writes.Lock()
-	if !c.write(group, false) {
-		for _, p := range group {
-			p.err = nil
-		}
-		c.write(group, true)
-	}
-	c.db.writes.Unlock()
+	c.writeGroup(group)
 	// Told outside the write lock: other writers need not wait for it.
 	for _, p := range group {
 		if p.err == nil && p.t.Committed != nil {
 			p.t.Committed()
 		}
+	}
+}
+
+func (c *turnCommitter) writeGroup(group []*pendingTurn) {
+	c.db.writes.Lock()
+	defer c.db.writes.Unlock()
+	if !c.write(group, false) {
+		for _, p := range group {
+			p.err = nil
+		}
+		c.write(group, true)
 	}
 }
 
@@ -248,15 +300,11 @@ func (c *turnCommitter) insertApart(ctx context.Context, tx *sql.Tx, p *pendingT
 
 var errStoreClosed = errors.New("add turn: the store is closed")
 
-// close stops the committer; turns queued and not yet written are refused.
+// close refuses turns from now on and waits for the group being committed;
+// the turns waiting for the next are refused.
 func (c *turnCommitter) close() {
-	c.closing.Lock()
-	if c.closed {
-		c.closing.Unlock()
-		return
-	}
+	c.mu.Lock()
 	c.closed = true
-	c.closing.Unlock()
-	close(c.stop)
-	c.done.Wait()
+	c.mu.Unlock()
+	c.leaders.Wait()
 }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -65,6 +66,87 @@ func TestAddTurnAfterClose(t *testing.T) {
 	db.Close()
 	if err := db.AddTurn(context.Background(), storedTurn("c", 0, "在吗")); err == nil {
 		t.Error("a turn after Close was accepted")
+	}
+}
+
+// Close lets the group being committed finish and refuses the turns that
+// wait for the next one: the first writer's turn is stored, the two that
+// queued behind it are told the store closed, and Close returns only once
+// the commit is done.
+func TestCloseFinishesTheGroupBeingCommitted(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	var formed atomic.Int64
+	db.turns.formed = func(n int) { formed.Add(int64(n)) }
+	db.writes.Lock() // the first group waits here, its turn taken
+	first := make(chan error, 1)
+	go func() { first <- db.AddTurn(ctx, storedTurn("first", 0, "在吗")) }()
+	waitFor(t, "the first turn taken into a group", func() bool { return formed.Load() == 1 })
+	later := make(chan error, 2)
+	for _, conv := range []string{"second", "third"} {
+		go func() { later <- db.AddTurn(ctx, storedTurn(conv, 0, "在吗")) }()
+	}
+	waitFor(t, "two turns queued", func() bool { return db.turns.queued() == 2 })
+	closed := make(chan error, 1)
+	go func() { closed <- db.Close() }()
+	waitFor(t, "the store closing", func() bool {
+		db.turns.mu.Lock()
+		defer db.turns.mu.Unlock()
+		return db.turns.closed
+	})
+	select {
+	case err := <-closed:
+		t.Fatalf("Close returned (%v) while a group was being committed", err)
+	default:
+	}
+	db.writes.Unlock()
+	if err := <-first; err != nil {
+		t.Errorf("the turn being committed: %v", err)
+	}
+	for range 2 {
+		if err := <-later; !errors.Is(err, errStoreClosed) {
+			t.Errorf("a turn queued behind it: %v, want %v", err, errStoreClosed)
+		}
+	}
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A Committed that panics, run by the caller that led its group, leaves
+// no turn waiting behind it: the panic reaches that caller, and the next
+// turn commits as usual.
+func TestAPanicInCommittedPassesTheLead(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	bad := storedTurn("bad", 0, "在吗")
+	bad.Committed = func() { panic("a publisher's bug") }
+	func() {
+		defer func() {
+			if r := recover(); r == nil {
+				t.Error("the panic of Committed did not reach AddTurn's caller")
+			}
+		}()
+		db.AddTurn(ctx, bad)
+	}()
+	next := make(chan error, 1)
+	go func() { next <- db.AddTurn(ctx, storedTurn("next", 0, "在吗")) }()
+	select {
+	case err := <-next:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the turn after a panic still waits after 10 s")
+	}
+}
+
+func waitFor(t *testing.T, what string, done func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !done(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 10 s for %s", what)
+		}
 	}
 }
 
@@ -196,10 +278,10 @@ func TestTurnsQueuedMeanwhileShareACommit(t *testing.T) {
 		}()
 	}
 	// The first group waits for the lock; the other turns wait in the queue.
-	for deadline := time.Now().Add(10 * time.Second); grouped.Load()+int64(len(db.turns.queue)) < writers; {
+	for deadline := time.Now().Add(10 * time.Second); grouped.Load()+int64(db.turns.queued()) < writers; {
 		if time.Now().After(deadline) {
 			db.writes.Unlock()
-			t.Fatalf("%d turns in a group, %d queued; want %d in all", grouped.Load(), len(db.turns.queue), writers)
+			t.Fatalf("%d turns in a group, %d queued; want %d in all", grouped.Load(), db.turns.queued(), writers)
 		}
 		time.Sleep(time.Millisecond)
 	}
