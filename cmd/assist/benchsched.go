@@ -7,7 +7,7 @@ import (
 
 // schedLatencies is Go's histogram of how long goroutines waited runnable
 // for a processor to run on: on two cores shared by thousands of sockets,
-// a turn's hand-offs (to the committer, back, to the writers) each wait
+// a turn's hand-offs (to the next group's leader, to the writers) each wait
 // there, and the tail of post-to-push is made of those waits more than of
 // any one step's work.
 const schedLatencies = "/sched/latencies:seconds"

@@ -13,8 +13,8 @@ import (
 
 // setStore is what storing suggestion sets in parts (migration 010) keeps:
 // the parts read so far; the ids of parts committed, so a turn whose parts
-// are all known writes its row alone; and, per turn on its way through the
-// committer, its set cut by AddTurn (keeping that work off the write lock)
+// are all known writes its row alone; and, per turn on its way through a
+// group commit, its set cut by AddTurn (keeping that work off the write lock)
 // and the ids its transaction gave the parts (known once it commits).
 type setStore struct {
 	setparts.Memory
