@@ -97,10 +97,7 @@ func (c *turnCommitter) add(t *kb.StoredTurn) error {
 // lead commits the next group: the turns pending, the leader's own first,
 // with those that join it.
 func (c *turnCommitter) lead() {
-	c.mu.Lock()
-	n := len(c.pending)
-	c.mu.Unlock()
-	c.join(n)
+	c.join()
 	c.mu.Lock()
 	if c.closed { // no turn is written after close: answer those that wait
 		for _, p := range c.pending[1:] {
@@ -184,11 +181,17 @@ func (c *turnCommitter) queued() int {
 // conversations by update time), so a commit for several costs little more
 // than a commit for one: on a busy server the CPU saved outweighs the wait.
 // Otherwise a group is written at once: slower turns, or one writer's turns
-// back to back, would only wait in vain. n turns are pending; the leader
-// sleeps the whole wait, as maxGroup turns never arrive within it at the
-// rates a server takes.
-func (c *turnCommitter) join(n int) {
-	if c.pace.busy && n < maxGroup {
+// back to back, would only wait in vain. The leader sleeps the whole wait
+// unless the group is full already: maxGroup turns never arrive within it
+// at the rates a server takes.
+func (c *turnCommitter) join() {
+	if !c.pace.busy {
+		return
+	}
+	c.mu.Lock()
+	full := len(c.pending) >= maxGroup
+	c.mu.Unlock()
+	if !full {
 		time.Sleep(joinWait)
 	}
 }
@@ -229,6 +232,8 @@ func (c *turnCommitter) commit(group []*pendingTurn) {
 	}
 }
 
+// writeGroup writes the group under the write lock, released even if the
+// write panics.
 func (c *turnCommitter) writeGroup(group []*pendingTurn) {
 	c.db.writes.Lock()
 	defer c.db.writes.Unlock()
