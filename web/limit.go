@@ -205,6 +205,15 @@ func (c *limitedConn) Close() error {
 	return err
 }
 
+// SetWriteBuffer sets the send buffer of the connection it wraps (for the
+// sockets' cap, capSendBuffer); without one, it does nothing.
+func (c *limitedConn) SetWriteBuffer(n int) error {
+	if s, ok := c.Conn.(interface{ SetWriteBuffer(int) error }); ok {
+		return s.SetWriteBuffer(n)
+	}
+	return nil
+}
+
 // CloseWrite half-closes, as http.Server does before closing a connection
 // whose request it refused.
 func (c *limitedConn) CloseWrite() error {

@@ -23,6 +23,15 @@ var writeBuffers sync.Pool
 // backlog there before its queue ever filled; a panel needs a few KiB/s.
 const socketSendBuffer = 64 << 10
 
+// capSendBuffer caps conn's send buffer at socketSendBuffer. conn is what
+// the listener accepted: under assist serve a LimitedListener's wrapper,
+// which passes the setting on.
+func capSendBuffer(conn net.Conn) {
+	if c, ok := conn.(interface{ SetWriteBuffer(int) error }); ok {
+		c.SetWriteBuffer(socketSendBuffer)
+	}
+}
+
 // openSocket is GET /api/v1/conversations/{id}/ws: it subscribes the caller
 // to the conversation's suggestion sets and takes turns, drafts and feedback
 // from it.
@@ -56,9 +65,7 @@ func (s *Server) openSocket(w http.ResponseWriter, r *http.Request, p *principal
 	if err != nil {
 		return nil // Upgrade has answered the request itself
 	}
-	if tc, ok := conn.NetConn().(*net.TCPConn); ok {
-		tc.SetWriteBuffer(socketSendBuffer)
-	}
+	capSendBuffer(conn.NetConn())
 	defer c.drop()
 	go c.writeLoop(s.ping, s.recordShown, s.checks.ask)
 	ctx := r.Context()
