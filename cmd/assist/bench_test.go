@@ -333,11 +333,29 @@ func TestFrameHead(t *testing.T) {
 		{"cut short", `{"type":"suggestions","conversation":"c","tu`, "", "", 0, false},
 		{"not an object", `["type","suggestions"]`, "", "", 0, false},
 		{"turn not a number", `{"type":"suggestions","conversation":"c","turn":"1"}`, "", "", 0, false},
+		// Frames the bytes alone cannot read go to the decoder.
+		{"escaped first", `{"type":"suggestions","conversation":"a\"b","turn":3}`, "suggestions", `a"b`, 3, true},
+		{"spaced", `{ "type": "suggestions", "conversation": "c", "turn": 3 }`, "suggestions", "c", 3, true},
+		{"turn last", `{"type":"suggestions","conversation":"c","turn":1234}`, "suggestions", "c", 1234, true},
+		{"turn a fraction", `{"type":"suggestions","conversation":"c","turn":1.5}`, "", "", 0, false},
 	}
 	for _, c := range cases {
 		typ, conv, turn, ok := frameHead([]byte(c.frame))
 		if ok != c.ok || (ok && (typ != c.typ || conv != c.conv || turn != c.turn)) {
 			t.Errorf("%s: got %q %q %d %v, want %q %q %d %v", c.name, typ, conv, turn, ok, c.typ, c.conv, c.turn, c.ok)
+		}
+		// The bytes' reading never disagrees with the decoder's.
+		if typ, conv, turn, ok := plainHead([]byte(c.frame)); ok {
+			dt, dc, dn, dok := decodedHead([]byte(c.frame))
+			if !dok || typ != dt || conv != dc || turn != dn {
+				t.Errorf("%s: plainHead %q %q %d, the decoder %q %q %d %v", c.name, typ, conv, turn, dt, dc, dn, dok)
+			}
+		}
+	}
+	// The servers' frames are read from the bytes.
+	for _, f := range []string{string(benchFrame(t, 40)), floor} {
+		if _, _, _, ok := plainHead([]byte(f)); !ok {
+			t.Errorf("plainHead cannot read %.60s…", f)
 		}
 	}
 }
@@ -373,13 +391,21 @@ func floorFrameFor(t *testing.T, conv string, turn int) string {
 	return string(<-ch)
 }
 
-// Reading a push's head against decoding it whole, on a set of 40 phrases.
+// Reading a push's head from its bytes, with a decoder, and decoding it
+// whole, on a set of 40 phrases.
 func BenchmarkFrameHead(b *testing.B) {
 	frame := benchFrame(b, 40)
 	b.SetBytes(int64(len(frame)))
 	b.Run("head", func(b *testing.B) {
 		for b.Loop() {
 			if _, _, _, ok := frameHead(frame); !ok {
+				b.Fatal("no head")
+			}
+		}
+	})
+	b.Run("decoder", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, _, ok := decodedHead(frame); !ok {
 				b.Fatal("no head")
 			}
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strconv"
 	"time"
@@ -47,7 +46,8 @@ func benchSchema(ctx context.Context, dsn string) (string, func(), error) {
 // starts, so no measured turn waits for a shop to load (on a loaded machine
 // a first turn may outlast the server's write timeout: ask again).
 func warmInstances(ctx context.Context, job driveJob) error {
-	client := &http.Client{Timeout: time.Minute}
+	client := newPoster(time.Minute, serverIdleTimeout*3/4)
+	defer client.closeIdle()
 	for i, u := range job.URLs {
 		c := newBenchConv("bench-warm-up-"+strconv.Itoa(i), u, job.Shops[0])
 		deadline := time.Now().Add(3 * time.Minute)
