@@ -731,7 +731,7 @@ func decodedHead(b []byte) (typ, conv string, turn int, ok bool) {
 
 // plainHead is frameHead for a frame that begins as both servers begin
 // theirs, {"type":"…","conversation":"…","turn":N, the strings without
-// escapes: read from the bytes, a tenth of the decoder's cost. Anything else
+// escapes: read from the bytes, a fortieth of the decoder's cost. Anything else
 // is !ok, for the decoder to read.
 func plainHead(b []byte) (typ, conv string, turn int, ok bool) {
 	str := func(key string) (string, bool) {

@@ -46,7 +46,8 @@ func newPoster(timeout, idleFor time.Duration) *poster {
 // post sends body to base+path (base an http:// URL) with the headers a
 // turn carries and returns the answer's status, and its body when the
 // status is not 200 (to say why); a 200's body is read and dropped. A post
-// that fails is not tried again: a turn is not idempotent.
+// that fails is not tried again: a turn is not idempotent. A context
+// cancelled stops the next post, not one in flight: the timeout bounds it.
 func (p *poster) post(ctx context.Context, base, path, token string, body []byte) (int, []byte, error) {
 	host, ok := strings.CutPrefix(base, "http://")
 	if !ok {
