@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -34,9 +33,9 @@ type poster struct {
 type postConn struct {
 	c    net.Conn
 	r    *bufio.Reader
-	last time.Time // when it was last put back
-	buf  []byte    // the request being written
-	ans  []byte    // the answer being read
+	last time.Time    // when it was last put back
+	buf  []byte       // the request being written
+	ans  bytes.Buffer // the answer being read
 }
 
 func newPoster(timeout, idleFor time.Duration) *poster {
@@ -136,30 +135,14 @@ func (pc *postConn) roundTrip(host, path, token string, body []byte, deadline ti
 	if err != nil {
 		return 0, nil, false, err
 	}
-	pc.ans, err = readAllInto(pc.ans[:0], res.Body)
+	pc.ans.Reset()
+	_, err = pc.ans.ReadFrom(res.Body)
 	res.Body.Close()
 	if err != nil {
 		return 0, nil, false, err
 	}
 	if res.StatusCode != http.StatusOK {
-		answer = bytes.Clone(pc.ans)
+		answer = bytes.Clone(pc.ans.Bytes())
 	}
 	return res.StatusCode, answer, !res.Close, nil
-}
-
-// readAllInto appends what r holds to b, growing it as io.ReadAll does.
-func readAllInto(b []byte, r io.Reader) ([]byte, error) {
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-	}
 }
