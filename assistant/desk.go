@@ -185,7 +185,7 @@ func (d *Desk) TurnOnce(ctx context.Context, shop int64, conv, key string, t Tur
 		if sugg, err = eng.Turn(c, t); err != nil {
 			return err
 		}
-		if data, err = json.Marshal(sugg); err != nil {
+		if data, err = EncodeSet(sugg); err != nil {
 			return fmt.Errorf("encode suggestions of %s/%d: %w", conv, sugg.Turn, err)
 		}
 		stored := &kb.StoredTurn{Shop: shop, Conversation: conv, Index: sugg.Turn, Role: string(t.Role), Text: t.Text,

@@ -2,6 +2,7 @@ package assistant_test
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -79,6 +80,8 @@ func playSets(t *testing.T, name, shopPath, casesPath string) []string {
 					b = []byte("error: " + err.Error())
 				} else if b, err = json.Marshal(s); err != nil {
 					t.Fatal(err)
+				} else if enc, err := assistant.EncodeSet(s); err != nil || !bytes.Equal(enc, b) {
+					t.Errorf("%s case %s turn %d: EncodeSet gives %s (%v), json.Marshal %s", name, c.ID, i, enc, err, b)
 				}
 				sum := sha256.Sum256(roundScores(b))
 				line := fmt.Sprintf("%s %s %d %s", name, c.ID, i, hex.EncodeToString(sum[:8]))

@@ -78,10 +78,14 @@ func (h *Hub) count() int {
 // Publish queues a turn's suggestion set, encoded once as data, to every
 // socket of the conversation.
 func (h *Hub) Publish(shop int64, conv string, sugg *assistant.Suggestions, data []byte) {
-	frame := withType("suggestions", "", data)
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	for c := range h.topics[topic{shop, conv}] {
+	watching := h.topics[topic{shop, conv}]
+	if len(watching) == 0 {
+		return // a chat no panel has open: no frame to build
+	}
+	frame := withType("suggestions", "", data)
+	for c := range watching {
 		c.enqueue(outFrame{data: frame, shown: sugg})
 	}
 }

@@ -26,7 +26,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
-	"unicode/utf8"
+
+	"assist/kb/jsontext"
 )
 
 // Row is what a turn stores beside its set, as the store reads it back:
@@ -321,7 +322,7 @@ func appendScore(b, lit []byte) []byte {
 		return binary.AppendUvarint(b, n<<1)
 	}
 	var buf [32]byte
-	if f, err := strconv.ParseFloat(string(lit), 64); err == nil && bytes.Equal(appendFloat(buf[:0], f), lit) {
+	if f, err := strconv.ParseFloat(string(lit), 64); err == nil && bytes.Equal(jsontext.AppendFloat(buf[:0], f), lit) {
 		b = append(b, scoreFloat)
 		return binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
 	}
@@ -344,67 +345,17 @@ func smallInt(lit []byte) (uint64, bool) {
 	return n, true
 }
 
-// appendFloat writes f as encoding/json does.
-func appendFloat(b []byte, f float64) []byte {
-	format := byte('f')
-	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	b = strconv.AppendFloat(b, f, format, -1, 64)
-	if format == 'e' { // e-09 → e-9
-		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-			b[n-2] = b[n-1]
-			b = b[:n-1]
-		}
-	}
-	return b
-}
-
 // isQuoted reports whether v is s as encoding/json writes it: most values
 // are s between quotes, nothing escaped, which needs no encoding to tell.
 func isQuoted(v []byte, s string) bool {
-	if len(v) == len(s)+2 && v[0] == '"' && v[len(v)-1] == '"' && string(v[1:len(v)-1]) == s && !needsEscape(s) {
+	if len(v) == len(s)+2 && v[0] == '"' && v[len(v)-1] == '"' && string(v[1:len(v)-1]) == s && !jsontext.NeedsEscape(s) {
 		return true
 	}
 	return bytes.Equal(v, quote(s))
 }
 
-// needsEscape reports whether encoding/json writes s with an escape: a
-// quote, a backslash, a control or HTML character, invalid UTF-8, or a
-// line or paragraph separator.
-func needsEscape(s string) bool {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-				return true
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 || r == '\u2028' || r == '\u2029' {
-			return true
-		}
-		i += n
-	}
-	return false
-}
-
 // quote is s as a JSON string, written as encoding/json writes it.
-func quote(s string) []byte { return appendQuoted(nil, s) }
-
-// appendQuoted appends s as encoding/json writes it: most strings between
-// quotes as they are, the rest through encoding/json.
-func appendQuoted(b []byte, s string) []byte {
-	if !needsEscape(s) {
-		b = append(b, '"')
-		b = append(b, s...)
-		return append(b, '"')
-	}
-	q, _ := json.Marshal(s)
-	return append(b, q...)
-}
+func quote(s string) []byte { return jsontext.AppendString(nil, s) }
 
 // ErrCode is a code that does not read; the turn's set is lost to it.
 var ErrCode = errors.New("suggestion set code does not read")
@@ -479,7 +430,7 @@ func (c *code) appendScore(out []byte) ([]byte, error) {
 		}
 		f := math.Float64frombits(binary.LittleEndian.Uint64(c.b[c.i:]))
 		c.i += 8
-		return appendFloat(out, f), nil
+		return jsontext.AppendFloat(out, f), nil
 	case v == scoreLiteral:
 		n, err := c.uvarint()
 		if err != nil || uint64(len(c.b)-c.i) < n {
@@ -535,20 +486,20 @@ func joinTo(out, b []byte, row Row, body func(id int64) ([]byte, bool)) ([]byte,
 		outline = outline[at+2:]
 		switch kind {
 		case holeConversation:
-			out = appendQuoted(out, row.Conversation)
+			out = jsontext.AppendString(out, row.Conversation)
 		case holeTurn:
 			out = strconv.AppendInt(out, int64(row.Index), 10)
 		case holeRole:
-			out = appendQuoted(out, row.Role)
+			out = jsontext.AppendString(out, row.Role)
 		case holeText:
-			out = appendQuoted(out, row.Text)
+			out = jsontext.AppendString(out, row.Text)
 		case holeAt:
 			off, n := binary.Varint(outline)
 			if n <= 0 {
 				return nil, ErrCode
 			}
 			outline = outline[n:]
-			out = appendQuoted(out, atIn(row.At, int(off), int(nanos)))
+			out = jsontext.AppendString(out, atIn(row.At, int(off), int(nanos)))
 		case holeList:
 			if lists == 0 {
 				return nil, ErrCode

@@ -1,0 +1,85 @@
+package jsontext
+
+import (
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"testing"
+	"unicode/utf8"
+)
+
+// strings encoding/json writes in each of its ways.
+var cases = []string{
+	"", "plain", "亲,这款很受欢迎", "😀 emoji", `quote " and \ backslash`, "<b>&amp;</b>",
+	"tab\tnew\nline\r", "\x00\x01\x1f", "\x7f del", "line\u2028sep\u2029para", "\u2027\u202a near the separators",
+	"bad \xff utf-8", "cut \xe4\xb8", "\xe2\x80", "\xe2\x80\xa8", "ends \xe2", "surrogate \xed\xa0\x80",
+}
+
+func TestAppendStringIsEncodingJSONs(t *testing.T) {
+	for _, s := range cases {
+		want, _ := json.Marshal(s)
+		if got := AppendString([]byte("x"), s); string(got) != "x"+string(want) {
+			t.Errorf("AppendString(%q) = %s, want x%s", s, got, want)
+		}
+		if got, quoted := NeedsEscape(s), string(want) != `"`+s+`"`; got != quoted {
+			t.Errorf("NeedsEscape(%q) = %v, want %v", s, got, quoted)
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	alphabet := []string{"a", "中", "文", "\"", "\\", "<", "&", "\n", "\x01", "\u2028", "\u2029", "\xe2", "\x80", "\xa8", "\xff", "é", "😀"}
+	for range 20000 {
+		var s string
+		for range r.IntN(12) {
+			s += alphabet[r.IntN(len(alphabet))]
+		}
+		want, _ := json.Marshal(s)
+		if got := AppendString(nil, s); string(got) != string(want) {
+			t.Fatalf("AppendString(%q) = %s, want %s", s, got, want)
+		}
+	}
+}
+
+func TestAppendFloatIsEncodingJSONs(t *testing.T) {
+	fs := []float64{0, math.Copysign(0, -1), 1, -1, 0.5, 1.0 / 3, 99.9, 1e-6, 9.99e-7, 1e-7, 1.5e-9, 1e20, 1e21, 123456789e13,
+		-1e-7, math.MaxFloat64, math.SmallestNonzeroFloat64, 2.5e-300, 12.345678901234567}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		fs = append(fs, math.Float64frombits(r.Uint64()))
+	}
+	for _, f := range fs {
+		want, err := json.Marshal(f)
+		if Finite(f) != (err == nil) {
+			t.Fatalf("Finite(%v) = %v, encoding/json says %v", f, Finite(f), err)
+		}
+		if err != nil {
+			continue
+		}
+		if got := AppendFloat([]byte("[1e"), f); string(got) != "[1e"+string(want) {
+			t.Fatalf("AppendFloat(%v) = %s, want [1e%s", f, got, want)
+		}
+	}
+}
+
+func FuzzAppendString(f *testing.F) {
+	for _, s := range cases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, _ := json.Marshal(s)
+		if got := AppendString(nil, s); string(got) != string(want) {
+			t.Fatalf("AppendString(%q) = %s, want %s", s, got, want)
+		}
+		if !utf8.ValidString(s) && !NeedsEscape(s) {
+			t.Fatalf("NeedsEscape(%q) = false for invalid UTF-8", s)
+		}
+	})
+}
+
+func BenchmarkAppendString(b *testing.B) {
+	s := "亲,这款面霜适合干性和混合性肌肤,质地清爽不油腻,现在下单满199元包邮,还送同系列小样哦~"
+	buf := make([]byte, 0, 256)
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		buf = AppendString(buf[:0], s)
+	}
+}
