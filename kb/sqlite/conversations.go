@@ -42,7 +42,7 @@ func (db *DB) GroupCommits() (commits, turns int64) {
 
 // insertTurn writes one turn inside tx: the conversation's line, the turn,
 // and its idempotency key if it has one.
-func (db *DB) insertTurn(ctx context.Context, tx *sql.Tx, t *kb.StoredTurn) error {
+func (db *DB) insertTurn(ctx context.Context, tx sqlTx, t *kb.StoredTurn) error {
 	if err := db.touchConversation(ctx, tx, t); err != nil {
 		return fmt.Errorf("add turn %s/%d: %w", t.Conversation, t.Index, err)
 	}
@@ -67,7 +67,7 @@ func (db *DB) insertTurn(ctx context.Context, tx *sql.Tx, t *kb.StoredTurn) erro
 	return nil
 }
 
-func (db *DB) touchConversation(ctx context.Context, tx *sql.Tx, t *kb.StoredTurn) error {
+func (db *DB) touchConversation(ctx context.Context, tx sqlTx, t *kb.StoredTurn) error {
 	now := stamp(db.Now())
 	// Each of buyer, assignee and product keeps its last known value: a turn
 	// that does not say leaves it as it was. The upsert leaves alone the

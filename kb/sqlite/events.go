@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -43,7 +42,7 @@ func (db *DB) AddEvents(ctx context.Context, events ...kb.Event) error {
 // events, and one statement per row costs a trip through cgo each.
 const eventsPerInsert = 64
 
-func (db *DB) insertEvents(ctx context.Context, tx *sql.Tx, events []kb.Event) error {
+func (db *DB) insertEvents(ctx context.Context, tx sqlTx, events []kb.Event) error {
 	var q strings.Builder
 	q.WriteString(`INSERT INTO events (shop_id, conversation, turn, agent, suggestion_id, kind, action, at, typed, edited) VALUES `)
 	args := make([]any, 0, 10*len(events))

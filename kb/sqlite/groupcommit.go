@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -290,7 +289,7 @@ func (c *turnCommitter) write(group []*pendingTurn, apart bool) bool {
 // insertApart inserts p's turn behind a savepoint, so that its failure,
 // kept in p.err, undoes its own writes alone. The error returned is the
 // transaction's: the group cannot go on.
-func (c *turnCommitter) insertApart(ctx context.Context, tx *sql.Tx, p *pendingTurn) error {
+func (c *turnCommitter) insertApart(ctx context.Context, tx sqlTx, p *pendingTurn) error {
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT turn`); err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 
 // putKey records an idempotency key in tx, beside the turn or event it
 // names. A key the shop used already is a conflict.
-func (db *DB) putKey(ctx context.Context, tx *sql.Tx, shop int64, key, kind, conv string, turn int, request string) error {
+func (db *DB) putKey(ctx context.Context, tx sqlTx, shop int64, key, kind, conv string, turn int, request string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (shop_id, key, kind, conversation, turn, request, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, shop, key, kind, conv, turn, request, stamp(db.Now()))
 	if err != nil {

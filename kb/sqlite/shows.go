@@ -31,14 +31,14 @@ func (db *DB) AddShows(ctx context.Context, shows ...kb.Show) error {
 	if err != nil {
 		return err
 	}
-	if err := db.inWriteTx(ctx, func(tx *sql.Tx) error { return writeShows(ctx, tx, stamped) }); err != nil {
+	if err := db.inWriteTx(ctx, func(tx sqlTx) error { return writeShows(ctx, tx, stamped) }); err != nil {
 		return fmt.Errorf("add shows: %w", err)
 	}
 	return nil
 }
 
 // writeShows inserts shows and adds their members to the hourly counts.
-func writeShows(ctx context.Context, tx *sql.Tx, shows []kb.Show) error {
+func writeShows(ctx context.Context, tx sqlTx, shows []kb.Show) error {
 	for rest := shows; len(rest) > 0; {
 		n := min(len(rest), rowsPerInsert)
 		if err := insertShows(ctx, tx, rest[:n]); err != nil {
@@ -56,7 +56,7 @@ func writeShows(ctx context.Context, tx *sql.Tx, shows []kb.Show) error {
 	return nil
 }
 
-func insertShows(ctx context.Context, tx *sql.Tx, shows []kb.Show) error {
+func insertShows(ctx context.Context, tx sqlTx, shows []kb.Show) error {
 	q := `INSERT INTO shows (shop_id, conversation, turn, agent, at) VALUES ` + values(len(shows), 5)
 	args := make([]any, 0, 5*len(shows))
 	for _, s := range shows {
@@ -67,7 +67,7 @@ func insertShows(ctx context.Context, tx *sql.Tx, shows []kb.Show) error {
 }
 
 // addShownCounts adds counts to the hour rows.
-func addShownCounts(ctx context.Context, tx *sql.Tx, counts []kb.ShownCount) error {
+func addShownCounts(ctx context.Context, tx sqlTx, counts []kb.ShownCount) error {
 	q := `INSERT INTO shown_counts (shop_id, kind, suggestion_id, hour, shown) VALUES ` + values(len(counts), 5) +
 		` ON CONFLICT (shop_id, kind, hour, suggestion_id) DO UPDATE SET shown = shown + excluded.shown`
 	args := make([]any, 0, 5*len(counts))
@@ -199,7 +199,7 @@ func (db *DB) CompactShows(ctx context.Context, batch int) (moved, kept int, err
 	}
 	for len(convs) > 0 {
 		n := min(len(convs), max(batch, 1))
-		err := db.inWriteTx(ctx, func(tx *sql.Tx) error {
+		err := db.inWriteTx(ctx, func(tx sqlTx) error {
 			for _, c := range convs[:n] {
 				m, k, err := db.compactShowsOf(ctx, tx, c.shop, c.id)
 				if err != nil {
@@ -218,7 +218,7 @@ func (db *DB) CompactShows(ctx context.Context, batch int) (moved, kept int, err
 }
 
 // inWriteTx runs fn in a write transaction under the store's write lock.
-func (db *DB) inWriteTx(ctx context.Context, fn func(*sql.Tx) error) error {
+func (db *DB) inWriteTx(ctx context.Context, fn func(sqlTx) error) error {
 	db.writes.Lock()
 	defer db.writes.Unlock()
 	tx, err := db.beginWrite(ctx)
@@ -233,7 +233,7 @@ func (db *DB) inWriteTx(ctx context.Context, fn func(*sql.Tx) error) error {
 }
 
 // compactShowsOf moves one conversation's shown events into shows.
-func (db *DB) compactShowsOf(ctx context.Context, tx *sql.Tx, shop int64, conv string) (moved, kept int, err error) {
+func (db *DB) compactShowsOf(ctx context.Context, tx sqlTx, shop int64, conv string) (moved, kept int, err error) {
 	type push struct {
 		show    kb.Show
 		ids     []int64
@@ -315,7 +315,7 @@ func (db *DB) compactShowsOf(ctx context.Context, tx *sql.Tx, shop int64, conv s
 
 // storedMembers is the members of a turn's stored set; nil if the store
 // has no such turn or its set does not decode.
-func (db *DB) storedMembers(ctx context.Context, tx *sql.Tx, shop int64, conv string, turn int) ([]kb.SetMember, error) {
+func (db *DB) storedMembers(ctx context.Context, tx sqlTx, shop int64, conv string, turn int) ([]kb.SetMember, error) {
 	r := setparts.Row{Conversation: conv, Index: turn}
 	var at, plain string
 	var code []byte

@@ -147,8 +147,8 @@ func (db *DB) readTx(ctx context.Context) (*sql.Tx, error) {
 // landed on whichever connection was free, whose cache the commits made on
 // the others had emptied, and read the pages a turn writes back from the
 // file. One writer keeps them.
-func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
-	tx, err := db.writer.BeginTx(ctx, nil)
+func (db *DB) beginWrite(ctx context.Context) (*writeTx, error) {
+	tx, err := begin(ctx, db.writer)
 	if errors.Is(err, sql.ErrConnDone) || errors.Is(err, driver.ErrBadConn) {
 		// The connection broke: take another rather than fail every
 		// write from now on.
@@ -158,9 +158,71 @@ func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
 		}
 		db.writer.Close()
 		db.writer = conn
-		return conn.BeginTx(ctx, nil)
+		return begin(ctx, conn)
 	}
 	return tx, err
+}
+
+// sqlTx runs a transaction's statements: a *sql.Tx, or a writeTx.
+type sqlTx interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// writeTx is a transaction on the writer connection, begun and ended by
+// statements. database/sql's Tx starts a goroutine for each transaction,
+// to roll it back should its context end: one created, parked, woken and
+// ended for every commit, a third of the scheduler's work a turn on a busy
+// server, where the writes under db.writes end their transactions
+// themselves (deferred Rollback).
+type writeTx struct {
+	conn *sql.Conn
+	done bool
+}
+
+func begin(ctx context.Context, conn *sql.Conn) (*writeTx, error) {
+	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
+		return nil, err
+	}
+	return &writeTx{conn: conn}, nil
+}
+
+func (t *writeTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.conn.ExecContext(ctx, query, args...)
+}
+
+func (t *writeTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.conn.QueryContext(ctx, query, args...)
+}
+
+func (t *writeTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.conn.QueryRowContext(ctx, query, args...)
+}
+
+// Commit commits; a commit that fails is rolled back, as the driver's
+// Commit does (SQLITE_BUSY leaves the transaction open).
+func (t *writeTx) Commit() error {
+	if t.done {
+		return sql.ErrTxDone
+	}
+	t.done = true
+	if _, err := t.conn.ExecContext(context.Background(), `COMMIT`); err != nil {
+		t.conn.ExecContext(context.Background(), `ROLLBACK`) // "no transaction is active" if SQLite ended it
+		return err
+	}
+	return nil
+}
+
+// Rollback ends the transaction unless it is over: deferred after Commit,
+// it does nothing.
+func (t *writeTx) Rollback() error {
+	if t.done {
+		return sql.ErrTxDone
+	}
+	t.done = true
+	_, err := t.conn.ExecContext(context.Background(), `ROLLBACK`)
+	return err
 }
 
 // writerConn takes the connection the writes under db.writes use from

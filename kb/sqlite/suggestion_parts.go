@@ -40,7 +40,7 @@ func setRow(t *kb.StoredTurn) setparts.Row {
 // setColumns are the suggestions and set_code columns of t's row: its set
 // cut into parts (each stored once for the shop), or the set whole when it
 // cannot be cut.
-func (db *DB) setColumns(ctx context.Context, tx *sql.Tx, t *kb.StoredTurn) (string, []byte, error) {
+func (db *DB) setColumns(ctx context.Context, tx sqlTx, t *kb.StoredTurn) (string, []byte, error) {
 	var split *setparts.Split
 	if v, ok := db.sets.cut.Load(t); ok {
 		split = v.(*setparts.Split)
@@ -63,7 +63,7 @@ func (db *DB) setColumns(ctx context.Context, tx *sql.Tx, t *kb.StoredTurn) (str
 
 // partIDs finds or adds each part for shop, inside tx, so a turn rolled
 // back takes the parts it added with it.
-func (db *DB) partIDs(ctx context.Context, tx *sql.Tx, shop int64, parts []setparts.Part) ([]int64, error) {
+func (db *DB) partIDs(ctx context.Context, tx sqlTx, shop int64, parts []setparts.Part) ([]int64, error) {
 	args := make([]any, 0, len(parts)+1)
 	args = append(args, shop)
 	for _, p := range parts {

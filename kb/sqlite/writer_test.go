@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 )
 
@@ -13,7 +12,7 @@ func TestWritesKeepTheirConnection(t *testing.T) {
 	db := openWithShop(t)
 	ctx := context.Background()
 	write := func(stmt string) error {
-		return db.inWriteTx(ctx, func(tx *sql.Tx) error {
+		return db.inWriteTx(ctx, func(tx sqlTx) error {
 			_, err := tx.ExecContext(ctx, stmt)
 			return err
 		})
