@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"testing"
 )
 
@@ -69,5 +70,44 @@ func TestWritesOutliveABrokenConnection(t *testing.T) {
 	}
 	if got := tempStore(); got != 2 {
 		t.Errorf("new writer's temp_store = %d, want 2 (memory)", got)
+	}
+}
+
+// A write transaction whose COMMIT fails ends rolled back: nothing of it is
+// kept, and the writer connection begins the next one. A foreign key
+// checked at commit (defer_foreign_keys) fails the COMMIT and leaves
+// SQLite's transaction open, the case the driver's Commit rolls back too.
+func TestAFailedCommitIsRolledBack(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	err := db.inWriteTx(ctx, func(tx sqlTx) error {
+		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO turns (shop_id, conversation, idx, role, text, at, suggestions)
+			VALUES (1, 'no-such-chat', 0, 'buyer', '在吗', '2026-12-02T10:00:00Z', '{}')`)
+		return err
+	})
+	if err == nil {
+		t.Fatal("a turn of a conversation that does not exist committed")
+	}
+	var n int
+	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM turns WHERE conversation = 'no-such-chat'`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("after the failed commit: %d turns kept (%v), want 0", n, err)
+	}
+	if err := db.AddTurn(ctx, storedTurn("c1", 0, "在吗")); err != nil {
+		t.Errorf("the write after a failed commit: %v", err)
+	}
+	db.writes.Lock()
+	defer db.writes.Unlock()
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Rollback(); err != sql.ErrTxDone {
+		t.Errorf("Rollback after Commit = %v, want sql.ErrTxDone", err)
 	}
 }
