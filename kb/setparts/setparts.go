@@ -192,7 +192,9 @@ func (s *Split) column(key string, v []byte, row Row) []byte {
 // time; and that zone's offset and the nanoseconds below the microsecond.
 func sameInstant(v []byte, at time.Time) (off, nanos int, ok bool) {
 	var s string
-	if json.Unmarshal(v, &s) != nil {
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' && bytes.IndexByte(v, '\\') < 0 {
+		s = string(v[1 : len(v)-1]) // a time as encoding/json writes it: nothing escaped
+	} else if json.Unmarshal(v, &s) != nil {
 		return 0, 0, false
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
