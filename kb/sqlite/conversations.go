@@ -180,6 +180,20 @@ func listConversations(ctx context.Context, tx *sql.Tx, out []kb.ConversationSum
 // Turns returns a conversation's turns in order; an unknown conversation is
 // not_found.
 func (db *DB) Turns(ctx context.Context, shop int64, conversation string) ([]kb.StoredTurn, error) {
+	// A short read, asked on a chat's first turn: with a context that can
+	// end, database/sql and the driver start a goroutine for the
+	// transaction, for each query and for each row read, to interrupt it.
+	ctx = context.WithoutCancel(ctx)
+	// Most first turns are of a chat the store has never seen: one query
+	// says so, without a read transaction.
+	var known bool
+	if err := db.reads.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM conversations WHERE shop_id = ? AND id = ?)`,
+		shop, conversation).Scan(&known); err != nil {
+		return nil, fmt.Errorf("read conversation %s: %w", conversation, err)
+	}
+	if !known {
+		return nil, kb.Errorf(kb.ENotFound, "no conversation %q", conversation)
+	}
 	tx, err := db.readTx(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read conversation %s: %w", conversation, err)

@@ -207,3 +207,36 @@ func TestTheMinuteFollowsEveryWriter(t *testing.T) {
 		t.Errorf("list %+v, %v: want b (10:02:30) before a (10:01:30)", list, err)
 	}
 }
+
+// BenchmarkTurnsRead is what the Desk asks the store on the first turn of a
+// conversation it does not hold: the turns of one the store has never seen
+// (most first turns), and of one with 20 turns (after a restart, or once
+// the Desk has let it go), with a request's context.
+//
+//	go test ./kb/sqlite -run X -bench TurnsRead -benchmem
+func BenchmarkTurnsRead(b *testing.B) {
+	db := openWithShop(b)
+	for i := range 20 {
+		if err := db.AddTurn(context.Background(), storedTurn("c20", i, "这款有优惠吗")); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background()) // as a request's
+	defer cancel()
+	b.Run("new", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			i++
+			if _, err := db.Turns(ctx, 1, fmt.Sprint("new-", i)); kb.ErrorCode(err) != kb.ENotFound {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("20-turns", func(b *testing.B) {
+		for b.Loop() {
+			if turns, err := db.Turns(ctx, 1, "c20"); err != nil || len(turns) != 20 {
+				b.Fatal(len(turns), err)
+			}
+		}
+	})
+}
