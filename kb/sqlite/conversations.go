@@ -181,8 +181,8 @@ func listConversations(ctx context.Context, tx *sql.Tx, out []kb.ConversationSum
 // not_found.
 func (db *DB) Turns(ctx context.Context, shop int64, conversation string) ([]kb.StoredTurn, error) {
 	// A short read, asked on a chat's first turn: with a context that can
-	// end, database/sql and the driver start a goroutine for the
-	// transaction, for each query and for each row read, to interrupt it.
+	// end, database/sql starts a goroutine for the transaction and for
+	// each query, to end them when it does.
 	ctx = context.WithoutCancel(ctx)
 	// Most first turns are of a chat the store has never seen: one query
 	// says so, without a read transaction.
