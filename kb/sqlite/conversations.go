@@ -199,13 +199,9 @@ func (db *DB) Turns(ctx context.Context, shop int64, conversation string) ([]kb.
 		return nil, fmt.Errorf("read conversation %s: %w", conversation, err)
 	}
 	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM conversations WHERE shop_id = ? AND id = ?`, shop, conversation).Scan(&n); err != nil {
-		return nil, fmt.Errorf("read conversation %s: %w", conversation, err)
-	}
-	if n == 0 {
-		return nil, kb.Errorf(kb.ENotFound, "no conversation %q", conversation)
-	}
+	// The query above said the conversation is there, and a conversation
+	// goes only with its shop: its turns and their sets are read in one
+	// snapshot, without asking again.
 	rows, err := tx.QueryContext(ctx, turnColumns+` WHERE shop_id = ? AND conversation = ? ORDER BY idx`, shop, conversation)
 	if err != nil {
 		return nil, fmt.Errorf("read conversation %s: %w", conversation, err)
