@@ -87,7 +87,7 @@ func (l *LimitedListener) Accept() (net.Conn, error) {
 				l.evictOldestRefused()
 			}
 			l.mu.Unlock()
-			return &limitedConn{Conn: c, l: l, addr: addr}, nil
+			return &limitedConn{Conn: &answerConn{Conn: c}, l: l, addr: addr}, nil
 		}
 		l.shed++
 		if l.maxHeld > 0 && l.open+l.refused.Len() >= l.maxHeld {

@@ -30,7 +30,7 @@ func TestSendBufferCappedBehindTheLimitedListener(t *testing.T) {
 	}
 	defer conn.Close()
 	capSendBuffer(conn)
-	raw, err := conn.(*limitedConn).Conn.(*net.TCPConn).SyscallConn()
+	raw, err := conn.(*limitedConn).Conn.(*answerConn).Conn.(*net.TCPConn).SyscallConn()
 	if err != nil {
 		t.Fatal(err)
 	}
