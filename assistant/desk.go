@@ -41,11 +41,17 @@ type Indexer interface {
 	Discard(info kb.ShopInfo)
 }
 
-// Publisher pushes a committed turn's suggestions to those who watch the
-// conversation. It must not block: the conversation is held while it runs,
-// which is what keeps pushes in turn order.
+// Publisher pushes a turn's suggestions to those who watch the
+// conversation, as soon as they are computed: before the turn is committed,
+// so that a panel does not wait for the disk (the fan-out's tail was that
+// wait, docs/figures.md, session 22). A turn the log then refuses is
+// retracted. Neither may block: the conversation is held while they run,
+// which is what keeps pushes and retractions in turn order.
 type Publisher interface {
 	Publish(shop int64, conv string, s *Suggestions, data []byte)
+	// Retract takes back the suggestions of a turn published and then not
+	// stored; the conversation's next turn takes its number.
+	Retract(shop int64, conv string, turn int)
 }
 
 // DeskConfig is what a Desk is built from; Log, Library and Indexer are
@@ -191,16 +197,17 @@ func (d *Desk) TurnOnce(ctx context.Context, shop int64, conv, key string, t Tur
 		stored := &kb.StoredTurn{Shop: shop, Conversation: conv, Index: sugg.Turn, Role: string(t.Role), Text: t.Text,
 			Product: t.Product, At: t.At, PostedBy: postedBy, Suggestions: data, IdempotencyKey: key,
 			BuyerName: t.BuyerName, Assignee: t.Assignee}
-		if pub := d.cfg.Publisher; pub != nil {
-			// Pushed by whoever committed the turn, as soon as it did:
-			// the panels do not wait for this goroutine to run again.
-			// Turns of one conversation commit one at a time, under its
-			// lock, so their pushes keep their order.
-			stored.Committed = func() { pub.Publish(shop, conv, sugg, data) }
+		pub := d.cfg.Publisher
+		if pub != nil {
+			pub.Publish(shop, conv, sugg, data)
 		}
 		// The engine has counted the turn: finish the write even if the
-		// caller hangs up, or memory and log would disagree.
+		// caller hangs up, or memory and log would disagree. The caller's
+		// answer waits for it: an acknowledged turn is a stored one.
 		if err := d.cfg.Log.AddTurn(context.WithoutCancel(ctx), stored); err != nil {
+			if pub != nil {
+				pub.Retract(shop, conv, sugg.Turn)
+			}
 			return err
 		}
 		if d.cfg.AfterCommit != nil {

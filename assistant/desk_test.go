@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -36,8 +37,9 @@ func deskShop(name string) *kb.Shop {
 
 // recorder is a Publisher that remembers what it was given, in order.
 type recorder struct {
-	mu     sync.Mutex
-	pushed []pushed
+	mu        sync.Mutex
+	pushed    []pushed
+	retracted []pushed // data empty
 }
 
 type pushed struct {
@@ -51,6 +53,18 @@ func (r *recorder) Publish(shop int64, conv string, s *assistant.Suggestions, da
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.pushed = append(r.pushed, pushed{shop, conv, s.Turn, string(data)})
+}
+
+func (r *recorder) Retract(shop int64, conv string, turn int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.retracted = append(r.retracted, pushed{shop: shop, conv: conv, turn: turn})
+}
+
+func (r *recorder) takenBack() []pushed {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]pushed(nil), r.retracted...)
 }
 
 func (r *recorder) all() []pushed {
@@ -200,7 +214,8 @@ func TestDeskForgetsTheLeastRecentPastMaxHeld(t *testing.T) {
 }
 
 // A turn whose log write fails is not remembered: the next turn gets the
-// same number, so memory and log agree.
+// same number, so memory and log agree. Its set, published before the
+// write, is retracted.
 func TestDeskForgetsATurnTheLogRefused(t *testing.T) {
 	f := newFixture(t, nil, "一号店")
 	shop := f.shops[0].ID
@@ -212,8 +227,9 @@ func TestDeskForgetsATurnTheLogRefused(t *testing.T) {
 	if _, _, err := f.desk.Turn(context.Background(), shop, "c1", assistant.Turn{Role: assistant.Buyer, Text: "在吗"}, "test"); err == nil {
 		t.Fatal("the refused write was reported as success")
 	}
-	if len(f.pub.all()) != 1 {
-		t.Errorf("a turn the log refused was published")
+	back := f.pub.takenBack()
+	if len(back) != 1 || back[0].shop != shop || back[0].conv != "c1" || back[0].turn != 1 {
+		t.Errorf("retracted %+v, want turn 1 of c1", back)
 	}
 	if _, err := f.db.SQL().Exec(`DROP TRIGGER refuse`); err != nil {
 		t.Fatal(err)
@@ -221,6 +237,46 @@ func TestDeskForgetsATurnTheLogRefused(t *testing.T) {
 	if s := f.turn(t, shop, "c1", assistant.Buyer, "在吗"); s.Turn != 1 {
 		t.Errorf("turn after the failure numbered %d, want 1", s.Turn)
 	}
+	var turns []int
+	for _, p := range f.pub.all() {
+		turns = append(turns, p.turn)
+	}
+	if !slices.Equal(turns, []int{0, 1, 1}) || len(f.pub.takenBack()) != 1 {
+		t.Errorf("published turns %v, retracted %d; want 0, 1 (refused), 1 (stored), and one retraction", turns, len(f.pub.takenBack()))
+	}
+}
+
+// A turn's set is published before the turn is written, so a panel does not
+// wait for the disk; the caller is answered after the write.
+func TestDeskPublishesBeforeTheWrite(t *testing.T) {
+	var f *fixture
+	var publishedFirst []bool
+	f = newFixture(t, func(c *assistant.DeskConfig) {
+		c.Log = watchedLog{DB: c.Log.(*sqlite.DB), before: func(st *kb.StoredTurn) {
+			pushed := f.pub.all()
+			publishedFirst = append(publishedFirst, len(pushed) > 0 && pushed[len(pushed)-1].turn == st.Index)
+		}}
+	}, "一号店")
+	shop := f.shops[0].ID
+	f.turn(t, shop, "c1", assistant.Buyer, "你好")
+	f.turn(t, shop, "c1", assistant.Buyer, "在吗")
+	if !slices.Equal(publishedFirst, []bool{true, true}) {
+		t.Errorf("set published before its turn was written: %v, want true for both", publishedFirst)
+	}
+	if got, err := f.db.Turns(context.Background(), shop, "c1"); err != nil || len(got) != 2 {
+		t.Errorf("stored %d turns (%v), want 2: the caller is answered after the write", len(got), err)
+	}
+}
+
+// watchedLog is the store, with a look before each write.
+type watchedLog struct {
+	*sqlite.DB
+	before func(*kb.StoredTurn)
+}
+
+func (l watchedLog) AddTurn(ctx context.Context, t *kb.StoredTurn) error {
+	l.before(t)
+	return l.DB.AddTurn(ctx, t)
 }
 
 // Two shops in one Desk: the same conversation id is two conversations, and

@@ -95,15 +95,6 @@ type StoredTurn struct {
 	IdempotencyKey string
 	BuyerName      string // the buyer's name, if the platform gave it with this turn
 	Assignee       string // the agent the conversation is with, if this turn says
-	// Committed, if set, is called once, as soon as the commit that holds
-	// the turn has succeeded and before AddTurn returns, by the goroutine
-	// that committed it: in SQLite, the caller that led the turn's group,
-	// before it answers the group's other callers. What must follow the
-	// commit at once (the push to the panels) then does not wait until the
-	// poster's goroutine runs again, which on a busy server is a wait for a
-	// processor (docs/figures.md, sessions 18 and 19). It must be quick and
-	// must not block.
-	Committed func()
 }
 
 // ConversationSummary is a line of the conversation list.

@@ -18,10 +18,18 @@ const writeWait = 10 * time.Second
 
 // outFrame is one text frame for a socket. shown is set for a turn's
 // suggestion set: once written to a person's panel, each suggestion in it
-// counts as shown.
+// counts as shown. retracted is set for a set taken back (its turn was not
+// stored): its show is forgotten, if not written to the store yet.
 type outFrame struct {
-	data  []byte
-	shown *assistant.Suggestions
+	data      []byte
+	shown     *assistant.Suggestions
+	retracted *retraction
+}
+
+// retraction names a turn whose suggestion set was taken back.
+type retraction struct {
+	conv string
+	turn int
 }
 
 // client is one WebSocket: one reader goroutine (the handler's own) and one
@@ -99,9 +107,10 @@ func (c *client) drop() {
 }
 
 // writeLoop sends queued frames and pings until the client is closed.
-// record is told about every suggestion set written, pinged about every ping
-// (the caller is checked again then).
-func (c *client) writeLoop(ping time.Duration, record func(*client, *assistant.Suggestions), pinged func(*client)) {
+// record is told about every suggestion set written or taken back, pinged
+// about every ping (the caller is checked again then). now is the server's
+// clock, the one its sessions' ends were set by.
+func (c *client) writeLoop(ping time.Duration, now func() time.Time, record func(*client, outFrame), pinged func(*client)) {
 	pings := time.NewTimer(firstPing(ping))
 	defer pings.Stop()
 	for {
@@ -109,7 +118,7 @@ func (c *client) writeLoop(ping time.Duration, record func(*client, *assistant.S
 		case <-c.done:
 			return
 		case f := <-c.queue:
-			if c.who.expired(time.Now()) {
+			if c.who.expired(now()) {
 				c.closeWith(websocket.ClosePolicyViolation, "session expired: log in again", time.Second)
 				return
 			}
@@ -118,12 +127,12 @@ func (c *client) writeLoop(ping time.Duration, record func(*client, *assistant.S
 				c.drop()
 				return
 			}
-			if f.shown != nil {
-				record(c, f.shown)
+			if f.shown != nil || f.retracted != nil {
+				record(c, f)
 			}
 		case <-pings.C:
 			pings.Reset(ping)
-			if c.who.expired(time.Now()) {
+			if c.who.expired(now()) {
 				c.closeWith(websocket.ClosePolicyViolation, "session expired: log in again", time.Second)
 				return
 			}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
 	"time"
 
@@ -88,6 +89,32 @@ func (h *Hub) Publish(shop int64, conv string, sugg *assistant.Suggestions, data
 	for c := range watching {
 		c.enqueue(outFrame{data: frame, shown: sugg})
 	}
+}
+
+// Retract takes back, on every socket watching the conversation, the
+// suggestion set of a turn the store refused after it was published. The
+// frame follows the set on each socket's queue, so a panel always hears of
+// the set first.
+func (h *Hub) Retract(shop int64, conv string, turn int) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	watching := h.topics[topic{shop, conv}]
+	if len(watching) == 0 {
+		return
+	}
+	frame, _ := json.Marshal(retractedFrame{Type: "retracted", Conversation: conv, Turn: turn,
+		Reason: "这句未能保存,建议已撤回"})
+	r := &retraction{conv: conv, turn: turn}
+	for c := range watching {
+		c.enqueue(outFrame{data: frame, retracted: r})
+	}
+}
+
+type retractedFrame struct {
+	Type         string `json:"type"`
+	Conversation string `json:"conversation"`
+	Turn         int    `json:"turn"`
+	Reason       string `json:"reason"`
 }
 
 // closeWhere closes, with 1008 and reason, every socket that match picks.

@@ -7,6 +7,8 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -350,5 +352,54 @@ func TestManagerAndOwnerLanding(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), "owner-pass-2026"),
 		chromedp.Click(chromedp.CSS(`form#login button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.panel a[href="/owner"]`)))
+	console.check(t)
+}
+
+// A set shown and then taken back (the store refused its turn) leaves the
+// panel: it shows the turn before again and says why.
+func TestPanelTakesBackARefusedTurn(t *testing.T) {
+	browser := newBrowser(t)
+	app := startApp(t)
+	token, _, err := app.db.CreateToken(context.Background(), app.shopID, "chat-platform")
+	if err != nil {
+		t.Fatal(err)
+	}
+	postTurn(t, app.url, token, app.shopID, "refused", `{"role":"buyer","text":"你好"}`)
+
+	ctx, cancel := context.WithTimeout(browser, 40*time.Second)
+	defer cancel()
+	console := watchConsole(t, ctx)
+	do(t, ctx, "a side-panel window", chromedp.EmulateViewport(420, 900))
+	login(t, ctx, app, "/?conversation=refused")
+	do(t, ctx, "see the first turn", chromedp.WaitVisible(chromedp.CSS(`.panel .now-text`)))
+	// A turn pushed over the socket, as the refused one will be.
+	postTurn(t, app.url, token, app.shopID, "refused", `{"role":"buyer","text":"两件一起拿能便宜点吗"}`)
+	do(t, ctx, "see the second turn pushed", chromedp.WaitVisible(chromedp.CSS(`.panel .nudge`)))
+
+	if _, err := app.db.SQL().Exec(`CREATE TRIGGER refuse BEFORE INSERT ON turns WHEN NEW.idx = 2
+		BEGIN SELECT RAISE(ABORT, 'disk full'); END`); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, app.url+"/api/v1/shops/"+strconv.FormatInt(app.shopID, 10)+"/conversations/refused/turns",
+		strings.NewReader(`{"role":"buyer","text":"收到的东西坏了,外壳碎了"}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("the refused turn answered %s, want 500", res.Status)
+	}
+	// The toast's text stays after it fades.
+	do(t, ctx, "hear that the set was taken back", chromedp.Poll[chromedp.Void](`document.querySelector('.panel .toast').textContent.includes('撤回')`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if now := run(t, ctx, chromedp.TextContent(chromedp.CSS(`.panel .now-text`))); now != "两件一起拿能便宜点吗" {
+		t.Errorf("after the retraction the panel shows %q, want the turn before", now)
+	}
+	if log := run(t, ctx, chromedp.Evaluate[string](`document.querySelector('.panel').innerText`)); strings.Contains(log, "外壳碎了") {
+		t.Error("the refused line is still in the panel")
+	}
+	saveArtifact(t, "panel-retracted.png", run(t, ctx, chromedp.Screenshot(chromedp.CSS(`#panel`))))
 	console.check(t)
 }

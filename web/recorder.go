@@ -62,6 +62,18 @@ func (r *recorder) add(shows ...kb.Show) {
 	r.buf = append(r.buf, shows...)
 }
 
+// forget drops the buffered shows of a turn to agent: its set was taken
+// back. A show already written stays (the set was shown); the recorder
+// writes every 200 ms, and a refused turn is retracted within the commit
+// that refused it, so that is rare.
+func (r *recorder) forget(shop int64, conv string, turn int, agent string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.buf = slices.DeleteFunc(r.buf, func(s kb.Show) bool {
+		return s.Shop == shop && s.Conversation == conv && s.Turn == turn && s.Agent == agent
+	})
+}
+
 func (r *recorder) run() {
 	defer close(r.stopped)
 	t := time.NewTicker(r.interval)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"assist/assistant"
 	"assist/kb"
 )
 
@@ -67,7 +66,7 @@ func (s *Server) openSocket(w http.ResponseWriter, r *http.Request, p *principal
 	}
 	capSendBuffer(conn.NetConn())
 	defer c.drop()
-	go c.writeLoop(s.ping, s.recordShown, s.checks.ask)
+	go c.writeLoop(s.ping, s.now, s.recordShown, s.checks.ask)
 	ctx := r.Context()
 	c.readLoop(s.ping, func(c *client, data []byte) { s.handleFrame(ctx, c, data) })
 	return nil
@@ -171,14 +170,20 @@ func (s *Server) answerFrame(ctx context.Context, c *client, f *clientFrame) ([]
 	return nil, kb.Errorf(kb.EInvalid, "type %q: want turn, check or feedback", clip(f.Type))
 }
 
-// recordShown is called by a socket's writer after it sent a suggestion set:
-// every suggestion in it was shown to that person. Only an agent's panel
-// counts: a manager or an admin watching is not serving the buyer.
-func (s *Server) recordShown(c *client, sugg *assistant.Suggestions) {
+// recordShown is called by a socket's writer after it sent a suggestion set
+// (every suggestion in it was shown to that person) or took one back (its
+// show is forgotten). Only an agent's panel counts: a manager or an admin
+// watching is not serving the buyer.
+func (s *Server) recordShown(c *client, f outFrame) {
 	if !c.who.person() || c.who.Role != kb.RoleAgent {
 		return
 	}
-	s.events.add(showOf(c.topic.shop, sugg, c.who.Name, s.now()))
+	switch {
+	case f.shown != nil:
+		s.events.add(showOf(c.topic.shop, f.shown, c.who.Name, s.now()))
+	case f.retracted != nil:
+		s.events.forget(c.topic.shop, f.retracted.conv, f.retracted.turn, c.who.Name)
+	}
 }
 
 // stillAllowed checks a socket's caller again against the store before a

@@ -83,7 +83,7 @@ func TestATurnIsPushedToEverySubscriberOfItsConversation(t *testing.T) {
 		if len(f.Nudges) != len(posted.Nudges) || len(f.Phrases) != len(posted.Phrases) {
 			t.Errorf("subscriber %d: pushed set differs from the answer", i)
 		}
-		// The push comes after the commit: the turn is in the store.
+		// The answer comes after the commit: the turn pushed is stored.
 		if _, err := e.store.Turn(context.Background(), chargerID, "c1", f.Turn); err != nil {
 			t.Errorf("turn %d pushed before it was stored: %v", f.Turn, err)
 		}

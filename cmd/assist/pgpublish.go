@@ -197,6 +197,15 @@ func (r *relay) Publish(shop int64, conv string, sugg *assistant.Suggestions, da
 	r.stash[postgres.TurnKey{Shop: shop, Conversation: conv, Index: sugg.Turn}] = stashed{sugg, data, time.Now()}
 }
 
+// Retract forgets the set of a turn this instance published and the store
+// then refused: no notice will come for it, and a turn that takes its
+// number later brings its own set.
+func (r *relay) Retract(shop int64, conv string, turn int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.stash, postgres.TurnKey{Shop: shop, Conversation: conv, Index: turn})
+}
+
 // push publishes the turns a batch of notices names, in order, after any
 // turn of the same conversation whose notice was lost (a gap since the last
 // one pushed), and never a turn twice.

@@ -79,9 +79,6 @@ func (db *DB) AddTurn(ctx context.Context, t *kb.StoredTurn) error {
 	}
 	if err == nil {
 		db.sets.committed(t.Shop, set)
-		if t.Committed != nil {
-			t.Committed()
-		}
 	}
 	return err
 }

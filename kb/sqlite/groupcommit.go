@@ -36,7 +36,7 @@ const rateWindow = 100 * time.Millisecond
 // that holds its turn.
 //
 // The caller whose turn finds nobody committing commits its group itself
-// (it leads): the turn, its commit and its Committed run on the goroutine
+// (it leads): the turn and its commit run on the goroutine
 // that is already running, where handing it to a committer goroutine and
 // back meant two waits for a processor on a busy machine. Turns that arrive
 // while a leader commits wait; when it is done, the oldest of them leads the
@@ -54,7 +54,7 @@ type turnCommitter struct {
 
 	commits, committed atomic.Int64 // groups written, turns in them
 
-	formed func(n int) // a test's hook: a group of n turns formed (nil: none)
+	formed func(n int) // a test's hook: a group of n turns formed, about to be written (nil: none)
 }
 
 type pendingTurn struct {
@@ -113,16 +113,16 @@ func (c *turnCommitter) lead() {
 	group := c.take()
 	c.mu.Unlock()
 	c.pace.formed(time.Now(), len(group))
+	defer c.handOff(group)
 	if c.formed != nil {
 		c.formed(len(group))
 	}
-	defer c.handOff(group)
-	c.commit(group)
+	c.writeGroup(group)
 }
 
 // handOff follows a group's commit: it passes the lead to the oldest turn
 // that arrived meanwhile, or leaves it, and answers the group's other
-// callers. It runs when the commit panics too (a caller's Committed, say),
+// callers. It runs when the commit panics too,
 // so that no turn is left waiting behind a lead never passed; the group's
 // turns are then told the truth is unknown, and the panic goes on.
 func (c *turnCommitter) handOff(group []*pendingTurn) {
@@ -216,23 +216,11 @@ func (p *pace) formed(now time.Time, n int) {
 	}
 }
 
-// commit writes one group in one transaction. It first writes the group
-// as it is, which is the rule; when a turn fails there, it writes the group
-// again with each turn behind a savepoint, so the failing turn is rolled
-// back alone and the others commit. Then it calls Committed of each turn
-// that committed, before its caller is answered.
-func (c *turnCommitter) commit(group []*pendingTurn) {
-	c.writeGroup(group)
-	// Told outside the write lock: other writers need not wait for it.
-	for _, p := range group {
-		if p.err == nil && p.t.Committed != nil {
-			p.t.Committed()
-		}
-	}
-}
-
-// writeGroup writes the group under the write lock, released even if the
-// write panics.
+// writeGroup writes one group in one transaction, under the write lock,
+// released even if the write panics. It first writes the group as it is,
+// which is the rule; when a turn fails there, it writes the group again
+// with each turn behind a savepoint, so the failing turn is rolled back
+// alone and the others commit.
 func (c *turnCommitter) writeGroup(group []*pendingTurn) {
 	c.db.writes.Lock()
 	defer c.db.writes.Unlock()

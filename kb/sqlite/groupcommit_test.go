@@ -113,21 +113,25 @@ func TestCloseFinishesTheGroupBeingCommitted(t *testing.T) {
 	}
 }
 
-// A Committed that panics, run by the caller that led its group, leaves
-// no turn waiting behind it: the panic reaches that caller, and the next
-// turn commits as usual.
-func TestAPanicInCommittedPassesTheLead(t *testing.T) {
+// A commit that panics, run by the caller that led its group, leaves no
+// turn waiting behind it: the panic reaches that caller, and the next turn
+// commits as usual.
+func TestAPanicInACommitPassesTheLead(t *testing.T) {
 	db := openWithShop(t)
 	ctx := context.Background()
-	bad := storedTurn("bad", 0, "在吗")
-	bad.Committed = func() { panic("a publisher's bug") }
+	var panicked atomic.Bool
+	db.turns.formed = func(int) {
+		if panicked.CompareAndSwap(false, true) {
+			panic("a bug in the write")
+		}
+	}
 	func() {
 		defer func() {
 			if r := recover(); r == nil {
-				t.Error("the panic of Committed did not reach AddTurn's caller")
+				t.Error("the commit's panic did not reach AddTurn's caller")
 			}
 		}()
-		db.AddTurn(ctx, bad)
+		db.AddTurn(ctx, storedTurn("bad", 0, "在吗"))
 	}()
 	next := make(chan error, 1)
 	go func() { next <- db.AddTurn(ctx, storedTurn("next", 0, "在吗")) }()

@@ -291,6 +291,16 @@ export function mountPanel(root, opts = {}) {
         render();
         if (convs) convs.touch(currentShop(), state.id, msg);
         break;
+      case 'retracted':
+        // The set came before its turn was stored, and the store refused
+        // the turn: take it back; the chat's next line takes its number.
+        if (msg.conversation && msg.conversation !== state.id) return;
+        if (state.turns.delete(msg.turn)) {
+          if (state.viewing === msg.turn) state.viewing = null;
+          render();
+          say(msg.reason || '这句未能保存,建议已撤回');
+        }
+        break;
       case 'error':
         say(humanError({ status: 400, reason: msg.reason || '' }));
         break;
