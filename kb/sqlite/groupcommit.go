@@ -36,11 +36,11 @@ const rateWindow = 100 * time.Millisecond
 // that holds its turn.
 //
 // The caller whose turn finds nobody committing commits its group itself
-// (it leads): the turn and its commit run on the goroutine
-// that is already running, where handing it to a committer goroutine and
-// back meant two waits for a processor on a busy machine. Turns that arrive
-// while a leader commits wait; when it is done, the oldest of them leads the
-// next group, with every turn queued by then.
+// (it leads): the turn and its commit run on the goroutine that is already
+// running, where handing it to a committer goroutine and back meant two
+// waits for a processor on a busy machine. Turns that arrive while a leader
+// commits wait; when it is done, the oldest of them leads the next group,
+// with every turn queued by then.
 type turnCommitter struct {
 	db *DB
 
@@ -122,9 +122,9 @@ func (c *turnCommitter) lead() {
 
 // handOff follows a group's commit: it passes the lead to the oldest turn
 // that arrived meanwhile, or leaves it, and answers the group's other
-// callers. It runs when the commit panics too,
-// so that no turn is left waiting behind a lead never passed; the group's
-// turns are then told the truth is unknown, and the panic goes on.
+// callers. It runs when the commit panics too, so that no turn is left
+// waiting behind a lead never passed; the group's turns are then told the
+// truth is unknown, and the panic goes on.
 func (c *turnCommitter) handOff(group []*pendingTurn) {
 	r := recover()
 	if r != nil {
