@@ -123,8 +123,11 @@ func answerRest(p []byte) int {
 		return 0
 	}
 	v := head[i+len(field):]
-	v = v[:bytes.IndexByte(v, '\r')]
-	length, err := strconv.Atoi(string(v))
+	j := bytes.IndexByte(v, '\r') // head ends with a line's CRLF: there is one
+	if j < 0 {
+		return 0
+	}
+	length, err := strconv.Atoi(string(v[:j]))
 	if err != nil || length < 0 {
 		return 0
 	}
