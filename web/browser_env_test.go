@@ -55,6 +55,14 @@ func login(t *testing.T, ctx context.Context, app *app, path string) {
 // postTurn posts a turn as a chat platform does.
 func postTurn(t *testing.T, base, token string, shop int64, conversation, body string) {
 	t.Helper()
+	if status, msg := postTurnStatus(t, base, token, shop, conversation, body); status != http.StatusOK {
+		t.Fatalf("post turn to %s: %d: %s", conversation, status, msg)
+	}
+}
+
+// postTurnStatus posts a turn and returns the answer's status and body.
+func postTurnStatus(t *testing.T, base, token string, shop int64, conversation, body string) (int, []byte) {
+	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, base+"/api/v1/shops/"+strconv.FormatInt(shop, 10)+"/conversations/"+conversation+"/turns", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -66,10 +74,8 @@ func postTurn(t *testing.T, base, token string, shop int64, conversation, body s
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		msg, _ := io.ReadAll(res.Body)
-		t.Fatalf("post turn to %s: %s: %s", conversation, res.Status, msg)
-	}
+	msg, _ := io.ReadAll(res.Body)
+	return res.StatusCode, msg
 }
 
 // app is the real server over a fresh data directory. Its listener stays

@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -380,16 +379,8 @@ func TestPanelTakesBackARefusedTurn(t *testing.T) {
 		BEGIN SELECT RAISE(ABORT, 'disk full'); END`); err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequest(http.MethodPost, app.url+"/api/v1/shops/"+strconv.FormatInt(app.shopID, 10)+"/conversations/refused/turns",
-		strings.NewReader(`{"role":"buyer","text":"收到的东西坏了,外壳碎了"}`))
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusInternalServerError {
-		t.Fatalf("the refused turn answered %s, want 500", res.Status)
+	if status, msg := postTurnStatus(t, app.url, token, app.shopID, "refused", `{"role":"buyer","text":"收到的东西坏了,外壳碎了"}`); status != http.StatusInternalServerError {
+		t.Fatalf("the refused turn answered %d %s, want 500", status, msg)
 	}
 	// The toast's text stays after it fades.
 	do(t, ctx, "hear that the set was taken back", chromedp.Poll[chromedp.Void](`document.querySelector('.panel .toast').textContent.includes('撤回')`,
