@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"assist/kb"
+	"assist/kb/segment"
 	"assist/kb/synth"
 )
 
@@ -83,6 +84,10 @@ func (c *benchCmd) Run(ctx context.Context, args []string, stdout, stderr io.Wri
 	if *drive {
 		return driveFromStdin(ctx, os.Stdin, stdout)
 	}
+	// The servers read back the dictionary built once, as assist serve's
+	// do: their heaps hold it as serve's does (a handful of objects, not
+	// two or three a word for the collector to mark).
+	segment.KeepDictionaryIn(segment.CacheDir())
 	if *coldRuns > 0 {
 		return c.coldStarts(ctx, *coldExe, *coldRuns, *asJSON, stdout, stderr)
 	}
@@ -223,6 +228,10 @@ type benchReport struct {
 	// RunnableWaits is how long the server's goroutines waited runnable
 	// for a processor while the turns were posted (schedLatencies), ms.
 	RunnableWaits percentiles `json:"runnable_wait_ms"`
+	// Allocs is what the server process allocated and collected while the
+	// turns were posted (with the bench's own few goroutines; the floor's
+	// when it runs).
+	Allocs allocFigures `json:"server_allocations"`
 }
 
 // groupCommits is a store that counts its commits of turns (SQLite).
@@ -392,6 +401,7 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 		selfBefore, childFrom time.Duration
 		groupsBefore          [2]int64
 		schedBefore           *metrics.Float64Histogram
+		heapBefore            heapCounts
 		profiling, tracing    bool
 	)
 	posting := func() {
@@ -399,14 +409,14 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 			profiling = where.profile != nil && pprof.StartCPUProfile(where.profile) == nil
 			tracing = where.trace != nil && trace.Start(where.trace) == nil
 			selfBefore, groupsBefore = cpuTime(syscall.RUSAGE_SELF), groupCounts(srv)
-			schedBefore = schedSample()
+			schedBefore, heapBefore = schedSample(), readHeapCounts()
 		})
 	}
 	childFrom = cpuTime(syscall.RUSAGE_CHILDREN)
 	res, err := drive(ctx, job, posting)
 	posting() // a driver that failed before posting never called it
 	self, child := cpuTime(syscall.RUSAGE_SELF)-selfBefore, cpuTime(syscall.RUSAGE_CHILDREN)-childFrom
-	waits := schedWaits(schedBefore, schedSample())
+	waits, heapAfter := schedWaits(schedBefore, schedSample()), readHeapCounts()
 	if profiling {
 		pprof.StopCPUProfile()
 	}
@@ -445,9 +455,9 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 	return &benchReport{Job: params, Result: *res, Idle: idle.figures(), Server: sampler.figures(),
 		Windows: sampler.windows, ShopHeapMiB: perShop,
 		ServerCPUPerTurnUS: perTurn(self), DriverCPUPerTurnUS: perTurn(child), TurnsPerCommit: turnsPerCommit(srv, groupsBefore),
-		RunnableWaits: waits,
-		LoadAverage:   strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " "),
-		HugePages:     hugePageMode()}, nil
+		RunnableWaits: waits, Allocs: allocsBetween(heapBefore, heapAfter, res.Posted),
+		LoadAverage: strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " "),
+		HugePages:   hugePageMode()}, nil
 }
 
 // hugePageMode is the kernel's transparent huge page mode, "" where it
@@ -850,6 +860,10 @@ func (r *benchReport) write(w io.Writer) {
 		r.ServerCPUPerTurnUS, r.DriverCPUPerTurnUS, r.LoadAverage)
 	if q := r.RunnableWaits; q.Max > 0 {
 		fmt.Fprintf(w, "  runnable waits     p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.1f ms (the server's goroutines, for a processor)\n", q.P50, q.P90, q.P99, q.Max)
+	}
+	if a := r.Allocs; a.KiBPerTurn > 0 {
+		fmt.Fprintf(w, "  allocated          %.1f KiB a turn (%.0f objects); %d collections, the collector's CPU %.0f µs a turn\n",
+			a.KiBPerTurn, a.ObjectsPerTurn, a.Collections, a.GCCPUPerTurnUS)
 	}
 	if r.TurnsPerCommit > 0 {
 		fmt.Fprintf(w, "  turns per commit   %.2f\n", r.TurnsPerCommit)

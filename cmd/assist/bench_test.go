@@ -40,6 +40,9 @@ func TestBenchSmallRun(t *testing.T) {
 	if said != 1 || rep.ServerCPUPerTurnUS <= 0 {
 		t.Errorf("the driver said it was posting %d times, server CPU %.0f µs a turn: want once, and the CPU measured from then", said, rep.ServerCPUPerTurnUS)
 	}
+	if a := rep.Allocs; a.KiBPerTurn <= 0 || a.ObjectsPerTurn < 1 || a.GCCPUPerTurnUS < 0 {
+		t.Errorf("allocations %+v: want the server's allocations a turn counted", a)
+	}
 	if heap.Len() == 0 || rep.TurnsPerCommit < 1 {
 		t.Errorf("heap profile %d bytes, %.2f turns per commit: want a profile and the store's count", heap.Len(), rep.TurnsPerCommit)
 	}
@@ -58,7 +61,7 @@ func TestBenchSmallRun(t *testing.T) {
 	}
 	var out strings.Builder
 	rep.write(&out)
-	for _, want := range []string{"post-to-push", "p99", "heap in use", "RSS", "in huge pages"} {
+	for _, want := range []string{"post-to-push", "p99", "heap in use", "RSS", "in huge pages", "KiB a turn"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report does not show %q:\n%s", want, out.String())
 		}
