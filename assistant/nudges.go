@@ -328,6 +328,9 @@ func modelCues(lex *cues.Lexicon, cl *classify.Classifier, threshold float64, ro
 		}
 		out = append(out, g)
 	}
+	if rd != nil {
+		rd.Release() // the guesses hold copies of what they took from it
+	}
 	return out
 }
 

@@ -1,10 +1,12 @@
 package classify
 
 import (
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"assist/kb/segment"
 )
@@ -120,6 +122,63 @@ func TestRead(t *testing.T) {
 			}
 			t.Logf("%q: why %v, like %q", tt.text, texts, near)
 		})
+	}
+}
+
+// TestReleasedReadingsReadAsNew: a Reading given back and used for the
+// next turn says of it exactly what a Reading of its own does — long turns
+// after short ones, short after long, a turn read twice — and Why's and
+// Nearest's answers stay as they were after their Reading is reused.
+func TestReleasedReadingsReadAsNew(t *testing.T) {
+	c := trained(t)
+	lines := []string{
+		"拆开一看少了两瓶洗发水", "好", "查了物流说驿站签收了,我去取说找不到,你们到底怎么回事,我要投诉",
+		"老板再便宜个二十呗", "", "行那我就拍两个吧", "单号123456吗", "拆开一看少了两瓶洗发水", "\xff坏了\xfe",
+	}
+	type said struct {
+		best string
+		p    float64
+		why  []Weighed
+		near []string
+	}
+	read := func(rd *Reading) said {
+		best, p := rd.Best()
+		why := rd.Why(best, 3)
+		return said{best, p, why, rd.Nearest(best, why, 2)}
+	}
+	var kept []said
+	for round := range 3 {
+		for i, text := range lines {
+			own := new(Reading)
+			c.Buyer.readInto(own, text)
+			fresh := read(own)
+			rd := c.Buyer.Read(text)
+			got := read(rd)
+			rd.Release()
+			if !reflect.DeepEqual(got, fresh) {
+				t.Errorf("round %d, %q: reused %+v, fresh %+v", round, text, got, fresh)
+			}
+			if round == 0 {
+				kept = append(kept, got)
+			} else if !reflect.DeepEqual(kept[i], fresh) {
+				t.Errorf("%q: what an earlier reading returned changed with its reuse: %+v, now %+v", text, kept[i], fresh)
+			}
+		}
+	}
+}
+
+func TestSameText(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		rs   []rune
+		want bool
+	}{
+		{"", nil, true}, {"少了", []rune("少了"), true}, {"少了", []rune("少"), false}, {"少", []rune("少了"), false},
+		{"\ufffd", []rune{utf8.RuneError}, true}, {"\xff", []rune{utf8.RuneError}, false}, {"ab", []rune("ba"), false},
+	} {
+		if got := sameText(tt.s, tt.rs); got != tt.want || got != (tt.s == string(tt.rs)) {
+			t.Errorf("sameText(%q, %q) = %v, want %v", tt.s, string(tt.rs), got, tt.want)
+		}
 	}
 }
 

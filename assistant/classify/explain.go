@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"unicode/utf8"
 )
 
 // Weighed is a piece of the turn and how much it pushed towards a category
@@ -23,12 +24,9 @@ func (rd *Reading) Why(category string, n int) []Weighed {
 	if ci < 0 {
 		return nil
 	}
-	type weighed struct {
-		w          float64
-		start, end int32
-	}
 	k := len(rd.m.classes)
-	ws := make([]weighed, 0, len(rd.feats))
+	ws := rd.why[:0]
+	defer func() { rd.why = ws }()
 	for i, f := range rd.feats {
 		r := rd.rows[i]
 		if r < 0 {
@@ -77,7 +75,15 @@ func (rd *Reading) Nearest(category string, pieces []Weighed, n int) []string {
 	if ci < 0 || n <= 0 || len(pieces) == 0 {
 		return nil
 	}
-	var rows []int32
+	rows, touched := rd.near.rows[:0], rd.near.touched[:0]
+	if rd.near.shared == nil {
+		rd.near.shared = make(map[int32]int32, 64)
+	}
+	shared := rd.near.shared
+	defer func() {
+		clear(shared)
+		rd.near.rows, rd.near.touched = rows, touched
+	}()
 	for i, f := range rd.feats {
 		for _, p := range pieces {
 			if int(f.start) >= p.Start && int(f.end) <= p.End && rd.rows[i] >= 0 {
@@ -88,8 +94,6 @@ func (rd *Reading) Nearest(category string, pieces []Weighed, n int) []string {
 	}
 	slices.Sort(rows)
 	rows = slices.Compact(rows)
-	shared := make(map[int32]int32, 64)
-	var touched []int32
 	for _, r := range rows {
 		if rd.m.held[r] > maxPosting {
 			continue
@@ -103,7 +107,9 @@ func (rd *Reading) Nearest(category string, pieces []Weighed, n int) []string {
 	}
 	// The best n by one pass each: n is small, the candidates many.
 	var out []string
-	taken := make([]bool, len(touched))
+	taken := resized(rd.near.taken, len(touched))
+	clear(taken)
+	rd.near.taken = taken
 	q := float64(len(rows))
 	for len(out) < n {
 		best, top := -1, 0.0
@@ -120,9 +126,34 @@ func (rd *Reading) Nearest(category string, pieces []Weighed, n int) []string {
 			break
 		}
 		taken[best] = true
-		if t := rd.m.lines[touched[best]]; t != string(rd.text) && !slices.Contains(out, t) {
+		if t := rd.m.lines[touched[best]]; !sameText(t, rd.text) && !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}
 	return out
+}
+
+// weighed is a feature's weight for a category, where it stands.
+type weighed struct {
+	w          float64
+	start, end int32
+}
+
+// nearScratch is memory Nearest works in, kept with the Reading.
+type nearScratch struct {
+	rows, touched []int32
+	shared        map[int32]int32
+	taken         []bool
+}
+
+// sameText reports whether s == string(rs), without converting rs.
+func sameText(s string, rs []rune) bool {
+	for _, r := range rs {
+		got, size := utf8.DecodeRuneInString(s)
+		if len(s) == 0 || got != r || got == utf8.RuneError && size == 1 {
+			return false
+		}
+		s = s[size:]
+	}
+	return len(s) == 0
 }

@@ -46,11 +46,23 @@ func mix(h uint64, r rune) uint64 {
 // an order number weighs by where it stands, not by its digits), and the
 // words gse cuts it into.
 func features(text string, buf []feature) []feature {
+	var sc featScratch
+	return sc.features(text, buf)
+}
+
+// featScratch is memory features works in, kept by a Reading from one turn
+// to the next.
+type featScratch struct {
+	syms []rune
+	from []int32
+}
+
+func (sc *featScratch) features(text string, buf []feature) []feature {
 	out := buf[:0]
 	// syms is the turn as the n-grams read it; from[i] is where syms[i]
 	// starts in the turn's runes, from[len(syms)] where the last one ends.
-	syms := make([]rune, 0, len(text))
-	from := make([]int32, 0, len(text)+1)
+	syms, from := sc.syms[:0], sc.from[:0]
+	defer func() { sc.syms, sc.from = syms, from }()
 	n, digits := int32(0), false
 	for _, r := range text {
 		r = fold.Rune(r)

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"sync"
 )
 
 // Model is a multinomial logistic regression over the features of a turn,
@@ -188,14 +189,44 @@ type Reading struct {
 	rows  []int32 // per feature, -1 when unseen in training
 	value float32
 	probs []float64 // per class
+
+	// Memory of the reading itself, kept with it in readings.
+	scratch featScratch
+	seen    []int32
+	hashes  []uint64
+	why     []weighed
+	near    nearScratch
 }
 
-// Read classifies one turn.
+// readings keeps Readings given back by Release. A turn's reading was a
+// dozen slices, a third of what the engine allocated a turn: under load,
+// fresh memory a turn is page faults and collections (docs/figures.md,
+// session 23).
+var readings = sync.Pool{New: func() any { return new(Reading) }}
+
+// maxKeptRunes: a Reading of a longer text is not kept for another, so that
+// one long message does not hold its memory in the pool.
+const maxKeptRunes = 2048
+
+// Read classifies one turn. Release the Reading once done with it, if
+// nothing of it is kept.
 func (m *Model) Read(text string) *Reading {
-	rd := &Reading{m: m, text: []rune(text), probs: make([]float64, len(m.classes))}
-	rd.feats = features(text, make([]feature, 0, 4*len(rd.text)+8))
-	rd.rows = make([]int32, len(rd.feats))
-	seen := make([]int32, 0, len(rd.feats))
+	rd := readings.Get().(*Reading)
+	m.readInto(rd, text)
+	return rd
+}
+
+// readInto reads text into rd, reusing its memory.
+func (m *Model) readInto(rd *Reading, text string) {
+	rd.m = m
+	rd.text = rd.text[:0]
+	for _, r := range text {
+		rd.text = append(rd.text, r)
+	}
+	rd.probs = resized(rd.probs, len(m.classes))
+	rd.feats = rd.scratch.features(text, rd.feats[:0])
+	rd.rows = resized(rd.rows, len(rd.feats))
+	seen := rd.seen[:0]
 	for i, f := range rd.feats {
 		r, ok := m.index[f.hash]
 		if !ok {
@@ -207,24 +238,44 @@ func (m *Model) Read(text string) *Reading {
 	}
 	slices.Sort(seen)
 	seen = slices.Compact(seen)
+	rd.seen = seen
 	// Unseen features count in n as in training, where every feature of a
 	// line had a row.
-	n := distinct(rd.feats)
+	var n int
+	n, rd.hashes = distinct(rd.feats, rd.hashes[:0])
+	rd.value = 0
 	if n > 0 {
 		rd.value = float32(1 / math.Sqrt(float64(n)))
 	}
 	m.scoreRows(seen, rd.value, rd.probs)
 	softmax(rd.probs)
-	return rd
 }
 
-func distinct(fs []feature) int {
-	hs := make([]uint64, len(fs))
-	for i, f := range fs {
-		hs[i] = f.hash
+// Release gives the Reading back to be used for another turn's; nothing
+// of it may be used after. What Why and Nearest return are copies.
+func (rd *Reading) Release() {
+	if cap(rd.text) > maxKeptRunes {
+		return
+	}
+	rd.m = nil
+	readings.Put(rd)
+}
+
+// resized is s with n elements, reusing its memory when it has room.
+func resized[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+func distinct(fs []feature, hs []uint64) (int, []uint64) {
+	for _, f := range fs {
+		hs = append(hs, f.hash)
 	}
 	slices.Sort(hs)
-	return len(slices.Compact(hs))
+	hs = slices.Compact(hs)
+	return len(hs), hs
 }
 
 // Prob is the probability of a category ("evidence.missing"; 0 if the
