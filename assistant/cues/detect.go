@@ -1,6 +1,10 @@
 package cues
 
-import "assist/kb/fold"
+import (
+	"sync"
+
+	"assist/kb/fold"
+)
 
 // maxChainGap is how far apart, in characters, the links of a chained cue
 // (不…就…差评) may be.
@@ -45,15 +49,41 @@ func (l *Lexicon) Detect(role string, text string) []Cue {
 	if text == "" || (role != "buyer" && role != "agent") {
 		return nil
 	}
-	d := &detector{lex: l, role: role, orig: []rune(text)}
-	d.text = make([]rune, len(d.orig))
+	d := l.scan(role, text)
+	defer d.release()
+	if len(d.hits) == 0 {
+		return nil
+	}
+	d.shadow()
+	return d.resolve(d.fire())
+}
+
+// detectors keeps detectors given back, their slices with them: a turn's
+// detector was seven slices, read once per line (docs/figures.md, session
+// 23).
+var detectors = sync.Pool{New: func() any { return new(detector) }}
+
+// maxKeptRunes: a detector of a longer text is not kept for another.
+const maxKeptRunes = 2048
+
+// scan folds and cuts text and finds the lexicon's entries in it, in a
+// detector from the pool; release it once done.
+func (l *Lexicon) scan(role, text string) *detector {
+	d := detectors.Get().(*detector)
+	d.lex, d.role = l, role
+	d.orig = d.orig[:0]
+	for _, r := range text {
+		d.orig = append(d.orig, r)
+	}
+	d.text = resized(d.text, len(d.orig))
 	for i, r := range d.orig {
 		d.text[i] = fold.Rune(r)
 	}
-	d.at = make([]int32, len(d.text))
-	d.clauses = split(d.text, d.at)
-	d.qform = make([]int8, len(d.clauses))
-	d.hits = make([]hit, 0, 32)
+	d.at = resized(d.at, len(d.text))
+	d.clauses = split(d.text, d.at, d.clauses[:0])
+	d.qform = resized(d.qform, len(d.clauses))
+	clear(d.qform)
+	d.hits = d.hits[:0]
 	l.trie.scan(d.text, func(e int32, start, end int) {
 		el := l.elems[e]
 		if el.class == cRule && l.cats[l.rules[el.rule].cat].role != role {
@@ -61,11 +91,25 @@ func (l *Lexicon) Detect(role string, text string) []Cue {
 		}
 		d.hits = append(d.hits, hit{elem: e, class: el.class, start: start, end: end})
 	})
-	if len(d.hits) == 0 {
-		return nil
+	return d
+}
+
+// release gives d back to the pool; nothing of it may be used after (what
+// Detect returns holds copies).
+func (d *detector) release() {
+	if cap(d.orig) > maxKeptRunes {
+		return
 	}
-	d.shadow()
-	return d.resolve(d.fire())
+	d.lex = nil
+	detectors.Put(d)
+}
+
+// resized is s with n elements, reusing its memory when it has room.
+func resized[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
 
 // shadow lets the longest function word win where function words nest

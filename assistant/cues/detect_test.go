@@ -1,6 +1,7 @@
 package cues
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -227,13 +228,29 @@ func TestDetect(t *testing.T) {
 		{"unknown role", "system", "少了一件", []string{}},
 	}
 	lex := Default()
-	for _, tt := range tests {
+	first := make([][]Cue, len(tests))
+	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := found(lex.Detect(tt.role, tt.text))
+			first[i] = lex.Detect(tt.role, tt.text)
+			got := found(first[i])
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("Detect(%s, %q) = %v, want %v", tt.role, tt.text, got, tt.want)
 			}
 		})
+	}
+	// Detectors are reused from one turn to the next: read backwards, each
+	// line after other lengths, the cues and their words are the same, and
+	// the first reading's cues did not change with the reuse.
+	for i := len(tests) - 1; i >= 0; i-- {
+		tt := tests[i]
+		if again := lex.Detect(tt.role, tt.text); !reflect.DeepEqual(again, first[i]) {
+			t.Errorf("Detect(%s, %q) read again after other lines = %+v, first %+v", tt.role, tt.text, again, first[i])
+		}
+	}
+	for i, tt := range tests {
+		if got := found(first[i]); !slices.Equal(got, tt.want) {
+			t.Errorf("Detect(%s, %q) first = %v after later reads, want %v", tt.role, tt.text, got, tt.want)
+		}
 	}
 }
 

@@ -1,7 +1,5 @@
 package cues
 
-import "assist/kb/fold"
-
 // Holds reports whether pieces of a turn that another reader (the
 // statistical classifier) took for a cue of kind/category stand once this
 // lexicon's checks have had their say: the negation, condition and question
@@ -15,22 +13,8 @@ func (l *Lexicon) Holds(role, text string, kind Kind, category string, pieces []
 	if !ok || l.cats[ci].role != role || len(pieces) == 0 {
 		return false
 	}
-	d := &detector{lex: l, role: role, orig: []rune(text)}
-	d.text = make([]rune, len(d.orig))
-	for i, r := range d.orig {
-		d.text[i] = fold.Rune(r)
-	}
-	d.at = make([]int32, len(d.text))
-	d.clauses = split(d.text, d.at)
-	d.qform = make([]int8, len(d.clauses))
-	d.hits = make([]hit, 0, 32)
-	l.trie.scan(d.text, func(e int32, start, end int) {
-		el := l.elems[e]
-		if el.class == cRule && l.cats[l.rules[el.rule].cat].role != role {
-			return
-		}
-		d.hits = append(d.hits, hit{elem: e, class: el.class, start: start, end: end})
-	})
+	d := l.scan(role, text)
+	defer d.release()
 	d.shadow()
 	checks := l.cats[ci].checks
 	fact := d.any(cFact, func(h *hit) bool { return !d.negated(h) && !d.conditioned(h) })

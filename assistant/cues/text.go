@@ -12,9 +12,9 @@ type clause struct {
 	qmark      bool // ended by ?
 }
 
-// split cuts folded text into clauses and records each rune's clause.
-func split(text []rune, at []int32) []clause {
-	out := make([]clause, 0, 8)
+// split cuts folded text into clauses, appended to out, and records each
+// rune's clause.
+func split(text []rune, at []int32, out []clause) []clause {
 	start, sentence := 0, 0
 	for i := 0; i <= len(text); i++ {
 		endSentence, endClause := true, true
