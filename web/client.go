@@ -21,8 +21,13 @@ const writeWait = 10 * time.Second
 // counts as shown. retracted is set for a set taken back (its turn was not
 // stored): its show is forgotten, if not written to the store yet.
 type outFrame struct {
+	// head, when set, goes before data: a suggestion set's frame is its
+	// type and then the set as encoded, shared by every socket, so that a
+	// turn does not copy its set into a frame (docs/figures.md, session 23).
+	head      []byte
 	data      []byte
 	shown     *assistant.Suggestions
+	members   []kb.SetMember // shown's, worked out once for every socket
 	retracted *retraction
 }
 
@@ -123,7 +128,7 @@ func (c *client) writeLoop(ping time.Duration, now func() time.Time, record func
 				return
 			}
 			c.conn.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := c.conn.WriteMessage(websocket.TextMessage, f.data); err != nil {
+			if err := writeFrame(c.conn, f); err != nil {
 				c.drop()
 				return
 			}
@@ -145,6 +150,29 @@ func (c *client) writeLoop(ping time.Duration, now func() time.Time, record func
 		}
 	}
 }
+
+// writeFrame writes f as one text message. A frame in two pieces is joined
+// in a pooled buffer: gorilla sends a message written in pieces as
+// fragments, a send each, and one written whole in one.
+func writeFrame(conn *websocket.Conn, f outFrame) error {
+	if f.head == nil {
+		return conn.WriteMessage(websocket.TextMessage, f.data)
+	}
+	buf := frameBuffers.Get().(*[]byte)
+	b := append(append((*buf)[:0], f.head...), f.data...)
+	err := conn.WriteMessage(websocket.TextMessage, b)
+	if cap(b) <= maxFrameBuffer {
+		*buf = b
+		frameBuffers.Put(buf)
+	}
+	return err
+}
+
+// frameBuffers holds the buffers writeFrame joins frames in; one past
+// maxFrameBuffer is left to the collector.
+var frameBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
+const maxFrameBuffer = 64 << 10
 
 // firstPing is when a socket's first ping comes: at a random moment of the
 // interval's second half. Panels that connected together (all of them,

@@ -85,9 +85,12 @@ func (h *Hub) Publish(shop int64, conv string, sugg *assistant.Suggestions, data
 	if len(watching) == 0 {
 		return // a chat no panel has open: no frame to build
 	}
-	frame := withType("suggestions", "", data)
+	f := outFrame{head: suggestionsHead, data: data[1:], shown: sugg, members: setMembers(sugg)}
+	if len(data) <= 2 || data[0] != '{' { // not an object with members: withType's frame
+		f.head, f.data = nil, withType("suggestions", "", data)
+	}
 	for c := range watching {
-		c.enqueue(outFrame{data: frame, shown: sugg})
+		c.enqueue(f)
 	}
 }
 
@@ -162,6 +165,9 @@ func (h *Hub) closeAll(ctx context.Context) {
 	}
 	wg.Wait()
 }
+
+// suggestionsHead is what withType puts before a suggestion set's members.
+var suggestionsHead = []byte(`{"type":"suggestions",`)
 
 // withType turns an encoded JSON object into a frame by putting "type" (and
 // "ref" when not empty) in front of its fields, without decoding it again.

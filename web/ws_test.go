@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -261,6 +262,32 @@ func TestAnExpiredSessionsSocketIsClosed(t *testing.T) {
 	var ce *websocket.CloseError
 	if !errors.As(err, &ce) || ce.Code != websocket.ClosePolicyViolation {
 		t.Errorf("after the session ended: %v, want close 1008", err)
+	}
+}
+
+// A pushed set is its type and then the set as the poster's answer has it,
+// byte for byte, on every watching socket, long sets and short (the frame
+// is sent from two pieces: TestWithType's frame of the same set).
+func TestPushedSetIsTheAnswerWithItsType(t *testing.T) {
+	e := newEnv(t)
+	panels := []*websocket.Conn{e.panel("c1", kb.RoleAgent), e.panel("c1", kb.RoleAgent)}
+	for _, text := range []string{"充电宝多久发货", "好", strings.Repeat("收到的充电宝少了一根线,", 40)} {
+		body, _ := json.Marshal(map[string]string{"role": "buyer", "text": text})
+		status, answer := e.do("POST", shopPath("/conversations/c1/turns"), bearer(e.token), string(body))
+		if status != http.StatusOK {
+			t.Fatalf("post %q: %d %s", text, status, answer)
+		}
+		want := withType("suggestions", "", answer)
+		for i, p := range panels {
+			p.SetReadDeadline(time.Now().Add(5 * time.Second))
+			_, got, err := p.ReadMessage()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("panel %d, %q: pushed\n%s\nwant\n%s", i, text, got, want)
+			}
+		}
 	}
 }
 
