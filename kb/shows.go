@@ -118,17 +118,24 @@ func (s Show) Validate() error {
 }
 
 // StampShows checks shows for a store to write and gives them back with
-// now as the time of those that have none: all or none.
+// now as the time of those that have none: all or none. Neither shows nor
+// the returned slice may be changed by the caller (they may be the same).
 func StampShows(shows []Show, now time.Time) ([]Show, error) {
-	out := make([]Show, len(shows))
+	unstamped := false
 	for i, s := range shows {
 		if err := s.Validate(); err != nil {
 			return nil, fmt.Errorf("show %d: %w", i, err)
 		}
-		if s.At.IsZero() {
-			s.At = now
+		unstamped = unstamped || s.At.IsZero()
+	}
+	if !unstamped { // as a panel's shows come: no copy to make
+		return shows, nil
+	}
+	out := slices.Clone(shows)
+	for i := range out {
+		if out[i].At.IsZero() {
+			out[i].At = now
 		}
-		out[i] = s
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"assist/assistant"
@@ -108,11 +109,21 @@ func offered(sugg *assistant.Suggestions, kind, id string) bool {
 // showOf is the show of a set pushed to an agent's panel: one record
 // for the push, with the set's members for the counts the store keeps
 // beside it. (It was one shown event per suggestion before issue 13.)
-func showOf(shop int64, sugg *assistant.Suggestions, agent string, at time.Time) kb.Show {
-	all := suggestionsOf(sugg)
-	members := make([]kb.SetMember, len(all))
-	for i, sg := range all {
-		members[i] = kb.SetMember{Kind: sg.kind, ID: sg.id}
+func showOf(shop int64, sugg *assistant.Suggestions, members []kb.SetMember, agent string, at time.Time) kb.Show {
+	if members == nil {
+		members = setMembers(sugg)
 	}
 	return kb.Show{Shop: shop, Conversation: sugg.Conversation, Turn: sugg.Turn, Agent: agent, At: at, Members: members}
+}
+
+// setMembers is what a show of sugg records as shown, in suggestionsOf's
+// order. The hub works it out once a set and every agent's show shares it:
+// nothing changes a show's members, and the slice is clipped so that an
+// append makes a copy.
+func setMembers(sugg *assistant.Suggestions) []kb.SetMember {
+	out := make([]kb.SetMember, 0, len(sugg.Nudges)+len(sugg.Products)+len(sugg.Rules)+len(sugg.Phrases))
+	for _, sg := range suggestionsOf(sugg) {
+		out = append(out, kb.SetMember{Kind: sg.kind, ID: sg.id})
+	}
+	return slices.Clip(out)
 }

@@ -180,7 +180,7 @@ func (s *Server) recordShown(c *client, f outFrame) {
 	}
 	switch {
 	case f.shown != nil:
-		s.events.add(showOf(c.topic.shop, f.shown, c.who.Name, s.now()))
+		s.events.add(showOf(c.topic.shop, f.shown, f.members, c.who.Name, s.now()))
 	case f.retracted != nil:
 		s.events.forget(c.topic.shop, f.retracted.conv, f.retracted.turn, c.who.Name)
 	}
