@@ -862,8 +862,8 @@ func (r *benchReport) write(w io.Writer) {
 		fmt.Fprintf(w, "  runnable waits     p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.1f ms (the server's goroutines, for a processor)\n", q.P50, q.P90, q.P99, q.Max)
 	}
 	if a := r.Allocs; a.KiBPerTurn > 0 {
-		fmt.Fprintf(w, "  allocated          %.1f KiB a turn (%.0f objects); %d collections, the collector's CPU %.0f µs a turn\n",
-			a.KiBPerTurn, a.ObjectsPerTurn, a.Collections, a.GCCPUPerTurnUS)
+		fmt.Fprintf(w, "  allocated          %.1f KiB a turn (%.0f objects); %d collections, the collector's CPU %.0f µs a turn; %.1f page faults a turn\n",
+			a.KiBPerTurn, a.ObjectsPerTurn, a.Collections, a.GCCPUPerTurnUS, a.FaultsPerTurn)
 	}
 	if r.TurnsPerCommit > 0 {
 		fmt.Fprintf(w, "  turns per commit   %.2f\n", r.TurnsPerCommit)

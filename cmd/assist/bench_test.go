@@ -40,7 +40,7 @@ func TestBenchSmallRun(t *testing.T) {
 	if said != 1 || rep.ServerCPUPerTurnUS <= 0 {
 		t.Errorf("the driver said it was posting %d times, server CPU %.0f µs a turn: want once, and the CPU measured from then", said, rep.ServerCPUPerTurnUS)
 	}
-	if a := rep.Allocs; a.KiBPerTurn <= 0 || a.ObjectsPerTurn < 1 || a.GCCPUPerTurnUS < 0 {
+	if a := rep.Allocs; a.KiBPerTurn <= 0 || a.ObjectsPerTurn < 1 || a.GCCPUPerTurnUS < 0 || a.FaultsPerTurn < 0 {
 		t.Errorf("allocations %+v: want the server's allocations a turn counted", a)
 	}
 	if heap.Len() == 0 || rep.TurnsPerCommit < 1 {

@@ -1,6 +1,9 @@
 package main
 
-import "runtime/metrics"
+import (
+	"runtime/metrics"
+	"syscall"
+)
 
 // heapCounts is what the server process allocated and collected, as
 // counted by the runtime since it started. Two of them a run apart say how
@@ -11,6 +14,9 @@ import "runtime/metrics"
 type heapCounts struct {
 	Bytes, Objects, Cycles uint64
 	GCSeconds              float64 // CPU the collector spent, all its kinds
+	// Faults is the process's minor page faults: mostly the first touch
+	// of a page the heap grew into, dear on a virtual machine.
+	Faults int64
 }
 
 var heapCountNames = []string{
@@ -33,6 +39,10 @@ func readHeapCounts() heapCounts {
 	if s[3].Value.Kind() == metrics.KindFloat64 {
 		c.GCSeconds = s[3].Value.Float64()
 	}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		c.Faults = ru.Minflt
+	}
 	return c
 }
 
@@ -45,6 +55,8 @@ type allocFigures struct {
 	// GCCPUPerTurnUS is the collector's CPU a turn, an estimate the
 	// runtime keeps (it counts the time marking, assisting and sweeping).
 	GCCPUPerTurnUS float64 `json:"gc_cpu_per_turn_us"`
+	// FaultsPerTurn is the server process's minor page faults a turn.
+	FaultsPerTurn float64 `json:"page_faults_per_turn"`
 }
 
 // allocsBetween is after less before, per turn of turns.
@@ -55,5 +67,6 @@ func allocsBetween(before, after heapCounts, turns int) allocFigures {
 		ObjectsPerTurn: float64(after.Objects-before.Objects) / n,
 		Collections:    after.Cycles - before.Cycles,
 		GCCPUPerTurnUS: (after.GCSeconds - before.GCSeconds) * 1e6 / n,
+		FaultsPerTurn:  float64(after.Faults-before.Faults) / n,
 	}
 }
