@@ -65,7 +65,16 @@ type reader struct {
 	// deliverHedge is the first 以快递为准-like word anywhere in the turn
 	// (-1 none): it qualifies every delivery promise, even across a full stop.
 	deliverHedge int
+
+	runes []rune // orig and folded's memory, kept with the reader
 }
+
+// readers keeps readers given back, with their memory: a turn's reader
+// was a few KB, read on every turn (docs/figures.md, session 23).
+var readers = sync.Pool{New: func() any { return new(reader) }}
+
+// maxKeptRunes: the reader of a longer text is not kept for another.
+const maxKeptRunes = 4096
 
 func (c *Checker) find(text string, now time.Time, loc *time.Location) []found {
 	if loc == nil {
@@ -74,7 +83,13 @@ func (c *Checker) find(text string, now time.Time, loc *time.Location) []found {
 	now = now.In(loc)
 	// fold.String folds rune by rune, so folding each rune keeps offsets
 	// into the original text for quoting the agent's own words.
-	runes := make([]rune, 0, 2*len(text)/3+8)
+	rd := readers.Get().(*reader)
+	defer func() {
+		if cap(rd.runes) <= maxKeptRunes {
+			readers.Put(rd)
+		}
+	}()
+	runes := rd.runes[:0]
 	for _, r := range text {
 		runes = append(runes, r)
 	}
@@ -82,9 +97,12 @@ func (c *Checker) find(text string, now time.Time, loc *time.Location) []found {
 	for _, r := range runes[:n] {
 		runes = append(runes, fold.Rune(r))
 	}
-	var buf [48]token
-	rd := &reader{orig: runes[:n], folded: runes[n:], now: now}
-	rd.toks = scan(c.table, rd.folded, buf[:0])
+	toks := rd.toks[:0]
+	if toks == nil {
+		toks = make([]token, 0, 48)
+	}
+	*rd = reader{orig: runes[:n], folded: runes[n:], now: now, runes: runes}
+	rd.toks = scan(c.table, rd.folded, toks)
 	y, m, d := now.Date()
 	rd.today = time.Date(y, m, d, 0, 0, 0, 0, loc)
 	rd.deliverHedge = -1
