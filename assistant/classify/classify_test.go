@@ -251,6 +251,7 @@ func BenchmarkClassify(b *testing.B) {
 				rd := c.Buyer.Read(bc.text)
 				rd.KindProb("evidence")
 				rd.KindProb("upsell")
+				rd.Release() // as the engine does
 			}
 		})
 	}

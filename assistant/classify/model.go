@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"unicode/utf8"
 )
 
 // Model is a multinomial logistic regression over the features of a turn,
@@ -219,13 +220,24 @@ func (m *Model) Read(text string) *Reading {
 // readInto reads text into rd, reusing its memory.
 func (m *Model) readInto(rd *Reading, text string) {
 	rd.m = m
-	rd.text = rd.text[:0]
+	// Sized as a fresh Reading needs, so a Reading never released costs
+	// no more than one made for the turn alone.
+	n := utf8.RuneCountInString(text)
+	rd.text = resized(rd.text, n)
+	i := 0
 	for _, r := range text {
-		rd.text = append(rd.text, r)
+		rd.text[i] = r
+		i++
 	}
 	rd.probs = resized(rd.probs, len(m.classes))
+	if cap(rd.feats) < 4*n+8 {
+		rd.feats = make([]feature, 0, 4*n+8)
+	}
 	rd.feats = rd.scratch.features(text, rd.feats[:0])
 	rd.rows = resized(rd.rows, len(rd.feats))
+	if cap(rd.seen) < len(rd.feats) {
+		rd.seen = make([]int32, 0, len(rd.feats))
+	}
 	seen := rd.seen[:0]
 	for i, f := range rd.feats {
 		r, ok := m.index[f.hash]
@@ -241,11 +253,14 @@ func (m *Model) readInto(rd *Reading, text string) {
 	rd.seen = seen
 	// Unseen features count in n as in training, where every feature of a
 	// line had a row.
-	var n int
-	n, rd.hashes = distinct(rd.feats, rd.hashes[:0])
+	if cap(rd.hashes) < len(rd.feats) {
+		rd.hashes = make([]uint64, 0, len(rd.feats))
+	}
+	var d int
+	d, rd.hashes = distinct(rd.feats, rd.hashes[:0])
 	rd.value = 0
-	if n > 0 {
-		rd.value = float32(1 / math.Sqrt(float64(n)))
+	if d > 0 {
+		rd.value = float32(1 / math.Sqrt(float64(d)))
 	}
 	m.scoreRows(seen, rd.value, rd.probs)
 	softmax(rd.probs)
