@@ -224,3 +224,31 @@ func show[T any](rows []T) string {
 	}
 	return b.String()
 }
+
+// ShownEventsOf is FromKB(kb.ShowEvents(…)) of each show, in order: the
+// shown events a store's shows stand for, written without the copies.
+func TestShownEventsOfIsTheShowsEvents(t *testing.T) {
+	at := time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
+	members := map[int][]kb.SetMember{
+		0: {{Kind: kb.SuggestionPhrase, ID: "p1"}, {Kind: kb.SuggestionProduct, ID: "sku-1"}},
+		2: {{Kind: kb.SuggestionNudge, ID: "evidence.missing"}},
+		3: {},
+	}
+	shows := []kb.Show{
+		{Shop: 7, Conversation: "c1", Turn: 0, Agent: "a", At: at},
+		{Shop: 7, Conversation: "c1", Turn: 1, Agent: "a", At: at}, // its set is not known: nothing
+		{Shop: 7, Conversation: "c1", Turn: 2, Agent: "b", At: at.Add(time.Minute)},
+		{Shop: 7, Conversation: "c2", Turn: 0, Agent: "b", At: at.Add(2 * time.Minute)},
+		{Shop: 7, Conversation: "c2", Turn: 3, Agent: "b", At: at},
+	}
+	var want []Event
+	for _, s := range shows {
+		want = append(want, FromKB(kb.ShowEvents(s, members[s.Turn]))...)
+	}
+	if got := ShownEventsOf(shows, members); !reflect.DeepEqual(got, want) || len(got) != 5 {
+		t.Errorf("ShownEventsOf = %+v\nwant %+v", got, want)
+	}
+	if got := ShownEventsOf(shows[1:2], members); got != nil {
+		t.Errorf("shows of no known set: %+v, want nil as before", got)
+	}
+}

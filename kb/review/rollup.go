@@ -145,9 +145,22 @@ func ShownEvents(shows []kb.Show, sets map[int][]byte) []Event {
 // already (members: turn index → SetMembers of its stored set; a turn
 // missing showed nothing countable).
 func ShownEventsOf(shows []kb.Show, members map[int][]kb.SetMember) []Event {
-	var out []Event
+	// FromKB(kb.ShowEvents(s, …)) for each show, written straight into one
+	// slice: the refresh reads every new show of a chat, and the two copies
+	// a show and the growing were most of what it allocated.
+	n := 0
 	for _, s := range shows {
-		out = append(out, FromKB(kb.ShowEvents(s, members[s.Turn]))...)
+		n += len(members[s.Turn])
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Event, 0, n)
+	for _, s := range shows {
+		for _, m := range members[s.Turn] {
+			out = append(out, Event{Conversation: s.Conversation, Turn: s.Turn, Agent: s.Agent, Kind: m.Kind,
+				SuggestionID: m.ID, Action: kb.ActionShown, At: s.At})
+		}
 	}
 	return out
 }
