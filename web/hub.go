@@ -85,9 +85,11 @@ func (h *Hub) Publish(shop int64, conv string, sugg *assistant.Suggestions, data
 	if len(watching) == 0 {
 		return // a chat no panel has open: no frame to build
 	}
-	f := outFrame{head: suggestionsHead, data: data[1:], shown: sugg, members: setMembers(sugg)}
-	if len(data) <= 2 || data[0] != '{' { // not an object with members: withType's frame
-		f.head, f.data = nil, withType("suggestions", "", data)
+	f := outFrame{shown: sugg, members: setMembers(sugg)}
+	if len(data) > 2 && data[0] == '{' { // an object with members, as a set is: no copy
+		f.head, f.data = suggestionsHead, data[1:]
+	} else {
+		f.data = withType("suggestions", "", data)
 	}
 	for c := range watching {
 		c.enqueue(f)
