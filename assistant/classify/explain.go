@@ -107,7 +107,7 @@ func (rd *Reading) Nearest(category string, pieces []Weighed, n int) []string {
 	}
 	// The best n by one pass each: n is small, the candidates many.
 	var out []string
-	taken := resized(rd.near.taken, len(touched))
+	taken := slices.Grow(rd.near.taken[:0], len(touched))[:len(touched)]
 	clear(taken)
 	rd.near.taken = taken
 	q := float64(len(rows))

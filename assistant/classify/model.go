@@ -223,18 +223,18 @@ func (m *Model) readInto(rd *Reading, text string) {
 	// Sized as a fresh Reading needs, so a Reading never released costs
 	// no more than one made for the turn alone.
 	n := utf8.RuneCountInString(text)
-	rd.text = resized(rd.text, n)
+	rd.text = slices.Grow(rd.text[:0], n)[:n]
 	i := 0
 	for _, r := range text {
 		rd.text[i] = r
 		i++
 	}
-	rd.probs = resized(rd.probs, len(m.classes))
+	rd.probs = slices.Grow(rd.probs[:0], len(m.classes))[:len(m.classes)]
 	if cap(rd.feats) < 4*n+8 {
 		rd.feats = make([]feature, 0, 4*n+8)
 	}
 	rd.feats = rd.scratch.features(text, rd.feats[:0])
-	rd.rows = resized(rd.rows, len(rd.feats))
+	rd.rows = slices.Grow(rd.rows[:0], len(rd.feats))[:len(rd.feats)]
 	if cap(rd.seen) < len(rd.feats) {
 		rd.seen = make([]int32, 0, len(rd.feats))
 	}
@@ -274,14 +274,6 @@ func (rd *Reading) Release() {
 	}
 	rd.m = nil
 	readings.Put(rd)
-}
-
-// resized is s with n elements, reusing its memory when it has room.
-func resized[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	return s[:n]
 }
 
 func distinct(fs []feature, hs []uint64) (int, []uint64) {

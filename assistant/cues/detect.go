@@ -1,6 +1,7 @@
 package cues
 
 import (
+	"slices"
 	"sync"
 
 	"assist/kb/fold"
@@ -75,13 +76,13 @@ func (l *Lexicon) scan(role, text string) *detector {
 	for _, r := range text {
 		d.orig = append(d.orig, r)
 	}
-	d.text = resized(d.text, len(d.orig))
+	d.text = slices.Grow(d.text[:0], len(d.orig))[:len(d.orig)]
 	for i, r := range d.orig {
 		d.text[i] = fold.Rune(r)
 	}
-	d.at = resized(d.at, len(d.text))
+	d.at = slices.Grow(d.at[:0], len(d.text))[:len(d.text)]
 	d.clauses = split(d.text, d.at, d.clauses[:0])
-	d.qform = resized(d.qform, len(d.clauses))
+	d.qform = slices.Grow(d.qform[:0], len(d.clauses))[:len(d.clauses)]
 	clear(d.qform)
 	d.hits = d.hits[:0]
 	l.trie.scan(d.text, func(e int32, start, end int) {
@@ -102,14 +103,6 @@ func (d *detector) release() {
 	}
 	d.lex = nil
 	detectors.Put(d)
-}
-
-// resized is s with n elements, reusing its memory when it has room.
-func resized[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	return s[:n]
 }
 
 // shadow lets the longest function word win where function words nest
