@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -61,10 +62,7 @@ func (sc *featScratch) features(text string, buf []feature) []feature {
 	out := buf[:0]
 	// syms is the turn as the n-grams read it; from[i] is where syms[i]
 	// starts in the turn's runes, from[len(syms)] where the last one ends.
-	if cap(sc.syms) < len(text) {
-		sc.syms, sc.from = make([]rune, 0, len(text)), make([]int32, 0, len(text)+1)
-	}
-	syms, from := sc.syms[:0], sc.from[:0]
+	syms, from := slices.Grow(sc.syms[:0], len(text)), slices.Grow(sc.from[:0], len(text)+1)
 	defer func() { sc.syms, sc.from = syms, from }()
 	n, digits := int32(0), false
 	for _, r := range text {

@@ -230,15 +230,9 @@ func (m *Model) readInto(rd *Reading, text string) {
 		i++
 	}
 	rd.probs = slices.Grow(rd.probs[:0], len(m.classes))[:len(m.classes)]
-	if cap(rd.feats) < 4*n+8 {
-		rd.feats = make([]feature, 0, 4*n+8)
-	}
-	rd.feats = rd.scratch.features(text, rd.feats[:0])
+	rd.feats = rd.scratch.features(text, slices.Grow(rd.feats[:0], 4*n+8))
 	rd.rows = slices.Grow(rd.rows[:0], len(rd.feats))[:len(rd.feats)]
-	if cap(rd.seen) < len(rd.feats) {
-		rd.seen = make([]int32, 0, len(rd.feats))
-	}
-	seen := rd.seen[:0]
+	seen := slices.Grow(rd.seen[:0], len(rd.feats))
 	for i, f := range rd.feats {
 		r, ok := m.index[f.hash]
 		if !ok {
@@ -253,11 +247,8 @@ func (m *Model) readInto(rd *Reading, text string) {
 	rd.seen = seen
 	// Unseen features count in n as in training, where every feature of a
 	// line had a row.
-	if cap(rd.hashes) < len(rd.feats) {
-		rd.hashes = make([]uint64, 0, len(rd.feats))
-	}
 	var d int
-	d, rd.hashes = distinct(rd.feats, rd.hashes[:0])
+	d, rd.hashes = distinct(rd.feats, slices.Grow(rd.hashes[:0], len(rd.feats)))
 	rd.value = 0
 	if d > 0 {
 		rd.value = float32(1 / math.Sqrt(float64(d)))
