@@ -1,6 +1,7 @@
 package promise
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -89,7 +90,7 @@ func (c *Checker) find(text string, now time.Time, loc *time.Location) []found {
 			readers.Put(rd)
 		}
 	}()
-	runes := rd.runes[:0]
+	runes := slices.Grow(rd.runes[:0], 2*len(text)/3+8)
 	for _, r := range text {
 		runes = append(runes, r)
 	}
@@ -97,10 +98,7 @@ func (c *Checker) find(text string, now time.Time, loc *time.Location) []found {
 	for _, r := range runes[:n] {
 		runes = append(runes, fold.Rune(r))
 	}
-	toks := rd.toks[:0]
-	if toks == nil {
-		toks = make([]token, 0, 48)
-	}
+	toks := slices.Grow(rd.toks[:0], 48)
 	*rd = reader{orig: runes[:n], folded: runes[n:], now: now, runes: runes}
 	rd.toks = scan(c.table, rd.folded, toks)
 	y, m, d := now.Date()
