@@ -13,9 +13,12 @@ import (
 // of fresh pages (docs/figures.md, session 23) are a part of the tail.
 type heapCounts struct {
 	Bytes, Objects, Cycles uint64
-	GCSeconds              float64 // CPU the collector spent, all its kinds
-	// Faults is the process's minor page faults: mostly the first touch
-	// of a page the heap grew into, dear on a virtual machine.
+	// GCSeconds is the CPU the collector spent, the runtime's estimate; it
+	// counts marking on processors that were idle, so a server with more
+	// idle time can show more.
+	GCSeconds float64
+	// Faults is the process's minor page faults: the first touch of a page
+	// (the heap's growth, stacks, C's memory), dear on a virtual machine.
 	Faults int64
 }
 
