@@ -15,14 +15,22 @@ import (
 // maxGroup bounds how many turns one transaction holds.
 const maxGroup = 256
 
-// joinWait is how long a group waits for company on a busy server (see
-// join). Half a millisecond, taken at 3,000 turns a second or more,
-// held 4–6 turns a commit in assist bench with 16 clients (1.5 without) and
-// cut the server's CPU per turn by about a sixth (docs/figures.md).
-const joinWait = 500 * time.Microsecond
+// A group waits for company on a busy server (see join) long enough to
+// expect joinGather more turns at the last window's rate, within
+// [minJoinWait, maxJoinWait]. Half a millisecond at 4,000 turns a second or
+// more held 4–6 turns a commit in assist bench with 16 clients (1.5
+// without) and cut the server's CPU per turn by a sixth; at 1,000 turns a
+// second from 2,500 chats, 2 ms held 3.1 turns a commit (1.03 without) and
+// left the CPU to the turns and their pushes (docs/figures.md, sessions 8
+// and 24).
+const (
+	joinGather  = 2.0
+	minJoinWait = 500 * time.Microsecond
+	maxJoinWait = 3 * time.Millisecond
+)
 
-// minExpected is how many turns must be expected within joinWait, at the
-// last window's rate, for a group to wait for them.
+// minExpected is how many turns must be expected within maxJoinWait, at
+// the last window's rate, for a group to wait for them: 500 turns a second.
 const minExpected = 1.5
 
 // rateWindow is how long arrivals are counted over to tell a busy moment.
@@ -50,7 +58,7 @@ type turnCommitter struct {
 	closed  bool
 	leaders sync.WaitGroup // one while a caller leads, for close
 
-	pace pace // of the groups, for join; only a leader touches it
+	pace pace // of the arrivals, for join; under mu
 
 	commits, committed atomic.Int64 // groups written, turns in them
 
@@ -79,6 +87,7 @@ func (c *turnCommitter) add(t *kb.StoredTurn) error {
 		return errStoreClosed
 	}
 	c.pending = append(c.pending, p)
+	c.pace.arrived(time.Now(), c.leading)
 	if c.leading {
 		c.mu.Unlock()
 		if lead := <-p.wake; !lead {
@@ -112,7 +121,6 @@ func (c *turnCommitter) lead() {
 	}
 	group := c.take()
 	c.mu.Unlock()
-	c.pace.formed(time.Now(), len(group))
 	defer c.handOff(group)
 	if c.formed != nil {
 		c.formed(len(group))
@@ -172,47 +180,52 @@ func (c *turnCommitter) queued() int {
 	return len(c.pending)
 }
 
-// join waits, at most joinWait, for more turns while the server is busy:
-// turns arrive fast enough that more than one is expected in that time,
-// from several writers at once (groups of the last moment held more than one
-// turn). A commit writes to the log every page its turns changed, and turns
-// of one moment share most of them (the newest pages of the turns, of the
+// join waits for more turns while the server is busy: turns arrive fast
+// enough that more than one is expected within maxJoinWait, from several
+// writers at once (some arrive while another turn is being committed). A
+// commit writes to the log every page its turns changed, and turns of one
+// moment share most of them (the newest pages of the turns, of the
 // conversations by update time), so a commit for several costs little more
-// than a commit for one: on a busy server the CPU saved outweighs the wait.
-// Otherwise a group is written at once: slower turns, or one writer's turns
-// back to back, would only wait in vain. The leader sleeps the whole wait
-// unless the group is full already: maxGroup turns never arrive within it
-// at the rates a server takes.
+// than a commit for one: on a busy server the CPU saved outweighs the wait,
+// which only the poster's answer pays (the turn's set is pushed before it
+// is stored). Otherwise a group is written at once: slower turns, or one
+// writer's turns back to back, would only wait in vain. The leader sleeps
+// the whole wait unless the group is full already: maxGroup turns never
+// arrive within it at the rates a server takes.
 func (c *turnCommitter) join() {
-	if !c.pace.busy {
-		return
-	}
 	c.mu.Lock()
+	wait := c.pace.wait
 	full := len(c.pending) >= maxGroup
 	c.mu.Unlock()
-	if !full {
-		time.Sleep(joinWait)
+	if wait > 0 && !full {
+		time.Sleep(wait)
 	}
 }
 
-// pace tells a busy moment from the groups of the last window: turns
-// arriving fast enough that more than one is expected within joinWait, from
-// several writers (a tenth more turns than groups).
+// pace tells a busy moment from the arrivals of the last window: turns
+// arriving fast enough that more than one is expected within maxJoinWait,
+// from several writers (one arrival in twenty found another turn being
+// committed; a lone writer's never do), and says how long a group waits.
 type pace struct {
-	start            time.Time
-	arrivals, groups int
-	busy             bool // the last window was
+	start              time.Time
+	arrivals, together int
+	wait               time.Duration // for company, in a busy moment; 0 otherwise
 }
 
-// formed counts a group of n turns formed at now.
-func (p *pace) formed(now time.Time, n int) {
-	p.arrivals += n
-	p.groups++
+// arrived counts a turn arriving at now; together says a turn was being
+// committed or waiting meanwhile.
+func (p *pace) arrived(now time.Time, together bool) {
+	p.arrivals++
+	if together {
+		p.together++
+	}
 	if d := now.Sub(p.start); d >= rateWindow {
-		fast := float64(p.arrivals)/d.Seconds()*joinWait.Seconds() >= minExpected
-		together := p.arrivals*10 >= p.groups*11
-		p.busy = fast && together
-		p.arrivals, p.groups, p.start = 0, 0, now
+		rate := float64(p.arrivals) / d.Seconds()
+		p.wait = 0
+		if rate*maxJoinWait.Seconds() >= minExpected && p.together*20 >= p.arrivals {
+			p.wait = min(max(time.Duration(joinGather/rate*float64(time.Second)), minJoinWait), maxJoinWait)
+		}
+		p.arrivals, p.together, p.start = 0, 0, now
 	}
 }
 

@@ -194,68 +194,110 @@ func TestReadTransactionsLeaveTheWriteLock(t *testing.T) {
 
 // A group waits for company only in a busy moment: turns arriving fast,
 // from several writers at once. A lone writer's turns back to back are fast
-// but never come together, and a wait would only slow each one.
+// but never come together, and a wait would only slow each one. The wait is
+// long enough to expect two more turns, within its bounds.
 func TestGroupWaitsOnlyWhenBusy(t *testing.T) {
 	for _, c := range []struct {
-		name  string
-		every time.Duration // a group formed this often
-		size  func(i int) int
-		want  bool
+		name     string
+		every    time.Duration // a turn arrives this often
+		together func(i int) bool
+		want     time.Duration
 	}{
-		{"16 writers at 4,000 turns/s", 750 * time.Microsecond, func(int) int { return 3 }, true},
-		{"one writer at 8,000 turns/s", 125 * time.Microsecond, func(int) int { return 1 }, false},
-		{"1,000 turns/s, now and then two", time.Millisecond, func(i int) int { return 1 + i%20/19 }, false},
-		{"several writers at 2,000 turns/s", time.Millisecond, func(int) int { return 2 }, false},
-		{"several writers at 3,200 turns/s", 625 * time.Microsecond, func(int) int { return 2 }, true},
+		{"16 writers at 4,000 turns/s", 250 * time.Microsecond, func(i int) bool { return i%4 != 0 }, minJoinWait},
+		{"one writer at 8,000 turns/s", 125 * time.Microsecond, func(int) bool { return false }, 0},
+		{"2,500 chats at 1,000 turns/s, one in ten beside a commit", time.Millisecond, func(i int) bool { return i%10 == 0 }, 2 * time.Millisecond},
+		{"2,500 chats at 1,000 turns/s, one in fifty beside a commit", time.Millisecond, func(i int) bool { return i%50 == 0 }, 0},
+		{"several writers at 600 turns/s", time.Second / 600, func(i int) bool { return i%2 == 0 }, maxJoinWait},
+		{"several writers at 400 turns/s", time.Second / 400, func(i int) bool { return i%2 == 0 }, 0},
 	} {
 		var p pace
 		now := time.Unix(0, 0)
-		p.formed(now, 1) // the first window closes at once
+		p.arrived(now, false) // the first window closes at once
 		for i := 0; now.Before(time.Unix(1, 0)); i++ {
 			now = now.Add(c.every)
-			p.formed(now, c.size(i))
+			p.arrived(now, c.together(i))
 		}
-		if p.busy != c.want {
-			t.Errorf("%s: busy %v, want %v", c.name, p.busy, c.want)
+		if d := p.wait - c.want; d < -5*time.Microsecond || d > 5*time.Microsecond {
+			t.Errorf("%s: waits %v, want %v", c.name, p.wait, c.want)
 		}
 	}
 	// A busy moment passes: a quiet window after it is not busy.
 	var p pace
 	now := time.Unix(0, 0)
-	for i := 0; i < 400; i++ {
-		now = now.Add(500 * time.Microsecond)
-		p.formed(now, 4)
+	for i := 0; i < 1600; i++ {
+		now = now.Add(125 * time.Microsecond)
+		p.arrived(now, true)
 	}
-	if !p.busy {
-		t.Fatal("8,000 turns/s in groups of 4: not busy")
+	if p.wait != minJoinWait {
+		t.Fatalf("8,000 turns/s together: waits %v, want %v", p.wait, minJoinWait)
 	}
 	for i := 0; i < 3; i++ {
 		now = now.Add(100 * time.Millisecond)
-		p.formed(now, 1)
+		p.arrived(now, false)
 	}
-	if p.busy {
-		t.Error("busy still after three quiet windows")
+	if p.wait != 0 {
+		t.Errorf("waits %v still after three quiet windows", p.wait)
 	}
 }
 
 // One writer's turns back to back each commit alone, as they come: none
-// waits for a companion that cannot come.
+// waits for a companion that cannot come, however fast they come.
 func TestALoneWriterIsNotGrouped(t *testing.T) {
 	db := openWithShop(t)
 	ctx := context.Background()
 	commits0, turns0 := db.GroupCommits()
-	const n = 300
-	for i := 0; i < n; i++ {
-		if err := db.AddTurn(ctx, storedTurn("lone", i, "在吗")); err != nil {
+	n := 0
+	for start := time.Now(); n < 300 || time.Since(start) < 3*rateWindow; n++ {
+		if err := db.AddTurn(ctx, storedTurn("lone", n, "在吗")); err != nil {
 			t.Fatal(err)
 		}
 	}
 	commits, turns := db.GroupCommits()
-	if commits-commits0 != n || turns-turns0 != n {
+	if commits-commits0 != int64(n) || turns-turns0 != int64(n) {
 		t.Errorf("%d turns in %d commits, want %d in %d", turns-turns0, commits-commits0, n, n)
 	}
-	if db.turns.pace.busy { // read after the last commit answered
+	db.turns.mu.Lock()
+	wait := db.turns.pace.wait
+	db.turns.mu.Unlock()
+	if wait != 0 {
 		t.Error("a lone writer's turns were taken for a busy moment")
+	}
+}
+
+// Many chats' turns at about 1,000 a second, each writer waiting for its
+// answer before its next, share commits once the pace is read: a lone
+// turn's commit would be no cheaper, and waits only cost the answers.
+func TestChatsAtAThousandTurnsASecondShareCommits(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	const writers = 16
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	start := time.Now()
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; time.Since(start) < 8*rateWindow; i++ {
+				if err := db.AddTurn(ctx, storedTurn(fmt.Sprintf("chat%d", w), i, "这款有优惠吗")); err != nil {
+					errs <- err
+					return
+				}
+				time.Sleep(writers * time.Millisecond)
+			}
+		}()
+	}
+	time.Sleep(4 * rateWindow)
+	c0, t0 := db.GroupCommits()
+	wg.Wait()
+	c1, t1 := db.GroupCommits()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	commits, turns := c1-c0, t1-t0 // of the run's second half
+	if commits == 0 || float64(turns)/float64(commits) < 1.5 {
+		t.Errorf("%d turns in %d commits in the second half, want 1.5 a commit or more", turns, commits)
 	}
 }
 
