@@ -207,8 +207,8 @@ func TestGroupWaitsOnlyWhenBusy(t *testing.T) {
 		{"one writer at 8,000 turns/s", 125 * time.Microsecond, func(int) bool { return false }, 0},
 		{"2,500 chats at 1,000 turns/s, one in ten beside a commit", time.Millisecond, func(i int) bool { return i%10 == 0 }, 2 * time.Millisecond},
 		{"2,500 chats at 1,000 turns/s, one in fifty beside a commit", time.Millisecond, func(i int) bool { return i%50 == 0 }, 0},
-		{"several writers at 600 turns/s", time.Second / 600, func(i int) bool { return i%2 == 0 }, maxJoinWait},
-		{"several writers at 400 turns/s", time.Second / 400, func(i int) bool { return i%2 == 0 }, 0},
+		{"several writers at 800 turns/s", time.Second / 800, func(i int) bool { return i%2 == 0 }, maxJoinWait},
+		{"several writers at 500 turns/s", time.Second / 500, func(i int) bool { return i%2 == 0 }, 0},
 	} {
 		var p pace
 		now := time.Unix(0, 0)
@@ -264,7 +264,7 @@ func TestALoneWriterIsNotGrouped(t *testing.T) {
 	}
 }
 
-// Many chats' turns at about 1,000 a second, each writer waiting for its
+// Many chats' turns at 1,000–1,500 a second, each writer waiting for its
 // answer before its next, share commits once the pace is read: a lone
 // turn's commit would be no cheaper, and waits only cost the answers.
 func TestChatsAtAThousandTurnsASecondShareCommits(t *testing.T) {
@@ -283,7 +283,7 @@ func TestChatsAtAThousandTurnsASecondShareCommits(t *testing.T) {
 					errs <- err
 					return
 				}
-				time.Sleep(writers * time.Millisecond)
+				time.Sleep(10 * time.Millisecond)
 			}
 		}()
 	}
