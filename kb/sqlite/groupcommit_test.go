@@ -265,8 +265,9 @@ func TestALoneWriterIsNotGrouped(t *testing.T) {
 }
 
 // Many chats' turns at 1,000–1,500 a second, each writer waiting for its
-// answer before its next, share commits once the pace is read: a lone
-// turn's commit would be no cheaper, and waits only cost the answers.
+// answer before its next, share commits once the pace is read: the turns of
+// one moment share a commit's page writes, and the wait costs only their
+// answers.
 func TestChatsAtAThousandTurnsASecondShareCommits(t *testing.T) {
 	db := openWithShop(t)
 	ctx := context.Background()
