@@ -83,13 +83,14 @@ func newTurnCommitter(db *DB) *turnCommitter {
 // returns once the commit that holds it is done.
 func (c *turnCommitter) add(t *kb.StoredTurn) error {
 	p := &pendingTurn{t: t, wake: make(chan bool, 1)}
+	now := time.Now() // read before the lock, which every turn takes
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
 		return errStoreClosed
 	}
 	c.pending = append(c.pending, p)
-	c.pace.arrived(time.Now(), c.leading)
+	c.pace.arrived(now, c.leading)
 	if c.leading {
 		c.mu.Unlock()
 		if lead := <-p.wake; !lead {
