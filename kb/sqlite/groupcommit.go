@@ -35,6 +35,13 @@ const (
 // commit: the rate sits at the edge, and most waits were in vain.
 const minExpected = 1.5
 
+// joinWant is the group a leader waits for: once it holds this many turns
+// its wait ends. A commit holds the write lock 76 µs a turn alone, 48 µs
+// at six, 31 µs at sixteen (BenchmarkCommitByGroupSize); with 16 clients
+// back to back, waits that end at 3, 6, 8 and 12 turns posted the most
+// turns a second at 6 (docs/figures.md, session 25).
+const joinWant = 6
+
 // rateWindow is how long arrivals are counted over to tell a busy moment.
 const rateWindow = 100 * time.Millisecond
 
@@ -61,6 +68,9 @@ type turnCommitter struct {
 	leaders sync.WaitGroup // one while a caller leads, for close
 
 	pace pace // of the arrivals, for join; under mu
+	// company is closed when a waiting leader's group reaches joinWant
+	// turns (nil while no leader waits); under mu.
+	company chan struct{}
 
 	commits, committed atomic.Int64 // groups written, turns in them
 
@@ -91,6 +101,10 @@ func (c *turnCommitter) add(t *kb.StoredTurn) error {
 	}
 	c.pending = append(c.pending, p)
 	c.pace.arrived(now, c.leading)
+	if c.company != nil && len(c.pending) >= joinWant {
+		close(c.company)
+		c.company = nil
+	}
 	if c.leading {
 		c.mu.Unlock()
 		if lead := <-p.wake; !lead {
@@ -192,16 +206,30 @@ func (c *turnCommitter) queued() int {
 // than a commit for one: on a busy server the CPU saved outweighs the wait,
 // which only the poster's answer pays (the turn's set is pushed before it
 // is stored). Otherwise a group is written at once: slower turns, or one
-// writer's turns back to back, would only wait in vain. The leader sleeps
-// the whole wait unless the group is full already: maxGroup turns never
-// arrive within it at the rates a server takes.
+// writer's turns back to back, would only wait in vain. The wait ends as
+// soon as the group holds joinWant turns: with 16 clients back to back,
+// most of a group had queued during the commit before it, and sleeping the
+// whole wait on top of them left a fifth of the CPU idle.
 func (c *turnCommitter) join() {
 	c.mu.Lock()
 	wait := c.pace.wait
-	full := len(c.pending) >= maxGroup
+	if wait == 0 || len(c.pending) >= joinWant {
+		c.mu.Unlock()
+		return
+	}
+	company := make(chan struct{})
+	c.company = company
 	c.mu.Unlock()
-	if wait > 0 && !full {
-		time.Sleep(wait)
+	t := time.NewTimer(wait)
+	select {
+	case <-company:
+		t.Stop()
+	case <-t.C:
+		c.mu.Lock()
+		if c.company == company {
+			c.company = nil
+		}
+		c.mu.Unlock()
 	}
 }
 

@@ -343,3 +343,77 @@ func TestTurnsQueuedMeanwhileShareACommit(t *testing.T) {
 		t.Errorf("%d turns in %d commits, want %d in at most 2", turns, commits-commits0, writers)
 	}
 }
+
+// A leader waiting for company stops waiting once its group holds joinWant
+// turns, and commits them together; a group that stays smaller waits its
+// whole wait.
+func TestAWaitEndsWhenTheGroupIsMade(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	var groups []int
+	var mu sync.Mutex
+	db.turns.formed = func(n int) {
+		mu.Lock()
+		groups = append(groups, n)
+		mu.Unlock()
+	}
+	busy := func(wait time.Duration) {
+		db.turns.mu.Lock()
+		// A window that never closes: the pace stays as set.
+		db.turns.pace = pace{start: time.Now().Add(time.Hour), wait: wait}
+		db.turns.mu.Unlock()
+	}
+	post := func(convs ...string) <-chan error {
+		errs := make(chan error, len(convs))
+		for _, conv := range convs {
+			go func() { errs <- db.AddTurn(ctx, storedTurn(conv, 0, "在吗")) }()
+		}
+		return errs
+	}
+
+	busy(time.Minute)
+	start := time.Now()
+	errs := post("lead")
+	waitFor(t, "the leader waiting for company", func() bool {
+		db.turns.mu.Lock()
+		defer db.turns.mu.Unlock()
+		return db.turns.company != nil
+	})
+	var others []string
+	for i := 1; i < joinWant; i++ {
+		others = append(others, fmt.Sprintf("c%d", i))
+	}
+	more := post(others...)
+	for range joinWant {
+		var err error
+		select {
+		case err = <-errs:
+		case err = <-more:
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("a full group waited %v", d)
+	}
+	mu.Lock()
+	if len(groups) != 1 || groups[0] != joinWant {
+		t.Errorf("groups formed %v, want one of %d", groups, joinWant)
+	}
+	groups = nil
+	mu.Unlock()
+
+	const wait = 200 * time.Millisecond
+	busy(wait)
+	start = time.Now()
+	errs = post("alone", "and-one")
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := time.Since(start); d < wait {
+		t.Errorf("a group of two short of %d answered after %v, before the %v wait", joinWant, d, wait)
+	}
+}
