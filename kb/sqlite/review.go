@@ -169,11 +169,11 @@ func (db *DB) refreshConvs(ctx context.Context, rc *reviewCtx, st *rollupStmts, 
 	if err != nil {
 		return err
 	}
-	old, err := db.readRollup(ctx, rc.shop, convs)
+	old, err := db.readRollup(ctx, rc, convs)
 	if err != nil {
 		return err
 	}
-	return db.writeRollup(ctx, st, diffRollup(rc.shop, convs, old, rows))
+	return db.writeRollup(ctx, st, diffRollup(rc, convs, old, rows))
 }
 
 // RefreshReviewEvery refreshes every shop's review at the given interval
@@ -222,6 +222,7 @@ type reviewCtx struct {
 	loc      *time.Location
 	notAgent map[string]bool   // the shop's managers and admins, whose panels do not count
 	scenes   map[string]string // phrase id → scene
+	giveWay  giveWay           // between rows and chats, for the turns
 }
 
 func (db *DB) reviewContext(ctx context.Context, shop int64) (*reviewCtx, error) {
@@ -335,7 +336,7 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 		data[c] = &convData{}
 		digests[c] = db.digests.Take(rc.shop, c)
 	}
-	if err := db.digestTurns(ctx, rc.shop, digests); err != nil {
+	if err := db.digestTurns(ctx, rc, digests); err != nil {
 		return nil, err
 	}
 	for c, d := range digests {
@@ -351,6 +352,7 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 		return nil, fmt.Errorf("refresh review: events: %w", err)
 	}
 	for rows.Next() {
+		rc.giveWay.yield()
 		var e review.Event
 		var action, at string
 		if err := rows.Scan(&e.Conversation, &e.Turn, &e.Agent, &e.SuggestionID, &e.Kind, &action, &e.Typed, &e.Edited, &at); err != nil {
@@ -369,7 +371,7 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 		return nil, err
 	}
 
-	if err := db.digestShows(ctx, rc.shop, digests); err != nil {
+	if err := db.digestShows(ctx, rc, digests); err != nil {
 		return nil, err
 	}
 	for c, d := range digests {
@@ -381,6 +383,7 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 		return nil, fmt.Errorf("refresh review: outcomes: %w", err)
 	}
 	for rows.Next() {
+		rc.giveWay.yield()
 		var conv, details string
 		var o kb.Outcome
 		if err := rows.Scan(&conv, &details); err != nil {
@@ -402,6 +405,7 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 	words := review.DefaultWords()
 	out := make(map[string]*convRows, len(convs))
 	for _, c := range convs {
+		rc.giveWay.yield()
 		d := data[c]
 		rows := &convRows{}
 		out[c] = rows
@@ -489,16 +493,17 @@ func perConversation(one string, shop int64, digests map[string]*review.Digest, 
 // digestShows reads the shows each digest lacks (those recorded after its
 // last), in the order recorded. Shows are only ever added, each with a
 // greater id.
-func (db *DB) digestShows(ctx context.Context, shop int64, digests map[string]*review.Digest) error {
+func (db *DB) digestShows(ctx context.Context, rc *reviewCtx, digests map[string]*review.Digest) error {
 	q, args := perConversation(`SELECT conversation, turn, agent, at, id FROM shows
-		WHERE shop_id = ? AND conversation = ? AND id > ?`, shop, digests, func(d *review.Digest) any { return d.LastShow }, "1, 5")
+		WHERE shop_id = ? AND conversation = ? AND id > ?`, rc.shop, digests, func(d *review.Digest) any { return d.LastShow }, "1, 5")
 	rows, err := db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("refresh review: shows: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		s := kb.Show{Shop: shop}
+		rc.giveWay.yield()
+		s := kb.Show{Shop: rc.shop}
 		var at string
 		var id int64
 		if err := rows.Scan(&s.Conversation, &s.Turn, &s.Agent, &at, &id); err != nil {
@@ -514,15 +519,16 @@ func (db *DB) digestShows(ctx context.Context, shop int64, digests map[string]*r
 
 // digestTurns reads the turns each digest lacks (those from its next
 // index on), opens their sets and adds what the review reads of them.
-func (db *DB) digestTurns(ctx context.Context, shop int64, digests map[string]*review.Digest) error {
+func (db *DB) digestTurns(ctx context.Context, rc *reviewCtx, digests map[string]*review.Digest) error {
 	q, args := perConversation(`SELECT conversation, idx, role, text, product, at, posted_by, suggestions, set_code
-		FROM turns WHERE shop_id = ? AND conversation = ? AND idx >= ?`, shop, digests, func(d *review.Digest) any { return d.Next }, "1, 2")
+		FROM turns WHERE shop_id = ? AND conversation = ? AND idx >= ?`, rc.shop, digests, func(d *review.Digest) any { return d.Next }, "1, 2")
 	rows, err := db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("refresh review: turns: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
+		rc.giveWay.yield()
 		var t review.Turn
 		var text, product, at, sugg string
 		var code []byte

@@ -69,18 +69,19 @@ func (r convRows) equal(o convRows) bool {
 
 // readRollup reads the stored rows of convs, each conversation's in key
 // order (as computeRollup makes them).
-func (db *DB) readRollup(ctx context.Context, shop int64, convs []string) (map[string]*convRows, error) {
+func (db *DB) readRollup(ctx context.Context, rc *reviewCtx, convs []string) (map[string]*convRows, error) {
 	out := make(map[string]*convRows, len(convs))
 	for _, c := range convs {
 		out[c] = &convRows{}
 	}
-	in, args := inList(shop, convs)
+	in, args := inList(rc.shop, convs)
 	rows, err := db.db.QueryContext(ctx, `SELECT conversation, agent, week, day, product, `+strings.Join(convNums[:], ", ")+`
 		FROM review_conv WHERE shop_id = ? AND conversation IN `+in+` ORDER BY conversation, agent, week`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("refresh review: stored rows: %w", err)
 	}
 	for rows.Next() {
+		rc.giveWay.yield()
 		var r convRec
 		dest := []any{&r.conv, &r.agent, &r.week, &r.day, &r.product}
 		for i := range r.n {
@@ -103,6 +104,7 @@ func (db *DB) readRollup(ctx context.Context, shop int64, convs []string) (map[s
 	}
 	defer rows.Close()
 	for rows.Next() {
+		rc.giveWay.yield()
 		var r suggRec
 		dest := []any{&r.conv, &r.kind, &r.sid, &r.agent, &r.product, &r.scene, &r.day}
 		for i := range r.n {
@@ -287,9 +289,11 @@ var dayTables = [...]*dayTable{&agentDay, &suggDay, &suggProductDay}
 
 // diffRollup compares each conversation's new rows with its stored ones
 // and returns the writes of those that changed.
-func diffRollup(shop int64, convs []string, old, fresh map[string]*convRows) []convWrite {
+func diffRollup(rc *reviewCtx, convs []string, old, fresh map[string]*convRows) []convWrite {
+	shop := rc.shop
 	var out []convWrite
 	for _, c := range convs {
+		rc.giveWay.yield()
 		o, n := old[c], fresh[c]
 		if o.equal(*n) {
 			continue
