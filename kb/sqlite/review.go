@@ -375,6 +375,7 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 		return nil, err
 	}
 	for c, d := range digests {
+		rc.giveWay.yield()
 		data[c].events = append(data[c].events, d.ShownEvents()...)
 	}
 
