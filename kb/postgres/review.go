@@ -132,7 +132,7 @@ func (db *DB) dirtyShops(ctx context.Context) ([]int64, error) {
 // rollupShop reads what every conversation's rows need of the shop, or
 // leaves it zero (no Location) when none of its conversations is marked.
 func (db *DB) rollupShop(ctx context.Context, shop int64) (review.RollupShop, error) {
-	rs := review.RollupShop{NotAgent: map[string]bool{}, Scenes: map[string]string{}}
+	rs := review.RollupShop{NotAgent: map[string]bool{}, Scenes: map[string]string{}, GiveWay: &review.GiveWay{}}
 	var tz string
 	var marked bool
 	err := db.pool.QueryRow(ctx, `SELECT timezone, EXISTS (SELECT 1 FROM review_dirty WHERE shop_id = $1)
@@ -228,7 +228,7 @@ func (db *DB) refreshChunk(ctx context.Context, shop int64, rs review.RollupShop
 // and summing them all twice into the day rows, cost more than reading them
 // to compare.
 func (db *DB) rewriteRollup(ctx context.Context, conn *pgxpool.Conn, shop int64, rs review.RollupShop, convs []string) error {
-	data, err := db.readRollupConversations(ctx, conn, shop, convs)
+	data, err := db.readRollupConversations(ctx, conn, shop, rs.GiveWay, convs)
 	if err != nil {
 		return fmt.Errorf("refresh review: %w", err)
 	}
@@ -285,7 +285,7 @@ func (db *DB) rewriteRollup(ctx context.Context, conn *pgxpool.Conn, shop int64,
 // the last refresh that read each conversation (kb/review.Digests). Turns
 // are read as every other reader reads them (turnColumns, collectTurns), so
 // the stored form of a suggestion set is decoded in one place.
-func (db *DB) readRollupConversations(ctx context.Context, conn *pgxpool.Conn, shop int64, convs []string) ([]review.RollupConversation, error) {
+func (db *DB) readRollupConversations(ctx context.Context, conn *pgxpool.Conn, shop int64, gw *review.GiveWay, convs []string) ([]review.RollupConversation, error) {
 	byID := make(map[string]*review.RollupConversation, len(convs))
 	out := make([]review.RollupConversation, len(convs))
 	digests := make(map[string]*review.Digest, len(convs))
@@ -308,6 +308,7 @@ func (db *DB) readRollupConversations(ctx context.Context, conn *pgxpool.Conn, s
 		return nil, fmt.Errorf("turns: %w", err)
 	}
 	for _, t := range turns {
+		gw.Yield()
 		db.digests.AddTurn(digests[t.Conversation], review.Turn{Conversation: t.Conversation, Index: t.Index, Role: t.Role, At: t.At, Agent: t.PostedBy},
 			t.Text, t.Product, t.Suggestions)
 	}
@@ -323,6 +324,7 @@ func (db *DB) readRollupConversations(ctx context.Context, conn *pgxpool.Conn, s
 	var s kb.Show
 	var id int64
 	_, err = pgx.ForEachRow(rows, []any{&s.Conversation, &s.Turn, &s.Agent, &s.At, &id}, func() error {
+		gw.Yield()
 		s.Shop, s.At = shop, s.At.UTC()
 		db.digests.AddShow(digests[s.Conversation], s, id)
 		return nil
@@ -345,12 +347,14 @@ func (db *DB) readRollupConversations(ctx context.Context, conn *pgxpool.Conn, s
 		return nil, fmt.Errorf("events: %w", err)
 	}
 	for _, e := range events {
+		gw.Yield()
 		c := byID[e.Conversation]
 		c.Events = append(c.Events, review.Event{Conversation: e.Conversation, Turn: e.Turn, Agent: e.Agent, Kind: e.Kind,
 			SuggestionID: e.SuggestionID, Action: e.Action, Typed: e.Typed, Edited: e.Edited, At: e.At})
 	}
 
 	for c, d := range digests {
+		gw.Yield()
 		byID[c].Events = append(byID[c].Events, d.ShownEvents()...)
 	}
 

@@ -18,6 +18,7 @@ type RollupShop struct {
 	Location *time.Location
 	NotAgent map[string]bool   // the shop's managers and admins, whose panels do not count
 	Scenes   map[string]string // phrase id → scene
+	GiveWay  *GiveWay          // yields between conversations (nil: never)
 }
 
 // RollupConversation is one conversation's records as a store reads them,
@@ -81,6 +82,7 @@ func Rollup(shop RollupShop, convs []RollupConversation) ([]ConvRow, []SuggRow) 
 	var convRows []ConvRow
 	var suggRows []SuggRow
 	for _, c := range convs {
+		shop.GiveWay.Yield()
 		in := Input{Turns: c.Turns, Events: c.Events, Outcomes: c.Outcomes}
 		quality, product := c.Quality, c.Product
 		day := ""

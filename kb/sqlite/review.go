@@ -216,17 +216,24 @@ func (db *DB) dirtyShops(ctx context.Context) ([]int64, error) {
 	return out, rows.Err()
 }
 
+// refreshGivesWay switches the refresh's yields (review.GiveWay), for the
+// benchmark that compares them (BenchmarkWaitBesideARefresh).
+var refreshGivesWay = true
+
 // reviewCtx is what every conversation's rollup needs of its shop.
 type reviewCtx struct {
 	shop     int64
 	loc      *time.Location
 	notAgent map[string]bool   // the shop's managers and admins, whose panels do not count
 	scenes   map[string]string // phrase id → scene
-	giveWay  giveWay           // between rows and chats, for the turns
+	giveWay  *review.GiveWay   // between rows and chats, for the turns (nil: never)
 }
 
 func (db *DB) reviewContext(ctx context.Context, shop int64) (*reviewCtx, error) {
 	rc := &reviewCtx{shop: shop, notAgent: map[string]bool{}, scenes: map[string]string{}}
+	if refreshGivesWay {
+		rc.giveWay = &review.GiveWay{}
+	}
 	var tz string
 	if err := db.db.QueryRowContext(ctx, `SELECT timezone FROM shops WHERE id = ?`, shop).Scan(&tz); err != nil {
 		if err == sql.ErrNoRows {
@@ -352,7 +359,7 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 		return nil, fmt.Errorf("refresh review: events: %w", err)
 	}
 	for rows.Next() {
-		rc.giveWay.yield()
+		rc.giveWay.Yield()
 		var e review.Event
 		var action, at string
 		if err := rows.Scan(&e.Conversation, &e.Turn, &e.Agent, &e.SuggestionID, &e.Kind, &action, &e.Typed, &e.Edited, &at); err != nil {
@@ -375,7 +382,7 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 		return nil, err
 	}
 	for c, d := range digests {
-		rc.giveWay.yield()
+		rc.giveWay.Yield()
 		data[c].events = append(data[c].events, d.ShownEvents()...)
 	}
 
@@ -384,7 +391,7 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 		return nil, fmt.Errorf("refresh review: outcomes: %w", err)
 	}
 	for rows.Next() {
-		rc.giveWay.yield()
+		rc.giveWay.Yield()
 		var conv, details string
 		var o kb.Outcome
 		if err := rows.Scan(&conv, &details); err != nil {
@@ -406,7 +413,7 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 	words := review.DefaultWords()
 	out := make(map[string]*convRows, len(convs))
 	for _, c := range convs {
-		rc.giveWay.yield()
+		rc.giveWay.Yield()
 		d := data[c]
 		rows := &convRows{}
 		out[c] = rows
@@ -503,7 +510,7 @@ func (db *DB) digestShows(ctx context.Context, rc *reviewCtx, digests map[string
 	}
 	defer rows.Close()
 	for rows.Next() {
-		rc.giveWay.yield()
+		rc.giveWay.Yield()
 		s := kb.Show{Shop: rc.shop}
 		var at string
 		var id int64
@@ -529,7 +536,7 @@ func (db *DB) digestTurns(ctx context.Context, rc *reviewCtx, digests map[string
 	}
 	defer rows.Close()
 	for rows.Next() {
-		rc.giveWay.yield()
+		rc.giveWay.Yield()
 		var t review.Turn
 		var text, product, at, sugg string
 		var code []byte

@@ -81,7 +81,7 @@ func (db *DB) readRollup(ctx context.Context, rc *reviewCtx, convs []string) (ma
 		return nil, fmt.Errorf("refresh review: stored rows: %w", err)
 	}
 	for rows.Next() {
-		rc.giveWay.yield()
+		rc.giveWay.Yield()
 		var r convRec
 		dest := []any{&r.conv, &r.agent, &r.week, &r.day, &r.product}
 		for i := range r.n {
@@ -104,7 +104,7 @@ func (db *DB) readRollup(ctx context.Context, rc *reviewCtx, convs []string) (ma
 	}
 	defer rows.Close()
 	for rows.Next() {
-		rc.giveWay.yield()
+		rc.giveWay.Yield()
 		var r suggRec
 		dest := []any{&r.conv, &r.kind, &r.sid, &r.agent, &r.product, &r.scene, &r.day}
 		for i := range r.n {
@@ -293,7 +293,7 @@ func diffRollup(rc *reviewCtx, convs []string, old, fresh map[string]*convRows) 
 	shop := rc.shop
 	var out []convWrite
 	for _, c := range convs {
-		rc.giveWay.yield()
+		rc.giveWay.Yield()
 		o, n := old[c], fresh[c]
 		if o.equal(*n) {
 			continue
