@@ -96,4 +96,9 @@ func BenchmarkWaitBesideARefresh(b *testing.B) {
 		b.ReportMetric(ms(most), name+"-late-max-ms")
 		b.ReportMetric(ms(took), name+"-refresh-ms")
 	}
+	chats := 0
+	for _, cs := range convs {
+		chats += len(cs)
+	}
+	b.ReportMetric(float64(chats), "chats")
 }
