@@ -10,9 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"assist/kb"
 	"assist/kb/review"
-	"assist/kb/storetest/realsets"
 )
 
 // BenchmarkWaitBesideARefresh is how late a goroutine that sleeps 100 µs
@@ -25,26 +23,19 @@ import (
 //
 //	go test ./kb/sqlite -run X -bench WaitBesideARefresh -benchtime 5x
 func BenchmarkWaitBesideARefresh(b *testing.B) {
-	mix, err := realsets.Open(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer mix.Close()
+	mix, pool := realTurns(b, 6000)
 	db := openMix(b, filepath.Join(b.TempDir(), "assist.db"), mix)
 	ctx := context.Background()
 	convs := map[int64]map[string]bool{}
-	playInto(b, mix, 6000, func(turns []*kb.StoredTurn) error {
-		for _, t := range turns {
-			if err := db.AddTurn(ctx, t); err != nil {
-				return err
-			}
-			if convs[t.Shop] == nil {
-				convs[t.Shop] = map[string]bool{}
-			}
-			convs[t.Shop][t.Conversation] = true
+	for _, t := range pool {
+		if err := db.AddTurn(ctx, t); err != nil {
+			b.Fatal(err)
 		}
-		return nil
-	})
+		if convs[t.Shop] == nil {
+			convs[t.Shop] = map[string]bool{}
+		}
+		convs[t.Shop][t.Conversation] = true
+	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	defer func() { refreshGivesWay = true }()
 	type round struct{ p99, max, took time.Duration }

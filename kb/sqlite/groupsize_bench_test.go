@@ -7,7 +7,6 @@ import (
 
 	"assist/kb"
 	"assist/kb/setparts"
-	"assist/kb/storetest/realsets"
 )
 
 // BenchmarkCommitByGroupSize is what the write lock is held for, a turn,
@@ -18,16 +17,7 @@ import (
 //
 //	go test ./kb/sqlite -run X -bench CommitByGroupSize -benchtime 6000x -count 3
 func BenchmarkCommitByGroupSize(b *testing.B) {
-	mix, err := realsets.Open(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer mix.Close()
-	var pool []*kb.StoredTurn
-	playInto(b, mix, 3000, func(turns []*kb.StoredTurn) error {
-		pool = append(pool, turns...)
-		return nil
-	})
+	mix, pool := realTurns(b, 3000)
 	for _, n := range []int{1, 2, 3, 4, 6, 8, 12, 16} {
 		b.Run(fmt.Sprintf("group=%d", n), func(b *testing.B) {
 			db := openMix(b, filepath.Join(b.TempDir(), "assist.db"), mix)

@@ -46,6 +46,24 @@ func playInto(t testing.TB, mix *realsets.Mix, n int, write func(turns []*kb.Sto
 	}
 }
 
+// realTurns opens the real-sets mix in a temporary directory, closed when
+// t ends, and plays about n turns of it: each conversation's turns in
+// order.
+func realTurns(t testing.TB, n int) (*realsets.Mix, []*kb.StoredTurn) {
+	t.Helper()
+	mix, err := realsets.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { mix.Close() })
+	var pool []*kb.StoredTurn
+	playInto(t, mix, n, func(turns []*kb.StoredTurn) error {
+		pool = append(pool, turns...)
+		return nil
+	})
+	return mix, pool
+}
+
 // Sets the real engine writes are stored in parts and read back exactly,
 // by every reader: a conversation, a page, one turn, a key.
 func TestRealSetsComeBackExactly(t *testing.T) {
@@ -254,16 +272,7 @@ func TestStorageSize(t *testing.T) {
 //
 //	go test ./kb/sqlite -run X -bench AddTurnRealSets -benchtime 5000x -count 3
 func BenchmarkAddTurnRealSets(b *testing.B) {
-	mix, err := realsets.Open(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer mix.Close()
-	var pool []*kb.StoredTurn
-	playInto(b, mix, 3000, func(turns []*kb.StoredTurn) error {
-		pool = append(pool, turns...)
-		return nil
-	})
+	mix, pool := realTurns(b, 3000)
 	for _, keep := range []string{"whole", "parts"} {
 		b.Run(keep, func(b *testing.B) {
 			db := openMix(b, filepath.Join(b.TempDir(), "assist.db"), mix)
