@@ -409,71 +409,41 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 		return nil, err
 	}
 
-	opt := review.Options{Location: rc.loc, IsAgent: func(name string) bool { return !rc.notAgent[name] }}
-	words := review.DefaultWords()
+	recs := make([]review.RollupConversation, len(convs))
+	for i, c := range convs {
+		d := data[c]
+		recs[i] = review.RollupConversation{ID: c, Turns: d.turns, Quality: d.quality, Product: d.product, Events: d.events, Outcomes: d.outcomes}
+	}
+	convOut, suggOut := review.Rollup(review.RollupShop{Location: rc.loc, NotAgent: rc.notAgent, Scenes: rc.scenes, GiveWay: rc.giveWay}, recs)
 	out := make(map[string]*convRows, len(convs))
 	for _, c := range convs {
-		rc.giveWay.Yield()
-		d := data[c]
-		rows := &convRows{}
-		out[c] = rows
-		in := review.Input{Turns: d.turns, Events: d.events, Outcomes: d.outcomes}
-		day := ""
-		for _, t := range d.turns {
-			if t.Role == review.Buyer {
-				day = t.At.In(rc.loc).Format(time.DateOnly)
-				break
-			}
+		out[c] = &convRows{}
+	}
+	for _, r := range convOut {
+		w, q := r.Week, r.Quality
+		score := int64(-1) // not checked: only a consultation's row carries its 质检
+		if r.Checked {
+			score = int64(q.Score)
 		}
-		owner := review.Unassigned
-		if day != "" {
-			q, checked := words.Check(d.quality)
-			for _, w := range review.Agents(in, opt) {
-				score, q := int64(-1), q // not checked: only a consultation's row carries its 质检
-				if w.Consultations > 0 {
-					owner = w.Agent
-					if checked {
-						score = int64(q.Score)
-					}
-				} else {
-					q = review.Quality{}
-				}
-				rows.conv = append(rows.conv, convRec{conv: c, agent: w.Agent, week: w.Week, day: day, product: d.product,
-					n: [len(convNums)]int64{int64(w.Consultations), int64(w.Replied), int64(w.Converted), int64(w.PaidOrders),
-						int64(w.PaidAmount), int64(w.Responses), w.ResponseTotal.Milliseconds(), int64(w.FirstResponses),
-						w.FirstTotal.Milliseconds(), score, bit(q.Promise), bit(q.Admission), bit(q.Wording),
-						bit(q.Discount), bit(q.Greeting), bit(q.Closing)}})
-			}
+		o := out[r.Conversation]
+		o.conv = append(o.conv, convRec{conv: r.Conversation, agent: w.Agent, week: w.Week, day: r.Day, product: r.Product,
+			n: [len(convNums)]int64{int64(w.Consultations), int64(w.Replied), int64(w.Converted), int64(w.PaidOrders),
+				int64(w.PaidAmount), int64(w.Responses), w.ResponseTotal.Milliseconds(), int64(w.FirstResponses),
+				w.FirstTotal.Milliseconds(), score, bit(q.Promise), bit(q.Admission), bit(q.Wording),
+				bit(q.Discount), bit(q.Greeting), bit(q.Closing)}})
+	}
+	for _, r := range suggOut {
+		f := r.Figures
+		rec := suggRec{conv: r.Conversation, kind: f.Kind, sid: f.SuggestionID, agent: r.Agent, product: r.Product, scene: r.Scene, day: r.Day}
+		rec.n[0], rec.n[1], rec.n[2], rec.n[3], rec.n[4] = int64(f.Shown), int64(f.Used), int64(f.Typed), int64(f.Edited), int64(f.Dismissed)
+		rec.n[suggUsedConv] = bit(r.UsedConv())
+		for i, n := range r.Followed() {
+			rec.n[suggUsedConv+1+i] = int64(n)
 		}
-		firstShown := map[[2]string]time.Time{}
-		for _, e := range d.events {
-			if e.Action != kb.ActionShown || rc.notAgent[e.Agent] {
-				continue
-			}
-			k := [2]string{e.Kind, e.SuggestionID}
-			if t, ok := firstShown[k]; !ok || e.At.Before(t) {
-				firstShown[k] = e.At
-			}
-		}
-		for _, f := range review.Suggestions(in, opt) {
-			scene := ""
-			switch f.Kind {
-			case kb.SuggestionPhrase:
-				scene = rc.scenes[f.SuggestionID]
-			case kb.SuggestionNudge:
-				scene, _, _ = strings.Cut(f.SuggestionID, ":")
-			}
-			r := suggRec{conv: c, kind: f.Kind, sid: f.SuggestionID, agent: owner, product: d.product, scene: scene,
-				day: firstShown[[2]string{f.Kind, f.SuggestionID}].In(rc.loc).Format(time.DateOnly)}
-			r.n[0], r.n[1], r.n[2], r.n[3], r.n[4] = int64(f.Shown), int64(f.Used), int64(f.Typed), int64(f.Edited), int64(f.Dismissed)
-			r.n[suggUsedConv] = bit(f.After[review.SignalOrderPaid].Used > 0)
-			for i, sig := range review.Signals {
-				c := f.After[sig]
-				r.n[suggUsedConv+1+i] = int64(c.UsedWith + c.UnusedWith)
-			}
-			rows.sugg = append(rows.sugg, r)
-		}
-		// In key order, as readRollup reads them back.
+		o := out[r.Conversation]
+		o.sugg = append(o.sugg, rec)
+	}
+	for _, rows := range out { // in key order, as readRollup reads them back
 		slices.SortFunc(rows.conv, func(a, b convRec) int { return cmp.Or(cmp.Compare(a.agent, b.agent), cmp.Compare(a.week, b.week)) })
 		slices.SortFunc(rows.sugg, func(a, b suggRec) int { return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.sid, b.sid)) })
 	}
