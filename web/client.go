@@ -19,7 +19,10 @@ const writeWait = 10 * time.Second
 // outFrame is one text frame for a socket. shown is set for a turn's
 // suggestion set: once written to a person's panel, each suggestion in it
 // counts as shown. retracted is set for a set taken back (its turn was not
-// stored): its show is forgotten, if not written to the store yet.
+// stored): its show is forgotten, if not written to the store yet. A frame
+// is never changed once queued: a published one is the same frame on every
+// socket that watches, and a socket's queue holds pointers, so that 10,000
+// idle panels do not each hold 64 empty frames for the collector to scan.
 type outFrame struct {
 	// head, when set, goes before data: a suggestion set's frame is its
 	// type and then the set as encoded, shared by every socket, so that a
@@ -46,7 +49,7 @@ type client struct {
 	hub   *Hub
 	topic topic
 	who   *principal
-	queue chan outFrame
+	queue chan *outFrame
 	done  chan struct{}
 	once  sync.Once
 	// checkAsked is set while the socket waits for its check (socketChecks),
@@ -58,7 +61,7 @@ type client struct {
 // connection exists; attach hands it the connection.
 func newClient(h *Hub, t topic, who *principal, queueLen int) *client {
 	return &client{ready: make(chan struct{}), hub: h, topic: t, who: who,
-		queue: make(chan outFrame, queueLen), done: make(chan struct{})}
+		queue: make(chan *outFrame, queueLen), done: make(chan struct{})}
 }
 
 // attach gives the client its connection; nil when the upgrade failed.
@@ -70,7 +73,7 @@ func (c *client) attach(conn *websocket.Conn) {
 // enqueue hands f to the writer without waiting. A full queue means the
 // panel cannot keep up: it is dropped (it reconnects and reloads) rather than
 // slowing the others.
-func (c *client) enqueue(f outFrame) {
+func (c *client) enqueue(f *outFrame) {
 	select {
 	case <-c.done:
 		return
@@ -115,7 +118,7 @@ func (c *client) drop() {
 // record is told about every suggestion set written or taken back, pinged
 // about every ping (the caller is checked again then). now is the server's
 // clock, the one its sessions' ends were set by.
-func (c *client) writeLoop(ping time.Duration, now func() time.Time, record func(*client, outFrame), pinged func(*client)) {
+func (c *client) writeLoop(ping time.Duration, now func() time.Time, record func(*client, *outFrame), pinged func(*client)) {
 	pings := time.NewTimer(firstPing(ping))
 	defer pings.Stop()
 	for {
@@ -154,7 +157,7 @@ func (c *client) writeLoop(ping time.Duration, now func() time.Time, record func
 // writeFrame writes f as one text message. A frame in two pieces is joined
 // in a pooled buffer: gorilla sends a message written in pieces as
 // fragments, a send each, and one written whole in one.
-func writeFrame(conn *websocket.Conn, f outFrame) error {
+func writeFrame(conn *websocket.Conn, f *outFrame) error {
 	if f.head == nil {
 		return conn.WriteMessage(websocket.TextMessage, f.data)
 	}
@@ -198,7 +201,7 @@ func (c *client) readLoop(ping time.Duration, handle func(*client, []byte)) {
 		}
 		c.conn.SetReadDeadline(time.Now().Add(wait))
 		if typ != websocket.TextMessage {
-			c.enqueue(outFrame{data: errorFrame("", kb.EInvalid, "send JSON text frames")})
+			c.enqueue(&outFrame{data: errorFrame("", kb.EInvalid, "send JSON text frames")})
 			continue
 		}
 		handle(c, data)

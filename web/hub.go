@@ -85,7 +85,7 @@ func (h *Hub) Publish(shop int64, conv string, sugg *assistant.Suggestions, data
 	if len(watching) == 0 {
 		return // a chat no panel has open: no frame to build
 	}
-	f := outFrame{shown: sugg, members: setMembers(sugg)}
+	f := &outFrame{shown: sugg, members: setMembers(sugg)}
 	if len(data) > 2 && data[0] == '{' { // an object with members, as a set is: no copy
 		f.head, f.data = suggestionsHead, data[1:]
 	} else {
@@ -109,9 +109,9 @@ func (h *Hub) Retract(shop int64, conv string, turn int) {
 	}
 	frame, _ := json.Marshal(retractedFrame{Type: "retracted", Conversation: conv, Turn: turn,
 		Reason: "这句未能保存,建议已撤回"})
-	r := &retraction{conv: conv, turn: turn}
+	f := &outFrame{data: frame, retracted: &retraction{conv: conv, turn: turn}}
 	for c := range watching {
-		c.enqueue(outFrame{data: frame, retracted: r})
+		c.enqueue(f)
 	}
 }
 

@@ -102,18 +102,18 @@ type ackFrame struct {
 func (s *Server) handleFrame(ctx context.Context, c *client, data []byte) {
 	var f clientFrame
 	if err := decodeJSON(data, &f); err != nil {
-		c.enqueue(outFrame{data: errorFrameOf("", err)})
+		c.enqueue(&outFrame{data: errorFrameOf("", err)})
 		return
 	}
 	if len(f.Ref) > maxRefLen {
-		c.enqueue(outFrame{data: errorFrame("", kb.EInvalid, "ref: at most 64 characters")})
+		c.enqueue(&outFrame{data: errorFrame("", kb.EInvalid, "ref: at most 64 characters")})
 		return
 	}
 	reply, err := s.answerFrame(ctx, c, &f)
 	if err != nil {
 		reply = errorFrameOf(f.Ref, s.logInternal(err))
 	}
-	c.enqueue(outFrame{data: reply})
+	c.enqueue(&outFrame{data: reply})
 }
 
 func (s *Server) answerFrame(ctx context.Context, c *client, f *clientFrame) ([]byte, error) {
@@ -174,7 +174,7 @@ func (s *Server) answerFrame(ctx context.Context, c *client, f *clientFrame) ([]
 // (every suggestion in it was shown to that person) or took one back (its
 // show is forgotten). Only an agent's panel counts: a manager or an admin
 // watching is not serving the buyer.
-func (s *Server) recordShown(c *client, f outFrame) {
+func (s *Server) recordShown(c *client, f *outFrame) {
 	if !c.who.person() || c.who.Role != kb.RoleAgent {
 		return
 	}
