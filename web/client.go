@@ -40,7 +40,7 @@ type retraction struct {
 	turn int
 }
 
-// client is one WebSocket: one reader goroutine (the handler's own) and one
+// client is one WebSocket: one reader goroutine (serveSocket) and one
 // writer goroutine, since gorilla allows one concurrent writer only. Close
 // and WriteControl may be called from anywhere.
 type client struct {

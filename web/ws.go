@@ -50,7 +50,6 @@ func (s *Server) openSocket(w http.ResponseWriter, r *http.Request, p *principal
 		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: "unavailable", Reason: "server shutting down"})
 		return nil
 	}
-	defer s.hub.unsubscribe(c)
 	up := websocket.Upgrader{
 		HandshakeTimeout:  10 * time.Second,
 		ReadBufferSize:    1024,
@@ -62,14 +61,25 @@ func (s *Server) openSocket(w http.ResponseWriter, r *http.Request, p *principal
 	conn, err := up.Upgrade(w, r, nil)
 	c.attach(conn)
 	if err != nil {
+		s.hub.unsubscribe(c)
 		return nil // Upgrade has answered the request itself
 	}
 	capSendBuffer(conn.NetConn())
-	defer c.drop()
 	go c.writeLoop(s.ping, s.now, s.recordShown, s.checks.ask)
-	ctx := r.Context()
-	c.readLoop(s.ping, func(c *client, data []byte) { s.handleFrame(ctx, c, data) })
+	go s.serveSocket(c)
 	return nil
+}
+
+// serveSocket reads c's frames until it closes. It runs on a goroutine of
+// its own, not the handler's: once the handler returns, net/http lets go of
+// the upgrade's request, headers and 8 KiB of buffers, which an open socket
+// would otherwise hold for its whole life (docs/figures.md, session 26).
+// Nothing here reads the request's context, which net/http cancels then.
+func (s *Server) serveSocket(c *client) {
+	defer s.hub.unsubscribe(c)
+	defer c.drop()
+	ctx := context.Background()
+	c.readLoop(s.ping, func(c *client, data []byte) { s.handleFrame(ctx, c, data) })
 }
 
 // clientFrame is every field a client frame may carry; type says which

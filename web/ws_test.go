@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -330,5 +331,50 @@ func TestFirstPingsSpreadOverHalfAnInterval(t *testing.T) {
 	}
 	if hi-lo < every/3 || quarters[0] < 800 || quarters[1] < 800 {
 		t.Errorf("2,000 first pings from %v to %v, %v in each quarter: want them spread over %v", lo, hi, quarters, every/2)
+	}
+}
+
+// An open socket does not keep the upgrade's HTTP handler running: the
+// handler returns once the socket is up, so net/http lets go of the
+// request, its headers and its buffers, and the socket is served on
+// goroutines of its own. It still takes frames, gets pushes and, once
+// closed, leaves the hub.
+func TestAnOpenSocketHoldsNoHandler(t *testing.T) {
+	e := newEnv(t)
+	panels := []*websocket.Conn{e.panel("c1", kb.RoleAgent), e.panel("c1", kb.RoleManager), e.panel("c2", kb.RoleAgent)}
+	inHandler := func() int {
+		buf := make([]byte, 1<<20)
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		return strings.Count(stacks, "web.(*Server).openSocket(")
+	}
+	for deadline := time.Now().Add(5 * time.Second); inHandler() > 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines still in the upgrade's handler 5 s after the sockets opened", inHandler())
+		}
+	}
+	if n := e.srv.Sockets(); n != 3 {
+		t.Fatalf("%d sockets in the hub, want 3", n)
+	}
+
+	e.postTurn("c1", "buyer", "充电宝多久发货")
+	for i, p := range panels[:2] {
+		if f := mustRead(t, p); f.Type != "suggestions" || f.Conversation != "c1" || f.Turn != 0 {
+			t.Errorf("panel %d: frame %+v, want turn 0's set", i, f)
+		}
+	}
+	send(t, panels[2], map[string]any{"type": "check", "ref": "d1", "text": "亲,保证明天一定送到"})
+	if f := mustRead(t, panels[2]); f.Type != "check" || f.Ref != "d1" {
+		t.Errorf("check answer %+v", f)
+	}
+	send(t, panels[2], map[string]any{"type": "turn", "ref": "t1", "role": "buyer", "text": "在吗"})
+	if push, ack := mustRead(t, panels[2]), mustRead(t, panels[2]); push.Type != "suggestions" || ack.Type != "ack" || ack.Ref != "t1" {
+		t.Errorf("a turn over the socket: %+v then %+v, want its set then its ack", push, ack)
+	}
+
+	panels[1].Close()
+	for deadline := time.Now().Add(5 * time.Second); e.srv.Sockets() != 2; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d sockets in the hub 5 s after one closed, want 2", e.srv.Sockets())
+		}
 	}
 }
