@@ -121,15 +121,20 @@ func (f *floorServer) socket(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}()
-	for { // read until the panel goes
-		if _, _, err := conn.NextReader(); err != nil {
-			break
+	// The reader on a goroutine of its own, as gorilla's chat example and
+	// assist serve have it: the handler returns, and net/http lets go of the
+	// upgrade's request and buffers.
+	go func() {
+		for { // read until the panel goes
+			if _, _, err := conn.NextReader(); err != nil {
+				break
+			}
 		}
-	}
-	f.mu.Lock()
-	delete(f.socks[conv], s)
-	f.mu.Unlock()
-	conn.Close()
+		f.mu.Lock()
+		delete(f.socks[conv], s)
+		f.mu.Unlock()
+		conn.Close()
+	}()
 }
 
 // floorJob fills in what the driver needs for the floor: any shop, any
