@@ -54,7 +54,7 @@ func (db *DB) setColumns(ctx context.Context, tx pgx.Tx, t *kb.StoredTurn) (stri
 	ids := make([]int64, len(split.Parts))
 	if db.sets.Known().Lookup(t.Shop, split.Parts, ids) > 0 {
 		var err error
-		if ids, err = partIDs(ctx, tx, t.Shop, split.Parts); err != nil {
+		if ids, err = partIDs(ctx, tx, t.Shop, split.WithBodies()); err != nil {
 			return "", nil, storedSet{}, fmt.Errorf("store suggestion parts: %w", err)
 		}
 	}

@@ -41,19 +41,32 @@ type Row struct {
 }
 
 // Part is a piece of a set stored once per shop, named by its hash.
+//
+// A list's element with a score has a body only once asked for
+// (Split.WithBodies): most parts of a turn are known to the store already,
+// and copying each element around its score cost a turn ~3 KB it never
+// used. Until then the split knows where in the set the element and its
+// score are.
 type Part struct {
 	Hash [16]byte
-	Body []byte
+	Body []byte   // nil for a scored element until Split.WithBodies
+	cut  [4]int32 // such an element is set[cut[0]:cut[3]], its score set[cut[1]:cut[2]]
 }
 
 // Split is a set cut into its parts, ready to be coded once the store has
 // given each part its id.
 type Split struct {
 	Parts   []Part // distinct; Parts[0] is the outline
+	set     []byte // the set cut, while scored elements have no body
 	atNanos int    // the set's time below the microsecond (a store may keep no finer)
 	lists   [][]elem
-	partsAt map[[16]byte]int
+	partsAt map[[16]byte]int // made once Parts outgrow a scan (manyParts)
+	scratch []byte           // a scored element's body, to hash it
 }
+
+// manyParts is how many parts a split looks through one by one before it
+// keeps a map of them: a turn's set has a few dozen at most.
+const manyParts = 32
 
 type elem struct {
 	part  int
@@ -83,31 +96,66 @@ func SplitSet(set []byte, row Row) *Split {
 	if len(set) == 0 || set[0] != '{' || bytes.IndexByte(set, hole) >= 0 {
 		return nil
 	}
-	s := &Split{Parts: make([]Part, 1, 16), partsAt: map[[16]byte]int{}}
+	// Scored elements are joined in a pooled buffer to be hashed and
+	// checked; the check's copy of the set goes to another. A turn's set
+	// is several KB, and every turn is cut and checked.
+	scratch := checkBuffers.Get().(*[]byte)
+	defer putCheckBuffer(scratch)
+	s := &Split{Parts: make([]Part, 1, 32), set: set, scratch: (*scratch)[:0]}
 	outline, ok := s.outline(set, row)
 	if !ok {
 		return nil
 	}
 	s.Parts[0] = Part{Hash: hashOf(outline), Body: outline}
 	// The cut must give back the very bytes: check it here rather than
-	// find out when the set is read. The check's copy of the set goes back
-	// to a pool: a turn's set is several KB, and every turn is checked.
+	// find out when the set is read.
 	code := s.Code(s.indexes())
 	buf := checkBuffers.Get().(*[]byte)
-	got, err := joinTo((*buf)[:0], code, row, func(id int64) ([]byte, bool) { return s.Parts[id].Body, true })
-	same := err == nil && bytes.Equal(got, set)
-	if cap(got) <= maxCheckBuffer {
-		*buf = got
-		checkBuffers.Put(buf)
-	}
-	if !same {
+	defer putCheckBuffer(buf)
+	got, err := joinTo((*buf)[:0], code, row, func(id int64) ([]byte, bool) {
+		p := &s.Parts[id]
+		if p.Body != nil {
+			return p.Body, true
+		}
+		s.scratch = s.appendBody(s.scratch[:0], p)
+		return s.scratch, true
+	})
+	*buf, *scratch = got, s.scratch
+	if err != nil || !bytes.Equal(got, set) {
 		return nil
 	}
-	s.partsAt = nil
+	s.partsAt, s.scratch = nil, nil
 	return s
 }
 
-// checkBuffers holds the buffers SplitSet joins a cut set into to check it;
+// WithBodies gives every part its body and returns the parts: for a store
+// about to write the parts it lacks.
+func (s *Split) WithBodies() []Part {
+	for i := range s.Parts {
+		if p := &s.Parts[i]; p.Body == nil {
+			p.Body = s.appendBody(make([]byte, 0, p.cut[3]-p.cut[0]-(p.cut[2]-p.cut[1])+2), p)
+		}
+	}
+	return s.Parts
+}
+
+// appendBody is the body of scored element p: the element with its score
+// a hole.
+func (s *Split) appendBody(b []byte, p *Part) []byte {
+	b = append(b, s.set[p.cut[0]:p.cut[1]]...)
+	b = append(b, hole, holeScore)
+	return append(b, s.set[p.cut[2]:p.cut[3]]...)
+}
+
+// putCheckBuffer gives b back to checkBuffers unless it grew past
+// maxCheckBuffer.
+func putCheckBuffer(b *[]byte) {
+	if cap(*b) <= maxCheckBuffer {
+		checkBuffers.Put(b)
+	}
+}
+
+// checkBuffers holds the buffers SplitSet joins parts and a cut set into;
 // one past maxCheckBuffer is left to the collector.
 var checkBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
 
@@ -221,7 +269,7 @@ func (s *Split) list(b []byte, i int) ([]elem, int, bool) {
 	parts := len(s.Parts)
 	fail := func() ([]elem, int, bool) {
 		for _, p := range s.Parts[parts:] {
-			delete(s.partsAt, p.Hash)
+			delete(s.partsAt, p.Hash) // a no-op while there is no map
 		}
 		s.Parts = s.Parts[:parts]
 		return nil, -1, false
@@ -249,15 +297,13 @@ func (s *Split) list(b []byte, i int) ([]elem, int, bool) {
 		if e1 < 0 {
 			return fail()
 		}
-		body, score := b[i:e1], []byte(nil)
-		if s1 != 0 {
-			body = make([]byte, 0, e1-i-(s1-s0)+2)
-			body = append(body, b[i:s0]...)
-			body = append(body, hole, holeScore)
-			body = append(body, b[s1:e1]...)
-			score = b[s0:s1]
+		if s1 == 0 {
+			out = append(out, elem{part: s.part(Part{Hash: hashOf(b[i:e1]), Body: b[i:e1]})})
+		} else {
+			p := Part{cut: [4]int32{int32(i), int32(s0), int32(s1), int32(e1)}}
+			p.Hash = s.hashScored(&p)
+			out = append(out, elem{part: s.part(p), score: b[s0:s1]})
 		}
-		out = append(out, elem{part: s.part(body), score: score})
 		i = skipSpace(b, e1)
 		if i >= len(b) {
 			return fail()
@@ -272,14 +318,44 @@ func (s *Split) list(b []byte, i int) ([]elem, int, bool) {
 	}
 }
 
-func (s *Split) part(body []byte) int {
-	h := hashOf(body)
-	if i, ok := s.partsAt[h]; ok {
+// hashScored is hashOf the body p would have, joined in a buffer the
+// split reuses.
+func (s *Split) hashScored(p *Part) [16]byte {
+	s.scratch = s.appendBody(s.scratch[:0], p)
+	return hashOf(s.scratch)
+}
+
+// part is the index of p among the split's parts, added if new.
+func (s *Split) part(p Part) int {
+	if i, ok := s.find(p.Hash); ok {
 		return i
 	}
-	s.Parts = append(s.Parts, Part{Hash: h, Body: body})
-	s.partsAt[h] = len(s.Parts) - 1
+	s.Parts = append(s.Parts, p)
+	if s.partsAt != nil {
+		s.partsAt[p.Hash] = len(s.Parts) - 1
+	}
 	return len(s.Parts) - 1
+}
+
+// find is the index of the element part named h (the outline, Parts[0],
+// is not among them).
+func (s *Split) find(h [16]byte) (int, bool) {
+	if s.partsAt == nil && len(s.Parts) > manyParts {
+		s.partsAt = make(map[[16]byte]int, 2*len(s.Parts))
+		for i := 1; i < len(s.Parts); i++ {
+			s.partsAt[s.Parts[i].Hash] = i
+		}
+	}
+	if s.partsAt != nil {
+		i, ok := s.partsAt[h]
+		return i, ok
+	}
+	for i := 1; i < len(s.Parts); i++ {
+		if s.Parts[i].Hash == h {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 func hashOf(body []byte) [16]byte {

@@ -92,7 +92,7 @@ func roundTrip(t testing.TB, data []byte, row Row) (*Split, []byte) {
 	}
 	ids := make([]int64, len(s.Parts))
 	store := map[int64][]byte{}
-	for i, p := range s.Parts {
+	for i, p := range s.WithBodies() {
 		ids[i] = int64(1000 + i*37)
 		store[ids[i]] = p.Body
 	}
@@ -185,9 +185,50 @@ func TestSamePartAcrossTurns(t *testing.T) {
 	for _, p := range sa.Parts {
 		hashes[p.Hash] = true
 	}
-	for _, p := range sb.Parts {
+	for _, p := range sb.WithBodies() {
 		if !hashes[p.Hash] {
 			t.Errorf("part %s of the second set is new", p.Body)
+		}
+	}
+}
+
+// A scored element's body is made only when a store asks for it, and its
+// hash, taken from the body's pieces, is the hash of that body: a part
+// stored before the pieces keeps its id. Sets with more parts than a split
+// looks through one by one (a map then) and with repeated elements too.
+func TestPartsAreNamedByTheirBodies(t *testing.T) {
+	at := time.Date(2026, 11, 28, 21, 24, 35, 123456789, cst)
+	small, row := benchSet(at)
+	big := sampleSet(row.Conversation, row.Index, row.Text, at)
+	for i := range 3 * manyParts {
+		big.Phrases = append(big.Phrases, phrase{ID: fmt.Sprintf("say-%d", i%(2*manyParts)), Text: "亲~", Score: float64(i%5) / 3})
+	}
+	for _, data := range [][]byte{small, marshal(t, big)} {
+		s := SplitSet(data, row)
+		if s == nil {
+			t.Fatalf("%.80s… not split", data)
+		}
+		lazy := 0
+		for _, p := range s.Parts {
+			if p.Body == nil {
+				lazy++
+			}
+		}
+		if lazy == 0 {
+			t.Errorf("%d parts, every one with its body made before a store asked", len(s.Parts))
+		}
+		seen := map[[16]byte]bool{}
+		for i, p := range s.WithBodies() {
+			if p.Body == nil || hashOf(p.Body) != p.Hash {
+				t.Errorf("part %d: body %q, hash %x, want the hash of the body", i, p.Body, p.Hash)
+			}
+			if seen[p.Hash] {
+				t.Errorf("part %d (%q) kept twice", i, p.Body)
+			}
+			seen[p.Hash] = true
+		}
+		if _, got := roundTrip(t, data, row); !bytes.Equal(got, data) {
+			t.Errorf("joined back:\n%s\nwant\n%s", got, data)
 		}
 	}
 }
@@ -213,7 +254,7 @@ func TestBadCodes(t *testing.T) {
 	s := SplitSet(marshal(t, sampleSet("c-1", 0, "有裂缝", at)), row)
 	ids := make([]int64, len(s.Parts))
 	store := map[int64][]byte{}
-	for i, p := range s.Parts {
+	for i, p := range s.WithBodies() {
 		ids[i] = int64(i + 1)
 		store[ids[i]] = p.Body
 	}
@@ -259,7 +300,7 @@ func TestManySetsThroughTheCache(t *testing.T) {
 			t.Fatalf("set %d not split: %s", i, data)
 		}
 		pid := make([]int64, len(sp.Parts))
-		for j, p := range sp.Parts {
+		for j, p := range sp.WithBodies() {
 			id, ok := ids[p.Hash]
 			if !ok {
 				id = int64(len(ids) + 1)
@@ -326,7 +367,7 @@ func TestTimeBelowTheMicrosecond(t *testing.T) {
 	}
 	store := map[int64][]byte{}
 	ids := make([]int64, len(s.Parts))
-	for i, p := range s.Parts {
+	for i, p := range s.WithBodies() {
 		ids[i] = int64(i + 1)
 		store[ids[i]] = p.Body
 	}

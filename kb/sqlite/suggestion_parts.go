@@ -53,7 +53,7 @@ func (db *DB) setColumns(ctx context.Context, tx sqlTx, t *kb.StoredTurn) (strin
 	ids := make([]int64, len(split.Parts))
 	if db.sets.Known().Lookup(t.Shop, split.Parts, ids) > 0 {
 		var err error
-		if ids, err = db.partIDs(ctx, tx, t.Shop, split.Parts); err != nil {
+		if ids, err = db.partIDs(ctx, tx, t.Shop, split.WithBodies()); err != nil {
 			return "", nil, fmt.Errorf("store suggestion parts: %w", err)
 		}
 	}
@@ -218,7 +218,7 @@ func (db *DB) compactBatch(ctx context.Context, after int64, batch int) (moved i
 			kept++
 			continue
 		}
-		ids, err := db.partIDs(ctx, tx, w.t.Shop, split.Parts)
+		ids, err := db.partIDs(ctx, tx, w.t.Shop, split.WithBodies())
 		if err != nil {
 			return 0, after, 0, fmt.Errorf("compact sets: %w", err)
 		}
