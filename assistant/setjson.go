@@ -3,7 +3,7 @@ package assistant
 import (
 	"encoding/json"
 	"strconv"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"assist/kb/jsontext"
@@ -16,18 +16,30 @@ import (
 // line here fails that test. What encoding/json refuses (NaN, a time it
 // cannot write) goes to encoding/json, for its error.
 func EncodeSet(s *Suggestions) ([]byte, error) {
-	e := setEncoder{b: make([]byte, 0, setSizeHint.Load()+512)}
+	buf := setBuffers.Get().(*[]byte)
+	e := setEncoder{b: (*buf)[:0]}
 	e.suggestions(s)
+	var out []byte
+	if e.ok {
+		// The set outlives the call (pushed, stored, answered): it gets a
+		// slice of its own size, and the buffer it grew in is used again.
+		out = append(make([]byte, 0, len(e.b)), e.b...)
+	}
+	if cap(e.b) <= maxSetBuffer {
+		*buf = e.b
+		setBuffers.Put(buf)
+	}
 	if !e.ok {
 		return json.Marshal(s)
 	}
-	setSizeHint.Store(int64(len(e.b)))
-	return e.b, nil
+	return out, nil
 }
 
-// setSizeHint is the size of the last set encoded: the next is about as
-// long, and starting there spares growing the buffer twice.
-var setSizeHint atomic.Int64
+// setBuffers are the buffers sets are encoded in before they are copied
+// out; one that grew past maxSetBuffer is left to the collector.
+var setBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
+const maxSetBuffer = 64 << 10
 
 type setEncoder struct {
 	b  []byte

@@ -71,6 +71,36 @@ func TestEncodeSetIsJSONMarshal(t *testing.T) {
 	}
 }
 
+// Sets are encoded in a pooled buffer and copied out: a set already
+// pushed or stored must not change when the next is encoded, however the
+// two differ in size.
+func TestEncodeSetResultsAreTheirOwn(t *testing.T) {
+	small := &assistant.Suggestions{Conversation: "c-1", Turn: 1, Role: assistant.Buyer, Text: "在吗"}
+	big := benchSet()
+	var kept [][]byte
+	var want [][]byte
+	for i := range 40 {
+		s := small
+		if i%3 == 0 {
+			s = big
+		}
+		got, err := assistant.EncodeSet(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept = append(kept, got)
+		want = append(want, bytes.Clone(got))
+	}
+	for i := range kept {
+		if !bytes.Equal(kept[i], want[i]) {
+			t.Fatalf("set %d changed after later sets were encoded:\n%s\nwas\n%s", i, kept[i], want[i])
+		}
+		if i > 0 && cap(kept[i]) > 0 && cap(kept[i-1]) > 0 && &kept[i][:cap(kept[i])][cap(kept[i])-1] == &kept[i-1][:cap(kept[i-1])][cap(kept[i-1])-1] {
+			t.Fatalf("sets %d and %d share their memory", i-1, i)
+		}
+	}
+}
+
 func TestEncodeSetRefusesWhatJSONRefuses(t *testing.T) {
 	for name, s := range map[string]assistant.Suggestions{
 		"NaN price":       {Products: []assistant.ProductHit{{Price: math.NaN()}}},
