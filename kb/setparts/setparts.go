@@ -101,7 +101,7 @@ func SplitSet(set []byte, row Row) *Split {
 	// is several KB, and every turn is cut and checked.
 	scratch := checkBuffers.Get().(*[]byte)
 	defer putCheckBuffer(scratch)
-	s := &Split{Parts: make([]Part, 1, 32), set: set, scratch: (*scratch)[:0]}
+	s := &Split{Parts: make([]Part, 1, 16), set: set, scratch: (*scratch)[:0]}
 	outline, ok := s.outline(set, row)
 	if !ok {
 		return nil
