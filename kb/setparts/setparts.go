@@ -65,7 +65,7 @@ type Split struct {
 }
 
 // manyParts is how many parts a split looks through one by one before it
-// keeps a map of them: a turn's set has a few dozen at most.
+// keeps a map of them: a real turn's set has about 7, 12 at most.
 const manyParts = 32
 
 type elem struct {
