@@ -291,9 +291,10 @@ func TestBenchBesideTheFloor(t *testing.T) {
 	if len(rep.Rounds) != 2 {
 		t.Fatalf("%d rounds, want 2", len(rep.Rounds))
 	}
-	var ratios []float64
+	var ratios, ours, floors []float64
 	for i, r := range rep.Rounds {
 		a, f := r.Assist.Result, r.Floor.Result
+		ours, floors = append(ours, a.Latency.P99), append(floors, f.Latency.P99)
 		if a.Pushes == 0 || a.Pushes != a.Expected || f.Pushes == 0 || f.Pushes != f.Expected {
 			t.Errorf("round %d: pushes %d of %d, floor %d of %d", i+1, a.Pushes, a.Expected, f.Pushes, f.Expected)
 		}
@@ -305,9 +306,12 @@ func TestBenchBesideTheFloor(t *testing.T) {
 	if want := (ratios[0] + ratios[1]) / 2; math.Abs(rep.MedianRatio-want) > 1e-9 {
 		t.Errorf("median %g, want %g", rep.MedianRatio, want)
 	}
+	if want := (ours[0] + ours[1]) / (floors[0] + floors[1]); math.Abs(rep.MediansRatio-want) > 1e-9 {
+		t.Errorf("median p99 over the floor's median %g, want %g", rep.MediansRatio, want)
+	}
 	var text strings.Builder
 	rep.write(&text)
-	if !strings.Contains(text.String(), "round 2") || !strings.Contains(text.String(), "median") {
+	if !strings.Contains(text.String(), "round 2") || !strings.Contains(text.String(), "over the floor's median p99") {
 		t.Errorf("report:\n%s", text.String())
 	}
 	if err := c.Run(context.Background(), []string{"-panels", "8", "-beside-floor", "2", "-floor"}, &out, &log); !errors.Is(err, errUsage) {

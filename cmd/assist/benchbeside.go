@@ -26,11 +26,15 @@ type besideRound struct {
 	Ratio  float64      `json:"p99_over_floor"`
 }
 
-// besideReport is what -beside-floor prints with -json.
+// besideReport is what -beside-floor prints with -json. MediansRatio is
+// our median p99 over the floor's median p99: a round's ratio moves with
+// the floor's p99 as much as with ours (the floor alone moves tenfold
+// between runs on a noisy machine), and each median is steadier.
 type besideReport struct {
-	Rounds      []besideRound `json:"rounds"`
-	MedianRatio float64       `json:"median_p99_over_floor"`
-	AtMostTwice int           `json:"rounds_at_most_2x"`
+	Rounds       []besideRound `json:"rounds"`
+	MedianRatio  float64       `json:"median_p99_over_floor"`
+	AtMostTwice  int           `json:"rounds_at_most_2x"`
+	MediansRatio float64       `json:"median_p99_over_median_floor_p99"`
 }
 
 // runBench runs one bench with args (-json among them) and returns its
@@ -71,7 +75,7 @@ func besideArgs(fs *flag.FlagSet) []string {
 // besideFloor runs rounds of assist serve and the floor with args.
 func besideFloor(ctx context.Context, run runBench, args []string, rounds int, stderr io.Writer) (*besideReport, error) {
 	rep := &besideReport{}
-	var ratios []float64
+	var ratios, ourP99, floorP99 []float64
 	for i := range rounds {
 		fmt.Fprintf(stderr, "bench: round %d of %d beside the floor\n", i+1, rounds)
 		ours, err := run(ctx, args, stderr)
@@ -91,14 +95,27 @@ func besideFloor(ctx context.Context, run runBench, args []string, rounds int, s
 		}
 		rep.Rounds = append(rep.Rounds, r)
 		ratios = append(ratios, r.Ratio)
+		ourP99 = append(ourP99, ours.Result.Latency.P99)
+		floorP99 = append(floorP99, floor.Result.Latency.P99)
 	}
-	slices.Sort(ratios)
-	if n := len(ratios); n%2 == 1 {
-		rep.MedianRatio = ratios[n/2]
-	} else {
-		rep.MedianRatio = (ratios[n/2-1] + ratios[n/2]) / 2
+	rep.MedianRatio = median(ratios)
+	if f := median(floorP99); f > 0 {
+		rep.MediansRatio = median(ourP99) / f
 	}
 	return rep, nil
+}
+
+// median sorts xs and returns their median (0 for none).
+func median(xs []float64) float64 {
+	slices.Sort(xs)
+	n := len(xs)
+	switch {
+	case n == 0:
+		return 0
+	case n%2 == 1:
+		return xs[n/2]
+	}
+	return (xs[n/2-1] + xs[n/2]) / 2
 }
 
 func (r *besideReport) write(w io.Writer) {
@@ -117,4 +134,5 @@ func (r *besideReport) write(w io.Writer) {
 			f.Result.Latency.P99, f.ServerCPUPerTurnUS, rd.Ratio)
 	}
 	fmt.Fprintf(w, "  p99 over the floor's: median %.1f×, at most 2× in %d of %d rounds\n", r.MedianRatio, r.AtMostTwice, len(r.Rounds))
+	fmt.Fprintf(w, "  our median p99 over the floor's median p99: %.1f×\n", r.MediansRatio)
 }
