@@ -3,9 +3,9 @@ package assistant
 import (
 	"encoding/json"
 	"strconv"
-	"sync"
 	"time"
 
+	"assist/kb/bufpool"
 	"assist/kb/jsontext"
 )
 
@@ -16,8 +16,8 @@ import (
 // line here fails that test. What encoding/json refuses (NaN, a time it
 // cannot write) goes to encoding/json, for its error.
 func EncodeSet(s *Suggestions) ([]byte, error) {
-	buf := setBuffers.Get().(*[]byte)
-	e := setEncoder{b: (*buf)[:0]}
+	buf := setBuffers.Get()
+	e := setEncoder{b: *buf}
 	e.suggestions(s)
 	var out []byte
 	if e.ok {
@@ -25,10 +25,8 @@ func EncodeSet(s *Suggestions) ([]byte, error) {
 		// slice of its own size, and the buffer it grew in is used again.
 		out = append(make([]byte, 0, len(e.b)), e.b...)
 	}
-	if cap(e.b) <= maxSetBuffer {
-		*buf = e.b
-		setBuffers.Put(buf)
-	}
+	*buf = e.b
+	setBuffers.Put(buf)
 	if !e.ok {
 		return json.Marshal(s)
 	}
@@ -36,10 +34,8 @@ func EncodeSet(s *Suggestions) ([]byte, error) {
 }
 
 // setBuffers are the buffers sets are encoded in before they are copied
-// out; one that grew past maxSetBuffer is left to the collector.
-var setBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
-
-const maxSetBuffer = 64 << 10
+// out.
+var setBuffers = bufpool.New(8<<10, 64<<10)
 
 type setEncoder struct {
 	b  []byte

@@ -10,6 +10,7 @@ import (
 
 	"assist/assistant"
 	"assist/kb"
+	"assist/kb/bufpool"
 )
 
 // writeWait bounds every write to a socket; a peer that cannot take a frame
@@ -161,21 +162,15 @@ func writeFrame(conn *websocket.Conn, f *outFrame) error {
 	if f.head == nil {
 		return conn.WriteMessage(websocket.TextMessage, f.data)
 	}
-	buf := frameBuffers.Get().(*[]byte)
-	b := append(append((*buf)[:0], f.head...), f.data...)
-	err := conn.WriteMessage(websocket.TextMessage, b)
-	if cap(b) <= maxFrameBuffer {
-		*buf = b
-		frameBuffers.Put(buf)
-	}
+	buf := frameBuffers.Get()
+	*buf = append(append(*buf, f.head...), f.data...)
+	err := conn.WriteMessage(websocket.TextMessage, *buf)
+	frameBuffers.Put(buf)
 	return err
 }
 
-// frameBuffers holds the buffers writeFrame joins frames in; one past
-// maxFrameBuffer is left to the collector.
-var frameBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
-
-const maxFrameBuffer = 64 << 10
+// frameBuffers are the buffers writeFrame joins frames in.
+var frameBuffers = bufpool.New(8<<10, 64<<10)
 
 // firstPing is when a socket's first ping comes: at a random moment of the
 // interval's second half. Panels that connected together (all of them,

@@ -24,9 +24,9 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"sync"
 	"time"
 
+	"assist/kb/bufpool"
 	"assist/kb/jsontext"
 )
 
@@ -99,9 +99,9 @@ func SplitSet(set []byte, row Row) *Split {
 	// Scored elements are joined in a pooled buffer to be hashed and
 	// checked; the check's copy of the set goes to another. A turn's set
 	// is several KB, and every turn is cut and checked.
-	scratch := checkBuffers.Get().(*[]byte)
-	defer putCheckBuffer(scratch)
-	s := &Split{Parts: make([]Part, 1, 16), set: set, scratch: (*scratch)[:0]}
+	scratch := checkBuffers.Get()
+	defer checkBuffers.Put(scratch)
+	s := &Split{Parts: make([]Part, 1, 16), set: set, scratch: *scratch}
 	outline, ok := s.outline(set, row)
 	if !ok {
 		return nil
@@ -110,9 +110,9 @@ func SplitSet(set []byte, row Row) *Split {
 	// The cut must give back the very bytes: check it here rather than
 	// find out when the set is read.
 	code := s.Code(s.indexes())
-	buf := checkBuffers.Get().(*[]byte)
-	defer putCheckBuffer(buf)
-	got, err := joinTo((*buf)[:0], code, row, func(id int64) ([]byte, bool) {
+	buf := checkBuffers.Get()
+	defer checkBuffers.Put(buf)
+	got, err := joinTo(*buf, code, row, func(id int64) ([]byte, bool) {
 		p := &s.Parts[id]
 		if p.Body != nil {
 			return p.Body, true
@@ -147,19 +147,8 @@ func (s *Split) appendBody(b []byte, p *Part) []byte {
 	return append(b, s.set[p.cut[2]:p.cut[3]]...)
 }
 
-// putCheckBuffer gives b back to checkBuffers unless it grew past
-// maxCheckBuffer.
-func putCheckBuffer(b *[]byte) {
-	if cap(*b) <= maxCheckBuffer {
-		checkBuffers.Put(b)
-	}
-}
-
-// checkBuffers holds the buffers SplitSet joins parts and a cut set into;
-// one past maxCheckBuffer is left to the collector.
-var checkBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
-
-const maxCheckBuffer = 64 << 10
+// checkBuffers are the buffers SplitSet joins parts and a cut set into.
+var checkBuffers = bufpool.New(8<<10, 64<<10)
 
 func (s *Split) indexes() []int64 {
 	ids := make([]int64, len(s.Parts))
