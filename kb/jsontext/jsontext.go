@@ -2,7 +2,9 @@
 // them, for the paths that run on every turn: a suggestion set is encoded
 // once a turn and its parts are checked against their stored form. Strings
 // that need an escape go through encoding/json itself, so its rules (HTML
-// characters, invalid UTF-8, U+2028) are never restated here.
+// characters, invalid UTF-8, U+2028) are never restated here. It also scans
+// JSON text (scan.go), for the paths that read a few members of a stored set
+// without decoding the rest.
 package jsontext
 
 import (

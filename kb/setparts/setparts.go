@@ -163,12 +163,12 @@ func (s *Split) indexes() []int64 {
 func (s *Split) outline(set []byte, row Row) ([]byte, bool) {
 	out := make([]byte, 0, 256)
 	last := 0
-	end := walkObject(set, skipSpace(set, 0), func(key []byte, v0 int) int {
+	end := jsontext.WalkObject(set, jsontext.SkipSpace(set, 0), func(key []byte, v0 int) int {
 		var fill []byte
 		v1 := -1
 		switch string(key) {
 		case "conversation", "turn", "role", "text", "at":
-			v1 = skipValue(set, v0)
+			v1 = jsontext.SkipValue(set, v0)
 			if v1 < 0 {
 				return -1
 			}
@@ -189,7 +189,7 @@ func (s *Split) outline(set []byte, row Row) ([]byte, bool) {
 		}
 		return v1
 	})
-	if end < 0 || skipSpace(set, end) != len(set) {
+	if end < 0 || jsontext.SkipSpace(set, end) != len(set) {
 		return nil, false
 	}
 	return append(out, set[last:]...), true
@@ -264,7 +264,7 @@ func (s *Split) list(b []byte, i int) ([]elem, int, bool) {
 		return nil, -1, false
 	}
 	var out []elem
-	i = skipSpace(b, i+1)
+	i = jsontext.SkipSpace(b, i+1)
 	if i < len(b) && b[i] == ']' {
 		return []elem{}, i + 1, true
 	}
@@ -273,11 +273,11 @@ func (s *Split) list(b []byte, i int) ([]elem, int, bool) {
 			return fail()
 		}
 		s0, s1 := 0, 0
-		e1 := walkObject(b, i, func(key []byte, v0 int) int {
+		e1 := jsontext.WalkObject(b, i, func(key []byte, v0 int) int {
 			if s1 != 0 || string(key) != "score" {
 				return -1
 			}
-			v1 := skipValue(b, v0)
+			v1 := jsontext.SkipValue(b, v0)
 			if v1 > 0 && isNumber(b[v0:v1]) {
 				s0, s1 = v0, v1
 			}
@@ -293,7 +293,7 @@ func (s *Split) list(b []byte, i int) ([]elem, int, bool) {
 			p.Hash = s.hashScored(&p)
 			out = append(out, elem{part: s.part(p), score: b[s0:s1]})
 		}
-		i = skipSpace(b, e1)
+		i = jsontext.SkipSpace(b, e1)
 		if i >= len(b) {
 			return fail()
 		}
@@ -303,7 +303,7 @@ func (s *Split) list(b []byte, i int) ([]elem, int, bool) {
 		if b[i] != ',' {
 			return fail()
 		}
-		i = skipSpace(b, i+1)
+		i = jsontext.SkipSpace(b, i+1)
 	}
 }
 
