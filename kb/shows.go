@@ -2,7 +2,6 @@ package kb
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -38,56 +37,6 @@ func NudgeID(kind, category string) string {
 		return kind
 	}
 	return kind + ":" + category
-}
-
-// storedMembers is the part of a stored suggestion set that names its
-// suggestions (the set is the assistant's Suggestions, encoded as JSON).
-type storedMembers struct {
-	Product string `json:"product"`
-	Nudges  []struct {
-		Kind     string `json:"kind"`
-		Category string `json:"category"`
-	} `json:"nudges"`
-	Products []struct {
-		ID string `json:"id"`
-	} `json:"products"`
-	Rules []struct {
-		ID string `json:"id"`
-	} `json:"rules"`
-	Phrases []struct {
-		ID string `json:"id"`
-	} `json:"phrases"`
-}
-
-// SetMembers lists the suggestions of a stored suggestion set in the order
-// a panel lists them: nudges, products, rules, phrases. A set repeats a
-// suggestion as often as it holds it.
-func SetMembers(set []byte) ([]SetMember, error) {
-	_, members, err := SetSummary(set)
-	return members, err
-}
-
-// SetSummary is SetMembers with the product the set was for ("" if none),
-// from one decoding of the set.
-func SetSummary(set []byte) (product string, members []SetMember, err error) {
-	var s storedMembers
-	if err := json.Unmarshal(set, &s); err != nil {
-		return "", nil, fmt.Errorf("suggestion set: %w", err)
-	}
-	out := make([]SetMember, 0, len(s.Nudges)+len(s.Products)+len(s.Rules)+len(s.Phrases))
-	for _, n := range s.Nudges {
-		out = append(out, SetMember{SuggestionNudge, NudgeID(n.Kind, n.Category)})
-	}
-	for _, p := range s.Products {
-		out = append(out, SetMember{SuggestionProduct, p.ID})
-	}
-	for _, r := range s.Rules {
-		out = append(out, SetMember{SuggestionRule, r.ID})
-	}
-	for _, p := range s.Phrases {
-		out = append(out, SetMember{SuggestionPhrase, p.ID})
-	}
-	return s.Product, out, nil
 }
 
 // ShowEvents expands a show into the shown events it stands for: one per
