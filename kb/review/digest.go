@@ -53,11 +53,18 @@ type Digest struct {
 	Product  string                 // the first the turns name
 	Shows    []kb.Show              // in the order recorded
 	gap      bool
+
+	// Kept is what the store keeps with the digest for its next refresh
+	// of the conversation (kb/sqlite: its rollup rows as last written, so
+	// as not to read them back), and KeptWeight its size in turns' worth,
+	// counted against the bound. The review never reads it.
+	Kept       any
+	KeptWeight int
 }
 
 // size is what the digest counts for against the bound: a turn, with its
 // set's members, weighs about four shows.
-func (d *Digest) size() int { return len(d.Turns) + len(d.Shows)/4 }
+func (d *Digest) size() int { return len(d.Turns) + len(d.Shows)/4 + d.KeptWeight }
 
 // NewDigests keeps up to max turns' digests.
 func NewDigests(max int) *Digests {

@@ -164,16 +164,57 @@ func (db *DB) refreshReview(ctx context.Context, shop int64, plan refreshPlan) (
 var reviewChunkPaced func(worked, paused time.Duration)
 
 // refreshConvs recomputes convs and writes what changed.
+//
+// Each conversation's rows as written are kept with its digest: only a
+// refresh writes them, one at a time per shop, so the next refresh of a
+// chat that goes on compares with them rather than reading them back (a
+// fifth of the refresh of long chats, all of whose rows it read each
+// time). A write that fails keeps none, and the next refresh reads them.
 func (db *DB) refreshConvs(ctx context.Context, rc *reviewCtx, st *rollupStmts, convs []string) error {
-	rows, err := db.computeRollup(ctx, rc, convs)
-	if err != nil {
-		return err
+	digests := make(map[string]*review.Digest, len(convs))
+	for _, c := range convs {
+		digests[c] = db.digests.Take(rc.shop, c)
 	}
-	old, err := db.readRollup(ctx, rc, convs)
+	rows, err := db.computeRollup(ctx, rc, convs, digests)
 	if err != nil {
-		return err
+		return err // the digests are dropped: a refresh that fails midway keeps nothing
 	}
-	return db.writeRollup(ctx, st, diffRollup(rc, convs, old, rows))
+	old, err := db.storedRollup(ctx, rc, convs, digests)
+	if err == nil {
+		err = db.writeRollup(ctx, st, diffRollup(rc, convs, old, rows))
+	}
+	for c, d := range digests {
+		d.Kept, d.KeptWeight = nil, 0
+		if err == nil {
+			d.Kept, d.KeptWeight = rows[c], rows[c].weight()
+		}
+		db.digests.Put(d)
+	}
+	return err
+}
+
+// storedRollup is the stored rows of convs: those kept with their digests,
+// the rest read.
+func (db *DB) storedRollup(ctx context.Context, rc *reviewCtx, convs []string, digests map[string]*review.Digest) (map[string]*convRows, error) {
+	var unread []string
+	for _, c := range convs {
+		if _, ok := digests[c].Kept.(*convRows); !ok {
+			unread = append(unread, c)
+		}
+	}
+	out := make(map[string]*convRows, len(convs))
+	if len(unread) > 0 {
+		var err error
+		if out, err = db.readRollup(ctx, rc, unread); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range convs {
+		if kept, ok := digests[c].Kept.(*convRows); ok {
+			out[c] = kept
+		}
+	}
+	return out, nil
 }
 
 // RefreshReviewEvery refreshes every shop's review at the given interval
@@ -336,12 +377,12 @@ type convData struct {
 	outcomes []kb.Outcome
 }
 
-func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) (map[string]*convRows, error) {
+// computeRollup computes the rows of convs, bringing their digests (taken
+// by the caller, who puts them back) up to date.
+func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string, digests map[string]*review.Digest) (map[string]*convRows, error) {
 	data := make(map[string]*convData, len(convs))
-	digests := make(map[string]*review.Digest, len(convs))
 	for _, c := range convs {
 		data[c] = &convData{}
-		digests[c] = db.digests.Take(rc.shop, c)
 	}
 	if err := db.digestTurns(ctx, rc, digests); err != nil {
 		return nil, err
@@ -446,9 +487,6 @@ func (db *DB) computeRollup(ctx context.Context, rc *reviewCtx, convs []string) 
 	for _, rows := range out { // in key order, as readRollup reads them back
 		slices.SortFunc(rows.conv, func(a, b convRec) int { return cmp.Or(cmp.Compare(a.agent, b.agent), cmp.Compare(a.week, b.week)) })
 		slices.SortFunc(rows.sugg, func(a, b suggRec) int { return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.sid, b.sid)) })
-	}
-	for _, d := range digests {
-		db.digests.Put(d)
 	}
 	return out, nil
 }

@@ -50,6 +50,10 @@ type convRows struct {
 	sugg []suggRec
 }
 
+// weight is the rows' size in turns' worth, for the digests' bound: a row
+// holds about a third of what a digested turn does.
+func (r *convRows) weight() int { return (len(r.conv) + len(r.sugg)) / 3 }
+
 func (r convRows) equal(o convRows) bool {
 	if len(r.conv) != len(o.conv) || len(r.sugg) != len(o.sugg) {
 		return false

@@ -41,35 +41,136 @@ func TestReviewRefreshByDifference(t *testing.T) {
 func testReviewRefreshByDifference(t *testing.T, keep int) {
 	db := openWithShop(t)
 	db.digests = review.NewDigests(keep)
-	ctx := context.Background()
-	storetest.GrowReviewHistory(t, db, 1, func() { checkDaySums(t, db) })
+	storetest.GrowReviewHistory(t, db, 1, func() { checkDaySums(t, db); checkKeptRows(t, db) })
 	pages := func() []string { return storetest.ReviewPages(t, db, 1) }
 	// The conversations' own rows, beside the pages: not every figure of
 	// them reaches a page.
-	convRows := func() []string {
-		return append(rowStrings(t, db, `SELECT * FROM review_conv ORDER BY conversation, agent, week`),
-			rowStrings(t, db, `SELECT * FROM review_sugg_conv ORDER BY conversation, kind, sid`)...)
-	}
+	convRows := func() []string { return convRowStrings(t, db) }
 	kept, keptRows := pages(), convRows()
+	rollUpFromScratch(t, db)
+	storetest.ComparePages(t, kept, pages())
+	compareRows(t, keptRows, convRows())
+}
+
+// rollUpFromScratch empties the review's tables and rolls every
+// conversation up again, every turn read again.
+func rollUpFromScratch(t *testing.T, db *DB) {
+	t.Helper()
+	ctx := context.Background()
 	if _, err := db.db.ExecContext(ctx, `DELETE FROM review_conv; DELETE FROM review_sugg_conv; DELETE FROM review_agent_day;
 		DELETE FROM review_sugg_day; DELETE FROM review_sugg_pday;
 		INSERT OR IGNORE INTO review_dirty (shop_id, conversation) SELECT shop_id, id FROM conversations
 			UNION SELECT shop_id, conversation FROM events UNION SELECT shop_id, conversation FROM outcomes`); err != nil {
 		t.Fatal(err)
 	}
-	db.digests.Reset() // from scratch: every turn read again
+	db.digests.Reset()
 	if _, err := db.RefreshReview(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
-	storetest.ComparePages(t, kept, pages())
-	if fresh := convRows(); strings.Join(fresh, "\n") != strings.Join(keptRows, "\n") {
-		t.Errorf("conversation rows kept up by differences (%d) differ from those rolled up from scratch (%d)", len(keptRows), len(fresh))
-		for i := range min(len(fresh), len(keptRows)) {
-			if fresh[i] != keptRows[i] {
-				t.Errorf("first difference:\nkept:    %s\nscratch: %s", keptRows[i], fresh[i])
+}
+
+// convRowStrings is the conversations' own rows, printed.
+func convRowStrings(t *testing.T, db *DB) []string {
+	return append(rowStrings(t, db, `SELECT * FROM review_conv ORDER BY conversation, agent, week`),
+		rowStrings(t, db, `SELECT * FROM review_sugg_conv ORDER BY conversation, kind, sid`)...)
+}
+
+func compareRows(t *testing.T, kept, fresh []string) {
+	t.Helper()
+	if strings.Join(fresh, "\n") != strings.Join(kept, "\n") {
+		t.Errorf("conversation rows kept up by differences (%d) differ from those rolled up from scratch (%d)", len(kept), len(fresh))
+		for i := range min(len(fresh), len(kept)) {
+			if fresh[i] != kept[i] {
+				t.Errorf("first difference:\nkept:    %s\nscratch: %s", kept[i], fresh[i])
 				break
 			}
 		}
+	}
+}
+
+// TestRefreshKeepsNoRowsFromAFailedWrite: a refresh whose write fails
+// keeps no rows with its digests (the transaction that failed wrote none
+// of them), so the next refresh reads what is stored, and the rows end as
+// a rollup from scratch makes them.
+func TestRefreshKeepsNoRowsFromAFailedWrite(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	convs := []string{"a", "b", "c"}
+	turns := func(i int) {
+		t.Helper()
+		for _, c := range convs {
+			st := storedTurn(c, i, "在吗")
+			if i%2 == 1 {
+				st.Role, st.PostedBy, st.Text = "agent", "xiaoli", "在的亲"
+			}
+			if err := db.AddTurn(ctx, st); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	turns(0)
+	if _, err := db.RefreshReview(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	checkKeptRows(t, db)
+	if _, err := db.db.ExecContext(ctx, `CREATE TRIGGER fail_b BEFORE INSERT ON review_conv WHEN NEW.conversation = 'b'
+		BEGIN SELECT RAISE(ABORT, 'injected'); END`); err != nil {
+		t.Fatal(err)
+	}
+	turns(1)
+	if _, err := db.RefreshReview(ctx, 1); err == nil || !strings.Contains(err.Error(), "injected") {
+		t.Fatalf("refresh: %v, want the injected failure", err)
+	}
+	checkKeptRows(t, db)
+	if _, err := db.db.ExecContext(ctx, `DROP TRIGGER fail_b`); err != nil {
+		t.Fatal(err)
+	}
+	turns(2)
+	if n, err := db.RefreshReview(ctx, 1); err != nil || n != len(convs) {
+		t.Fatalf("refreshed %d, %v; want %d", n, err, len(convs))
+	}
+	checkKeptRows(t, db)
+	kept := convRowStrings(t, db)
+	rollUpFromScratch(t, db)
+	compareRows(t, kept, convRowStrings(t, db))
+}
+
+// checkKeptRows compares the rows kept with each digest of shop 1 with
+// those stored, which the next refresh would otherwise read.
+func checkKeptRows(t *testing.T, db *DB) {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := db.db.QueryContext(ctx, `SELECT id FROM conversations WHERE shop_id = 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var convs []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		convs = append(convs, c)
+	}
+	rows.Close()
+	rc := &reviewCtx{shop: 1}
+	kept := 0
+	for _, c := range convs {
+		d := db.digests.Take(1, c)
+		if k, ok := d.Kept.(*convRows); ok {
+			kept++
+			stored, err := db.readRollup(ctx, rc, []string{c})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !k.equal(*stored[c]) {
+				t.Fatalf("%s: rows kept %+v, stored %+v", c, *k, *stored[c])
+			}
+		}
+		db.digests.Put(d)
+	}
+	if len(convs) > 10 && kept == 0 {
+		t.Fatalf("none of %d conversations has its rows kept", len(convs))
 	}
 }
 
