@@ -268,3 +268,45 @@ func TestReviewPageDoesNotWait(t *testing.T) {
 		t.Errorf("agents = %+v, want 3 rows", agents)
 	}
 }
+
+// TestClaimGoesRoundTheMarks: the refresh claims a shop's marked
+// conversations round their order, so each is claimed within a round of
+// the marks even when every one claimed is marked again at once (a chat's
+// next turn) and a claim takes fewer than are marked.
+func TestClaimGoesRoundTheMarks(t *testing.T) {
+	db := openWithShop(t)
+	ctx := context.Background()
+	mark := func(convs ...string) {
+		t.Helper()
+		for _, c := range convs {
+			if _, err := db.db.ExecContext(ctx, `INSERT OR IGNORE INTO review_dirty (shop_id, conversation) VALUES (1, ?)`, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var all []string
+	for i := range 10 {
+		all = append(all, fmt.Sprintf("c%02d", i))
+	}
+	mark(all...)
+	claimed := map[string]int{}
+	var after string
+	for round := range 8 { // two rounds of the ten, three at a time
+		convs, err := db.claimDirty(ctx, 1, 3, &after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(convs) != 3 {
+			t.Fatalf("claim %d: %v, want 3", round, convs)
+		}
+		for _, c := range convs {
+			claimed[c]++
+		}
+		mark(convs...)
+	}
+	for _, c := range all {
+		if claimed[c] < 2 {
+			t.Errorf("%s claimed %d times in 24 claims of 10 conversations, want at least 2: %v", c, claimed[c], claimed)
+		}
+	}
+}
