@@ -232,6 +232,44 @@ type benchReport struct {
 	// turns were posted (with the bench's own few goroutines; the floor's
 	// when it runs).
 	Allocs allocFigures `json:"server_allocations"`
+	// Review is the review's backlog at the run's end, where the store
+	// tells it: whether the background refresh kept up with the turns.
+	Review *reviewBacklog `json:"review_backlog,omitempty"`
+}
+
+// reviewBacklog is how far the review's rollups are behind the turns: the
+// conversations marked for the refresh, all the store's, and those never
+// rolled up at all. A refresh that keeps up leaves marked about those that
+// took a turn since its last pass (30 s), and none never rolled up but
+// the newest.
+type reviewBacklog struct {
+	Marked        int `json:"marked"`
+	Conversations int `json:"conversations"`
+	NeverRolledUp int `json:"never_rolled_up"`
+}
+
+// reviewBacklogs is a store that says its review's backlog (SQLite,
+// PostgreSQL).
+type reviewBacklogs interface {
+	ReviewBacklog(ctx context.Context) (marked, conversations, neverRolledUp int, err error)
+}
+
+// reviewBacklogOf is srv's store's review backlog, nil where it cannot say.
+func reviewBacklogOf(ctx context.Context, srv *server) (*reviewBacklog, error) {
+	if srv == nil {
+		return nil, nil
+	}
+	s, ok := srv.db.(reviewBacklogs)
+	if !ok {
+		return nil, nil
+	}
+	var b reviewBacklog
+	var err error
+	b.Marked, b.Conversations, b.NeverRolledUp, err = s.ReviewBacklog(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("bench: review backlog: %w", err)
+	}
+	return &b, nil
 }
 
 // groupCommits is a store that counts its commits of turns (SQLite).
@@ -452,7 +490,11 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 	}
 	perTurn := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(max(1, res.Posted)) }
 	load, _ := os.ReadFile("/proc/loadavg")
-	return &benchReport{Job: params, Result: *res, Idle: idle.figures(), Server: sampler.figures(),
+	backlog, err := reviewBacklogOf(ctx, srv)
+	if err != nil {
+		return nil, err
+	}
+	return &benchReport{Review: backlog, Job: params, Result: *res, Idle: idle.figures(), Server: sampler.figures(),
 		Windows: sampler.windows, ShopHeapMiB: perShop,
 		ServerCPUPerTurnUS: perTurn(self), DriverCPUPerTurnUS: perTurn(child), TurnsPerCommit: turnsPerCommit(srv, groupsBefore),
 		RunnableWaits: waits, Allocs: allocsBetween(heapBefore, heapAfter, res.Posted),
@@ -872,6 +914,10 @@ func (r *benchReport) write(w io.Writer) {
 		mem.HeapInUseMiB, mem.PeakHeapInUseMiB, mem.RSSMiB, mem.PeakRSSMiB, mem.HugePagesMiB, mem.Goroutines, mem.Sockets)
 	if r.ShopHeapMiB > 0 {
 		fmt.Fprintf(w, "  heap per loaded shop %.2f MiB\n", r.ShopHeapMiB)
+	}
+	if b := r.Review; b != nil {
+		fmt.Fprintf(w, "  review backlog     %d of %d conversations marked for the refresh at the end, %d never rolled up\n",
+			b.Marked, b.Conversations, b.NeverRolledUp)
 	}
 	for _, win := range res.Windows {
 		fmt.Fprintf(w, "  window to %-8s  posted %d, failed %d, pushes %d, dropped %d; post-to-push p50 %.2f p99 %.2f ms; answered p99 %.2f ms\n",

@@ -43,6 +43,9 @@ func TestBenchSmallRun(t *testing.T) {
 	if a := rep.Allocs; a.KiBPerTurn <= 0 || a.ObjectsPerTurn < 1 || a.GCCPUPerTurnUS < 0 || a.FaultsPerTurn < 0 {
 		t.Errorf("allocations %+v: want the server's allocations a turn counted", a)
 	}
+	if b := rep.Review; b == nil || b.Conversations < 3 || b.Marked > b.Conversations || b.NeverRolledUp > b.Conversations {
+		t.Errorf("review backlog %+v: want the store's conversations (3 and the warm-up's), and no more marked or never rolled up", b)
+	}
 	if heap.Len() == 0 || rep.TurnsPerCommit < 1 {
 		t.Errorf("heap profile %d bytes, %.2f turns per commit: want a profile and the store's count", heap.Len(), rep.TurnsPerCommit)
 	}

@@ -177,6 +177,19 @@ func (db *DB) rollupShop(ctx context.Context, shop int64) (review.RollupShop, er
 	return rs, nil
 }
 
+// ReviewBacklog says how far the review's rollups are behind the turns:
+// the conversations marked for a refresh, all conversations, and those
+// never rolled up.
+func (db *DB) ReviewBacklog(ctx context.Context) (marked, conversations, neverRolledUp int, err error) {
+	err = db.pool.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM review_dirty), (SELECT COUNT(*) FROM conversations),
+		(SELECT COUNT(*) FROM conversations c WHERE NOT EXISTS
+			(SELECT 1 FROM review_conv r WHERE r.shop_id = c.shop_id AND r.conversation = c.id))`).Scan(&marked, &conversations, &neverRolledUp)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("review backlog: %w", err)
+	}
+	return marked, conversations, neverRolledUp, nil
+}
+
 // refreshChunk recomputes up to refreshChunk marked conversations of the
 // shop under its advisory lock, and reports how many.
 func (db *DB) refreshChunk(ctx context.Context, shop int64, rs review.RollupShop) (int, error) {
