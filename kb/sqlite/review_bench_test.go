@@ -349,7 +349,7 @@ func BenchmarkTurnDuringReview(b *testing.B) {
 				go func() {
 					defer wg.Done()
 					for rctx.Err() == nil {
-						n, _ := db.refreshReview(rctx, 1, background) // as RefreshReviewEvery does
+						n, _, _ := db.refreshReview(rctx, 1, background) // as RefreshReviewEvery does
 						refreshed += n
 						if n == 0 {
 							time.Sleep(10 * time.Millisecond)

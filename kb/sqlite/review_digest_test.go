@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -51,7 +53,7 @@ func TestBackgroundRefreshPausesAfterEachChunk(t *testing.T) {
 	reviewChunkPaced = func(worked, paused time.Duration) { chunks = append(chunks, chunk{worked, paused}) }
 	defer func() { reviewChunkPaced = nil }()
 
-	n, err := db.refreshReview(ctx, 1, background)
+	n, _, err := db.refreshReview(ctx, 1, background)
 	if err != nil || n != convs {
 		t.Fatalf("background refresh: %d conversations, %v; want %d", n, err, convs)
 	}
@@ -73,5 +75,55 @@ func TestBackgroundRefreshPausesAfterEachChunk(t *testing.T) {
 	}
 	if len(chunks) != 1 || chunks[0].paused != 0 {
 		t.Errorf("a page's refresh paused: %+v", chunks)
+	}
+}
+
+// A background pass that leaves a shop on its budget is followed by the
+// next at once, not at the next tick: one tick rolls up a backlog of many
+// budgets' worth.
+func TestBackgroundRefreshGoesOnWhileBehind(t *testing.T) {
+	db := openWithShop(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const convs = 3*refreshChunk + 7
+	for i := range convs {
+		if err := db.AddTurn(ctx, storedTurn(fmt.Sprintf("chat-%03d", i), 0, "这款有优惠吗")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	saved := background
+	background.budget = time.Nanosecond // a chunk a pass
+	defer func() { background = saved }()
+	var mu sync.Mutex
+	var passes []bool
+	caughtUp := make(chan struct{})
+	reviewPassDone = func(behind bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if passes = append(passes, behind); !behind {
+			close(caughtUp)
+		}
+	}
+	defer func() { reviewPassDone = nil }()
+	ticks := make(chan time.Time, 1)
+	ticks <- time.Now() // one tick, and no other
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		db.refreshOnTicks(ctx, ticks, func(err error) { t.Error(err) })
+	}()
+	select {
+	case <-caughtUp:
+	case <-time.After(30 * time.Second):
+		mu.Lock()
+		t.Fatalf("passes after one tick: %v; want them to go on until the marks are gone", passes)
+	}
+	cancel()
+	<-stopped
+	if marked, _, never, err := db.ReviewBacklog(context.Background()); err != nil || marked != 0 || never != 0 {
+		t.Fatalf("after one tick: %d marked, %d never rolled up, %v; want none", marked, never, err)
+	}
+	if want := []bool{true, true, true, true, false}; !slices.Equal(passes, want) {
+		t.Errorf("passes (behind or not) %v, want %v: a chunk each, then one that found nothing left", passes, want)
 	}
 }
