@@ -198,6 +198,15 @@ func TestBenchConversationsEnd(t *testing.T) {
 	if len(rep.Windows) < 2 || rep.Windows[0].CPUSeconds <= 0 || rep.Windows[0].RSSMiB <= 0 {
 		t.Errorf("server windows %+v: want two or more, each with its CPU and RSS", rep.Windows)
 	}
+	// Every turn is in a window, the last one too: the run ends between
+	// ticks (1 s against 400 ms), and its last stretch is a window.
+	posted := 0
+	for _, w := range r.Windows {
+		posted += w.Posted
+	}
+	if posted != r.Posted || len(r.Windows) != 3 {
+		t.Errorf("%d windows hold %d turns of %d posted: want 3 windows, and every turn in one: %+v", len(r.Windows), posted, r.Posted, r.Windows)
+	}
 	// A CPU profile a window, and one for the rest of the run after the last.
 	for i := 1; i <= len(rep.Windows)+1; i++ {
 		f, err := os.Open(fmt.Sprintf("%s.%d", profiles, i))

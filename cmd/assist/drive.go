@@ -488,23 +488,37 @@ func (m *measures) report(ctx context.Context, start time.Time, every time.Durat
 	for {
 		select {
 		case <-done:
+			// The run's last window ends as the run does, with its last
+			// tick or just before it: closed here, whichever came first,
+			// it is not lost.
+			m.closeWindow(start, w, false)
 			return
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			m.closeWindow(start, w, true)
 		}
-		now := [4]int64{m.posted.Load(), m.failed.Load(), m.pushes.Load(), m.dropped.Load()}
-		m.mu.Lock()
-		win := window{End: time.Since(start).Round(time.Second).String(),
-			Posted: int(now[0] - m.last[0]), Failed: int(now[1] - m.last[1]),
-			Pushes: int(now[2] - m.last[2]), Dropped: int(now[3] - m.last[3]),
-			Latency: percentilesOf(m.winPush), PostLatency: percentilesOf(m.winPost)}
-		m.winPost, m.winPush, m.last = m.winPost[:0], m.winPush[:0], now
-		m.windows = append(m.windows, win)
-		m.mu.Unlock()
-		b, _ := json.Marshal(win)
-		fmt.Fprintf(w, "drive: window %s\n", b)
 	}
+}
+
+// closeWindow closes the window that ends now and writes it to w; one in
+// which no turn was posted is left out unless always.
+func (m *measures) closeWindow(start time.Time, w io.Writer, always bool) {
+	now := [4]int64{m.posted.Load(), m.failed.Load(), m.pushes.Load(), m.dropped.Load()}
+	m.mu.Lock()
+	if !always && now[0] == m.last[0] && now[1] == m.last[1] { // no turn since: stragglers' pushes only
+		m.mu.Unlock()
+		return
+	}
+	win := window{End: time.Since(start).Round(time.Second).String(),
+		Posted: int(now[0] - m.last[0]), Failed: int(now[1] - m.last[1]),
+		Pushes: int(now[2] - m.last[2]), Dropped: int(now[3] - m.last[3]),
+		Latency: percentilesOf(m.winPush), PostLatency: percentilesOf(m.winPost)}
+	m.winPost, m.winPush, m.last = m.winPost[:0], m.winPush[:0], now
+	m.windows = append(m.windows, win)
+	m.mu.Unlock()
+	b, _ := json.Marshal(win)
+	fmt.Fprintf(w, "drive: window %s\n", b)
 }
 
 // maxFailuresLogged is how many failed turns the driver describes.
