@@ -33,7 +33,7 @@ const refreshChunk = 50
 
 // background is how RefreshReviewEvery refreshes a shop: for at most 10 s,
 // so that a shop whose turns arrive faster than they are rolled up does not
-// hold the loop (the rest waits for the next tick); leaving the write lock
+// hold the loop (the rest waits for the next pass); leaving the write lock
 // free four times as long as it held it, so that turns keep most of the
 // lock's time and a backlog still drains; and pausing three times as long
 // as each chunk worked, so that it takes a quarter of a core, not a whole
