@@ -212,11 +212,11 @@ func plainOrNull(b []byte, v0 int) (s string, v1 int, ok bool) {
 
 // isNull reports whether the value at b[i] is the literal null.
 func isNull(b []byte, i int) bool {
-	if len(b)-i < len("null") || string(b[i:i+len("null")]) != "null" {
+	if i >= len(b) || b[i] != 'n' { // not a literal: nothing to skip
 		return false
 	}
-	j := i + len("null")
-	return j == len(b) || b[j] == ',' || b[j] == '}' || b[j] == ']' || b[j] == ' ' || b[j] == '\t' || b[j] == '\n' || b[j] == '\r'
+	end := jsontext.SkipValue(b, i)
+	return end == i+len("null") && string(b[i:end]) == "null"
 }
 
 // keyIndex is the index in names of key, matched as encoding/json matches
