@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -19,8 +20,20 @@ import (
 const maxReviewTurns = 1000
 
 // reviewRefreshBudget is how long a page may spend bringing rollups up to
-// date; what is left waits for the server's background refresh.
+// date (Config.ReviewRefresh); what is left waits for the server's
+// background refresh, and the page says how many conversations that is.
 const reviewRefreshBudget = 150 * time.Millisecond
+
+// refreshForPage brings the shop's rollups up to date as far as the page's
+// budget allows, and says how many conversations are left uncounted: after
+// a burst of chats the figures lag them, and a manager is told so rather
+// than shown them as whole.
+func (s *Server) refreshForPage(ctx context.Context, shop int64) (pending int, err error) {
+	if _, err := s.review.RefreshReviewFor(ctx, shop, s.reviewRefresh); err != nil {
+		return 0, err
+	}
+	return s.review.ReviewPending(ctx, shop)
+}
 
 // maxReviewConversations bounds the conversations listed behind a figure.
 const maxReviewConversations = 500
@@ -114,7 +127,8 @@ func (s *Server) reviewSuggestions(w http.ResponseWriter, r *http.Request, p *pr
 	if err != nil {
 		return err
 	}
-	if _, err := s.review.RefreshReviewFor(r.Context(), p.Shop, reviewRefreshBudget); err != nil {
+	pending, err := s.refreshForPage(r.Context(), p.Shop)
+	if err != nil {
 		return err
 	}
 	rows, trend, err := s.review.ReviewSuggestions(r.Context(), p.Shop, f)
@@ -140,7 +154,8 @@ func (s *Server) reviewSuggestions(w http.ResponseWriter, r *http.Request, p *pr
 		Suggestions []reviewSuggestionLine `json:"suggestions"`
 		Days        []trendLine            `json:"days"`
 		Weeks       []trendLine            `json:"weeks"`
-	}{out, days, weeks})
+		Pending     int                    `json:"pending"` // conversations not yet counted
+	}{out, days, weeks, pending})
 	return nil
 }
 
@@ -209,7 +224,8 @@ func (s *Server) reviewAgents(w http.ResponseWriter, r *http.Request, p *princip
 	if err != nil {
 		return err
 	}
-	if _, err := s.review.RefreshReviewFor(r.Context(), p.Shop, reviewRefreshBudget); err != nil {
+	pending, err := s.refreshForPage(r.Context(), p.Shop)
+	if err != nil {
 		return err
 	}
 	rows, err := s.review.ReviewAgents(r.Context(), p.Shop, f)
@@ -233,9 +249,10 @@ func (s *Server) reviewAgents(w http.ResponseWriter, r *http.Request, p *princip
 		return err
 	}
 	writeJSON(w, http.StatusOK, struct {
-		Agents []reviewAgentLine `json:"agents"`
-		Names  []string          `json:"names"`
-	}{out, names})
+		Agents  []reviewAgentLine `json:"agents"`
+		Names   []string          `json:"names"`
+		Pending int               `json:"pending"`
+	}{out, names, pending})
 	return nil
 }
 
@@ -276,7 +293,8 @@ func (s *Server) reviewConversations(w http.ResponseWriter, r *http.Request, p *
 	if !review.ValidFigure(figure) {
 		return kb.Errorf(kb.EInvalid, "figure=%q 不可用 (unknown figure)", clip(figure))
 	}
-	if _, err := s.review.RefreshReviewFor(r.Context(), p.Shop, reviewRefreshBudget); err != nil {
+	pending, err := s.refreshForPage(r.Context(), p.Shop)
+	if err != nil {
 		return err
 	}
 	rows, err := s.review.ReviewConversations(r.Context(), p.Shop, f, week, figure, maxReviewConversations)
@@ -301,7 +319,8 @@ func (s *Server) reviewConversations(w http.ResponseWriter, r *http.Request, p *
 	}
 	writeJSON(w, http.StatusOK, struct {
 		Conversations []reviewConversationLine `json:"conversations"`
-	}{out})
+		Pending       int                      `json:"pending"`
+	}{out, pending})
 	return nil
 }
 

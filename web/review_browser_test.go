@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -114,7 +115,10 @@ func startReviewAppOn(t *testing.T, db reviewAppStore, setClock func(func() time
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { desk.Close() })
-	srv, err := web.New(web.Config{Store: db, Desk: desk, Hub: hub, Now: now, Logger: log, EventFlush: 20 * time.Millisecond})
+	// A page's refresh stops after its first chunk, so that a burst of
+	// chats leaves some for the page to tell of (testPendingInBrowser).
+	srv, err := web.New(web.Config{Store: db, Desk: desk, Hub: hub, Now: now, Logger: log, EventFlush: 20 * time.Millisecond,
+		ReviewRefresh: time.Nanosecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,6 +234,7 @@ func testReviewInBrowser(t *testing.T, app *reviewApp, shots string) {
 		t.Errorf("the page shows %d turns, the store holds %d (%v)", turns, len(stored), err)
 	}
 	saveArtifact(t, shots+"-conversation.png", run(t, ctx, chromedp.FullScreenshot(100)))
+	testPendingInBrowser(t, ctx, app, shots)
 	console.check(t)
 
 	// An agent is refused.
@@ -245,5 +250,56 @@ func testReviewInBrowser(t *testing.T, app *reviewApp, shots string) {
 	status := run(t, ctx, chromedp.Evaluate[int](`fetch('/api/v1/shops/`+itoa(app.shopID)+`/review/agents').then(r => r.status)`, chromedp.EvalAwaitPromise))
 	if status != 403 || !strings.Contains(notice, "主管") {
 		t.Errorf("an agent on /review: API %d, notice %q; want 403 and a notice naming who may look", status, notice)
+	}
+}
+
+// testPendingInBrowser plays a burst of chats the review has not counted:
+// the page counts a chunk of them and says how many are left, as the store
+// does; 重新读取 counts another chunk and says the new number; the
+// conversation tab, read whole, says nothing of them.
+func testPendingInBrowser(t *testing.T, ctx context.Context, app *reviewApp, shots string) {
+	t.Helper()
+	bg := context.Background()
+	for i := range 500 {
+		if err := app.db.AddTurn(bg, &kb.StoredTurn{Shop: app.shopID, Conversation: fmt.Sprintf("burst-%03d", i), Role: "buyer",
+			Text: "在吗", At: time.Now(), PostedBy: "token:platform", Suggestions: []byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	said := func() int {
+		text := run(t, ctx, chromedp.Text(chromedp.CSS(`#pending`)))
+		var n int
+		if _, err := fmt.Sscanf(text, "还有 %d 个会话", &n); err != nil {
+			t.Fatalf("the notice says %q, want the number of conversations not counted: %v", text, err)
+		}
+		if left, err := app.db.ReviewPending(bg, app.shopID); err != nil || n != left || n == 0 || n >= 500 {
+			t.Fatalf("the page says %d conversations are not counted; the store has %d (%v); want the same, fewer than the 500 played", n, left, err)
+		}
+		return n
+	}
+	do(t, ctx, "open the suggestions after a burst of chats",
+		chromedp.Click(chromedp.CSS(`#tabs button[data-tab="suggestions"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#pending`)),
+		chromedp.Sleep(400*time.Millisecond))
+	first := said()
+	saveArtifact(t, shots+"-pending.png", run(t, ctx, chromedp.FullScreenshot(100)))
+	do(t, ctx, "read again", chromedp.Click(chromedp.CSS(`#pending button`)),
+		chromedp.Poll[chromedp.Void](`!document.getElementById('pending').textContent.includes('还有 `+itoa(int64(first))+` ')`))
+	if again := said(); again >= first {
+		t.Errorf("after 重新读取 the page says %d, before %d: want fewer", again, first)
+	}
+	do(t, ctx, "the conversation tab says nothing of them",
+		chromedp.Click(chromedp.CSS(`#tabs button[data-tab="conversation"]`)),
+		chromedp.WaitNotVisible(chromedp.CSS(`#pending`)))
+	if _, err := app.db.RefreshReview(bg, app.shopID); err != nil {
+		t.Fatal(err)
+	}
+	// The table is emptied first, so that its rows back say the answer is in.
+	do(t, ctx, "read the suggestions once all are counted",
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#table-suggestions tbody').replaceChildren()`),
+		chromedp.Click(chromedp.CSS(`#tabs button[data-tab="suggestions"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#table-suggestions tbody tr[data-id]`)))
+	if shown := run(t, ctx, chromedp.Evaluate[bool](`!document.getElementById('pending').hidden`)); shown {
+		t.Error("with every conversation counted the page still says some are not")
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -163,5 +164,46 @@ func TestReviewRoutes(t *testing.T) {
 	status, body := e.do("GET", shopPath("/review/conversations/c1"), cookie(e.login(kb.RoleManager)), "")
 	if status != http.StatusOK || !strings.Contains(string(body), "充电器能便宜点吗") || !strings.Contains(string(body), `"amount":119.00`) {
 		t.Errorf("conversation: %d %s", status, body)
+	}
+}
+
+// A page counts what its moment allows and says how many conversations it
+// left to the background refresh: with a budget that ends after the first
+// chunk (50 conversations in kb/sqlite), 60 new chats leave 10 after the
+// first page and none after the second; the other shop has none waiting.
+func TestReviewSaysWhatIsNotCounted(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.ReviewRefresh = time.Nanosecond })
+	ctx := context.Background()
+	for i := range 60 {
+		if err := e.store.AddTurn(ctx, &kb.StoredTurn{Shop: chargerID, Conversation: fmt.Sprintf("burst-%02d", i), Role: "buyer",
+			Text: "在吗", At: time.Now(), PostedBy: "token:qianniu", Suggestions: []byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	manager := cookie(e.login(kb.RoleManager))
+	for _, want := range []int{10, 0, 0} {
+		status, body := e.do("GET", shopPath("/review/agents"), manager, "")
+		var got struct {
+			Agents  []json.RawMessage `json:"agents"`
+			Pending *int              `json:"pending"`
+		}
+		if err := json.Unmarshal(body, &got); status != http.StatusOK || err != nil || got.Pending == nil || *got.Pending != want {
+			t.Fatalf("agents: %d %s (%v), want pending %d", status, body, err, want)
+		}
+	}
+	for _, route := range []string{"/review/suggestions", "/review/conversations"} {
+		if status, body := e.do("GET", shopPath(route), manager, ""); status != http.StatusOK || !strings.Contains(string(body), `"pending":0`) {
+			t.Errorf("%s: %d %s, want pending 0", route, status, body)
+		}
+	}
+	if err := e.store.AddTurn(ctx, &kb.StoredTurn{Shop: teaID, Conversation: "tea-1", Role: "buyer", Text: "在吗", At: time.Now(),
+		PostedBy: "token:qianniu", Suggestions: []byte(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := e.store.ReviewPending(ctx, teaID); err != nil || n != 1 {
+		t.Fatalf("the tea shop's pending: %d, %v; want 1", n, err)
+	}
+	if status, body := e.do("GET", shopPath("/review/agents"), manager, ""); status != http.StatusOK || !strings.Contains(string(body), `"pending":0`) {
+		t.Errorf("the charger shop's agents after a tea shop's chat: %d %s, want pending 0", status, body)
 	}
 }

@@ -116,6 +116,7 @@ type ReviewStore interface {
 	ConversationEvents(ctx context.Context, shop int64, conv string) ([]kb.Event, error)
 	ConversationShows(ctx context.Context, shop int64, conv string) ([]kb.Show, error)
 	RefreshReviewFor(ctx context.Context, shop int64, budget time.Duration) (int, error)
+	ReviewPending(ctx context.Context, shop int64) (int, error)
 	ReviewAgents(ctx context.Context, shop int64, f review.Filter) ([]review.AgentRow, error)
 	ReviewAgentNames(ctx context.Context, shop int64) ([]string, error)
 	ReviewConversations(ctx context.Context, shop int64, f review.Filter, week, figure string, limit int) ([]review.ConversationRow, error)
@@ -144,6 +145,9 @@ type Config struct {
 	PingInterval time.Duration // 0: 30 seconds; a peer silent for twice this is dropped
 	SendQueue    int           // frames queued per socket before it is dropped; 0: 64
 	EventFlush   time.Duration // how often shown events are written; 0: 200 ms
+	// ReviewRefresh is how long a review page may spend bringing the
+	// rollups up to date before it answers; 0: 150 ms.
+	ReviewRefresh time.Duration
 }
 
 // Server is the HTTP handler of assist serve.
@@ -156,9 +160,10 @@ type Server struct {
 	log     *slog.Logger
 	now     func() time.Time
 
-	sessionTTL time.Duration
-	ping       time.Duration
-	queueLen   int
+	sessionTTL    time.Duration
+	ping          time.Duration
+	queueLen      int
+	reviewRefresh time.Duration
 
 	mux      *http.ServeMux
 	patterns []string // every API route, for the tests that must cover them all
@@ -194,7 +199,7 @@ func New(cfg Config) (*Server, error) {
 	admin, _ := cfg.Store.(AdminStore)
 	counts, _ := cfg.Store.(LoginThrottleStore)
 	s := &Server{store: cfg.Store, review: review, admin: admin, desk: cfg.Desk, hub: cfg.Hub, origins: origins, log: cfg.Logger, now: cfg.Now,
-		sessionTTL: cfg.SessionTTL, ping: cfg.PingInterval, queueLen: cfg.SendQueue, logins: newLoginThrottle(counts),
+		sessionTTL: cfg.SessionTTL, ping: cfg.PingInterval, queueLen: cfg.SendQueue, reviewRefresh: cfg.ReviewRefresh, logins: newLoginThrottle(counts),
 		gate: newLoginGate(cfg.LoginHashers), proxies: proxies}
 	if _, shared := cfg.Store.(ClosingAnnouncer); !shared {
 		s.tokens = cfg.Hub.tokens
@@ -213,6 +218,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.queueLen <= 0 {
 		s.queueLen = 64
+	}
+	if s.reviewRefresh <= 0 {
+		s.reviewRefresh = reviewRefreshBudget
 	}
 	if s.pages, err = staticFiles(); err != nil {
 		return nil, err

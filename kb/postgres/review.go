@@ -73,7 +73,8 @@ func (db *DB) RefreshReview(ctx context.Context, shop int64) (int, error) {
 
 // RefreshReviewFor is RefreshReview that starts no new chunk once budget
 // has passed (0: no limit), so a page answers in time after a burst of
-// traffic and leaves the rest to RefreshReviewEvery.
+// traffic and leaves the rest to RefreshReviewEvery. It does one chunk at
+// least, as kb/sqlite's does.
 func (db *DB) RefreshReviewFor(ctx context.Context, shop int64, budget time.Duration) (int, error) {
 	mu, _ := refreshLocks.LoadOrStore(refreshKey{db, shop}, &sync.Mutex{})
 	mu.(*sync.Mutex).Lock()
@@ -84,14 +85,16 @@ func (db *DB) RefreshReviewFor(ctx context.Context, shop int64, budget time.Dura
 		return 0, err
 	}
 	total := 0
-	for budget <= 0 || time.Since(start) < budget {
+	for {
+		if budget > 0 && total > 0 && time.Since(start) >= budget {
+			return total, nil
+		}
 		n, err := db.refreshChunk(ctx, shop, rs)
 		total += n
 		if err != nil || n == 0 {
 			return total, err
 		}
 	}
-	return total, nil
 }
 
 // RefreshReviewEvery refreshes every shop's review at the given interval
@@ -175,6 +178,18 @@ func (db *DB) rollupShop(ctx context.Context, shop int64) (review.RollupShop, er
 		return rs, fmt.Errorf("review of shop %d: %w", shop, err)
 	}
 	return rs, nil
+}
+
+// ReviewPending is how many of the shop's conversations have records the
+// review has not counted yet: marked, and not yet claimed by a refresh. A
+// page that stopped on its budget says so rather than show stale figures
+// as whole.
+func (db *DB) ReviewPending(ctx context.Context, shop int64) (int, error) {
+	var n int
+	if err := db.pool.QueryRow(ctx, `SELECT COUNT(*) FROM review_dirty WHERE shop_id = $1`, shop).Scan(&n); err != nil {
+		return 0, fmt.Errorf("review of shop %d: %w", shop, err)
+	}
+	return n, nil
 }
 
 // ReviewBacklog says how far the review's rollups are behind the turns:

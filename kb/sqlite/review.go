@@ -280,6 +280,18 @@ func (db *DB) refreshOnTicks(ctx context.Context, ticks <-chan time.Time, onErro
 // background refresh's passes whether it left a shop on its budget.
 var reviewPassDone func(behind bool)
 
+// ReviewPending is how many of the shop's conversations have records the
+// review has not counted yet: marked, and not yet claimed by a refresh. A
+// page that stopped on its budget says so rather than show stale figures
+// as whole.
+func (db *DB) ReviewPending(ctx context.Context, shop int64) (int, error) {
+	var n int
+	if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM review_dirty WHERE shop_id = ?`, shop).Scan(&n); err != nil {
+		return 0, fmt.Errorf("review of shop %d: %w", shop, err)
+	}
+	return n, nil
+}
+
 // ReviewBacklog says how far the review's rollups are behind the turns:
 // the conversations marked for a refresh, all conversations, and those
 // never rolled up.

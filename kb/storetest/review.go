@@ -24,6 +24,7 @@ type ReviewStore interface {
 	ConversationShows(ctx context.Context, shop int64, conv string) ([]kb.Show, error)
 	RefreshReview(ctx context.Context, shop int64) (int, error)
 	RefreshReviewFor(ctx context.Context, shop int64, budget time.Duration) (int, error)
+	ReviewPending(ctx context.Context, shop int64) (int, error)
 	ReviewAgents(ctx context.Context, shop int64, f review.Filter) ([]review.AgentRow, error)
 	ReviewAgentNames(ctx context.Context, shop int64) ([]string, error)
 	ReviewConversations(ctx context.Context, shop int64, f review.Filter, week, figure string, limit int) ([]review.ConversationRow, error)
@@ -352,18 +353,31 @@ func testReview(t *testing.T, f Factory) {
 	}
 }
 
+// wantPending fails unless n of the shop's conversations wait for the
+// review to count them.
+func wantPending(t *testing.T, db ReviewStore, shop int64, n int) {
+	t.Helper()
+	if got, err := db.ReviewPending(context.Background(), shop); err != nil || got != n {
+		t.Fatalf("pending of shop %d: %d, %v; want %d", shop, got, err, n)
+	}
+}
+
 func testReviewShown(t *testing.T, f Factory, how ShownAs) {
 	ctx := context.Background()
 	db := reviewStore(t, f)
 	shop := SeedReviewShown(t, db, how)
 	other, err := db.ImportShop(ctx, reviewShop("另一家"))
 	must(t, "import", err)
-	if n, err := db.RefreshReview(ctx, shop); err != nil || n != 3 {
+	wantPending(t, db, shop, 3)
+	wantPending(t, db, other.ID, 0)
+	// A page's refresh does a chunk however short its budget.
+	if n, err := db.RefreshReviewFor(ctx, shop, time.Nanosecond); err != nil || n != 3 {
 		t.Fatalf("refresh: %d, %v; want 3 conversations", n, err)
 	}
 	if n, err := db.RefreshReview(ctx, shop); err != nil || n != 0 {
 		t.Fatalf("second refresh: %d, %v; want nothing to do", n, err)
 	}
+	wantPending(t, db, shop, 0)
 	CheckReviewFigures(t, db, shop)
 
 	// Each shop's review is its own.
@@ -385,9 +399,11 @@ func testReviewShown(t *testing.T, f Factory, how ShownAs) {
 		At: at("2026-11-30", "09:30:00"), Order: "o2", Amount: 4500, Items: []kb.OrderItem{{Product: "p2", Quantity: 1}}}); err != nil {
 		t.Fatal(err)
 	}
+	wantPending(t, db, shop, 1)
 	if n, err := db.RefreshReview(ctx, shop); err != nil || n != 1 {
 		t.Fatalf("refresh after an outcome: %d, %v; want 1", n, err)
 	}
+	wantPending(t, db, shop, 0)
 	agents, _ := db.ReviewAgents(ctx, shop, review.Filter{Agent: "xiaowang"})
 	if len(agents) != 1 || agents[0].Converted != 1 || agents[0].PaidAmount != 4500 {
 		t.Errorf("xiaowang after the order = %+v", agents)

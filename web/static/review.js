@@ -33,6 +33,18 @@ function fail(text) {
   notice.hidden = !text;
 }
 
+// showPending says how many conversations the figures do not count yet:
+// the page brings them up to date for a moment only, and after a burst of
+// chats the server's background refresh counts the rest within a minute.
+function showPending(n) {
+  const p = $('pending');
+  p.replaceChildren();
+  p.hidden = !(n > 0);
+  if (p.hidden) return;
+  p.append(`还有 ${n} 个会话的最新记录正在统计,下面的数字暂未包含它们。`,
+    h('button', { type: 'button', class: 'btn small', text: '重新读取', onclick: () => refresh() }));
+}
+
 const pct = (r) => `${(r * 100).toFixed(1)}%`;
 const secs = (s) => (s >= 60 ? `${Math.floor(s / 60)}分${Math.round(s % 60)}秒` : `${s.toFixed(s < 10 ? 1 : 0)}秒`);
 const td = (text, cls) => h('td', { class: cls, text: String(text) });
@@ -74,6 +86,7 @@ async function loadSuggestions() {
   const q = params();
   csvLink($('csv-suggestions'), '/suggestions', q);
   const res = await api('GET', reviewPath('/suggestions', q));
+  showPending(res.pending);
   state.suggestions = res;
   drawSuggestions();
 }
@@ -122,6 +135,7 @@ async function loadAgents() {
   const q = params();
   csvLink($('csv-agents'), '/agents', q);
   const res = await api('GET', reviewPath('/agents', q));
+  showPending(res.pending);
   const rows = res.agents || [];
   const labels = rows.map((r) => `${r.agent} ${r.week.slice(5)}`);
   chart('chart-agents').setOption({
@@ -161,6 +175,7 @@ async function loadBehind(row, figure) {
   q.set('agent', row.agent);
   csvLink($('csv-behind'), '/conversations', q);
   const res = await api('GET', reviewPath('/conversations', q));
+  showPending(res.pending);
   $('behind-title').textContent = `${row.agent} · ${row.week} · ${FIGURES[figure]}(${res.conversations.length} 个会话)`;
   $('table-behind').tHead.replaceChildren(h('tr', {}, ['会话', '日期', '商品', '已回复', '已转化'].map((t) => h('th', { text: t })),
     ['付款', '首响', '均响', '质检分'].map((t) => h('th', { class: 'num', text: t })), h('th', { text: '质检问题' })));
@@ -243,6 +258,7 @@ function showTab(tab) {
   for (const b of $('tabs').querySelectorAll('button')) b.classList.toggle('current', b.dataset.tab === tab);
   for (const t of ['suggestions', 'agents', 'conversation']) $(`view-${t}`).hidden = t !== tab;
   form.hidden = tab === 'conversation';
+  if (tab === 'conversation') showPending(0); // a conversation is read whole, not from the counts
   Object.values(charts).forEach((c) => c.resize());
 }
 
