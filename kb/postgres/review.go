@@ -180,42 +180,24 @@ func (db *DB) RefreshReviewEvery(ctx context.Context, every time.Duration, onErr
 	db.refreshOnTicks(ctx, t.C, onError)
 }
 
-// refreshOnTicks makes a pass over the shops with marks at each tick, each
-// shop refreshed as background says. A pass that left a shop on its
-// budget is followed by the next at once, not at the next tick, so that a
-// shop whose chats take turns faster than a budget a tick rolls up does
-// not fall behind for good (kb/sqlite's, session 28).
+// refreshOnTicks makes a background pass at each tick (review.RefreshOnTicks).
 func (db *DB) refreshOnTicks(ctx context.Context, ticks <-chan time.Time, onError func(error)) {
-	behind := false
-	for {
-		if !behind {
-			select {
-			case <-ctx.Done():
-				return
-			case <-ticks:
-			}
-		} else if ctx.Err() != nil {
-			return
-		}
-		behind = false
-		shops, err := db.dirtyShops(ctx)
-		for _, shop := range shops {
-			if err == nil {
-				var stopped bool
-				_, stopped, err = db.refreshReview(ctx, shop, background)
-				behind = behind || stopped
-			}
-		}
+	review.RefreshOnTicks(ctx, ticks, db.backgroundPass, onError, reviewPassDone)
+}
+
+// backgroundPass refreshes each shop with marks as background says, and
+// says whether it left one on its budget.
+func (db *DB) backgroundPass(ctx context.Context) (behind bool, err error) {
+	shops, err := db.dirtyShops(ctx)
+	for _, shop := range shops {
 		if err != nil {
-			behind = false // a failing store waits for the next tick
-			if ctx.Err() == nil && onError != nil {
-				onError(err)
-			}
+			break
 		}
-		if reviewPassDone != nil {
-			reviewPassDone(behind)
-		}
+		var stopped bool
+		_, stopped, err = db.refreshReview(ctx, shop, background)
+		behind = behind || stopped
 	}
+	return behind, err
 }
 
 func (db *DB) dirtyShops(ctx context.Context) ([]int64, error) {
