@@ -108,8 +108,9 @@ type AdminStore interface {
 }
 
 // ReviewStore is what the managers' review reads and the outcomes route
-// writes. It is optional: a store without it (PostgreSQL, for now) serves
-// everything else, and the review routes answer that it is not there.
+// writes (kb/sqlite and kb/postgres keep it). It is optional: a store
+// without it serves everything else, and the review routes answer that it
+// is not there.
 type ReviewStore interface {
 	AddOutcome(ctx context.Context, shop int64, o *kb.Outcome) (created bool, err error)
 	Outcomes(ctx context.Context, shop int64, conv string) ([]kb.Outcome, error)
@@ -329,7 +330,7 @@ func (s *Server) Sockets() int { return s.hub.count() }
 // reviewStore is the store's review, or a 501 a person can act on.
 func (s *Server) reviewStore() (ReviewStore, error) {
 	if s.review == nil {
-		return nil, kb.Errorf(kb.ENotImplemented, "这个存储还不支持主管复盘与结果回传,请用 SQLite 存储 (the review and outcomes need the SQLite store for now)")
+		return nil, kb.Errorf(kb.ENotImplemented, "这个存储不支持主管复盘与结果回传,请用 SQLite 或 PostgreSQL 存储 (this store keeps no review or outcomes)")
 	}
 	return s.review, nil
 }
