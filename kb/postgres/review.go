@@ -50,7 +50,7 @@ const refreshChunk = 200
 // turns' post-to-push p99 per half minute had a median of 23 ms with no
 // refresh, 71 ms with it unpaced and 57 ms paced (docs/figures.md, session
 // 29). A pass that stopped on its budget is followed by the next at once
-// (review.RefreshOnTicks).
+// (review.Background).
 var background = refreshPlan{budget: 10 * time.Second, idle: 3, wait: true}
 
 // refreshPlan says how a refresh goes about its work.
@@ -145,7 +145,7 @@ func (db *DB) refreshReview(ctx context.Context, shop int64, plan refreshPlan) (
 			return total, false, err
 		}
 		took, paused := time.Since(began), time.Now()
-		if err := idle(ctx, time.Duration(plan.idle*float64(took))); err != nil {
+		if err := review.Sleep(ctx, time.Duration(plan.idle*float64(took))); err != nil {
 			return total, false, err
 		}
 		if reviewChunkPaced != nil {
@@ -158,21 +158,6 @@ func (db *DB) refreshReview(ctx context.Context, shop int64, plan refreshPlan) (
 // refresh took and how long the refresh paused after it.
 var reviewChunkPaced func(took, paused time.Duration)
 
-// idle waits as long as d, or until ctx ends.
-func idle(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // RefreshReviewEvery refreshes every shop's review at the given interval
 // until ctx ends, so pages find little left to do.
 func (db *DB) RefreshReviewEvery(ctx context.Context, every time.Duration, onError func(error)) {
@@ -181,24 +166,13 @@ func (db *DB) RefreshReviewEvery(ctx context.Context, every time.Duration, onErr
 	db.refreshOnTicks(ctx, t.C, onError)
 }
 
-// refreshOnTicks makes a background pass at each tick (review.RefreshOnTicks).
+// refreshOnTicks runs the background refresh (review.Background) at each
+// tick, each shop as background says.
 func (db *DB) refreshOnTicks(ctx context.Context, ticks <-chan time.Time, onError func(error)) {
-	review.RefreshOnTicks(ctx, ticks, db.backgroundPass, onError, reviewPassDone)
-}
-
-// backgroundPass refreshes each shop with marks as background says, and
-// says whether it left one on its budget.
-func (db *DB) backgroundPass(ctx context.Context) (behind bool, err error) {
-	shops, err := db.dirtyShops(ctx)
-	for _, shop := range shops {
-		if err != nil {
-			break
-		}
-		var stopped bool
-		_, stopped, err = db.refreshReview(ctx, shop, background)
-		behind = behind || stopped
-	}
-	return behind, err
+	review.Background{Shops: db.dirtyShops, Refresh: func(ctx context.Context, shop int64) (bool, error) {
+		_, stopped, err := db.refreshReview(ctx, shop, background)
+		return stopped, err
+	}, OnError: onError, Done: reviewPassDone}.Run(ctx, ticks)
 }
 
 func (db *DB) dirtyShops(ctx context.Context) ([]int64, error) {

@@ -236,24 +236,13 @@ func (db *DB) RefreshReviewEvery(ctx context.Context, every time.Duration, onErr
 	db.refreshOnTicks(ctx, t.C, onError)
 }
 
-// refreshOnTicks makes a background pass at each tick (review.RefreshOnTicks).
+// refreshOnTicks runs the background refresh (review.Background) at each
+// tick, each shop as background says.
 func (db *DB) refreshOnTicks(ctx context.Context, ticks <-chan time.Time, onError func(error)) {
-	review.RefreshOnTicks(ctx, ticks, db.backgroundPass, onError, reviewPassDone)
-}
-
-// backgroundPass refreshes each shop with marks as background says, and
-// says whether it left one on its budget.
-func (db *DB) backgroundPass(ctx context.Context) (behind bool, err error) {
-	shops, err := db.dirtyShops(ctx)
-	for _, shop := range shops {
-		if err != nil {
-			break
-		}
-		var stopped bool
-		_, stopped, err = db.refreshReview(ctx, shop, background)
-		behind = behind || stopped
-	}
-	return behind, err
+	review.Background{Shops: db.dirtyShops, Refresh: func(ctx context.Context, shop int64) (bool, error) {
+		_, stopped, err := db.refreshReview(ctx, shop, background)
+		return stopped, err
+	}, OnError: onError, Done: reviewPassDone}.Run(ctx, ticks)
 }
 
 // reviewPassDone, when set (by a test), is told at the end of each of the

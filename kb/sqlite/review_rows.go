@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"assist/kb/review"
 )
 
 // The review's rows as stored, and how a chunk of conversations moves them.
@@ -508,14 +510,7 @@ func (st *rollupStmts) idle(ctx context.Context, wait time.Duration) error {
 	}
 	start := time.Now()
 	defer func() { st.paused += time.Since(start) }()
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return review.Sleep(ctx, wait)
 }
 
 // writeSome writes the first of writes in one transaction, and those after
