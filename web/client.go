@@ -41,34 +41,94 @@ type retraction struct {
 	turn int
 }
 
-// client is one WebSocket: one reader goroutine (serveSocket) and one
-// writer goroutine, since gorilla allows one concurrent writer only. Close
-// and WriteControl may be called from anywhere.
+// client is one WebSocket: one reader goroutine (serveSocket) and, only
+// while frames wait, one writer goroutine (gorilla allows one concurrent
+// writer). An idle panel has no writer and its pings are a timer, not a
+// goroutine: of a server's 10,000 panels each would otherwise park a
+// goroutine and a ticking timer for the collector to scan at every cycle
+// (docs/figures.md, session 30). Close and WriteControl may be called from
+// anywhere.
 type client struct {
 	conn  *websocket.Conn // set by attach, before ready is closed
 	ready chan struct{}
 	hub   *Hub
 	topic topic
 	who   *principal
-	queue chan *outFrame
 	done  chan struct{}
 	once  sync.Once
 	// checkAsked is set while the socket waits for its check (socketChecks),
 	// so it is queued once however often it pings meanwhile.
 	checkAsked atomic.Bool
+
+	mu      sync.Mutex
+	queue   []*outFrame // waiting to be written, oldest first
+	most    int         // frames queue may hold: more and the panel is too slow
+	out     *socketOut  // set by start; until then frames wait
+	writing bool        // a writer goroutine is emptying queue
+	pings   *time.Timer // queues the next ping; set by start
 }
+
+// socketOut is how a server's sockets write, the same for every socket.
+// record is told about every suggestion set written or taken back, pinged
+// about every ping (the caller is checked again then). now is the server's
+// clock, the one its sessions' ends were set by.
+type socketOut struct {
+	ping   time.Duration
+	now    func() time.Time
+	record func(*client, *outFrame)
+	pinged func(*client)
+}
+
+// pingFrame stands in a socket's queue for a ping, which thus waits behind
+// the frames queued before it, as a writer's ping always did.
+var pingFrame = &outFrame{}
 
 // newClient makes a client that can be subscribed and queued to before its
 // connection exists; attach hands it the connection.
 func newClient(h *Hub, t topic, who *principal, queueLen int) *client {
-	return &client{ready: make(chan struct{}), hub: h, topic: t, who: who,
-		queue: make(chan *outFrame, queueLen), done: make(chan struct{})}
+	return &client{ready: make(chan struct{}), hub: h, topic: t, who: who, most: queueLen, done: make(chan struct{})}
 }
 
 // attach gives the client its connection; nil when the upgrade failed.
 func (c *client) attach(conn *websocket.Conn) {
 	c.conn = conn
 	close(c.ready)
+}
+
+// start lets the client write, through out: what was queued since it
+// subscribed first, then pushes and pings.
+func (c *client) start(out *socketOut) {
+	c.mu.Lock()
+	c.out = out
+	c.pings = time.AfterFunc(firstPing(out.ping), c.pingDue)
+	kick := c.kick()
+	c.mu.Unlock()
+	if kick {
+		go c.write()
+	}
+}
+
+// kick reports whether a writer must be started for the queue, and marks it
+// started. c.mu is held.
+func (c *client) kick() bool {
+	if c.out == nil || c.writing || len(c.queue) == 0 {
+		return false
+	}
+	c.writing = true
+	return true
+}
+
+// pingDue queues a ping and sets the next one.
+func (c *client) pingDue() {
+	select {
+	case <-c.done:
+		return
+	default:
+	}
+	c.enqueue(pingFrame)
+	c.mu.Lock()
+	c.pings.Reset(c.out.ping)
+	c.mu.Unlock()
 }
 
 // enqueue hands f to the writer without waiting. A full queue means the
@@ -80,14 +140,21 @@ func (c *client) enqueue(f *outFrame) {
 		return
 	default:
 	}
-	select {
-	case c.queue <- f:
-	default:
+	c.mu.Lock()
+	if len(c.queue) >= c.most {
+		c.mu.Unlock()
 		go func() {
 			c.hub.unsubscribe(c)
 			// Its writer is most likely stuck: do not wait long to say why.
 			c.closeWith(websocket.ClosePolicyViolation, "too slow: frames dropped, reconnect", 100*time.Millisecond)
 		}()
+		return
+	}
+	c.queue = append(c.queue, f)
+	kick := c.kick()
+	c.mu.Unlock()
+	if kick {
+		go c.write()
 	}
 }
 
@@ -96,7 +163,7 @@ func (c *client) enqueue(f *outFrame) {
 // first close counts.
 func (c *client) closeWith(code int, reason string, wait time.Duration) {
 	c.once.Do(func() {
-		close(c.done)
+		c.stop()
 		if <-c.ready; c.conn == nil {
 			return
 		}
@@ -108,51 +175,73 @@ func (c *client) closeWith(code int, reason string, wait time.Duration) {
 // drop closes a connection that is already broken, without a close frame.
 func (c *client) drop() {
 	c.once.Do(func() {
-		close(c.done)
+		c.stop()
 		if <-c.ready; c.conn != nil {
 			c.conn.Close()
 		}
 	})
 }
 
-// writeLoop sends queued frames and pings until the client is closed.
-// record is told about every suggestion set written or taken back, pinged
-// about every ping (the caller is checked again then). now is the server's
-// clock, the one its sessions' ends were set by.
-func (c *client) writeLoop(ping time.Duration, now func() time.Time, record func(*client, *outFrame), pinged func(*client)) {
-	pings := time.NewTimer(firstPing(ping))
-	defer pings.Stop()
+// stop ends the client's writing: no frame is queued or written after it,
+// and no ping is due.
+func (c *client) stop() {
+	close(c.done)
+	c.mu.Lock()
+	if c.pings != nil {
+		c.pings.Stop()
+	}
+	c.queue = nil
+	c.mu.Unlock()
+}
+
+// write sends the queued frames, then ends: the next frame queued starts
+// another writer.
+func (c *client) write() {
 	for {
+		c.mu.Lock()
+		if len(c.queue) == 0 {
+			c.queue, c.writing = nil, false
+			c.mu.Unlock()
+			return
+		}
+		f := c.queue[0]
+		c.queue[0], c.queue = nil, c.queue[1:]
+		out := c.out
+		c.mu.Unlock()
 		select {
 		case <-c.done:
 			return
-		case f := <-c.queue:
-			if c.who.expired(now()) {
-				c.closeWith(websocket.ClosePolicyViolation, "session expired: log in again", time.Second)
-				return
-			}
-			c.conn.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := writeFrame(c.conn, f); err != nil {
-				c.drop()
-				return
-			}
-			if f.shown != nil || f.retracted != nil {
-				record(c, f)
-			}
-		case <-pings.C:
-			pings.Reset(ping)
-			if c.who.expired(now()) {
-				c.closeWith(websocket.ClosePolicyViolation, "session expired: log in again", time.Second)
-				return
-			}
-			pinged(c) // its caller is checked again, without holding up its frames
-			c.conn.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := c.conn.WriteMessage(websocket.PingMessage, nil); err != nil {
-				c.drop()
-				return
-			}
+		default:
+		}
+		if !c.send(out, f) {
+			return
 		}
 	}
+}
+
+// send writes f (or a ping) and reports whether the socket is still open.
+func (c *client) send(out *socketOut, f *outFrame) bool {
+	if c.who.expired(out.now()) {
+		c.closeWith(websocket.ClosePolicyViolation, "session expired: log in again", time.Second)
+		return false
+	}
+	var err error
+	if f == pingFrame {
+		out.pinged(c) // its caller is checked again, without holding up its frames
+		c.conn.SetWriteDeadline(time.Now().Add(writeWait))
+		err = c.conn.WriteMessage(websocket.PingMessage, nil)
+	} else {
+		c.conn.SetWriteDeadline(time.Now().Add(writeWait))
+		err = writeFrame(c.conn, f)
+	}
+	if err != nil {
+		c.drop()
+		return false
+	}
+	if f.shown != nil || f.retracted != nil {
+		out.record(c, f)
+	}
+	return true
 }
 
 // writeFrame writes f as one text message. A frame in two pieces is joined

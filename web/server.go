@@ -164,6 +164,7 @@ type Server struct {
 	sessionTTL    time.Duration
 	ping          time.Duration
 	queueLen      int
+	socketOut     *socketOut
 	reviewRefresh time.Duration
 
 	mux      *http.ServeMux
@@ -228,6 +229,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.events = newRecorder(cfg.Store, s.log, cfg.EventFlush)
 	s.checks = newSocketChecks(cfg.Store, cfg.Hub, s.log, s.ping)
+	s.socketOut = &socketOut{ping: s.ping, now: s.now, record: s.recordShown, pinged: s.checks.ask}
 	s.mux = http.NewServeMux()
 	s.routes()
 	return s, nil

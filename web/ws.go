@@ -65,7 +65,7 @@ func (s *Server) openSocket(w http.ResponseWriter, r *http.Request, p *principal
 		return nil // Upgrade has answered the request itself
 	}
 	capSendBuffer(conn.NetConn())
-	go c.writeLoop(s.ping, s.now, s.recordShown, s.checks.ask)
+	c.start(s.socketOut)
 	go s.serveSocket(c)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -342,15 +343,7 @@ func TestFirstPingsSpreadOverHalfAnInterval(t *testing.T) {
 func TestAnOpenSocketHoldsNoHandler(t *testing.T) {
 	e := newEnv(t)
 	panels := []*websocket.Conn{e.panel("c1", kb.RoleAgent), e.panel("c1", kb.RoleManager), e.panel("c2", kb.RoleAgent)}
-	inHandler := func() int {
-		buf := make([]byte, 1<<20)
-		n := runtime.Stack(buf, true)
-		for n == len(buf) { // cut short: all of them, or the count means nothing
-			buf = make([]byte, 2*len(buf))
-			n = runtime.Stack(buf, true)
-		}
-		return strings.Count(string(buf[:n]), "web.(*Server).openSocket(")
-	}
+	inHandler := func() int { return goroutinesIn("web.(*Server).openSocket(") }
 	for deadline := time.Now().Add(5 * time.Second); inHandler() > 0; time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d goroutines still in the upgrade's handler 5 s after the sockets opened", inHandler())
@@ -381,4 +374,95 @@ func TestAnOpenSocketHoldsNoHandler(t *testing.T) {
 			t.Fatalf("%d sockets in the hub 5 s after one closed, want 2", e.srv.Sockets())
 		}
 	}
+}
+
+// goroutinesIn counts the goroutines whose stacks pass through fn (a
+// function's name as a stack dump spells it, or the start of one).
+func goroutinesIn(fn string) int {
+	buf := make([]byte, 1<<20)
+	n := runtime.Stack(buf, true)
+	for n == len(buf) { // cut short: all of them, or the count means nothing
+		buf = make([]byte, 2*len(buf))
+		n = runtime.Stack(buf, true)
+	}
+	count := 0
+	for _, g := range strings.Split(string(buf[:n]), "\n\n") {
+		if strings.Contains(g, fn) {
+			count++
+		}
+	}
+	return count
+}
+
+// An idle panel holds no writer goroutine: one starts when frames wait and
+// ends once they are written. Its pings still come, from a timer, and its
+// pushes arrive in order.
+func TestAnIdleSocketHoldsNoWriter(t *testing.T) {
+	const ping = 60 * time.Millisecond
+	e := newEnv(t, func(c *Config) { c.PingInterval = ping })
+	// Each panel reads all the time, as a browser does, answering pings
+	// (the server closes a panel silent for two intervals).
+	type panel struct {
+		pings  atomic.Int32
+		frames chan []byte
+	}
+	var panels [2]*panel
+	for k, role := range []kb.Role{kb.RoleAgent, kb.RoleManager} {
+		conn, p := e.panel("c1", role), &panel{frames: make(chan []byte, 16)}
+		conn.SetPingHandler(func(data string) error {
+			p.pings.Add(1)
+			return conn.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
+		})
+		go func() {
+			defer close(p.frames)
+			for {
+				_, b, err := conn.ReadMessage()
+				if err != nil {
+					return
+				}
+				p.frames <- b
+			}
+		}()
+		panels[k] = p
+	}
+	writers := func() int { return goroutinesIn("web.(*client).write") } // the old writer was writeLoop
+	settled := func(when string) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); writers() > 0; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: %d writer goroutines for 2 idle panels, want none", when, writers())
+			}
+		}
+	}
+	settled("once open")
+
+	for i := range 3 {
+		e.postTurn("c1", "buyer", "充电宝多久发货")
+		for k, p := range panels {
+			var f frame
+			select {
+			case b := <-p.frames:
+				if err := json.Unmarshal(b, &f); err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(5 * time.Second):
+			}
+			if f.Type != "suggestions" || f.Turn != i {
+				t.Fatalf("panel %d: frame %+v, want turn %d's set", k, f, i)
+			}
+		}
+	}
+	settled("after three pushes")
+
+	before := [2]int32{panels[0].pings.Load(), panels[1].pings.Load()}
+	time.Sleep(8 * ping)
+	for k, p := range panels {
+		if n := p.pings.Load() - before[k]; n < 5 {
+			t.Errorf("panel %d: %d pings in 8 intervals, want about 8", k, n)
+		}
+	}
+	if n := e.srv.Sockets(); n != 2 {
+		t.Errorf("%d sockets open after the pings, want 2", n)
+	}
+	settled("after the pings")
 }
