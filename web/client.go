@@ -127,8 +127,12 @@ func (c *client) pingDue() {
 	}
 	c.enqueue(pingFrame)
 	c.mu.Lock()
-	c.pings.Reset(c.out.ping)
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	select {
+	case <-c.done: // stop has stopped the timer, or will once it has the lock
+	default:
+		c.pings.Reset(c.out.ping)
+	}
 }
 
 // enqueue hands f to the writer without waiting. A full queue means the
