@@ -394,3 +394,52 @@ func TestPanelTakesBackARefusedTurn(t *testing.T) {
 	saveArtifact(t, "panel-retracted.png", run(t, ctx, chromedp.Screenshot(chromedp.CSS(`#panel`))))
 	console.check(t)
 }
+
+// TestPanelReadsItsListWhileShown: the conversation list is read from the
+// server while the agent can see it, not every 15 s behind a closed list.
+// A chat that begins while the list is closed costs no read, and is there
+// as soon as the list is opened.
+func TestPanelReadsItsListWhileShown(t *testing.T) {
+	browser := newBrowser(t)
+	app := startApp(t)
+	token, _, err := app.db.CreateToken(context.Background(), app.shopID, "chat-platform")
+	if err != nil {
+		t.Fatal(err)
+	}
+	postTurn(t, app.url, token, app.shopID, "list-a", `{"role":"buyer","text":"在吗,想买点茶送长辈"}`)
+
+	ctx, cancel := context.WithTimeout(browser, 60*time.Second)
+	defer cancel()
+	console := watchConsole(t, ctx)
+	login(t, ctx, app, "/?conversation=list-a")
+	do(t, ctx, "load the panel and its list",
+		chromedp.WaitVisible(chromedp.CSS(`.panel .turn[data-turn="0"]`)),
+		chromedp.WaitReady(chromedp.CSS(`.panel .conv[data-conversation="list-a"]`)))
+	if open := run(t, ctx, chromedp.Evaluate[bool](`document.querySelector('.panel .convs details').open`)); open {
+		t.Fatal("the list is open on a panel that has a conversation")
+	}
+	// Count the list's reads from here on (one a shop the agent serves).
+	do(t, ctx, "count the list's reads", chromedp.Evaluate[chromedp.Void](`window.listReads = [];
+		const realFetch = window.fetch;
+		window.fetch = (url, ...rest) => {
+			if (/\/conversations$/.test(String(url))) window.listReads.push(String(url));
+			return realFetch(url, ...rest);
+		};`))
+	postTurn(t, app.url, token, app.shopID, "list-b", `{"role":"buyer","text":"这个紫砂壶可以刻字吗"}`)
+	time.Sleep(16 * time.Second) // longer than the list's refresh interval
+	if reads := run(t, ctx, chromedp.Evaluate[[]string](`window.listReads`)); len(reads) != 0 {
+		t.Errorf("a closed list was read in 16 s: %v, want no read", reads)
+	}
+	do(t, ctx, "open the list",
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('.panel .convs details').open = true`),
+		chromedp.WaitVisible(chromedp.CSS(`.panel .conv[data-conversation="list-b"]`)))
+	reads := run(t, ctx, chromedp.Evaluate[[]string](`window.listReads`))
+	seen := map[string]int{}
+	for _, u := range reads {
+		seen[u]++
+	}
+	if want := "/api/v1/shops/" + itoa(app.shopID) + "/conversations"; seen[want] != 1 || len(seen) != len(reads) {
+		t.Errorf("opening the list read %v, want each shop's list once, %s among them", reads, want)
+	}
+	console.check(t)
+}

@@ -1,7 +1,8 @@
 // The agent's conversation list: the conversations of every shop the agent
 // serves, those assigned to the agent first, then the most recent, each
-// showing the buyer and the product in view (and its shop); refreshed now
-// and then, and bumped at once when the open conversation gets a turn.
+// showing the buyer and the product in view (and its shop); read again
+// while it is shown, and bumped at once when the open conversation gets a
+// turn.
 
 import { api, goLogin, shopPath } from './api.js';
 import { h, clock } from './dom.js';
@@ -70,7 +71,15 @@ export function mountConversations(box, { onPick, shops }) {
     return items.find((c) => shop == null || c.shop === shop) || null;
   }
 
-  setInterval(refresh, REFRESH_MS);
+  // The list is read while it is shown: at once when it opens, then every
+  // REFRESH_MS while it stays open and the page is in view. Closed, it is
+  // kept current for the conversation the panel watches (touch). Read every
+  // 15 s whether shown or not, a list of a busy shop's 200 latest cost the
+  // server about a millisecond a panel, more than a turn (docs/figures.md).
+  const shown = () => details.open && !document.hidden;
+  details.addEventListener('toggle', () => { if (shown()) refresh(); });
+  document.addEventListener('visibilitychange', () => { if (shown()) refresh(); });
+  setInterval(() => { if (shown()) refresh(); }, REFRESH_MS);
 
   return {
     refresh,
