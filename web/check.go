@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -40,7 +39,7 @@ func (s *Server) checkDraft(ctx context.Context, shop int64, conv, text string) 
 	if err != nil {
 		return nil, nil, err
 	}
-	data, err := json.Marshal(sugg)
+	data, err := assistant.EncodeSet(sugg) // json.Marshal's bytes, a fifth of its time
 	if err != nil {
 		return nil, nil, fmt.Errorf("encode draft check of %s: %w", conv, err)
 	}
