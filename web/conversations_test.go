@@ -1,0 +1,43 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// TestConversationListIsJSONMarshal: the list written by hand is the bytes
+// encoding/json writes, for lines with every member set or left out, and
+// strings that need escapes (quotes, HTML characters, control characters,
+// invalid UTF-8, U+2028).
+func TestConversationListIsJSONMarshal(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	pieces := []string{"", "在吗", "a", `"`, `\`, "<b>&", "\n", "\x01", "\xff", "\u2028", "買家", "p-42", " "}
+	str := func() string {
+		var s string
+		for range r.IntN(4) {
+			s += pieces[r.IntN(len(pieces))]
+		}
+		return s
+	}
+	zones := []*time.Location{time.UTC, time.FixedZone("CST", 8*3600), time.FixedZone("", -(3*3600 + 30*60))}
+	for i := range 5000 {
+		lines := make([]conversationLine, r.IntN(4))
+		for k := range lines {
+			lines[k] = conversationLine{ID: str(), Turns: r.IntN(1000) - 1, LastText: str(),
+				UpdatedAt: time.Unix(r.Int64N(1<<34), r.Int64N(1e9)*int64(r.IntN(2))).In(zones[r.IntN(len(zones))]),
+				BuyerName: str(), Product: str(), ProductTitle: str(), Assignee: str(), Mine: r.IntN(2) == 0}
+		}
+		want, err := json.Marshal(struct {
+			Conversations []conversationLine `json:"conversations"`
+		}{lines})
+		if err != nil {
+			t.Fatalf("list %d: json.Marshal: %v", i, err)
+		}
+		if got := appendConversationList(nil, lines); !bytes.Equal(got, want) {
+			t.Fatalf("list %d:\n got %s\nwant %s", i, got, want)
+		}
+	}
+}
