@@ -196,22 +196,42 @@ func (db *DB) Session(ctx context.Context, id string) (*kb.Session, error) {
 	if id == "" {
 		return nil, kb.Errorf(kb.EUnauthorized, "not logged in")
 	}
-	var s kb.Session
-	err := db.pool.QueryRow(ctx, `SELECT u.id, u.name, u.owner, u.created_at, s.created_at, s.expires_at
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`, secret.Hash(id)).
-		Scan(&s.User.ID, &s.User.Name, &s.User.Owner, &s.User.CreatedAt, &s.CreatedAt, &s.ExpiresAt)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, kb.Errorf(kb.EUnauthorized, "session expired or unknown: log in again")
-	}
+	// The session, its person and their shops in one round trip (as
+	// kb/sqlite's): the shops are read with the session, so a grant or a
+	// removal counts at the next request.
+	rows, err := db.pool.Query(ctx, `SELECT u.id, u.name, u.owner, u.created_at, s.created_at, s.expires_at,
+			m.shop_id, sh.name, m.role
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		LEFT JOIN (memberships m JOIN shops sh ON sh.id = m.shop_id) ON m.user_id = u.id
+		WHERE s.id_hash = $1 ORDER BY m.shop_id`, secret.Hash(id))
 	if err != nil {
 		return nil, fmt.Errorf("read session: %w", err)
+	}
+	defer rows.Close()
+	var s kb.Session
+	found := false
+	s.User.Shops = []kb.Membership{}
+	for rows.Next() {
+		var shop *int64
+		var name, role *string
+		if err := rows.Scan(&s.User.ID, &s.User.Name, &s.User.Owner, &s.User.CreatedAt, &s.CreatedAt, &s.ExpiresAt,
+			&shop, &name, &role); err != nil {
+			return nil, fmt.Errorf("read session: %w", err)
+		}
+		found = true
+		if shop != nil && name != nil && role != nil {
+			s.User.Shops = append(s.User.Shops, kb.Membership{ShopID: *shop, ShopName: *name, Role: kb.Role(*role)})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read session: %w", err)
+	}
+	if !found {
+		return nil, kb.Errorf(kb.EUnauthorized, "session expired or unknown: log in again")
 	}
 	s.User.CreatedAt, s.CreatedAt, s.ExpiresAt = s.User.CreatedAt.UTC(), s.CreatedAt.UTC(), s.ExpiresAt.UTC()
 	if !db.Now().Before(s.ExpiresAt) {
 		return nil, kb.Errorf(kb.EUnauthorized, "session expired or unknown: log in again")
-	}
-	if s.User.Shops, err = db.memberships(ctx, s.User.ID); err != nil {
-		return nil, err
 	}
 	return &s, nil
 }

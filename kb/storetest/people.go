@@ -145,6 +145,17 @@ func testSessions(t *testing.T, f Factory) {
 	_, err = db.Session(ctx, id2)
 	wantCode(t, "logged-out session", err, kb.EUnauthorized)
 	wantRoles(t, db, "a logged-out session's roles", []kb.SessionShop{{Session: id2, Shop: tea.ID}}, "")
+
+	// A person of several shops: the session reads each, in the shops' order.
+	must(t, "grant", db.Grant(ctx, li.ID, other.ID, kb.RoleAdmin))
+	id3, _, err := db.CreateSession(ctx, li, time.Hour)
+	must(t, "create session", err)
+	got, err = db.Session(ctx, id3)
+	must(t, "read session", err)
+	shops := []kb.Membership{{ShopID: tea.ID, ShopName: "茶铺", Role: kb.RoleManager}, {ShopID: other.ID, ShopName: "茶铺二", Role: kb.RoleAdmin}}
+	if got.User.ID != li.ID || got.User.Name != "xiaoli" || !slices.Equal(got.User.Shops, shops) {
+		t.Errorf("session of a person in two shops: %+v, want xiaoli with %+v", got.User, shops)
+	}
 }
 
 func wantRoles(t *testing.T, db Store, what string, asks []kb.SessionShop, want ...kb.Role) {
