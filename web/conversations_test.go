@@ -41,3 +41,42 @@ func TestConversationListIsJSONMarshal(t *testing.T) {
 		}
 	}
 }
+
+// TestTurnPageIsJSONMarshal: a page written by hand is the bytes
+// encoding/json writes, for turns with and without a set, sets holding
+// strings that json.Marshal escapes, with and without a next page.
+func TestTurnPageIsJSONMarshal(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 7))
+	pieces := []string{"", "在吗", "a", `"`, `\`, "<b>&", "\n", "\x01", "\xff", "\u2028", "買家", "p-42", " "}
+	str := func() string {
+		var s string
+		for range r.IntN(4) {
+			s += pieces[r.IntN(len(pieces))]
+		}
+		return s
+	}
+	for i := range 3000 {
+		p := turnPage{ID: str(), Turns: make([]turnLine, r.IntN(4)), HasMore: r.IntN(2) == 0}
+		for k := range p.Turns {
+			p.Turns[k] = turnLine{Turn: r.IntN(500), Role: str(), Text: str(), Product: str(),
+				At: time.Unix(r.Int64N(1<<34), r.Int64N(1e9)*int64(r.IntN(2))).In(time.FixedZone("", 3600*(r.IntN(25)-12)))}
+			if r.IntN(4) > 0 { // a set as stored: json.Marshal's bytes
+				set, err := json.Marshal(map[string]any{"turn": p.Turns[k].Turn, "text": str(), "items": []any{str(), r.Float64(), nil}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				p.Turns[k].Suggestions = set
+			}
+		}
+		if p.HasMore && len(p.Turns) > 0 {
+			p.Next = &p.Turns[0].Turn
+		}
+		want, err := json.Marshal(p)
+		if err != nil {
+			t.Fatalf("page %d: json.Marshal: %v", i, err)
+		}
+		if got := appendTurnPage(nil, &p); !bytes.Equal(got, want) {
+			t.Fatalf("page %d:\n got %s\nwant %s", i, got, want)
+		}
+	}
+}
