@@ -142,20 +142,21 @@ func (db *DB) ConversationsFor(ctx context.Context, shop int64, assignee string,
 	}
 	defer tx.Rollback()
 	if assignee == "" {
-		return listConversations(ctx, tx, out, `WHERE shop_id = ? `+latestFirst, shop, limit)
+		return listConversations(ctx, tx, out, `WHERE shop_id = +? `+latestFirst, shop, limit)
 	}
-	if out, err = listConversations(ctx, tx, out, `WHERE shop_id = ? AND assignee = ? `+latestFirst,
+	if out, err = listConversations(ctx, tx, out, `WHERE shop_id = +? AND assignee = +? `+latestFirst,
 		shop, assignee, limit); err != nil || len(out) == limit {
 		return out, err
 	}
-	return listConversations(ctx, tx, out, `WHERE shop_id = ? AND assignee != ? `+latestFirst,
+	return listConversations(ctx, tx, out, `WHERE shop_id = +? AND assignee != +? `+latestFirst,
 		shop, assignee, limit-len(out))
 }
 
 // latestFirst orders a list by updated_at, newest first. The indexes hold
 // the minute of updated_at (active_minute): SQLite reads one in order and
 // sorts each minute's conversations by updated_at, stopping at the limit.
-const latestFirst = `ORDER BY active_minute DESC, updated_at DESC, id LIMIT ?`
+// Bound values are written +? (see unmarked in sqlite.go).
+const latestFirst = `ORDER BY active_minute DESC, updated_at DESC, id LIMIT +?`
 
 // listConversations appends the conversations that where picks, in its order.
 func listConversations(ctx context.Context, tx *sql.Tx, out []kb.ConversationSummary, where string, args ...any) ([]kb.ConversationSummary, error) {
@@ -279,8 +280,9 @@ func (db *DB) TurnPage(ctx context.Context, shop int64, conversation string, bef
 	return out, more, nil
 }
 
-// turnPageQuery walks the turns' primary key back from idx < before.
-const turnPageQuery = turnColumns + ` WHERE shop_id = ? AND conversation = ? AND idx < ? ORDER BY idx DESC LIMIT ?`
+// turnPageQuery walks the turns' primary key back from idx < before. Bound
+// values are written +? (see unmarked in sqlite.go).
+const turnPageQuery = turnColumns + ` WHERE shop_id = +? AND conversation = +? AND idx < ? ORDER BY idx DESC LIMIT +?`
 
 // Turn returns one stored turn.
 func (db *DB) Turn(ctx context.Context, shop int64, conversation string, index int) (*kb.StoredTurn, error) {

@@ -11,8 +11,9 @@ import (
 // go-sqlite3 clears a cached statement's bindings before each run, and
 // SQLite then prepares again any statement whose plan marked a bound value
 // (a join's "= ?" term, a lookup not by a unique key, LIMIT ?). The same
-// row, read by unique key, through a join, and through a correlated
-// subquery: the join pays a parse and a plan at every run.
+// row, read by unique key, through a join, through a correlated subquery,
+// and through the join with its value written +?, which SQLite does not
+// mark: the plain join pays a parse and a plan at every run.
 //
 //	go test ./kb/sqlite -run X -bench ReplannedStatements
 func BenchmarkReplannedStatements(b *testing.B) {
@@ -36,6 +37,7 @@ func BenchmarkReplannedStatements(b *testing.B) {
 		{"unique-key", `SELECT uid FROM s WHERE h = ?`},
 		{"join", `SELECT u.name FROM s JOIN u ON u.id = s.uid WHERE s.h = ?`},
 		{"subquery", `SELECT (SELECT name FROM u WHERE u.id = s.uid) FROM s WHERE s.h = ?`},
+		{"join-plus", `SELECT u.name FROM s JOIN u ON u.id = s.uid WHERE s.h = +?`},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			for range b.N {

@@ -24,6 +24,15 @@ import (
 	"assist/kb/review"
 )
 
+// unmarked: a read that is not a lookup by unique key writes its bound
+// values +? rather than ?. SQLite marks a plain ? that its plan may depend
+// on (the planner weighs an "= ?" term for the loops that do not use it,
+// and LIMIT ?), and go-sqlite3 clears a cached statement's bindings before
+// each run, which throws a marked statement's plan away: SQLite parsed and
+// planned it again at every run, a tenth of the CPU of a short chat page
+// (BenchmarkReplannedStatements). +? is the same value, and SQLite does
+// not mark it; the plan is the one the statement had.
+
 // writerDriver is the driver of the write pool: go-sqlite3 with SQLite's
 // automatic checkpoint moved out of the way of commits.
 //

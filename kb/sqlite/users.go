@@ -113,7 +113,7 @@ func (db *DB) SetOwner(ctx context.Context, userID int64, owner bool) error {
 // memberships reads a user's roles, in shop id order.
 func (db *DB) memberships(ctx context.Context, userID int64) ([]kb.Membership, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT m.shop_id, s.name, m.role FROM memberships m
-		JOIN shops s ON s.id = m.shop_id WHERE m.user_id = ? ORDER BY m.shop_id`, userID)
+		JOIN shops s ON s.id = m.shop_id WHERE m.user_id = +? ORDER BY m.shop_id`, userID) // +?: see unmarked
 	if err != nil {
 		return nil, fmt.Errorf("read memberships of user %d: %w", userID, err)
 	}
