@@ -58,9 +58,9 @@ func (db *DB) Session(ctx context.Context, id string) (*kb.Session, error) {
 	// user_id, not a unique key), let the plan depend on a bound value, and
 	// go-sqlite3 clears a statement's bindings before each run, which
 	// throws such a plan away: SQLite planned the read again at every
-	// request, 35 µs where this takes 10 (docs/figures.md). The shops are
-	// read with the session, so a grant or a removal counts at the next
-	// request.
+	// request, 35-44 µs where this takes 13-17 (docs/figures.md). The
+	// shops are read with the session, so a grant or a removal counts at
+	// the next request.
 	var s kb.Session
 	var created, expires string
 	var name, userCreated sql.NullString // NULL if the person is gone
