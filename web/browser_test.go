@@ -168,8 +168,8 @@ func TestPanelFollowsLiveTurns(t *testing.T) {
 	waitForEvent(t, ctx, app.db, kb.Event{Shop: app.shopID, Conversation: "shop-a", Turn: 1, Agent: app.agent,
 		SuggestionID: first.Value, Kind: kb.SuggestionPhrase, Action: kb.ActionUsed})
 
+	openConversationList(t, ctx)
 	do(t, ctx, "switch to the other conversation",
-		chromedp.Evaluate[chromedp.Void](`document.querySelector('.panel .convs details').open = true`),
 		chromedp.Click(chromedp.CSS(`.panel .conv[data-conversation="shop-b"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.panel .conn[data-state="open"]`)),
 		chromedp.WaitNotPresent(chromedp.CSS(`.panel .turn[data-turn="1"]`)))
@@ -316,8 +316,8 @@ func TestAgentServesTwoShops(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.panel .shops .shop.current[data-shop-id="`+itoa(app.shopID)+`"]`)))
 	waitText(t, ctx, `.panel .now-text`, "这款茶叶是今年的新茶吗")
 
+	openConversationList(t, ctx)
 	do(t, ctx, "open the other shop's conversation from the list",
-		chromedp.Evaluate[chromedp.Void](`document.querySelector('.panel .convs details').open = true`),
 		chromedp.Click(chromedp.CSS(`.panel .conv[data-shop-id="`+itoa(app.otherID)+`"][data-conversation="phone-1"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.panel .shops .shop.current[data-shop-id="`+itoa(app.otherID)+`"]`)))
 	waitText(t, ctx, `.panel .now-text`, "能便宜點嗎")

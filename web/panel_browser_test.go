@@ -430,9 +430,8 @@ func TestPanelReadsItsListWhileShown(t *testing.T) {
 	if reads := run(t, ctx, chromedp.Evaluate[[]string](`window.listReads`)); len(reads) != 0 {
 		t.Errorf("a closed list was read in 16 s: %v, want no read", reads)
 	}
-	do(t, ctx, "open the list",
-		chromedp.Evaluate[chromedp.Void](`document.querySelector('.panel .convs details').open = true`),
-		chromedp.WaitVisible(chromedp.CSS(`.panel .conv[data-conversation="list-b"]`)))
+	openConversationList(t, ctx)
+	do(t, ctx, "see the new chat in the list", chromedp.WaitVisible(chromedp.CSS(`.panel .conv[data-conversation="list-b"]`)))
 	reads := run(t, ctx, chromedp.Evaluate[[]string](`window.listReads`))
 	seen := map[string]int{}
 	for _, u := range reads {
@@ -442,4 +441,16 @@ func TestPanelReadsItsListWhileShown(t *testing.T) {
 		t.Errorf("opening the list read %v, want each shop's list once, %s among them", reads, want)
 	}
 	console.check(t)
+}
+
+// openConversationList opens the panel's conversation list as an agent
+// does, and waits for the read the opening starts to be drawn, so that a
+// click that follows finds the lines as they will stay.
+func openConversationList(t *testing.T, ctx context.Context) {
+	t.Helper()
+	do(t, ctx, "open the conversation list",
+		chromedp.Evaluate[chromedp.Void](`window.listReadsBefore = Number(document.querySelector('.panel .convs .conv-list').dataset.reads || 0);
+			document.querySelector('.panel .convs details').open = true`),
+		chromedp.Poll[chromedp.Void](`Number(document.querySelector('.panel .convs .conv-list').dataset.reads || 0) > window.listReadsBefore`,
+			chromedp.WithPollingTimeout(10*time.Second)))
 }

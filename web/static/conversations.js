@@ -53,20 +53,30 @@ export function mountConversations(box, { onPick, shops }) {
 
   // refresh reloads every shop's list and returns the newest conversation
   // of shop (or of any shop when none is named).
+  // The list is busy while it is read (aria-busy) and counts the reads
+  // done (data-reads), so that a test can wait for the read an opening
+  // starts before it clicks a line the read draws again.
+  let reads = 0;
   async function refresh(shop) {
+    list.setAttribute('aria-busy', 'true');
+    let lists = null;
     try {
-      const lists = await Promise.all(shops.map(async (sh) => {
+      lists = await Promise.all(shops.map(async (sh) => {
         const res = await api('GET', shopPath('/conversations', sh.id));
         return ((res && res.conversations) || []).map((c) => ({ ...c, shop: sh.id }));
       }));
-      items = lists.flat();
-      items.sort(order);
     } catch (err) {
       if (err.status === 401) goLogin();
       list.replaceChildren(h('li', { class: 'error', text: humanError(err, '读取会话列表') }));
-      return null;
     }
-    render();
+    if (lists) {
+      items = lists.flat();
+      items.sort(order);
+      render();
+    }
+    list.setAttribute('aria-busy', 'false');
+    list.dataset.reads = String(++reads);
+    if (!lists) return null;
     if (!current && !items.length) details.open = true;
     return items.find((c) => shop == null || c.shop === shop) || null;
   }
