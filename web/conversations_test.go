@@ -14,14 +14,7 @@ import (
 // invalid UTF-8, U+2028).
 func TestConversationListIsJSONMarshal(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 5))
-	pieces := []string{"", "在吗", "a", `"`, `\`, "<b>&", "\n", "\x01", "\xff", "\u2028", "買家", "p-42", " "}
-	str := func() string {
-		var s string
-		for range r.IntN(4) {
-			s += pieces[r.IntN(len(pieces))]
-		}
-		return s
-	}
+	str := func() string { return randomJSONString(r) }
 	zones := []*time.Location{time.UTC, time.FixedZone("CST", 8*3600), time.FixedZone("", -(3*3600 + 30*60))}
 	for i := range 5000 {
 		lines := make([]conversationLine, r.IntN(4))
@@ -47,14 +40,7 @@ func TestConversationListIsJSONMarshal(t *testing.T) {
 // strings that json.Marshal escapes, with and without a next page.
 func TestTurnPageIsJSONMarshal(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 7))
-	pieces := []string{"", "在吗", "a", `"`, `\`, "<b>&", "\n", "\x01", "\xff", "\u2028", "買家", "p-42", " "}
-	str := func() string {
-		var s string
-		for range r.IntN(4) {
-			s += pieces[r.IntN(len(pieces))]
-		}
-		return s
-	}
+	str := func() string { return randomJSONString(r) }
 	for i := range 3000 {
 		p := turnPage{ID: str(), Turns: make([]turnLine, r.IntN(4)), HasMore: r.IntN(2) == 0}
 		for k := range p.Turns {
@@ -79,4 +65,16 @@ func TestTurnPageIsJSONMarshal(t *testing.T) {
 			t.Fatalf("page %d:\n got %s\nwant %s", i, got, want)
 		}
 	}
+}
+
+// randomJSONString is a short string, often one encoding/json escapes: a
+// quote, a backslash, HTML characters, a control character, invalid UTF-8,
+// U+2028, or none of these.
+func randomJSONString(r *rand.Rand) string {
+	pieces := []string{"", "在吗", "a", `"`, `\`, "<b>&", "\n", "\x01", "\xff", "\u2028", "買家", "p-42", " "}
+	var s string
+	for range r.IntN(4) {
+		s += pieces[r.IntN(len(pieces))]
+	}
+	return s
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"assist/kb"
+	"assist/kb/storetest"
 )
 
 // BenchmarkSocketChecks checks the callers of 33 open sockets (what 10,000
@@ -88,36 +89,9 @@ func BenchmarkSocketChecks(b *testing.B) {
 }
 
 // BenchmarkSessionRead is what every request of a logged-in person reads
-// first: their session, with their roles in their shops (here two).
+// first (storetest.BenchSessionRead).
 //
 //	go test ./kb/sqlite -run X -bench SessionRead -benchtime 20000x -count 3
 func BenchmarkSessionRead(b *testing.B) {
-	db := openWithShop(b)
-	ctx := context.Background()
-	second := teaShop()
-	second.Name += "二店"
-	other, err := db.ImportShop(ctx, second)
-	if err != nil {
-		b.Fatal(err)
-	}
-	u, err := db.CreateUser(ctx, "agent-x", "bench-password", false)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, shop := range []int64{1, other.ID} {
-		if err := db.Grant(ctx, u.ID, shop, kb.RoleAgent); err != nil {
-			b.Fatal(err)
-		}
-	}
-	id, _, err := db.CreateSession(ctx, u, time.Hour)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	for range b.N {
-		s, err := db.Session(ctx, id)
-		if err != nil || len(s.User.Shops) != 2 {
-			b.Fatalf("%+v, %v", s, err)
-		}
-	}
+	storetest.BenchSessionRead(b, openTemp(b))
 }
