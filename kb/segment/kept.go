@@ -301,22 +301,24 @@ func (r *keptReader) float() float64 {
 
 // readKeptFile puts the dictionary of the kept file f, of size bytes, into
 // seg, a segmenter with a new dictionary; seg is unchanged if it returns
-// an error. The trie's arrays are read straight into their place.
-func readKeptFile(seg *gse.Segmenter, f io.Reader, size int64, room int) error {
+// an error. The trie's arrays are read straight into their place, the
+// tokens into memory the collector does not scan; the copy must keep what
+// they point to, held.
+func readKeptFile(seg *gse.Segmenter, f io.Reader, size int64, room int) (held *unscanned, err error) {
 	head := make([]byte, len(keptMagic)+32+keptHeaderSize)
 	if _, err := io.ReadFull(f, head); err != nil {
-		return errNotKept
+		return nil, errNotKept
 	}
 	key := keptKey()
 	if string(head[:len(keptMagic)]) != keptMagic || !bytes.Equal(head[len(keptMagic):len(keptMagic)+32], key[:]) {
-		return errNotKept
+		return nil, errNotKept
 	}
 	var h keptHeader
 	if err := binary.Read(bytes.NewReader(head[len(keptMagic)+32:]), binary.LittleEndian, &h); err != nil {
-		return err
+		return nil, err
 	}
 	if keptSize(h) != size || h.Tokens > h.TokenBytes || h.Pieces > h.TokenBytes {
-		return errors.New("kept dictionary: its size is not what its header says")
+		return nil, errors.New("kept dictionary: its size is not what its header says")
 	}
 	t := cedarMirror{Reduced: h.Reduced == 1, ordered: h.Ordered == 1,
 		blocksHeadFull: int(h.BlocksHeadFull), blocksHeadClosed: int(h.BlocksHeadClosed), blocksHeadOpen: int(h.BlocksHeadOpen),
@@ -330,27 +332,28 @@ func readKeptFile(seg *gse.Segmenter, f io.Reader, size int64, room int) error {
 	for _, part := range [][]byte{bytesOf(t.array), bytesOf(t.nInfos), bytesOf(t.blocks), toks} {
 		populate(part)
 		if _, err := io.ReadFull(f, part); err != nil {
-			return fmt.Errorf("kept dictionary: %w", err)
+			return nil, fmt.Errorf("kept dictionary: %w", err)
 		}
 		sum = crc32.Update(sum, castagnoli, part)
 	}
 	var tail [4]byte
 	if _, err := io.ReadFull(f, tail[:]); err != nil || binary.LittleEndian.Uint32(tail[:]) != sum {
-		return errors.New("kept dictionary: checksum does not match (a torn or damaged file)")
+		return nil, errors.New("kept dictionary: checksum does not match (a torn or damaged file)")
 	}
 	// The words' bytes stay in the one block read, their pieces' headers in
 	// another, and the few parts of speech are shared: a handful of objects
 	// for the 350,000 words where a build makes two or three each.
-	tokens := make([]gse.Token, h.Tokens, int(h.Tokens)+room)
-	texts := make([]gse.Text, h.Pieces)
+	tokens := noscanOf[gse.Token](int(h.Tokens) + room)[:h.Tokens]
+	texts := noscanOf[gse.Text](int(h.Pieces))
 	pos := map[string]string{}
+	held = &unscanned{pieces: texts, words: toks, pos: pos}
 	r := &keptReader{b: toks}
 	for k := range tokens {
 		m := mirror(&tokens[k])
 		n := r.n()
 		if n > len(texts) {
 			r.fail()
-			return r.err
+			return nil, r.err
 		}
 		m.text, texts = texts[:n:n], texts[n:]
 		for p := range m.text {
@@ -363,37 +366,42 @@ func readKeptFile(seg *gse.Segmenter, f io.Reader, size int64, room int) error {
 			pos[m.pos] = m.pos
 		}
 		if r.err != nil {
-			return r.err
+			return nil, r.err
 		}
 	}
 	if len(r.b) != 0 || len(texts) != 0 {
-		return errors.New("kept dictionary: bytes left after the last token")
+		return nil, errors.New("kept dictionary: bytes left after the last token")
 	}
 	trie := new(cedar.Cedar)
 	*(*cedarMirror)(unsafe.Pointer(trie)) = t
 	d := dictOf(seg)
 	d.trie, d.maxTokenLen, d.Tokens, d.totalFreq = trie, int(h.MaxTokenLen), tokens, h.TotalFreq
-	return nil
+	return held, nil
 }
 
 // readKept fills seg's new dictionary from the kept file, if there is one
-// of this binary; false: build it.
-func readKept(seg *gse.Segmenter, room int) bool {
+// of this binary, and returns what its tokens point to (see unscanned);
+// nil: build it.
+func readKept(seg *gse.Segmenter, room int) *unscanned {
 	path := keptPath()
 	if path == "" || !keepable {
-		return false
+		return nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return false
+		return nil
 	}
 	defer f.Close()
 	info, err := f.Stat()
-	if err != nil || readKeptFile(seg, f, info.Size(), room) != nil {
-		return false
+	if err != nil {
+		return nil
+	}
+	held, err := readKeptFile(seg, f, info.Size(), room)
+	if err != nil {
+		return nil
 	}
 	keptReads.Add(1)
-	return true
+	return held
 }
 
 // keptReads counts the loads that read a kept file (for tests).

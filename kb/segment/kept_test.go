@@ -70,7 +70,7 @@ func TestKeptDictionaryIsTheBuiltOne(t *testing.T) {
 	more := []word{{text: "羽绒马甲", freq: 3000}, {text: "防晒霜喷雾", freq: 3000}}
 	for _, c := range []*copyOf{built, kept} {
 		for _, w := range unknown(c, more) {
-			c.seg.AddToken(w.text, w.freq)
+			c.addWord(w)
 		}
 		c.weigh()
 	}

@@ -57,6 +57,9 @@ type copyOf struct {
 	// gseSubwords: gse's CalcToken weighed the copy whole (gse.Token is
 	// not mirrored), every word's sub-words are in its token.
 	gseSubwords bool
+	// held: the copy's tokens, read from the kept file, are unscanned, and
+	// this holds what they point to; nil for a dictionary built here.
+	held *unscanned
 }
 
 // Segmenter loads the process-wide segmenter if it is not yet and returns
@@ -134,9 +137,7 @@ func newCopyWith(more []word) (c *copyOf, fresh []word) {
 	c = loadDict()
 	fresh = unknown(c, more)
 	for _, w := range fresh {
-		// gse's trie only fails on keys it cannot store (empty text);
-		// such a word is simply not learned.
-		c.seg.AddToken(w.text, w.freq)
+		c.addWord(w)
 	}
 	c.weigh()
 	return c, fresh
@@ -171,7 +172,7 @@ func loadDict() *copyOf {
 
 	seg.Dict = gse.NewDict()
 	seg.Init()
-	if readKept(seg, tokenRoom) {
+	if c.held = readKept(seg, tokenRoom); c.held != nil {
 		return c
 	}
 	words, err := parseWords(embeddedWords, "words.txt")

@@ -210,9 +210,7 @@ func learn(c *copyOf, words []word) {
 		return // a copy made with them knows them already
 	}
 	for _, w := range words {
-		// gse's trie only fails on keys it cannot store (empty text);
-		// such a word is simply not learned.
-		c.seg.AddToken(w.text, w.freq)
+		c.addWord(w)
 	}
 	// New words have no weight until it is weighed again, and other
 	// words' sub-words may now hold them.

@@ -1,0 +1,99 @@
+package segment
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/metrics"
+	"testing"
+)
+
+// scannable is the heap the collector scans, as of its last collection.
+func scannable() uint64 {
+	runtime.GC()
+	s := []metrics.Sample{{Name: "/gc/scan/heap:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// A dictionary read from the kept file adds tens of MB to the heap and
+// almost nothing to what each collection scans.
+func TestKeptDictionaryIsNotScanned(t *testing.T) {
+	keepIn(t)
+	loadDict() // builds and keeps
+	var before, after runtime.MemStats
+	scanBefore := scannable()
+	runtime.ReadMemStats(&before)
+	c := loadDict()
+	scanAfter := scannable()
+	runtime.ReadMemStats(&after)
+	if c.held == nil {
+		t.Fatal("the second load did not read the kept dictionary")
+	}
+	heap := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	scan := int64(scanAfter) - int64(scanBefore)
+	t.Logf("the kept copy: %d MiB of heap, %d KiB more to scan", heap>>20, scan>>10)
+	if heap < 50<<20 || scan > 2<<20 {
+		t.Fatalf("the kept copy added %d MiB of heap and %d KiB to scan: want ≥ 50 MiB, ≤ 2 MiB", heap>>20, scan>>10)
+	}
+	runtime.KeepAlive(c)
+}
+
+// Nothing an unscanned copy points to is collected: run in a process of
+// its own whose collector overwrites what it frees (GODEBUG=clobberfree),
+// a copy read from the kept file, given more words than its token list has
+// room for, is after many collections what a built copy given the same
+// words is, token for token, and cuts as it does.
+func TestUnscannedCopySurvivesCollections(t *testing.T) {
+	if os.Getenv("ASSIST_UNSCANNED_CHILD") == "" {
+		dir := t.TempDir()
+		cmd := exec.Command(os.Args[0], "-test.run=^TestUnscannedCopySurvivesCollections$", "-test.v")
+		cmd.Env = append(os.Environ(), "ASSIST_UNSCANNED_CHILD="+dir, "GODEBUG=clobberfree=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		return
+	}
+	KeepDictionaryIn(os.Getenv("ASSIST_UNSCANNED_CHILD"))
+	t.Cleanup(func() { KeepDictionaryIn("") })
+	built := loadDict()
+	kept := loadDict()
+	if kept.held == nil || built.held != nil {
+		t.Fatal("want the first copy built, the second read from the kept file")
+	}
+	// More words than tokenRoom: the kept copy's list grows once, as
+	// unscanned memory.
+	var more []word
+	for i := range tokenRoom + 500 {
+		more = append(more, word{text: fmt.Sprintf("测试词%05d号", i), freq: 1000})
+	}
+	room := cap(kept.seg.Dict.Tokens) - len(kept.seg.Dict.Tokens)
+	scanBefore := scannable()
+	for _, c := range []*copyOf{kept, built} {
+		for _, w := range unknown(c, more) {
+			c.addWord(w)
+		}
+		c.weigh()
+		if c == kept {
+			// The list grew: 30 MB to scan, had it grown as gse grows it.
+			if grown := scannable() - scanBefore; room >= len(more) || grown > 4<<20 {
+				t.Fatalf("room for %d words, %d added, %d KiB more to scan after: want a list grown unscanned", room, len(more), grown>>10)
+			}
+		}
+	}
+	for range 5 {
+		garbage := make([][]byte, 0, 1<<16)
+		for i := range cap(garbage) {
+			garbage = append(garbage, make([]byte, 8+i%200))
+		}
+		runtime.GC()
+	}
+	sameDictionary(t, &built.seg, &kept.seg)
+	for _, line := range []string{"测试词00007号和测试词04500号都要", "收到的防晒霜喷雾漏了,外包装破损"} {
+		if a, b := built.tokens(line), kept.tokens(line); fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Errorf("%s: cut %v from the built dictionary, %v from the kept", line, a, b)
+		}
+	}
+}
