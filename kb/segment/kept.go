@@ -407,16 +407,15 @@ func readKept(seg *gse.Segmenter, room int) *unscanned {
 // keptReads counts the loads that read a kept file (for tests).
 var keptReads atomic.Int64
 
-// keepBuilt writes seg's dictionary, just built and before words are
-// added to it, to the kept file: to a temporary file first, renamed over,
-// so that a load beside (another process) reads a whole file or none. A
-// file that cannot be written is left: the next start builds again.
-func keepBuilt(seg *gse.Segmenter) {
+// keepBuilt writes file, the encoding of a dictionary just built, to the
+// kept file: to a temporary file first, renamed over, so that a load
+// beside (another process) reads a whole file or none. A file that cannot
+// be written is left: the next start builds again.
+func keepBuilt(file []byte) {
 	path := keptPath()
 	if path == "" || !keepable {
 		return
 	}
-	file := encodeKept(seg)
 	if file == nil || os.MkdirAll(filepath.Dir(path), 0o750) != nil {
 		return
 	}

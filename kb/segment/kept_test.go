@@ -54,7 +54,7 @@ func sameDictionary(t *testing.T, a, b *gse.Segmenter) {
 func TestKeptDictionaryIsTheBuiltOne(t *testing.T) {
 	dir := keepIn(t)
 	reads := keptReads.Load()
-	built := loadDict()
+	first := loadDict()
 	if keptReads.Load() != reads {
 		t.Fatal("the first load read a kept dictionary: there was none")
 	}
@@ -65,7 +65,9 @@ func TestKeptDictionaryIsTheBuiltOne(t *testing.T) {
 	if keptReads.Load() != reads+1 {
 		t.Fatal("the second load did not read the kept dictionary")
 	}
+	built := buildDict()
 	sameDictionary(t, &built.seg, &kept.seg)
+	sameDictionary(t, &built.seg, &first.seg) // read back from what it kept
 
 	more := []word{{text: "羽绒马甲", freq: 3000}, {text: "防晒霜喷雾", freq: 3000}}
 	for _, c := range []*copyOf{built, kept} {
@@ -130,7 +132,7 @@ func TestKeptDictionaryFingerprint(t *testing.T) {
 	if v := moduleVersion("github.com/go-ego/gse"); v == "" {
 		t.Log("gse's version is not in the build info: the key holds the texts and layout only")
 	}
-	c := loadDict()
+	c := buildDict()
 	sum := sha256.Sum256(encodeKept(&c.seg))
 	if got := fmt.Sprintf("%d %x", keptVersion, sum); got != keptFingerprint {
 		t.Fatalf("the built dictionary's fingerprint is %q, pinned %q: if how it is built changed, bump keptVersion and pin the new one", got, keptFingerprint)

@@ -5,6 +5,7 @@
 package segment
 
 import (
+	"bytes"
 	"fmt"
 	"runtime"
 	"strings"
@@ -161,20 +162,47 @@ func unknown(c *copyOf, words []word) []word {
 
 // loadDict loads gse's dictionary with words.txt, not weighed yet: more
 // words are to come. It reads the one a start before kept, if there is one
-// (see KeepDictionaryIn).
+// (see KeepDictionaryIn); else it builds it, keeps it, and reads it back
+// from what it kept, as a later start would: either way the copy's tokens
+// are unscanned (see unscanned).
 func loadDict() *copyOf {
+	c := emptyCopy()
+	if c.held = readKept(&c.seg, tokenRoom); c.held != nil {
+		return c
+	}
+	built := buildDict()
+	if !keepable {
+		return built
+	}
+	file := encodeKept(&built.seg) // before a shop's words are added to it
+	keepBuilt(file)
+	read := emptyCopy()
+	held, err := readKeptFile(&read.seg, bytes.NewReader(file), int64(len(file)), tokenRoom)
+	if err != nil {
+		return built
+	}
+	read.held = held
+	return read
+}
+
+// emptyCopy is a copy with gse's segmenter set up and no words.
+func emptyCopy() *copyOf {
 	c := &copyOf{}
 	seg := &c.seg
 	seg.SkipLog = true
 	// Segment cuts by the dictionary's shortest path; the HMM model only
 	// serves Cut with hmm=true, which this package does not use.
 	seg.NotLoadHMM = true
-
 	seg.Dict = gse.NewDict()
 	seg.Init()
-	if c.held = readKept(seg, tokenRoom); c.held != nil {
-		return c
-	}
+	return c
+}
+
+// buildDict builds a copy of gse's dictionary with words.txt from their
+// texts, as gse would load them, not weighed.
+func buildDict() *copyOf {
+	c := emptyCopy()
+	seg := &c.seg
 	words, err := parseWords(embeddedWords, "words.txt")
 	if err != nil {
 		panic(fmt.Sprintf("segment: %v", err))
@@ -194,6 +222,5 @@ func loadDict() *copyOf {
 	if n := seg.Dict.NumTokens(); n < minDictTokens {
 		panic(fmt.Sprintf("segment: gse dictionary zh_s has %d words, want at least %d", n, minDictTokens))
 	}
-	keepBuilt(seg) // before a shop's words are added to it
 	return c
 }
