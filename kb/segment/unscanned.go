@@ -6,14 +6,16 @@ import (
 	"github.com/go-ego/gse"
 )
 
-// A dictionary read back from the kept file is 350,000 tokens and a million
-// pieces of words, each holding a pointer: two copies are 100 MB the
-// collector would walk at every collection, most of a collection's work
-// in a server with no panels and 40% of it beside 10,000 panels. They never
-// change once read, so they are put in memory the collector does not scan
-// (noscan), and what their pointers reach is held from a copyOf, which it
-// does scan. Every pointer written into that memory later must be held the
-// same way: words added go through addWord, never c.seg.AddToken.
+// A copy of the dictionary is 350,000 tokens and a million pieces of
+// words, each holding a pointer: two copies are 100 MB the collector would
+// walk at every collection, most of a collection's work in a server with
+// no panels and 40% of it beside 10,000 panels (docs/figures.md, session
+// 32). They never change once read, so a copy read from the kept file (or
+// built and read back from its encoding, see loadDict) has them in memory
+// the collector does not scan (noscan), and what their pointers reach is
+// held from the copyOf, which it does scan. Every pointer written into that
+// memory later must be held the same way: words added go through addWord,
+// never c.seg.AddToken.
 
 // unscanned holds what a copy's unscanned tokens point to.
 type unscanned struct {
