@@ -102,7 +102,9 @@ func TestSubwordsAsGse(t *testing.T) {
 	if !tokenMirrored {
 		t.Fatal("gse.Token no longer has gseToken's fields: weigh falls back to gse's CalcToken on one core; mirror the new fields")
 	}
-	a, b := loadDict(), loadDict()
+	// gse's CalcToken writes sub-words into the tokens: it weighs a copy as
+	// built, whose tokens the collector scans (see unscanned).
+	a, b := buildDict(), loadDict()
 	a.seg.CalcToken()
 	b.weigh()
 	ta, tb := a.seg.Dict.Tokens, b.seg.Dict.Tokens

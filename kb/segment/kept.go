@@ -302,8 +302,8 @@ func (r *keptReader) float() float64 {
 // readKeptFile puts the dictionary of the kept file f, of size bytes, into
 // seg, a segmenter with a new dictionary; seg is unchanged if it returns
 // an error. The trie's arrays are read straight into their place, the
-// tokens into memory the collector does not scan; the copy must keep what
-// they point to, held.
+// tokens into memory the collector does not scan, with what they point to
+// held as long as they are (see unscanned).
 func readKeptFile(seg *gse.Segmenter, f io.Reader, size int64, room int) (held *unscanned, err error) {
 	head := make([]byte, len(keptMagic)+32+keptHeaderSize)
 	if _, err := io.ReadFull(f, head); err != nil {
@@ -347,6 +347,7 @@ func readKeptFile(seg *gse.Segmenter, f io.Reader, size int64, room int) (held *
 	texts := noscanOf[gse.Text](int(h.Pieces))
 	pos := map[string]string{}
 	held = &unscanned{pieces: texts, words: toks, pos: pos}
+	holdFor(tokens, held)
 	r := &keptReader{b: toks}
 	for k := range tokens {
 		m := mirror(&tokens[k])

@@ -58,8 +58,8 @@ type copyOf struct {
 	// gseSubwords: gse's CalcToken weighed the copy whole (gse.Token is
 	// not mirrored), every word's sub-words are in its token.
 	gseSubwords bool
-	// held: the copy's tokens, read from the kept file, are unscanned, and
-	// this holds what they point to; nil for a dictionary built here.
+	// held: what the copy's unscanned tokens point to (see unscanned); nil
+	// for a copy as built, whose tokens the collector scans.
 	held *unscanned
 }
 

@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"runtime"
 	"unsafe"
 
 	"github.com/go-ego/gse"
@@ -13,9 +14,9 @@ import (
 // 32). They never change once read, so a copy read from the kept file (or
 // built and read back from its encoding, see loadDict) has them in memory
 // the collector does not scan (noscan), and what their pointers reach is
-// held from the copyOf, which it does scan. Every pointer written into that
-// memory later must be held the same way: words added go through addWord,
-// never c.seg.AddToken.
+// held as long as the token list is (holdFor). Every pointer written into
+// that memory later must be held the same way: words added go through
+// addWord, never c.seg.AddToken.
 
 // unscanned holds what a copy's unscanned tokens point to.
 type unscanned struct {
@@ -23,6 +24,14 @@ type unscanned struct {
 	words  []byte            // the words' bytes as the file held them
 	pos    map[string]string // the parts of speech, one string each
 	added  []gse.Token       // tokens added since, as gse made them
+}
+
+// holdFor keeps held live as long as the token list tokens is: a cleanup's
+// argument lives until its object is collected (the cleanup does nothing).
+// The copy is not enough to hold it: a list is reached without its copy,
+// through seg.Dict or a cut's *gse.Token.
+func holdFor(tokens []gse.Token, held *unscanned) {
+	runtime.AddCleanup(&tokens[:1][0], func(*unscanned) {}, held)
 }
 
 // noscanOf is n zero T's in memory the collector does not scan: a T's
@@ -48,6 +57,7 @@ func (c *copyOf) addWord(w word) {
 	c.held.added = append(c.held.added, t) // before the list holds it
 	if len(*d) == cap(*d) {
 		grown := noscanOf[gse.Token](len(*d) + max(len(*d)/4, tokenRoom))
+		holdFor(grown, c.held)
 		copy(grown, *d)
 		*d = grown[:len(*d)]
 	}

@@ -60,6 +60,9 @@ func (c *copyOf) weigh() {
 	c.subs.Clear()
 	c.cut.clear()
 	if !tokenMirrored {
+		// CalcToken writes sub-words into the tokens, which an unscanned
+		// copy's must not hold; such a gse keeps nothing (keepable), so
+		// every copy is as built.
 		c.seg.CalcToken()
 		c.gseSubwords = true
 		return
