@@ -79,13 +79,34 @@ func TestRuneNotInTable(t *testing.T) {
 	}
 }
 
+// TestIdeographSetIsTheTable pins the bitmap Rune reads first: it marks
+// exactly the ideographs of its range that the table maps.
+func TestIdeographSetIsTheTable(t *testing.T) {
+	for r := rune(firstIdeograph); r <= lastIdeograph; r++ {
+		if _, mapped := simplified[r]; traditional.has(r) != mapped {
+			t.Fatalf("%U (%c): bitmap says %v, table %v", r, r, traditional.has(r), mapped)
+		}
+	}
+}
+
 // sentence is a 40-char traditional customer-service line.
 const sentence = "您好，這款充電器支援快充嗎？如果收到貨有問題可以退換嗎？運費誰出呢？請儘快回覆"
+
+// simplifiedSentence is sentence in simplified characters, as most lines
+// come: every rune is checked and none changes.
+const simplifiedSentence = "您好，这款充电器支持快充吗？如果收到货有问题可以退换吗？运费谁出呢？请尽快回复"
 
 func BenchmarkString(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		String(sentence)
+	}
+}
+
+func BenchmarkStringSimplified(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		String(simplifiedSentence)
 	}
 }
 
