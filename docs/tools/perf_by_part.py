@@ -29,7 +29,7 @@ GROUPS = [
     ("recorder (Go)", r"recorder\)"),
     ("engine", r"assistant\.\(\*Engine\)"),
     ("setparts", r"setparts"),
-    ("push writes", r"writeLoop|floorServer\)\.socket"),
+    ("push writes", r"writeLoop|client\)\.write|floorServer\)\.socket"),
     ("socket reads", r"readLoop"),
     ("json", r"encoding/json"),
     ("http read", r"readRequest|bufio\.\(\*Reader\)"),
