@@ -131,7 +131,7 @@ func BenchmarkDecodeMemberships(b *testing.B) {
 			if i > 0 {
 				sb.WriteString(",")
 			}
-			sb.WriteString(`[` + strconv.Itoa(i+1) + `,"棉麻生活馆` + strconv.Itoa(i) + `","agent"]`)
+			sb.WriteString(`[` + strconv.Itoa(i+1) + `,"茶具专营店` + strconv.Itoa(i) + `","agent"]`)
 		}
 		sb.WriteString("]")
 		data := []byte(sb.String())
