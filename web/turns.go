@@ -9,6 +9,7 @@ import (
 
 	"assist/assistant"
 	"assist/kb"
+	"assist/kb/jsontext"
 )
 
 type turnRequest struct {
@@ -130,7 +131,7 @@ func plainTurnRequest(body []byte) (turnRequest, bool) {
 			}
 			i = skipSpace(body, i+1)
 		}
-		key, next, ok := plainString(body, i)
+		key, next, ok := jsontext.PlainString(body, i)
 		if !ok {
 			return req, false
 		}
@@ -138,7 +139,7 @@ func plainTurnRequest(body []byte) (turnRequest, bool) {
 		if i == len(body) || body[i] != ':' {
 			return req, false
 		}
-		value, next, ok := plainString(body, skipSpace(body, i+1))
+		value, next, ok := jsontext.PlainString(body, skipSpace(body, i+1))
 		if !ok {
 			return req, false
 		}
@@ -171,23 +172,6 @@ func plainTurnRequest(body []byte) (turnRequest, bool) {
 		return req, false
 	}
 	return req, true
-}
-
-// plainString reads a JSON string at body[i] that holds no escape and no
-// control character, and returns its contents and the offset after it.
-func plainString(body []byte, i int) ([]byte, int, bool) {
-	if i >= len(body) || body[i] != '"' {
-		return nil, 0, false
-	}
-	for j := i + 1; j < len(body); j++ {
-		switch c := body[j]; {
-		case c == '"':
-			return body[i+1 : j], j + 1, true
-		case c == '\\' || c < 0x20:
-			return nil, 0, false
-		}
-	}
-	return nil, 0, false
 }
 
 // skipSpace skips JSON white space from body[i].

@@ -83,3 +83,27 @@ func BenchmarkAppendString(b *testing.B) {
 		buf = AppendString(buf[:0], s)
 	}
 }
+
+func TestPlainString(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		i    int
+		want string
+		next int
+		ok   bool
+	}{
+		{`"茶铺",`, 0, "茶铺", 8, true},
+		{`x:"ab"`, 2, "ab", 6, true},
+		{`""`, 0, "", 2, true},
+		{`"a\"b"`, 0, "", 0, false},   // an escape
+		{"\"a\tb\"", 0, "", 0, false}, // a control character
+		{`"open`, 0, "", 0, false},
+		{`12`, 0, "", 0, false},
+		{`"a"`, 3, "", 0, false},
+	} {
+		got, next, ok := PlainString([]byte(tc.in), tc.i)
+		if string(got) != tc.want || next != tc.next || ok != tc.ok {
+			t.Errorf("PlainString(%q, %d) = %q, %d, %v; want %q, %d, %v", tc.in, tc.i, got, next, ok, tc.want, tc.next, tc.ok)
+		}
+	}
+}

@@ -76,6 +76,26 @@ func SkipString(b []byte, i int) int {
 	return -1
 }
 
+// PlainString reads the string at b[i] when it holds no escape and no
+// control character, so that its bytes are its value (if they are valid
+// UTF-8, which the caller checks), and returns them and the offset after
+// its closing quote. It reports false for anything else, which a caller
+// leaves to encoding/json.
+func PlainString(b []byte, i int) ([]byte, int, bool) {
+	if i >= len(b) || b[i] != '"' {
+		return nil, 0, false
+	}
+	for j := i + 1; j < len(b); j++ {
+		switch c := b[j]; {
+		case c == '"':
+			return b[i+1 : j], j + 1, true
+		case c == '\\' || c < 0x20:
+			return nil, 0, false
+		}
+	}
+	return nil, 0, false
+}
+
 // escaped reports whether the quote at b[i] follows an odd run of
 // backslashes.
 func escaped(b []byte, i int) bool {

@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
@@ -15,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"assist/kb"
+	"assist/kb/jsontext"
 	"assist/kb/secret"
 )
 
@@ -170,27 +170,14 @@ func plainInt(b []byte, i int) (int64, int, bool) {
 	return n, j, err == nil
 }
 
-// plainString reads the string at b[i] when it needs no decoding (no
-// escape, no control character, valid UTF-8), and where it ends; b's last
-// byte is not part of it.
+// plainString reads the string at b[i] when it needs no decoding, and where
+// it ends. b ends with a bracket, so a string's end is inside it.
 func plainString(b []byte, i int) (string, int, bool) {
-	if b[i] != '"' {
+	s, j, ok := jsontext.PlainString(b, i)
+	if !ok || !utf8.Valid(s) {
 		return "", 0, false
 	}
-	end := bytes.IndexByte(b[i+1:len(b)-1], '"')
-	if end < 0 {
-		return "", 0, false
-	}
-	s := b[i+1 : i+1+end]
-	for _, c := range s {
-		if c < 0x20 || c == '\\' {
-			return "", 0, false
-		}
-	}
-	if !utf8.Valid(s) {
-		return "", 0, false
-	}
-	return string(s), i + end + 2, true
+	return string(s), j, true
 }
 
 // decodeMembershipsJSON is decodeMemberships through encoding/json.
