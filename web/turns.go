@@ -118,32 +118,32 @@ func plainTurnRequest(body []byte) (turnRequest, bool) {
 	if !utf8.Valid(body) {
 		return req, false
 	}
-	i := skipSpace(body, 0)
+	i := jsontext.SkipSpace(body, 0)
 	if i == len(body) || body[i] != '{' {
 		return req, false
 	}
-	i = skipSpace(body, i+1)
+	i = jsontext.SkipSpace(body, i+1)
 	var seen [6]bool
 	for n := 0; i < len(body) && body[i] != '}'; n++ {
 		if n > 0 {
 			if body[i] != ',' {
 				return req, false
 			}
-			i = skipSpace(body, i+1)
+			i = jsontext.SkipSpace(body, i+1)
 		}
 		key, next, ok := jsontext.PlainString(body, i)
 		if !ok {
 			return req, false
 		}
-		i = skipSpace(body, next)
+		i = jsontext.SkipSpace(body, next)
 		if i == len(body) || body[i] != ':' {
 			return req, false
 		}
-		value, next, ok := jsontext.PlainString(body, skipSpace(body, i+1))
+		value, next, ok := jsontext.PlainString(body, jsontext.SkipSpace(body, i+1))
 		if !ok {
 			return req, false
 		}
-		i = skipSpace(body, next)
+		i = jsontext.SkipSpace(body, next)
 		var field *string
 		var f int
 		switch string(key) {
@@ -168,18 +168,10 @@ func plainTurnRequest(body []byte) (turnRequest, bool) {
 		seen[f] = true
 		*field = string(value)
 	}
-	if i == len(body) || skipSpace(body, i+1) != len(body) {
+	if i == len(body) || jsontext.SkipSpace(body, i+1) != len(body) {
 		return req, false
 	}
 	return req, true
-}
-
-// skipSpace skips JSON white space from body[i].
-func skipSpace(body []byte, i int) int {
-	for i < len(body) && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r') {
-		i++
-	}
-	return i
 }
 
 // idempotencyHeader carries a key that makes a retried POST safe: the same
