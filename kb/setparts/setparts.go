@@ -17,7 +17,6 @@ package setparts
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -345,11 +344,6 @@ func (s *Split) find(h [16]byte) (int, bool) {
 		}
 	}
 	return 0, false
-}
-
-func hashOf(body []byte) [16]byte {
-	sum := sha256.Sum256(body)
-	return [16]byte(sum[:16])
 }
 
 // Code is the per-turn code of the set, given the store's id of each part

@@ -406,13 +406,39 @@ func benchSet(at time.Time) ([]byte, Row) {
 	return data, row
 }
 
+// BenchmarkSplitSet cuts a set whose parts were cut before (most turns:
+// the same cards, rules and phrases again) and sets whose parts are all new
+// (a memo of parts' hashes does not help these).
 func BenchmarkSplitSet(b *testing.B) {
-	data, row := benchSet(time.Date(2026, 11, 28, 21, 24, 35, 123456789, cst))
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if SplitSet(data, row) == nil {
-			b.Fatal("not split")
+	at := time.Date(2026, 11, 28, 21, 24, 35, 123456789, cst)
+	b.Run("parts=seen", func(b *testing.B) {
+		data, row := benchSet(at)
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if SplitSet(data, row) == nil {
+				b.Fatal("not split")
+			}
 		}
-	}
+	})
+	b.Run("parts=new", func(b *testing.B) {
+		// More distinct sets than the memo holds, each part of each set
+		// its own (every string a set holds is marked with its number).
+		sets := make([][]byte, 2048)
+		data, row := benchSet(at)
+		for i := range sets {
+			sets[i] = bytes.ReplaceAll(data, []byte("亲"), fmt.Appendf(nil, "亲%d", i))
+			sets[i] = bytes.ReplaceAll(sets[i], []byte("不锈钢"), fmt.Appendf(nil, "不锈钢%d", i))
+			sets[i] = bytes.ReplaceAll(sets[i], []byte("经营者"), fmt.Appendf(nil, "经营者%d", i))
+		}
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			if SplitSet(sets[i%len(sets)], row) == nil {
+				b.Fatal("not split")
+			}
+			i++
+		}
+	})
 }
