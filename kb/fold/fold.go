@@ -9,6 +9,7 @@ package fold
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Rune folds one rune.
@@ -87,6 +88,28 @@ func String(s string) string {
 			}
 			return b.String()
 		}
+	}
+	return s
+}
+
+// Lower is strings.ToLower(s). It returns s itself, without a look at the
+// case tables, when s holds only ASCII without capitals and caseless runes:
+// most of a Chinese shop's search terms, each looked up lower-cased in the
+// index's term counts several times a turn.
+func Lower(s string) string {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				return strings.ToLower(s)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !caseless(r) { // invalid UTF-8 too: ToLower writes U+FFFD for it
+			return strings.ToLower(s)
+		}
+		i += n
 	}
 	return s
 }

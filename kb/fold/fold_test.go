@@ -2,8 +2,10 @@ package fold
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"unicode"
+	"unsafe"
 )
 
 func TestString(t *testing.T) {
@@ -149,4 +151,54 @@ func BenchmarkLookup(b *testing.B) {
 			}
 		}
 	})
+}
+
+// Lower is strings.ToLower, rune by rune over all of Unicode, over invalid
+// UTF-8, and over strings that mix the runes it passes with those it
+// leaves to strings.ToLower.
+func TestLowerIsStringsToLower(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		s := "中" + string(r) + "a"
+		if got, want := Lower(s), strings.ToLower(s); got != want {
+			t.Fatalf("Lower(%q) = %q, want %q", s, got, want)
+		}
+	}
+	for _, s := range []string{"", "abc", "ABC", "中文", "保温杯XL", "\xff", "中\xe4\xb8", "\xe4\xb8\xadx", "ΣΑΣ", "ǅ", "İstanbul", "\u2160"} {
+		if got, want := Lower(s), strings.ToLower(s); got != want {
+			t.Errorf("Lower(%q) = %q, want %q", s, got, want)
+		}
+	}
+	if s := "亲,这款保温杯500ml"; unsafe.StringData(Lower(s)) != unsafe.StringData(s) {
+		t.Error("Lower copied a string that has no capital")
+	}
+}
+
+func FuzzLower(f *testing.F) {
+	for _, s := range []string{"abc", "中文ABC", "\xff", "ΣΑΣ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Lower(s), strings.ToLower(s); got != want {
+			t.Fatalf("Lower(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// go test ./kb/fold -run X -bench Lower
+func BenchmarkLower(b *testing.B) {
+	words := []string{"保温杯", "能", "便宜", "一点", "吗", "500ml", "包邮", "不锈钢"}
+	for _, f := range []struct {
+		name  string
+		lower func(string) string
+	}{{"strings.ToLower", strings.ToLower}, {"Lower", Lower}} {
+		b.Run(f.name, func(b *testing.B) {
+			for b.Loop() {
+				for _, w := range words {
+					if f.lower(w) != w {
+						b.Fatal(w)
+					}
+				}
+			}
+		})
+	}
 }

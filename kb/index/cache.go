@@ -3,9 +3,10 @@ package index
 import (
 	"encoding/binary"
 	"math"
-	"strings"
 	"sync"
 	"sync/atomic"
+
+	"assist/kb/fold"
 )
 
 // Building bleve's searchers (a dictionary look-up per term and segment, a
@@ -60,7 +61,7 @@ func appendKey(buf []byte, kind Kind, terms []Term, df map[string]int, size int)
 
 // absent reports whether no document holds the term text, as searched
 // (lower-cased).
-func absent(text string, df map[string]int) bool { return df[strings.ToLower(text)] == 0 }
+func absent(text string, df map[string]int) bool { return df[fold.Lower(text)] == 0 }
 
 // generation is the generation a search starts in; read it before
 // searching bleve.

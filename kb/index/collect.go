@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -14,6 +13,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search/scorer"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"assist/kb/fold"
 )
 
 // A turn asks for a dozen hits at most, yet bleve.Index.Search allocates
@@ -133,7 +134,7 @@ func searcherOf(ctx context.Context, r bleveindex.IndexReader, terms []Term, df 
 			ss = append(ss, &stands[len(stands)-1])
 			continue
 		}
-		s, err := searcher.NewTermSearcher(ctx, r, strings.ToLower(t.Text), fieldText, t.Boost, opts)
+		s, err := searcher.NewTermSearcher(ctx, r, fold.Lower(t.Text), fieldText, t.Boost, opts)
 		if err != nil {
 			closeAll(ss)
 			return nil, err

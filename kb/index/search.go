@@ -3,9 +3,10 @@ package index
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+
+	"assist/kb/fold"
 )
 
 // Term is one query word and how much it counts.
@@ -111,16 +112,16 @@ func (ix *Index) search(bi bleve.Index, kind Kind, terms []Term, size int) ([]Hi
 func rarest(terms []Term, df map[string]int) []Term {
 	sorted := make([]Term, 0, len(terms))
 	for _, t := range terms {
-		if df[strings.ToLower(t.Text)] > 0 {
+		if df[fold.Lower(t.Text)] > 0 {
 			sorted = append(sorted, t)
 		}
 	}
 	slices.SortStableFunc(sorted, func(a, b Term) int {
-		return df[strings.ToLower(a.Text)] - df[strings.ToLower(b.Text)]
+		return df[fold.Lower(a.Text)] - df[fold.Lower(b.Text)]
 	})
 	total := 0
 	for i, t := range sorted {
-		total += df[strings.ToLower(t.Text)]
+		total += df[fold.Lower(t.Text)]
 		if i > 0 && total > searchBudget {
 			return sorted[:i]
 		}
