@@ -1,9 +1,12 @@
 package jsontext
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -105,5 +108,44 @@ func TestPlainString(t *testing.T) {
 		if string(got) != tc.want || next != tc.next || ok != tc.ok {
 			t.Errorf("PlainString(%q, %d) = %q, %d, %v; want %q, %d, %v", tc.in, tc.i, got, next, ok, tc.want, tc.next, tc.ok)
 		}
+	}
+}
+
+// Strings that need an escape are encoded once and then read from a memo:
+// the second and later encodings, and those after the memo has dropped its
+// older half, are encoding/json's still.
+func TestEscapedStringsFromTheMemo(t *testing.T) {
+	defer func(m *escapeMemo) { escapedStrings = m }(escapedStrings)
+	escapedStrings = newEscapeMemo(256)
+	for round := range 3 {
+		for i := range 40 {
+			s := fmt.Sprintf("第%d条\n消费者退回的商品应当完好。<%d>", i%12, round)
+			want, _ := json.Marshal(s)
+			for range 2 {
+				if got := AppendString([]byte("x"), s); string(got) != "x"+string(want) {
+					t.Fatalf("AppendString(%q) = %s, want x%s", s, got, want)
+				}
+			}
+		}
+	}
+	if escapedStrings.size > 128 {
+		t.Errorf("the memo holds %d bytes of strings, more than half its 256", escapedStrings.size)
+	}
+	long := strings.Repeat("\n", 200)
+	if got, want := AppendString(nil, long), []byte(`"`+strings.Repeat(`\n`, 200)+`"`); !bytes.Equal(got, want) {
+		t.Fatalf("a string longer than the memo: %s", got)
+	}
+	if _, kept := escapedStrings.cur[long]; kept {
+		t.Error("a string longer than half the memo was kept")
+	}
+}
+
+// go test ./kb/jsontext -run X -bench AppendStringEscaped
+func BenchmarkAppendStringEscaped(b *testing.B) {
+	s := "消费者退回的商品应当完好。\n商品能够保持原有品质、功能，商品本身、配件、商标标识齐全的，视为商品完好。\n消费者基于查验需要而打开商品包装，或者为确认商品的品质、功能而进行合理的调试不影响商品的完好。"
+	buf := make([]byte, 0, 1024)
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		buf = AppendString(buf[:0], s)
 	}
 }
