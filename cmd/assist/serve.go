@@ -138,6 +138,9 @@ func startServer(ctx context.Context, o serveOptions, stdout, stderr io.Writer) 
 			db.Close()
 		}
 	}()
+	if _, ok := db.(*sqlite.DB); ok {
+		spareProcessorForSQLite()
+	}
 	shops, err := ensureShop(ctx, db, stdout)
 	if err != nil {
 		return nil, err
