@@ -86,7 +86,7 @@ func (m *escapeMemo) of(s string) []byte {
 	q, ok := m.cur[s]
 	if !ok {
 		if q, ok = m.old[s]; ok {
-			m.put(s, q)
+			m.put(strings.Clone(s), q)
 		}
 	}
 	m.mu.Unlock()
@@ -103,7 +103,7 @@ func (m *escapeMemo) of(s string) []byte {
 	return q
 }
 
-// put remembers q for s; m.mu is held.
+// put remembers q for s, a string of the memo's own; m.mu is held.
 func (m *escapeMemo) put(s string, q []byte) {
 	if m.size+len(s) > m.max/2 {
 		m.old, m.cur, m.size = m.cur, make(map[string][]byte, len(m.cur)), 0
