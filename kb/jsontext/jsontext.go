@@ -12,8 +12,9 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
+
+	"assist/kb/memo"
 )
 
 // NeedsEscape reports whether encoding/json writes s with an escape: a
@@ -58,59 +59,25 @@ func AppendString(b []byte, s string) []byte {
 		b = append(b, s...)
 		return append(b, '"')
 	}
-	return append(b, escapedStrings.of(s)...)
+	return append(b, escapedString(s)...)
 }
 
-// escapedStrings keeps what encoding/json wrote for strings that needed an
-// escape: a statute article's paragraphs are lines, and the same articles
-// are sent turn after turn, where encoding/json wrote each at a fifth of the
-// speed a plain string is copied (docs/figures.md, session 35).
-var escapedStrings = newEscapeMemo(1 << 20)
-
-// escapeMemo maps strings to their JSON, holding about max bytes of
-// strings: when the newer half fills, the older is dropped.
-type escapeMemo struct {
-	mu       sync.Mutex
-	max      int
-	size     int
-	cur, old map[string][]byte
-}
-
-func newEscapeMemo(maxBytes int) *escapeMemo {
-	return &escapeMemo{max: maxBytes, cur: map[string][]byte{}}
-}
-
-// of is json.Marshal(s), shared: callers must not change it.
-func (m *escapeMemo) of(s string) []byte {
-	m.mu.Lock()
-	q, ok := m.cur[s]
-	if !ok {
-		if q, ok = m.old[s]; ok {
-			m.put(strings.Clone(s), q)
-		}
-	}
-	m.mu.Unlock()
-	if ok {
+// escapedString is json.Marshal(s), shared: callers must not change it.
+func escapedString(s string) []byte {
+	if q, ok := escapedStrings.GetString(s); ok {
 		return q
 	}
-	q, _ = json.Marshal(s) // a string always encodes
-	if len(s) <= m.max/2 {
-		s = strings.Clone(s) // not to hold a larger string s is part of
-		m.mu.Lock()
-		m.put(s, q)
-		m.mu.Unlock()
-	}
+	q, _ := json.Marshal(s)                 // a string always encodes
+	escapedStrings.Put(strings.Clone(s), q) // not to hold a larger string s is part of
 	return q
 }
 
-// put remembers q for s, a string of the memo's own; m.mu is held.
-func (m *escapeMemo) put(s string, q []byte) {
-	if m.size+len(s) > m.max/2 {
-		m.old, m.cur, m.size = m.cur, make(map[string][]byte, len(m.cur)), 0
-	}
-	m.cur[s] = q
-	m.size += len(s)
-}
+// escapedStrings keeps what encoding/json wrote for strings that needed an
+// escape, 1 MiB of them: a statute article's paragraphs are lines, and the
+// same articles are sent turn after turn, where encoding/json wrote each at
+// a fifth of the speed a plain string is copied (docs/figures.md, session
+// 35).
+var escapedStrings = memo.New[[]byte](1 << 20)
 
 // AppendFloat appends f as encoding/json writes a float64. encoding/json
 // refuses NaN and the infinities: check for them first.
