@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -64,6 +65,62 @@ func TestFeedbackIsRecordedForTheSessionsUser(t *testing.T) {
 	}
 	if want := "used by the-agent,dismissed by the-manager"; strings.Join(got, ",") != want {
 		t.Errorf("events %q, want %q", strings.Join(got, ","), want)
+	}
+}
+
+// An agent with the chat open in two tabs is shown the set once: the
+// report counts each suggestion shown once per agent, as the review's
+// "shown to" names the agent once. Another agent's panel is another show.
+func TestAnAgentsTwoTabsAreOneShow(t *testing.T) {
+	e := newEnv(t)
+	tab1 := e.panel("c1", kb.RoleAgent)
+	tab2 := e.panel("c1", kb.RoleAgent)
+	h := http.Header{}
+	h.Set("Origin", e.ts.URL)
+	h.Set("Cookie", e.person("li", false, map[int64]kb.Role{chargerID: kb.RoleAgent}).String())
+	other, status, err := e.dial("c1", h)
+	if err != nil {
+		t.Fatalf("dial as li: %d %v", status, err)
+	}
+	defer other.Close()
+
+	e.postTurn("c1", "buyer", "充电器能便宜点吗")
+	mustRead(t, tab1)
+	mustRead(t, tab2)
+	mustRead(t, other)
+	// The second tab's push is recorded after its write: wait until both
+	// agents' shows are in the buffer, then flush once.
+	deadline := time.Now().Add(2 * time.Second)
+	for e.srv.events.buffered() < 2 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // a third, duplicate show would be buffered by now
+	if err := e.srv.FlushEvents(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	shows, err := e.store.ConversationShows(context.Background(), chargerID, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	agents := map[string]int{}
+	for _, s := range shows {
+		agents[s.Agent]++
+	}
+	if len(shows) != 2 || agents["the-agent"] != 1 || agents["li"] != 1 {
+		t.Errorf("shows %+v, want one to the-agent (two tabs) and one to li", shows)
+	}
+
+	status, body := e.do("GET", "/api/v1/shops/1/reports/suggestions", cookie(e.login(kb.RoleManager)), "")
+	var report struct {
+		Suggestions []suggestionLine `json:"suggestions"`
+	}
+	if err := json.Unmarshal(body, &report); status != 200 || err != nil || len(report.Suggestions) == 0 {
+		t.Fatalf("report: %d %s", status, body)
+	}
+	for _, l := range report.Suggestions {
+		if l.Shown != 2 {
+			t.Errorf("%s %s shown %d times, want 2 (two agents)", l.Kind, l.SuggestionID, l.Shown)
+		}
 	}
 }
 

@@ -24,6 +24,13 @@ const showChunk = 128
 // frequent, and one transaction per batch keeps the write lock free for
 // turns. Used and dismissed events do not pass here: they are committed
 // before they are acknowledged.
+//
+// A show is a set shown to an agent, once: an agent with the chat open in
+// two tabs is pushed the set twice, within a millisecond, and was recorded
+// twice, which counted each suggestion as shown twice in the reports (the
+// review's "shown to" already named the agent once). The recorder keeps the
+// keys of the shows it holds and of the last batch it wrote, and a second
+// push of a set to the same agent within them is not a second show.
 type recorder struct {
 	store    Store
 	log      *slog.Logger
@@ -31,7 +38,9 @@ type recorder struct {
 
 	mu      sync.Mutex
 	buf     []kb.Show
-	spare   []kb.Show // the last batch written, emptied: the next buf
+	spare   []kb.Show            // the last batch written, emptied: the next buf
+	held    map[showKey]struct{} // the shows in buf
+	written map[showKey]struct{} // the shows of the last batch taken to be written
 	dropped int
 
 	flushMu sync.Mutex // one flush at a time, so shows keep their order
@@ -44,23 +53,55 @@ func newRecorder(store Store, log *slog.Logger, interval time.Duration) *recorde
 	if interval <= 0 {
 		interval = 200 * time.Millisecond
 	}
-	r := &recorder{store: store, log: log, interval: interval, stop: make(chan struct{}), stopped: make(chan struct{})}
+	r := &recorder{store: store, log: log, interval: interval, stop: make(chan struct{}), stopped: make(chan struct{}),
+		held: map[showKey]struct{}{}, written: map[showKey]struct{}{}}
 	go r.run()
 	return r
 }
 
+// showKey is what makes a show: a turn's set, shown to one agent.
+type showKey struct {
+	shop  int64
+	conv  string
+	turn  int
+	agent string
+}
+
+func keyOf(s *kb.Show) showKey { return showKey{s.Shop, s.Conversation, s.Turn, s.Agent} }
+
 // add buffers shows; it never waits for the store. A set without any
 // suggestion showed nothing: it is not recorded (it made no shown event
-// before shows either).
+// before shows either); nor is a set the agent was just shown (see
+// recorder).
 func (r *recorder) add(shows ...kb.Show) {
-	shows = slices.DeleteFunc(shows, func(s kb.Show) bool { return len(s.Members) == 0 })
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if room := maxBufferedShows - len(r.buf); room < len(shows) {
-		r.dropped += len(shows) - max(room, 0)
-		shows = shows[:max(room, 0)]
+	for i := range shows {
+		s := &shows[i]
+		if len(s.Members) == 0 {
+			continue
+		}
+		k := keyOf(s)
+		if _, ok := r.held[k]; ok {
+			continue
+		}
+		if _, ok := r.written[k]; ok {
+			continue
+		}
+		if len(r.buf) >= maxBufferedShows {
+			r.dropped++
+			continue
+		}
+		r.held[k] = struct{}{}
+		r.buf = append(r.buf, *s)
 	}
-	r.buf = append(r.buf, shows...)
+}
+
+// buffered is how many shows wait to be written.
+func (r *recorder) buffered() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.buf)
 }
 
 // forget drops the buffered shows of a turn to agent: its set was taken
@@ -70,9 +111,9 @@ func (r *recorder) add(shows ...kb.Show) {
 func (r *recorder) forget(shop int64, conv string, turn int, agent string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.buf = slices.DeleteFunc(r.buf, func(s kb.Show) bool {
-		return s.Shop == shop && s.Conversation == conv && s.Turn == turn && s.Agent == agent
-	})
+	k := showKey{shop, conv, turn, agent}
+	delete(r.held, k)
+	r.buf = slices.DeleteFunc(r.buf, func(s kb.Show) bool { return keyOf(&s) == k })
 }
 
 func (r *recorder) run() {
@@ -100,6 +141,8 @@ func (r *recorder) flush(ctx context.Context) error {
 	batch := r.buf
 	whole := batch
 	r.buf, r.spare = r.spare, nil
+	clear(r.written)
+	r.written, r.held = r.held, r.written
 	dropped := r.dropped
 	r.dropped = 0
 	r.mu.Unlock()
@@ -142,6 +185,9 @@ func (r *recorder) requeue(batch []kb.Show) {
 	if len(r.buf) > maxBufferedShows {
 		r.dropped += len(r.buf) - maxBufferedShows
 		r.buf = r.buf[len(r.buf)-maxBufferedShows:]
+	}
+	for i := range r.buf { // buffered again: held again
+		r.held[keyOf(&r.buf[i])] = struct{}{}
 	}
 }
 

@@ -104,3 +104,39 @@ func TestRecorderKeepsShowsWhileTheStoreFails(t *testing.T) {
 		t.Errorf("%d writes, want the failed one and two chunks", store.calls)
 	}
 }
+
+// A set pushed again to the same agent (another tab) is not another show,
+// whether the first push is still buffered or was just taken to be
+// written; a set taken back and pushed again is; and a turn or agent of
+// its own always is.
+func TestRecorderKeepsOneShowPerAgentAndSet(t *testing.T) {
+	store := &failingShows{}
+	r := newRecorder(store, slog.New(slog.DiscardHandler), time.Hour) // flushed by hand
+	defer r.close(context.Background())
+	member := []kb.SetMember{{Kind: kb.SuggestionPhrase, ID: "ph-hello"}}
+	show := func(turn int, agent string) kb.Show {
+		return kb.Show{Shop: 1, Conversation: "c1", Turn: turn, Agent: agent, At: time.Unix(int64(turn), 0), Members: member}
+	}
+	r.add(show(0, "li"), show(0, "li"), show(0, "wang"), show(1, "li"))
+	if got := r.buffered(); got != 3 {
+		t.Fatalf("%d buffered, want 3: li's second tab is the same show", got)
+	}
+	if err := r.flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r.add(show(0, "li")) // the same push to a tab that was a moment later
+	r.forget(1, "c1", 2, "li")
+	r.add(show(2, "li"))
+	r.forget(1, "c1", 2, "li") // taken back: forgotten, and may be shown again
+	r.add(show(2, "li"))
+	if err := r.flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range store.got {
+		got = append(got, fmt.Sprintf("%d/%s", s.Turn, s.Agent))
+	}
+	if want := []string{"0/li", "0/wang", "1/li", "2/li"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("written %v, want %v", got, want)
+	}
+}
