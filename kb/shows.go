@@ -9,8 +9,10 @@ import (
 
 // Show records that a turn's suggestion set was pushed to an agent's panel:
 // every suggestion of the set, as stored with the turn, was shown to that
-// agent at that time. Stores keep one record per push (issue 13): the set is
+// agent at that time. Stores keep one record per show (issue 13): the set is
 // the turn's, so the record names the turn rather than repeating the set.
+// The server records one show when a set reaches one agent's panels, however
+// many tabs that agent has the chat open in (web's recorder).
 type Show struct {
 	Shop         int64
 	Conversation string

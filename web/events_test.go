@@ -155,7 +155,7 @@ func TestShowsAreRecordedPerPanel(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 		e.srv.FlushEvents(context.Background())
 	}
-	// One record per push, and only an agent's panel counts: an admin
+	// One record for the push to the agent, and only an agent's panel counts: an admin
 	// watching is not serving the buyer.
 	if len(shows) != 1 || shows[0].Agent != "the-agent" || shows[0].Turn != 0 {
 		t.Errorf("shows %+v, want one: turn 0 to the-agent's panel (none for the admin or the token)", shows)
