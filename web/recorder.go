@@ -186,7 +186,8 @@ func (r *recorder) requeue(batch []kb.Show) {
 		r.dropped += len(r.buf) - maxBufferedShows
 		r.buf = r.buf[len(r.buf)-maxBufferedShows:]
 	}
-	for i := range r.buf { // buffered again: held again
+	clear(r.held) // held is the keys of buf, which changed
+	for i := range r.buf {
 		r.held[keyOf(&r.buf[i])] = struct{}{}
 	}
 }

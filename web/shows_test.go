@@ -93,6 +93,13 @@ func TestRecorderKeepsShowsWhileTheStoreFails(t *testing.T) {
 	if len(store.got) != 0 || len(r.buf) != len(want) {
 		t.Fatalf("after a failed flush: %d written, %d buffered; want none written, %d kept", len(store.got), len(r.buf), len(want))
 	}
+	if err := r.flush(context.Background()); err == nil { // and again: what is kept is still known
+		t.Fatal("flush into a failing store: no error")
+	}
+	r.add(want[0]) // another tab's push of a show kept for the next flush
+	if got := r.buffered(); got != len(want) {
+		t.Fatalf("a repeat of a kept show: %d buffered, want %d", got, len(want))
+	}
 	store.fail = false
 	if err := r.flush(context.Background()); err != nil {
 		t.Fatal(err)
@@ -100,8 +107,8 @@ func TestRecorderKeepsShowsWhileTheStoreFails(t *testing.T) {
 	if !reflect.DeepEqual(store.got, want) || len(r.buf) != 0 {
 		t.Errorf("after the store came back: %d shows written, %d buffered; want the %d, in order", len(store.got), len(r.buf), len(want))
 	}
-	if store.calls != 3 {
-		t.Errorf("%d writes, want the failed one and two chunks", store.calls)
+	if store.calls != 4 {
+		t.Errorf("%d writes, want the two failed ones and two chunks", store.calls)
 	}
 }
 
