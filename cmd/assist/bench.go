@@ -184,15 +184,15 @@ func (c *benchCmd) coldStarts(ctx context.Context, exe string, runs int, asJSON 
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(map[string]any{"binary": exe, "starts": starts, "load_average": strings.TrimSpace(string(load)),
-			"transparent_huge_pages": hugePageMode()})
+			"transparent_huge_pages": hugePageMode(), "cpu_model": cpuModel()})
 	}
 	var listen, first, cpu []time.Duration
 	for _, s := range starts {
 		listen, first, cpu = append(listen, s.Listening), append(first, s.FirstAnswer), append(cpu, s.CPU)
 	}
 	l, f, u := percentilesOf(listen), percentilesOf(first), percentilesOf(cpu)
-	fmt.Fprintf(stdout, "assist bench: %d cold starts of %s on an existing data directory, %d CPUs, transparent huge pages %s, load average %s\n",
-		runs, exe, runtime.NumCPU(), hugePageMode(), strings.TrimSpace(string(load)))
+	fmt.Fprintf(stdout, "assist bench: %d cold starts of %s on an existing data directory, %s, transparent huge pages %s, load average %s\n",
+		runs, exe, machine(cpuModel()), hugePageMode(), strings.TrimSpace(string(load)))
 	fmt.Fprintf(stdout, "  listening            p50 %.0f ms  max %.0f ms\n", l.P50, l.Max)
 	fmt.Fprintf(stdout, "  first turn answered  p50 %.0f ms  max %.0f ms\n", f.P50, f.Max)
 	fmt.Fprintf(stdout, "  server CPU until it  p50 %.0f ms  max %.0f ms\n", u.P50, u.Max)
@@ -222,6 +222,10 @@ type benchReport struct {
 	// machine that moves the server's CPU per turn by a sixth
 	// (docs/figures.md, session 17): figures compare only under one mode.
 	HugePages string `json:"transparent_huge_pages,omitempty"`
+	// CPUModel is the processor's name ("" where /proc/cpuinfo does not
+	// say): the machines these benches run on change between days (an AMD
+	// EPYC, an Intel Xeon), and a figure compares only on one of them.
+	CPUModel string `json:"cpu_model,omitempty"`
 	// TurnsPerCommit is how many turns a commit held on average, where the
 	// store gathers them (SQLite): under load, each commit holds several.
 	TurnsPerCommit float64 `json:"turns_per_commit,omitempty"`
@@ -499,7 +503,7 @@ func (c *benchCmd) bench(ctx context.Context, job driveJob, where benchStore, st
 		ServerCPUPerTurnUS: perTurn(self), DriverCPUPerTurnUS: perTurn(child), TurnsPerCommit: turnsPerCommit(srv, groupsBefore),
 		RunnableWaits: waits, Allocs: allocsBetween(heapBefore, heapAfter, res.Posted),
 		LoadAverage: strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " "),
-		HugePages:   hugePageMode()}, nil
+		HugePages:   hugePageMode(), CPUModel: cpuModel()}, nil
 }
 
 // hugePageMode is the kernel's transparent huge page mode, "" where it
@@ -510,6 +514,36 @@ func hugePageMode() string {
 		return ""
 	}
 	return chosenMode(string(b))
+}
+
+// cpuModel is the first processor's model name, "" where it cannot be read.
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return ""
+	}
+	return modelName(string(b))
+}
+
+// modelName is the value of the first "model name" line of a cpuinfo
+// listing, "" if it has none.
+func modelName(cpuinfo string) string {
+	for line := range strings.Lines(cpuinfo) {
+		key, value, ok := strings.Cut(line, ":")
+		if ok && strings.TrimSpace(key) == "model name" {
+			return strings.TrimSpace(value)
+		}
+	}
+	return ""
+}
+
+// machine names the processors for a report's first line: their number
+// and, where known, their model.
+func machine(model string) string {
+	if model == "" {
+		return fmt.Sprintf("%d CPUs", runtime.NumCPU())
+	}
+	return fmt.Sprintf("%d CPUs (%s)", runtime.NumCPU(), model)
 }
 
 // chosenMode is the bracketed choice of a /sys setting listing its modes,
@@ -887,8 +921,8 @@ func (r *benchReport) write(w io.Writer) {
 	if r.HugePages != "" {
 		thp = ", transparent huge pages " + r.HugePages
 	}
-	fmt.Fprintf(w, "assist bench: %d panels on %d conversations of %d shops, %s for %s, loopback, %d CPUs%s\n",
-		j.Panels, j.Convs, j.Shops, r.paceLines(), j.Duration, runtime.NumCPU(), thp)
+	fmt.Fprintf(w, "assist bench: %d panels on %d conversations of %d shops, %s for %s, loopback, %s%s\n",
+		j.Panels, j.Convs, j.Shops, r.paceLines(), j.Duration, machine(r.CPUModel), thp)
 	fmt.Fprintf(w, "  panels connected   %d (dropped during the run: %d)\n", res.Connected, res.Dropped)
 	fmt.Fprintf(w, "  turns posted       %d (%.1f/s achieved, %d failed)\n", res.Posted, res.AchievedRate, res.Failed)
 	if j.ConvTurns > 0 {

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/metrics"
 	"slices"
 	"strings"
@@ -72,6 +73,9 @@ func TestBenchSmallRun(t *testing.T) {
 	if mode := hugePageMode(); mode != rep.HugePages || (mode != "" && !strings.Contains(out.String(), "transparent huge pages "+mode)) {
 		t.Errorf("huge page mode %q, report %q:\n%s", mode, rep.HugePages, out.String())
 	}
+	if model := cpuModel(); model != rep.CPUModel || (model != "" && !strings.Contains(out.String(), "CPUs ("+model+")")) {
+		t.Errorf("processor %q, report %q:\n%s", model, rep.CPUModel, out.String())
+	}
 }
 
 // The kernel's huge page mode is read as it lists it, the choice bracketed.
@@ -87,6 +91,28 @@ func TestChosenMode(t *testing.T) {
 		if got := chosenMode(setting); got != want {
 			t.Errorf("chosenMode(%q) = %q, want %q", setting, got, want)
 		}
+	}
+}
+
+// The processor is named by the first "model name" of /proc/cpuinfo, as
+// Linux lists it on x86 (arm64 lists none: the report then gives only the
+// number of CPUs).
+func TestModelName(t *testing.T) {
+	for cpuinfo, want := range map[string]string{
+		"processor\t: 0\nvendor_id\t: GenuineIntel\nmodel\t\t: 85\nmodel name\t: Intel(R) Xeon(R) Processor\nstepping\t: 7\n\nprocessor\t: 1\nmodel name\t: another\n": "Intel(R) Xeon(R) Processor",
+		"model name\t: AMD EPYC 7B13 64-Core Processor":                "AMD EPYC 7B13 64-Core Processor",
+		"processor\t: 0\nBogoMIPS\t: 50.00\nCPU implementer\t: 0x41\n": "",
+		"": "",
+	} {
+		if got := modelName(cpuinfo); got != want {
+			t.Errorf("modelName(%q) = %q, want %q", cpuinfo, got, want)
+		}
+	}
+	if got := machine(""); got != fmt.Sprintf("%d CPUs", runtime.NumCPU()) {
+		t.Errorf("machine(\"\") = %q", got)
+	}
+	if got := machine("X"); got != fmt.Sprintf("%d CPUs (X)", runtime.NumCPU()) {
+		t.Errorf("machine(\"X\") = %q", got)
 	}
 }
 

@@ -123,8 +123,8 @@ func (r *besideReport) write(w io.Writer) {
 		return
 	}
 	first := r.Rounds[0].Assist
-	fmt.Fprintf(w, "assist bench: %d rounds of assist serve beside the raw floor, each run a process of its own, transparent huge pages %s\n",
-		len(r.Rounds), first.HugePages)
+	fmt.Fprintf(w, "assist bench: %d rounds of assist serve beside the raw floor, each run a process of its own, %s, transparent huge pages %s\n",
+		len(r.Rounds), machine(first.CPUModel), first.HugePages)
 	fmt.Fprintf(w, "  each run: %d panels on %d conversations of %d shops, %s, %s\n",
 		first.Job.Panels, first.Job.Convs, first.Job.Shops, first.paceLines(), first.Job.Duration)
 	for i, rd := range r.Rounds {
